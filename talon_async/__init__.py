@@ -1,0 +1,1 @@
+"""talon_async."""
