@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,6 +17,29 @@ from ..models.achievement_progress_with_definition_achievement_recurrence_policy
 )
 from ..models.achievement_progress_with_definition_status import AchievementProgressWithDefinitionStatus
 from ..types import UNSET, Unset
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "status",
+        "progress",
+        "achievementId",
+        "name",
+        "title",
+        "description",
+        "campaignId",
+        "achievementRecurrencePolicy",
+        "achievementActivationPolicy",
+        "startDate",
+        "completionDate",
+        "endDate",
+        "target",
+        "achievementFixedStartDate",
+        "achievementEndDate",
+        "achievementAllowRollbackAfterCompletion",
+    )
+)
+
 
 T = TypeVar("T", bound="AchievementProgressWithDefinition")
 
@@ -120,67 +143,81 @@ class AchievementProgressWithDefinition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = AchievementProgressWithDefinitionStatus(d.pop("status"))
-
-        progress = d.pop("progress")
-
-        achievement_id = d.pop("achievementId")
-
-        name = d.pop("name")
-
-        title = d.pop("title")
-
-        description = d.pop("description")
-
-        campaign_id = d.pop("campaignId")
-
-        achievement_recurrence_policy = AchievementProgressWithDefinitionAchievementRecurrencePolicy(
-            d.pop("achievementRecurrencePolicy")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        status = cast(
+            AchievementProgressWithDefinitionStatus,
+            AchievementProgressWithDefinitionStatus._value2member_map_.get(d["status"])
+            or AchievementProgressWithDefinitionStatus(d["status"]),
         )
 
-        achievement_activation_policy = AchievementProgressWithDefinitionAchievementActivationPolicy(
-            d.pop("achievementActivationPolicy")
+        progress = d["progress"]
+
+        achievement_id = d["achievementId"]
+
+        name = d["name"]
+
+        title = d["title"]
+
+        description = d["description"]
+
+        campaign_id = d["campaignId"]
+
+        achievement_recurrence_policy = cast(
+            AchievementProgressWithDefinitionAchievementRecurrencePolicy,
+            AchievementProgressWithDefinitionAchievementRecurrencePolicy._value2member_map_.get(
+                d["achievementRecurrencePolicy"]
+            )
+            or AchievementProgressWithDefinitionAchievementRecurrencePolicy(d["achievementRecurrencePolicy"]),
         )
 
-        _start_date = d.pop("startDate", UNSET)
+        achievement_activation_policy = cast(
+            AchievementProgressWithDefinitionAchievementActivationPolicy,
+            AchievementProgressWithDefinitionAchievementActivationPolicy._value2member_map_.get(
+                d["achievementActivationPolicy"]
+            )
+            or AchievementProgressWithDefinitionAchievementActivationPolicy(d["achievementActivationPolicy"]),
+        )
+
+        _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
-        if isinstance(_start_date, Unset):
+        if _start_date is UNSET:
             start_date = UNSET
         else:
             start_date = datetime.datetime.fromisoformat(_start_date)
 
-        _completion_date = d.pop("completionDate", UNSET)
+        _completion_date = d.get("completionDate", UNSET)
         completion_date: datetime.datetime | Unset
-        if isinstance(_completion_date, Unset):
+        if _completion_date is UNSET:
             completion_date = UNSET
         else:
             completion_date = datetime.datetime.fromisoformat(_completion_date)
 
-        _end_date = d.pop("endDate", UNSET)
+        _end_date = d.get("endDate", UNSET)
         end_date: datetime.datetime | Unset
-        if isinstance(_end_date, Unset):
+        if _end_date is UNSET:
             end_date = UNSET
         else:
             end_date = datetime.datetime.fromisoformat(_end_date)
 
-        target = d.pop("target", UNSET)
+        target = d.get("target", UNSET)
 
-        _achievement_fixed_start_date = d.pop("achievementFixedStartDate", UNSET)
+        _achievement_fixed_start_date = d.get("achievementFixedStartDate", UNSET)
         achievement_fixed_start_date: datetime.datetime | Unset
-        if isinstance(_achievement_fixed_start_date, Unset):
+        if _achievement_fixed_start_date is UNSET:
             achievement_fixed_start_date = UNSET
         else:
             achievement_fixed_start_date = datetime.datetime.fromisoformat(_achievement_fixed_start_date)
 
-        _achievement_end_date = d.pop("achievementEndDate", UNSET)
+        _achievement_end_date = d.get("achievementEndDate", UNSET)
         achievement_end_date: datetime.datetime | Unset
-        if isinstance(_achievement_end_date, Unset):
+        if _achievement_end_date is UNSET:
             achievement_end_date = UNSET
         else:
             achievement_end_date = datetime.datetime.fromisoformat(_achievement_end_date)
 
-        achievement_allow_rollback_after_completion = d.pop("achievementAllowRollbackAfterCompletion", UNSET)
+        achievement_allow_rollback_after_completion = d.get("achievementAllowRollbackAfterCompletion", UNSET)
 
         achievement_progress_with_definition = cls(
             status=status,
@@ -201,7 +238,10 @@ class AchievementProgressWithDefinition:
             achievement_allow_rollback_after_completion=achievement_allow_rollback_after_completion,
         )
 
-        achievement_progress_with_definition.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            achievement_progress_with_definition.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return achievement_progress_with_definition
 
     @property

@@ -10,6 +10,16 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "sku",
+        "name",
+        "desiredQuantity",
+    )
+)
+
+
 T = TypeVar("T", bound="AddFreeItemEffectProps")
 
 
@@ -42,12 +52,14 @@ class AddFreeItemEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        sku = d.pop("sku")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        sku = d["sku"]
 
-        name = d.pop("name")
+        name = d["name"]
 
-        desired_quantity = d.pop("desiredQuantity", UNSET)
+        desired_quantity = d.get("desiredQuantity", UNSET)
 
         add_free_item_effect_props = cls(
             sku=sku,
@@ -55,7 +67,10 @@ class AddFreeItemEffectProps:
             desired_quantity=desired_quantity,
         )
 
-        add_free_item_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            add_free_item_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return add_free_item_effect_props
 
     @property

@@ -11,6 +11,29 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "name",
+        "programId",
+        "subLedgerId",
+        "value",
+        "recipientIntegrationId",
+        "transactionUUID",
+        "desiredValue",
+        "startDate",
+        "expiryDate",
+        "cartItemPosition",
+        "cartItemSubPosition",
+        "cardIdentifier",
+        "bundleIndex",
+        "bundleName",
+        "awaitsActivation",
+        "validityDuration",
+    )
+)
+
+
 T = TypeVar("T", bound="AddLoyaltyPointsEffectProps")
 
 
@@ -108,48 +131,50 @@ class AddLoyaltyPointsEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        name = d["name"]
 
-        program_id = d.pop("programId")
+        program_id = d["programId"]
 
-        sub_ledger_id = d.pop("subLedgerId")
+        sub_ledger_id = d["subLedgerId"]
 
-        value = d.pop("value")
+        value = d["value"]
 
-        recipient_integration_id = d.pop("recipientIntegrationId")
+        recipient_integration_id = d["recipientIntegrationId"]
 
-        transaction_uuid = d.pop("transactionUUID")
+        transaction_uuid = d["transactionUUID"]
 
-        desired_value = d.pop("desiredValue", UNSET)
+        desired_value = d.get("desiredValue", UNSET)
 
-        _start_date = d.pop("startDate", UNSET)
+        _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
-        if isinstance(_start_date, Unset):
+        if _start_date is UNSET:
             start_date = UNSET
         else:
             start_date = datetime.datetime.fromisoformat(_start_date)
 
-        _expiry_date = d.pop("expiryDate", UNSET)
+        _expiry_date = d.get("expiryDate", UNSET)
         expiry_date: datetime.datetime | Unset
-        if isinstance(_expiry_date, Unset):
+        if _expiry_date is UNSET:
             expiry_date = UNSET
         else:
             expiry_date = datetime.datetime.fromisoformat(_expiry_date)
 
-        cart_item_position = d.pop("cartItemPosition", UNSET)
+        cart_item_position = d.get("cartItemPosition", UNSET)
 
-        cart_item_sub_position = d.pop("cartItemSubPosition", UNSET)
+        cart_item_sub_position = d.get("cartItemSubPosition", UNSET)
 
-        card_identifier = d.pop("cardIdentifier", UNSET)
+        card_identifier = d.get("cardIdentifier", UNSET)
 
-        bundle_index = d.pop("bundleIndex", UNSET)
+        bundle_index = d.get("bundleIndex", UNSET)
 
-        bundle_name = d.pop("bundleName", UNSET)
+        bundle_name = d.get("bundleName", UNSET)
 
-        awaits_activation = d.pop("awaitsActivation", UNSET)
+        awaits_activation = d.get("awaitsActivation", UNSET)
 
-        validity_duration = d.pop("validityDuration", UNSET)
+        validity_duration = d.get("validityDuration", UNSET)
 
         add_loyalty_points_effect_props = cls(
             name=name,
@@ -170,7 +195,10 @@ class AddLoyaltyPointsEffectProps:
             validity_duration=validity_duration,
         )
 
-        add_loyalty_points_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            add_loyalty_points_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return add_loyalty_points_effect_props
 
     @property

@@ -12,6 +12,32 @@ if TYPE_CHECKING:
     from ..models.new_price_adjustment import NewPriceAdjustment
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.new_price_adjustment import NewPriceAdjustment
+
+    globals().update(
+        {
+            "NewPriceAdjustment": NewPriceAdjustment,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "sku",
+        "adjustments",
+    )
+)
+
+
 T = TypeVar("T", bound="AddPriceAdjustmentCatalogAction")
 
 
@@ -22,6 +48,8 @@ class AddPriceAdjustmentCatalogAction:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         sku = self.sku
 
         adjustments = []
@@ -42,24 +70,26 @@ class AddPriceAdjustmentCatalogAction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.new_price_adjustment import NewPriceAdjustment  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        sku = d["sku"]
 
-        d = dict(src_dict)
-        sku = d.pop("sku")
-
-        adjustments = []
-        _adjustments = d.pop("adjustments")
-        for adjustments_item_data in _adjustments:
-            adjustments_item = NewPriceAdjustment.from_dict(adjustments_item_data)
-
-            adjustments.append(adjustments_item)
+        adjustments = [
+            NewPriceAdjustment.from_dict(adjustments_item_data) for adjustments_item_data in d["adjustments"]
+        ]
 
         add_price_adjustment_catalog_action = cls(
             sku=sku,
             adjustments=adjustments,
         )
 
-        add_price_adjustment_catalog_action.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            add_price_adjustment_catalog_action.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return add_price_adjustment_catalog_action
 
     @property

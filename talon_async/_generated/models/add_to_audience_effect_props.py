@@ -10,6 +10,17 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "audienceId",
+        "audienceName",
+        "profileIntegrationId",
+        "profileId",
+    )
+)
+
+
 T = TypeVar("T", bound="AddToAudienceEffectProps")
 
 
@@ -46,14 +57,16 @@ class AddToAudienceEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        audience_id = d.pop("audienceId", UNSET)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        audience_id = d.get("audienceId", UNSET)
 
-        audience_name = d.pop("audienceName", UNSET)
+        audience_name = d.get("audienceName", UNSET)
 
-        profile_integration_id = d.pop("profileIntegrationId", UNSET)
+        profile_integration_id = d.get("profileIntegrationId", UNSET)
 
-        profile_id = d.pop("profileId", UNSET)
+        profile_id = d.get("profileId", UNSET)
 
         add_to_audience_effect_props = cls(
             audience_id=audience_id,
@@ -62,7 +75,10 @@ class AddToAudienceEffectProps:
             profile_id=profile_id,
         )
 
-        add_to_audience_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            add_to_audience_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return add_to_audience_effect_props
 
     @property

@@ -14,6 +14,33 @@ if TYPE_CHECKING:
     from ..models.error_source import ErrorSource
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.error_source import ErrorSource
+
+    globals().update(
+        {
+            "ErrorSource": ErrorSource,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "title",
+        "source",
+        "details",
+    )
+)
+
+
 T = TypeVar("T", bound="APIError")
 
 
@@ -25,6 +52,8 @@ class APIError:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         title = self.title
 
         source = self.source.to_dict()
@@ -46,14 +75,16 @@ class APIError:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_source import ErrorSource  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        title = d["title"]
 
-        d = dict(src_dict)
-        title = d.pop("title")
+        source = ErrorSource.from_dict(d["source"])
 
-        source = ErrorSource.from_dict(d.pop("source"))
-
-        details = d.pop("details", UNSET)
+        details = d.get("details", UNSET)
 
         api_error = cls(
             title=title,
@@ -61,7 +92,8 @@ class APIError:
             details=details,
         )
 
-        api_error.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            api_error.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return api_error
 
     @property

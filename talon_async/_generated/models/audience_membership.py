@@ -8,6 +8,15 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "id",
+        "name",
+    )
+)
+
+
 T = TypeVar("T", bound="AudienceMembership")
 
 
@@ -35,17 +44,20 @@ class AudienceMembership:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        id = d["id"]
 
-        name = d.pop("name")
+        name = d["name"]
 
         audience_membership = cls(
             id=id,
             name=name,
         )
 
-        audience_membership.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            audience_membership.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return audience_membership
 
     @property

@@ -8,6 +8,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "poolId",
+        "poolName",
+        "recipientIntegrationId",
+        "giveawayId",
+        "code",
+    )
+)
+
+
 T = TypeVar("T", bound="AwardGiveawayEffectProps")
 
 
@@ -47,16 +59,18 @@ class AwardGiveawayEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        pool_id = d.pop("poolId")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        pool_id = d["poolId"]
 
-        pool_name = d.pop("poolName")
+        pool_name = d["poolName"]
 
-        recipient_integration_id = d.pop("recipientIntegrationId")
+        recipient_integration_id = d["recipientIntegrationId"]
 
-        giveaway_id = d.pop("giveawayId")
+        giveaway_id = d["giveawayId"]
 
-        code = d.pop("code")
+        code = d["code"]
 
         award_giveaway_effect_props = cls(
             pool_id=pool_id,
@@ -66,7 +80,10 @@ class AwardGiveawayEffectProps:
             code=code,
         )
 
-        award_giveaway_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            award_giveaway_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return award_giveaway_effect_props
 
     @property

@@ -23,6 +23,86 @@ if TYPE_CHECKING:
     from ..models.limit_config import LimitConfig
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.campaign_attributes import CampaignAttributes
+    from ..models.campaign_budget import CampaignBudget
+    from ..models.code_generator_settings import CodeGeneratorSettings
+    from ..models.limit_config import LimitConfig
+
+    globals().update(
+        {
+            "CampaignAttributes": CampaignAttributes,
+            "CampaignBudget": CampaignBudget,
+            "CodeGeneratorSettings": CodeGeneratorSettings,
+            "LimitConfig": LimitConfig,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "id",
+        "created",
+        "applicationId",
+        "userId",
+        "name",
+        "state",
+        "tags",
+        "features",
+        "limits",
+        "frontendState",
+        "storesImported",
+        "description",
+        "startTime",
+        "endTime",
+        "attributes",
+        "activeRulesetId",
+        "couponSettings",
+        "referralSettings",
+        "campaignGroups",
+        "type",
+        "linkedStoreIds",
+        "budgets",
+        "couponRedemptionCount",
+        "referralRedemptionCount",
+        "discountCount",
+        "discountEffectCount",
+        "couponCreationCount",
+        "customEffectCount",
+        "referralCreationCount",
+        "addFreeItemEffectCount",
+        "awardedGiveawaysCount",
+        "createdLoyaltyPointsCount",
+        "createdLoyaltyPointsEffectCount",
+        "redeemedLoyaltyPointsCount",
+        "redeemedLoyaltyPointsEffectCount",
+        "callApiEffectCount",
+        "reservecouponEffectCount",
+        "lastActivity",
+        "updated",
+        "createdBy",
+        "updatedBy",
+        "templateId",
+        "valueMapsIds",
+        "revisionFrontendState",
+        "activeRevisionId",
+        "activeRevisionVersionId",
+        "version",
+        "currentRevisionId",
+        "currentRevisionVersionId",
+        "stageRevision",
+    )
+)
+
+
 T = TypeVar("T", bound="Campaign")
 
 
@@ -81,6 +161,8 @@ class Campaign:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         id = self.id
 
         created = self.created.isoformat()
@@ -316,173 +398,175 @@ class Campaign:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.campaign_attributes import CampaignAttributes  # noqa: PLC0415
-        from ..models.campaign_budget import CampaignBudget  # noqa: PLC0415
-        from ..models.code_generator_settings import CodeGeneratorSettings  # noqa: PLC0415
-        from ..models.limit_config import LimitConfig  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        id = d["id"]
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        created = datetime.datetime.fromisoformat(d["created"])
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        application_id = d["applicationId"]
 
-        application_id = d.pop("applicationId")
+        user_id = d["userId"]
 
-        user_id = d.pop("userId")
+        name = d["name"]
 
-        name = d.pop("name")
+        state = cast(
+            CampaignState, CampaignState._value2member_map_.get(d["state"]) or CampaignState(d["state"])
+        )
 
-        state = CampaignState(d.pop("state"))
+        tags = d["tags"]
 
-        tags = cast(list[str], d.pop("tags"))
+        features = [
+            cast(
+                CampaignFeaturesItem,
+                CampaignFeaturesItem._value2member_map_.get(features_item_data)
+                or CampaignFeaturesItem(features_item_data),
+            )
+            for features_item_data in d["features"]
+        ]
 
-        features = []
-        _features = d.pop("features")
-        for features_item_data in _features:
-            features_item = CampaignFeaturesItem(features_item_data)
+        limits = [LimitConfig.from_dict(limits_item_data) for limits_item_data in d["limits"]]
 
-            features.append(features_item)
+        frontend_state = cast(
+            CampaignFrontendState,
+            CampaignFrontendState._value2member_map_.get(d["frontendState"])
+            or CampaignFrontendState(d["frontendState"]),
+        )
 
-        limits = []
-        _limits = d.pop("limits")
-        for limits_item_data in _limits:
-            limits_item = LimitConfig.from_dict(limits_item_data)
+        stores_imported = d["storesImported"]
 
-            limits.append(limits_item)
+        description = d.get("description", UNSET)
 
-        frontend_state = CampaignFrontendState(d.pop("frontendState"))
-
-        stores_imported = d.pop("storesImported")
-
-        description = d.pop("description", UNSET)
-
-        _start_time = d.pop("startTime", UNSET)
+        _start_time = d.get("startTime", UNSET)
         start_time: datetime.datetime | Unset
-        if isinstance(_start_time, Unset):
+        if _start_time is UNSET:
             start_time = UNSET
         else:
             start_time = datetime.datetime.fromisoformat(_start_time)
 
-        _end_time = d.pop("endTime", UNSET)
+        _end_time = d.get("endTime", UNSET)
         end_time: datetime.datetime | Unset
-        if isinstance(_end_time, Unset):
+        if _end_time is UNSET:
             end_time = UNSET
         else:
             end_time = datetime.datetime.fromisoformat(_end_time)
 
-        _attributes = d.pop("attributes", UNSET)
+        _attributes = d.get("attributes", UNSET)
         attributes: CampaignAttributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = CampaignAttributes.from_dict(_attributes)
 
-        active_ruleset_id = d.pop("activeRulesetId", UNSET)
+        active_ruleset_id = d.get("activeRulesetId", UNSET)
 
-        _coupon_settings = d.pop("couponSettings", UNSET)
+        _coupon_settings = d.get("couponSettings", UNSET)
         coupon_settings: CodeGeneratorSettings | Unset
-        if isinstance(_coupon_settings, Unset):
+        if _coupon_settings is UNSET:
             coupon_settings = UNSET
         else:
             coupon_settings = CodeGeneratorSettings.from_dict(_coupon_settings)
 
-        _referral_settings = d.pop("referralSettings", UNSET)
+        _referral_settings = d.get("referralSettings", UNSET)
         referral_settings: CodeGeneratorSettings | Unset
-        if isinstance(_referral_settings, Unset):
+        if _referral_settings is UNSET:
             referral_settings = UNSET
         else:
             referral_settings = CodeGeneratorSettings.from_dict(_referral_settings)
 
-        campaign_groups = cast(list[int], d.pop("campaignGroups", UNSET))
+        campaign_groups = d.get("campaignGroups", UNSET)
 
-        _type_ = d.pop("type", UNSET)
+        _type_ = d.get("type", UNSET)
         type_: CampaignType | Unset
-        if isinstance(_type_, Unset):
+        if _type_ is UNSET:
             type_ = UNSET
         else:
-            type_ = CampaignType(_type_)
+            type_ = cast(CampaignType, CampaignType._value2member_map_.get(_type_) or CampaignType(_type_))
 
-        linked_store_ids = cast(list[int], d.pop("linkedStoreIds", UNSET))
+        linked_store_ids = d.get("linkedStoreIds", UNSET)
 
-        _budgets = d.pop("budgets", UNSET)
+        _budgets = d.get("budgets", UNSET)
         budgets: list[CampaignBudget] | Unset = UNSET
         if _budgets is not UNSET:
-            budgets = []
-            for budgets_item_data in _budgets:
-                budgets_item = CampaignBudget.from_dict(budgets_item_data)
+            budgets = [CampaignBudget.from_dict(budgets_item_data) for budgets_item_data in _budgets]
 
-                budgets.append(budgets_item)
+        coupon_redemption_count = d.get("couponRedemptionCount", UNSET)
 
-        coupon_redemption_count = d.pop("couponRedemptionCount", UNSET)
+        referral_redemption_count = d.get("referralRedemptionCount", UNSET)
 
-        referral_redemption_count = d.pop("referralRedemptionCount", UNSET)
+        discount_count = d.get("discountCount", UNSET)
 
-        discount_count = d.pop("discountCount", UNSET)
+        discount_effect_count = d.get("discountEffectCount", UNSET)
 
-        discount_effect_count = d.pop("discountEffectCount", UNSET)
+        coupon_creation_count = d.get("couponCreationCount", UNSET)
 
-        coupon_creation_count = d.pop("couponCreationCount", UNSET)
+        custom_effect_count = d.get("customEffectCount", UNSET)
 
-        custom_effect_count = d.pop("customEffectCount", UNSET)
+        referral_creation_count = d.get("referralCreationCount", UNSET)
 
-        referral_creation_count = d.pop("referralCreationCount", UNSET)
+        add_free_item_effect_count = d.get("addFreeItemEffectCount", UNSET)
 
-        add_free_item_effect_count = d.pop("addFreeItemEffectCount", UNSET)
+        awarded_giveaways_count = d.get("awardedGiveawaysCount", UNSET)
 
-        awarded_giveaways_count = d.pop("awardedGiveawaysCount", UNSET)
+        created_loyalty_points_count = d.get("createdLoyaltyPointsCount", UNSET)
 
-        created_loyalty_points_count = d.pop("createdLoyaltyPointsCount", UNSET)
+        created_loyalty_points_effect_count = d.get("createdLoyaltyPointsEffectCount", UNSET)
 
-        created_loyalty_points_effect_count = d.pop("createdLoyaltyPointsEffectCount", UNSET)
+        redeemed_loyalty_points_count = d.get("redeemedLoyaltyPointsCount", UNSET)
 
-        redeemed_loyalty_points_count = d.pop("redeemedLoyaltyPointsCount", UNSET)
+        redeemed_loyalty_points_effect_count = d.get("redeemedLoyaltyPointsEffectCount", UNSET)
 
-        redeemed_loyalty_points_effect_count = d.pop("redeemedLoyaltyPointsEffectCount", UNSET)
+        call_api_effect_count = d.get("callApiEffectCount", UNSET)
 
-        call_api_effect_count = d.pop("callApiEffectCount", UNSET)
+        reservecoupon_effect_count = d.get("reservecouponEffectCount", UNSET)
 
-        reservecoupon_effect_count = d.pop("reservecouponEffectCount", UNSET)
-
-        _last_activity = d.pop("lastActivity", UNSET)
+        _last_activity = d.get("lastActivity", UNSET)
         last_activity: datetime.datetime | Unset
-        if isinstance(_last_activity, Unset):
+        if _last_activity is UNSET:
             last_activity = UNSET
         else:
             last_activity = datetime.datetime.fromisoformat(_last_activity)
 
-        _updated = d.pop("updated", UNSET)
+        _updated = d.get("updated", UNSET)
         updated: datetime.datetime | Unset
-        if isinstance(_updated, Unset):
+        if _updated is UNSET:
             updated = UNSET
         else:
             updated = datetime.datetime.fromisoformat(_updated)
 
-        created_by = d.pop("createdBy", UNSET)
+        created_by = d.get("createdBy", UNSET)
 
-        updated_by = d.pop("updatedBy", UNSET)
+        updated_by = d.get("updatedBy", UNSET)
 
-        template_id = d.pop("templateId", UNSET)
+        template_id = d.get("templateId", UNSET)
 
-        value_maps_ids = cast(list[int], d.pop("valueMapsIds", UNSET))
+        value_maps_ids = d.get("valueMapsIds", UNSET)
 
-        _revision_frontend_state = d.pop("revisionFrontendState", UNSET)
+        _revision_frontend_state = d.get("revisionFrontendState", UNSET)
         revision_frontend_state: CampaignRevisionFrontendState | Unset
-        if isinstance(_revision_frontend_state, Unset):
+        if _revision_frontend_state is UNSET:
             revision_frontend_state = UNSET
         else:
-            revision_frontend_state = CampaignRevisionFrontendState(_revision_frontend_state)
+            revision_frontend_state = cast(
+                CampaignRevisionFrontendState,
+                CampaignRevisionFrontendState._value2member_map_.get(_revision_frontend_state)
+                or CampaignRevisionFrontendState(_revision_frontend_state),
+            )
 
-        active_revision_id = d.pop("activeRevisionId", UNSET)
+        active_revision_id = d.get("activeRevisionId", UNSET)
 
-        active_revision_version_id = d.pop("activeRevisionVersionId", UNSET)
+        active_revision_version_id = d.get("activeRevisionVersionId", UNSET)
 
-        version = d.pop("version", UNSET)
+        version = d.get("version", UNSET)
 
-        current_revision_id = d.pop("currentRevisionId", UNSET)
+        current_revision_id = d.get("currentRevisionId", UNSET)
 
-        current_revision_version_id = d.pop("currentRevisionVersionId", UNSET)
+        current_revision_version_id = d.get("currentRevisionVersionId", UNSET)
 
-        stage_revision = d.pop("stageRevision", UNSET)
+        stage_revision = d.get("stageRevision", UNSET)
 
         campaign = cls(
             id=id,
@@ -537,7 +621,8 @@ class Campaign:
             stage_revision=stage_revision,
         )
 
-        campaign.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            campaign.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return campaign
 
     @property

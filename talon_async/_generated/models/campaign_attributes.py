@@ -24,10 +24,12 @@ class CampaignAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
         campaign_attributes = cls()
 
-        campaign_attributes.additional_properties = d
+        campaign_attributes.additional_properties = dict(d)
         return campaign_attributes
 
     @property

@@ -8,6 +8,16 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "action",
+        "limit",
+        "counter",
+    )
+)
+
+
 T = TypeVar("T", bound="CampaignBudget")
 
 
@@ -39,12 +49,14 @@ class CampaignBudget:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        action = d.pop("action")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        action = d["action"]
 
-        limit = d.pop("limit")
+        limit = d["limit"]
 
-        counter = d.pop("counter")
+        counter = d["counter"]
 
         campaign_budget = cls(
             action=action,
@@ -52,7 +64,8 @@ class CampaignBudget:
             counter=counter,
         )
 
-        campaign_budget.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            campaign_budget.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return campaign_budget
 
     @property

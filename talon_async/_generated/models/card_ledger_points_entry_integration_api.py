@@ -11,6 +11,25 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "id",
+        "transactionUUID",
+        "created",
+        "programId",
+        "name",
+        "startDate",
+        "expiryDate",
+        "subledgerId",
+        "amount",
+        "customerProfileID",
+        "customerSessionId",
+        "validityDuration",
+    )
+)
+
+
 T = TypeVar("T", bound="CardLedgerPointsEntryIntegrationAPI")
 
 
@@ -81,30 +100,32 @@ class CardLedgerPointsEntryIntegrationAPI:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        id = d["id"]
 
-        transaction_uuid = d.pop("transactionUUID")
+        transaction_uuid = d["transactionUUID"]
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        created = datetime.datetime.fromisoformat(d["created"])
 
-        program_id = d.pop("programId")
+        program_id = d["programId"]
 
-        name = d.pop("name")
+        name = d["name"]
 
-        start_date = d.pop("startDate")
+        start_date = d["startDate"]
 
-        expiry_date = d.pop("expiryDate")
+        expiry_date = d["expiryDate"]
 
-        subledger_id = d.pop("subledgerId")
+        subledger_id = d["subledgerId"]
 
-        amount = d.pop("amount")
+        amount = d["amount"]
 
-        customer_profile_id = d.pop("customerProfileID", UNSET)
+        customer_profile_id = d.get("customerProfileID", UNSET)
 
-        customer_session_id = d.pop("customerSessionId", UNSET)
+        customer_session_id = d.get("customerSessionId", UNSET)
 
-        validity_duration = d.pop("validityDuration", UNSET)
+        validity_duration = d.get("validityDuration", UNSET)
 
         card_ledger_points_entry_integration_api = cls(
             id=id,
@@ -121,7 +142,10 @@ class CardLedgerPointsEntryIntegrationAPI:
             validity_duration=validity_duration,
         )
 
-        card_ledger_points_entry_integration_api.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            card_ledger_points_entry_integration_api.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return card_ledger_points_entry_integration_api
 
     @property

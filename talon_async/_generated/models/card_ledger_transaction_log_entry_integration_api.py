@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,6 +13,28 @@ from ..models.card_ledger_transaction_log_entry_integration_api_type import (
     CardLedgerTransactionLogEntryIntegrationAPIType,
 )
 from ..types import UNSET, Unset
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "transactionUUID",
+        "created",
+        "programId",
+        "cardIdentifier",
+        "type",
+        "name",
+        "startDate",
+        "expiryDate",
+        "subledgerId",
+        "amount",
+        "id",
+        "customerSessionId",
+        "rulesetId",
+        "ruleName",
+        "validityDuration",
+    )
+)
+
 
 T = TypeVar("T", bound="CardLedgerTransactionLogEntryIntegrationAPI")
 
@@ -97,36 +119,42 @@ class CardLedgerTransactionLogEntryIntegrationAPI:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        transaction_uuid = d.pop("transactionUUID")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        transaction_uuid = d["transactionUUID"]
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        created = datetime.datetime.fromisoformat(d["created"])
 
-        program_id = d.pop("programId")
+        program_id = d["programId"]
 
-        card_identifier = d.pop("cardIdentifier")
+        card_identifier = d["cardIdentifier"]
 
-        type_ = CardLedgerTransactionLogEntryIntegrationAPIType(d.pop("type"))
+        type_ = cast(
+            CardLedgerTransactionLogEntryIntegrationAPIType,
+            CardLedgerTransactionLogEntryIntegrationAPIType._value2member_map_.get(d["type"])
+            or CardLedgerTransactionLogEntryIntegrationAPIType(d["type"]),
+        )
 
-        name = d.pop("name")
+        name = d["name"]
 
-        start_date = d.pop("startDate")
+        start_date = d["startDate"]
 
-        expiry_date = d.pop("expiryDate")
+        expiry_date = d["expiryDate"]
 
-        subledger_id = d.pop("subledgerId")
+        subledger_id = d["subledgerId"]
 
-        amount = d.pop("amount")
+        amount = d["amount"]
 
-        id = d.pop("id")
+        id = d["id"]
 
-        customer_session_id = d.pop("customerSessionId", UNSET)
+        customer_session_id = d.get("customerSessionId", UNSET)
 
-        ruleset_id = d.pop("rulesetId", UNSET)
+        ruleset_id = d.get("rulesetId", UNSET)
 
-        rule_name = d.pop("ruleName", UNSET)
+        rule_name = d.get("ruleName", UNSET)
 
-        validity_duration = d.pop("validityDuration", UNSET)
+        validity_duration = d.get("validityDuration", UNSET)
 
         card_ledger_transaction_log_entry_integration_api = cls(
             transaction_uuid=transaction_uuid,
@@ -146,7 +174,10 @@ class CardLedgerTransactionLogEntryIntegrationAPI:
             validity_duration=validity_duration,
         )
 
-        card_ledger_transaction_log_entry_integration_api.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            card_ledger_transaction_log_entry_integration_api.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return card_ledger_transaction_log_entry_integration_api
 
     @property

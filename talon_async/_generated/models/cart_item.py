@@ -19,6 +19,57 @@ if TYPE_CHECKING:
     from ..models.product import Product
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.cart_item_additional_costs import CartItemAdditionalCosts
+    from ..models.cart_item_attributes import CartItemAttributes
+    from ..models.cart_item_prices import CartItemPrices
+    from ..models.product import Product
+
+    globals().update(
+        {
+            "CartItemAdditionalCosts": CartItemAdditionalCosts,
+            "CartItemAttributes": CartItemAttributes,
+            "CartItemPrices": CartItemPrices,
+            "Product": Product,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "sku",
+        "quantity",
+        "name",
+        "returnedQuantity",
+        "remainingQuantity",
+        "price",
+        "category",
+        "product",
+        "weight",
+        "height",
+        "width",
+        "length",
+        "position",
+        "attributes",
+        "additionalCosts",
+        "catalogItemID",
+        "selectedPriceType",
+        "adjustmentReferenceId",
+        "adjustmentEffectiveFrom",
+        "adjustmentEffectiveUntil",
+        "prices",
+    )
+)
+
+
 T = TypeVar("T", bound="CartItem")
 
 
@@ -48,6 +99,8 @@ class CartItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         sku = self.sku
 
         quantity = self.quantity
@@ -155,85 +208,84 @@ class CartItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cart_item_additional_costs import CartItemAdditionalCosts  # noqa: PLC0415
-        from ..models.cart_item_attributes import CartItemAttributes  # noqa: PLC0415
-        from ..models.cart_item_prices import CartItemPrices  # noqa: PLC0415
-        from ..models.product import Product  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        sku = d["sku"]
 
-        d = dict(src_dict)
-        sku = d.pop("sku")
+        quantity = d["quantity"]
 
-        quantity = d.pop("quantity")
+        name = d.get("name", UNSET)
 
-        name = d.pop("name", UNSET)
+        returned_quantity = d.get("returnedQuantity", UNSET)
 
-        returned_quantity = d.pop("returnedQuantity", UNSET)
+        remaining_quantity = d.get("remainingQuantity", UNSET)
 
-        remaining_quantity = d.pop("remainingQuantity", UNSET)
+        price = d.get("price", UNSET)
 
-        price = d.pop("price", UNSET)
+        category = d.get("category", UNSET)
 
-        category = d.pop("category", UNSET)
-
-        _product = d.pop("product", UNSET)
+        _product = d.get("product", UNSET)
         product: Product | Unset
-        if isinstance(_product, Unset):
+        if _product is UNSET:
             product = UNSET
         else:
             product = Product.from_dict(_product)
 
-        weight = d.pop("weight", UNSET)
+        weight = d.get("weight", UNSET)
 
-        height = d.pop("height", UNSET)
+        height = d.get("height", UNSET)
 
-        width = d.pop("width", UNSET)
+        width = d.get("width", UNSET)
 
-        length = d.pop("length", UNSET)
+        length = d.get("length", UNSET)
 
-        position = d.pop("position", UNSET)
+        position = d.get("position", UNSET)
 
-        _attributes = d.pop("attributes", UNSET)
+        _attributes = d.get("attributes", UNSET)
         attributes: CartItemAttributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = CartItemAttributes.from_dict(_attributes)
 
-        _additional_costs = d.pop("additionalCosts", UNSET)
+        _additional_costs = d.get("additionalCosts", UNSET)
         additional_costs: CartItemAdditionalCosts | Unset
-        if isinstance(_additional_costs, Unset):
+        if _additional_costs is UNSET:
             additional_costs = UNSET
         else:
             additional_costs = CartItemAdditionalCosts.from_dict(_additional_costs)
 
-        catalog_item_id = d.pop("catalogItemID", UNSET)
+        catalog_item_id = d.get("catalogItemID", UNSET)
 
-        selected_price_type = d.pop("selectedPriceType", UNSET)
+        selected_price_type = d.get("selectedPriceType", UNSET)
 
-        _adjustment_reference_id = d.pop("adjustmentReferenceId", UNSET)
+        _adjustment_reference_id = d.get("adjustmentReferenceId", UNSET)
         adjustment_reference_id: UUID | Unset
-        if isinstance(_adjustment_reference_id, Unset):
+        if _adjustment_reference_id is UNSET:
             adjustment_reference_id = UNSET
         else:
             adjustment_reference_id = UUID(_adjustment_reference_id)
 
-        _adjustment_effective_from = d.pop("adjustmentEffectiveFrom", UNSET)
+        _adjustment_effective_from = d.get("adjustmentEffectiveFrom", UNSET)
         adjustment_effective_from: datetime.datetime | Unset
-        if isinstance(_adjustment_effective_from, Unset):
+        if _adjustment_effective_from is UNSET:
             adjustment_effective_from = UNSET
         else:
             adjustment_effective_from = datetime.datetime.fromisoformat(_adjustment_effective_from)
 
-        _adjustment_effective_until = d.pop("adjustmentEffectiveUntil", UNSET)
+        _adjustment_effective_until = d.get("adjustmentEffectiveUntil", UNSET)
         adjustment_effective_until: datetime.datetime | Unset
-        if isinstance(_adjustment_effective_until, Unset):
+        if _adjustment_effective_until is UNSET:
             adjustment_effective_until = UNSET
         else:
             adjustment_effective_until = datetime.datetime.fromisoformat(_adjustment_effective_until)
 
-        _prices = d.pop("prices", UNSET)
+        _prices = d.get("prices", UNSET)
         prices: CartItemPrices | Unset
-        if isinstance(_prices, Unset):
+        if _prices is UNSET:
             prices = UNSET
         else:
             prices = CartItemPrices.from_dict(_prices)
@@ -262,7 +314,8 @@ class CartItem:
             prices=prices,
         )
 
-        cart_item.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            cart_item.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return cart_item
 
     @property

@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "id",
+        "created",
+        "accountId",
+        "modified",
+        "name",
+        "description",
+        "version",
+        "createdBy",
+        "subscribedApplicationsIds",
+    )
+)
+
 
 T = TypeVar("T", bound="Catalog")
 
@@ -69,24 +85,26 @@ class Catalog:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        id = d["id"]
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        created = datetime.datetime.fromisoformat(d["created"])
 
-        account_id = d.pop("accountId")
+        account_id = d["accountId"]
 
-        modified = datetime.datetime.fromisoformat(d.pop("modified"))
+        modified = datetime.datetime.fromisoformat(d["modified"])
 
-        name = d.pop("name")
+        name = d["name"]
 
-        description = d.pop("description")
+        description = d["description"]
 
-        version = d.pop("version")
+        version = d["version"]
 
-        created_by = d.pop("createdBy")
+        created_by = d["createdBy"]
 
-        subscribed_applications_ids = cast(list[int], d.pop("subscribedApplicationsIds", UNSET))
+        subscribed_applications_ids = d.get("subscribedApplicationsIds", UNSET)
 
         catalog = cls(
             id=id,
@@ -100,7 +118,8 @@ class Catalog:
             subscribed_applications_ids=subscribed_applications_ids,
         )
 
-        catalog.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            catalog.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return catalog
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,6 +12,32 @@ from ..models.catalog_action_type import CatalogActionType
 
 if TYPE_CHECKING:
     from ..models.catalog_action_payload import CatalogActionPayload
+
+
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.catalog_action_payload import CatalogActionPayload
+
+    globals().update(
+        {
+            "CatalogActionPayload": CatalogActionPayload,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "type",
+        "payload",
+    )
+)
 
 
 T = TypeVar("T", bound="CatalogAction")
@@ -24,6 +50,8 @@ class CatalogAction:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         type_ = self.type_.value
 
         payload = self.payload.to_dict()
@@ -41,19 +69,25 @@ class CatalogAction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.catalog_action_payload import CatalogActionPayload  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        type_ = cast(
+            CatalogActionType,
+            CatalogActionType._value2member_map_.get(d["type"]) or CatalogActionType(d["type"]),
+        )
 
-        d = dict(src_dict)
-        type_ = CatalogActionType(d.pop("type"))
-
-        payload = CatalogActionPayload.from_dict(d.pop("payload"))
+        payload = CatalogActionPayload.from_dict(d["payload"])
 
         catalog_action = cls(
             type_=type_,
             payload=payload,
         )
 
-        catalog_action.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            catalog_action.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return catalog_action
 
     @property

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.catalog_action_filter_op import CatalogActionFilterOp
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "attr",
+        "op",
+        "value",
+    )
+)
+
 
 T = TypeVar("T", bound="CatalogActionFilter")
 
@@ -41,12 +51,17 @@ class CatalogActionFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        attr = d.pop("attr")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        attr = d["attr"]
 
-        op = CatalogActionFilterOp(d.pop("op"))
+        op = cast(
+            CatalogActionFilterOp,
+            CatalogActionFilterOp._value2member_map_.get(d["op"]) or CatalogActionFilterOp(d["op"]),
+        )
 
-        value = d.pop("value")
+        value = d["value"]
 
         catalog_action_filter = cls(
             attr=attr,
@@ -54,7 +69,8 @@ class CatalogActionFilter:
             value=value,
         )
 
-        catalog_action_filter.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            catalog_action_filter.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return catalog_action_filter
 
     @property

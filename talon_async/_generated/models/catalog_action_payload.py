@@ -24,10 +24,12 @@ class CatalogActionPayload:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
         catalog_action_payload = cls()
 
-        catalog_action_payload.additional_properties = d
+        catalog_action_payload.additional_properties = dict(d)
         return catalog_action_payload
 
     @property

@@ -14,6 +14,32 @@ if TYPE_CHECKING:
     from ..models.catalog_action import CatalogAction
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.catalog_action import CatalogAction
+
+    globals().update(
+        {
+            "CatalogAction": CatalogAction,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "actions",
+        "version",
+    )
+)
+
+
 T = TypeVar("T", bound="CatalogSyncRequest")
 
 
@@ -24,6 +50,8 @@ class CatalogSyncRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         actions = []
         for actions_item_data in self.actions:
             actions_item = actions_item_data.to_dict()
@@ -45,24 +73,22 @@ class CatalogSyncRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.catalog_action import CatalogAction  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        actions = [CatalogAction.from_dict(actions_item_data) for actions_item_data in d["actions"]]
 
-        d = dict(src_dict)
-        actions = []
-        _actions = d.pop("actions")
-        for actions_item_data in _actions:
-            actions_item = CatalogAction.from_dict(actions_item_data)
-
-            actions.append(actions_item)
-
-        version = d.pop("version", UNSET)
+        version = d.get("version", UNSET)
 
         catalog_sync_request = cls(
             actions=actions,
             version=version,
         )
 
-        catalog_sync_request.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            catalog_sync_request.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return catalog_sync_request
 
     @property

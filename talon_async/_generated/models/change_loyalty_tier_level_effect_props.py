@@ -11,6 +11,19 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "ruleTitle",
+        "programId",
+        "subLedgerId",
+        "newTierName",
+        "previousTierName",
+        "expiryDate",
+    )
+)
+
+
 T = TypeVar("T", bound="ChangeLoyaltyTierLevelEffectProps")
 
 
@@ -58,20 +71,22 @@ class ChangeLoyaltyTierLevelEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        rule_title = d.pop("ruleTitle")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        rule_title = d["ruleTitle"]
 
-        program_id = d.pop("programId")
+        program_id = d["programId"]
 
-        sub_ledger_id = d.pop("subLedgerId")
+        sub_ledger_id = d["subLedgerId"]
 
-        new_tier_name = d.pop("newTierName")
+        new_tier_name = d["newTierName"]
 
-        previous_tier_name = d.pop("previousTierName", UNSET)
+        previous_tier_name = d.get("previousTierName", UNSET)
 
-        _expiry_date = d.pop("expiryDate", UNSET)
+        _expiry_date = d.get("expiryDate", UNSET)
         expiry_date: datetime.datetime | Unset
-        if isinstance(_expiry_date, Unset):
+        if _expiry_date is UNSET:
             expiry_date = UNSET
         else:
             expiry_date = datetime.datetime.fromisoformat(_expiry_date)
@@ -85,7 +100,10 @@ class ChangeLoyaltyTierLevelEffectProps:
             expiry_date=expiry_date,
         )
 
-        change_loyalty_tier_level_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            change_loyalty_tier_level_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return change_loyalty_tier_level_effect_props
 
     @property

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "validCharacters",
+        "couponPattern",
+    )
+)
+
 
 T = TypeVar("T", bound="CodeGeneratorSettings")
 
@@ -35,17 +44,22 @@ class CodeGeneratorSettings:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        valid_characters = cast(list[str], d.pop("validCharacters"))
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        valid_characters = d["validCharacters"]
 
-        coupon_pattern = d.pop("couponPattern")
+        coupon_pattern = d["couponPattern"]
 
         code_generator_settings = cls(
             valid_characters=valid_characters,
             coupon_pattern=coupon_pattern,
         )
 
-        code_generator_settings.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            code_generator_settings.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return code_generator_settings
 
     @property

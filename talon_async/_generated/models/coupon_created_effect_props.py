@@ -8,6 +8,15 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "value",
+        "profileId",
+    )
+)
+
+
 T = TypeVar("T", bound="CouponCreatedEffectProps")
 
 
@@ -35,17 +44,22 @@ class CouponCreatedEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        value = d.pop("value")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        value = d["value"]
 
-        profile_id = d.pop("profileId")
+        profile_id = d["profileId"]
 
         coupon_created_effect_props = cls(
             value=value,
             profile_id=profile_id,
         )
 
-        coupon_created_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            coupon_created_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return coupon_created_effect_props
 
     @property

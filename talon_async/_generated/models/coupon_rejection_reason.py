@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.coupon_rejection_reason_reason import CouponRejectionReasonReason
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "campaignId",
+        "couponId",
+        "reason",
+    )
+)
+
 
 T = TypeVar("T", bound="CouponRejectionReason")
 
@@ -41,12 +51,18 @@ class CouponRejectionReason:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        campaign_id = d.pop("campaignId")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        campaign_id = d["campaignId"]
 
-        coupon_id = d.pop("couponId")
+        coupon_id = d["couponId"]
 
-        reason = CouponRejectionReasonReason(d.pop("reason"))
+        reason = cast(
+            CouponRejectionReasonReason,
+            CouponRejectionReasonReason._value2member_map_.get(d["reason"])
+            or CouponRejectionReasonReason(d["reason"]),
+        )
 
         coupon_rejection_reason = cls(
             campaign_id=campaign_id,
@@ -54,7 +70,10 @@ class CouponRejectionReason:
             reason=reason,
         )
 
-        coupon_rejection_reason.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            coupon_rejection_reason.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return coupon_rejection_reason
 
     @property

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(("integrationIDs",))
+
 
 T = TypeVar("T", bound="CouponReservations")
 
@@ -31,14 +35,17 @@ class CouponReservations:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        integration_ids = cast(list[str], d.pop("integrationIDs"))
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        integration_ids = d["integrationIDs"]
 
         coupon_reservations = cls(
             integration_ids=integration_ids,
         )
 
-        coupon_reservations.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            coupon_reservations.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return coupon_reservations
 
     @property

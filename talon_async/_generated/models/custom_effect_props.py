@@ -14,6 +14,37 @@ if TYPE_CHECKING:
     from ..models.custom_effect_props_payload import CustomEffectPropsPayload
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.custom_effect_props_payload import CustomEffectPropsPayload
+
+    globals().update(
+        {
+            "CustomEffectPropsPayload": CustomEffectPropsPayload,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "effectId",
+        "name",
+        "payload",
+        "cartItemPosition",
+        "cartItemSubPosition",
+        "bundleIndex",
+        "bundleName",
+    )
+)
+
+
 T = TypeVar("T", bound="CustomEffectProps")
 
 
@@ -29,6 +60,8 @@ class CustomEffectProps:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         effect_id = self.effect_id
 
         name = self.name
@@ -65,22 +98,24 @@ class CustomEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_effect_props_payload import CustomEffectPropsPayload  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        effect_id = d["effectId"]
 
-        d = dict(src_dict)
-        effect_id = d.pop("effectId")
+        name = d["name"]
 
-        name = d.pop("name")
+        payload = CustomEffectPropsPayload.from_dict(d["payload"])
 
-        payload = CustomEffectPropsPayload.from_dict(d.pop("payload"))
+        cart_item_position = d.get("cartItemPosition", UNSET)
 
-        cart_item_position = d.pop("cartItemPosition", UNSET)
+        cart_item_sub_position = d.get("cartItemSubPosition", UNSET)
 
-        cart_item_sub_position = d.pop("cartItemSubPosition", UNSET)
+        bundle_index = d.get("bundleIndex", UNSET)
 
-        bundle_index = d.pop("bundleIndex", UNSET)
-
-        bundle_name = d.pop("bundleName", UNSET)
+        bundle_name = d.get("bundleName", UNSET)
 
         custom_effect_props = cls(
             effect_id=effect_id,
@@ -92,7 +127,8 @@ class CustomEffectProps:
             bundle_name=bundle_name,
         )
 
-        custom_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            custom_effect_props.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return custom_effect_props
 
     @property

@@ -24,10 +24,12 @@ class CustomEffectPropsPayload:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
         custom_effect_props_payload = cls()
 
-        custom_effect_props_payload.additional_properties = d
+        custom_effect_props_payload.additional_properties = dict(d)
         return custom_effect_props_payload
 
     @property

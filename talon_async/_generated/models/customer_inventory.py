@@ -19,6 +19,46 @@ if TYPE_CHECKING:
     from ..models.loyalty import Loyalty
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.achievement_progress_with_definition import AchievementProgressWithDefinition
+    from ..models.customer_profile import CustomerProfile
+    from ..models.giveaway import Giveaway
+    from ..models.inventory_coupon import InventoryCoupon
+    from ..models.inventory_referral import InventoryReferral
+    from ..models.loyalty import Loyalty
+
+    globals().update(
+        {
+            "AchievementProgressWithDefinition": AchievementProgressWithDefinition,
+            "CustomerProfile": CustomerProfile,
+            "Giveaway": Giveaway,
+            "InventoryCoupon": InventoryCoupon,
+            "InventoryReferral": InventoryReferral,
+            "Loyalty": Loyalty,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "profile",
+        "loyalty",
+        "referrals",
+        "coupons",
+        "giveaways",
+        "achievements",
+    )
+)
+
+
 T = TypeVar("T", bound="CustomerInventory")
 
 
@@ -33,6 +73,8 @@ class CustomerInventory:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         profile: dict[str, Any] | Unset = UNSET
         if not isinstance(self.profile, Unset):
             profile = self.profile.to_dict()
@@ -89,63 +131,49 @@ class CustomerInventory:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.achievement_progress_with_definition import AchievementProgressWithDefinition  # noqa: PLC0415
-        from ..models.customer_profile import CustomerProfile  # noqa: PLC0415
-        from ..models.giveaway import Giveaway  # noqa: PLC0415
-        from ..models.inventory_coupon import InventoryCoupon  # noqa: PLC0415
-        from ..models.inventory_referral import InventoryReferral  # noqa: PLC0415
-        from ..models.loyalty import Loyalty  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _profile = d.pop("profile", UNSET)
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        _profile = d.get("profile", UNSET)
         profile: CustomerProfile | Unset
-        if isinstance(_profile, Unset):
+        if _profile is UNSET:
             profile = UNSET
         else:
             profile = CustomerProfile.from_dict(_profile)
 
-        _loyalty = d.pop("loyalty", UNSET)
+        _loyalty = d.get("loyalty", UNSET)
         loyalty: Loyalty | Unset
-        if isinstance(_loyalty, Unset):
+        if _loyalty is UNSET:
             loyalty = UNSET
         else:
             loyalty = Loyalty.from_dict(_loyalty)
 
-        _referrals = d.pop("referrals", UNSET)
+        _referrals = d.get("referrals", UNSET)
         referrals: list[InventoryReferral] | Unset = UNSET
         if _referrals is not UNSET:
-            referrals = []
-            for referrals_item_data in _referrals:
-                referrals_item = InventoryReferral.from_dict(referrals_item_data)
+            referrals = [
+                InventoryReferral.from_dict(referrals_item_data) for referrals_item_data in _referrals
+            ]
 
-                referrals.append(referrals_item)
-
-        _coupons = d.pop("coupons", UNSET)
+        _coupons = d.get("coupons", UNSET)
         coupons: list[InventoryCoupon] | Unset = UNSET
         if _coupons is not UNSET:
-            coupons = []
-            for coupons_item_data in _coupons:
-                coupons_item = InventoryCoupon.from_dict(coupons_item_data)
+            coupons = [InventoryCoupon.from_dict(coupons_item_data) for coupons_item_data in _coupons]
 
-                coupons.append(coupons_item)
-
-        _giveaways = d.pop("giveaways", UNSET)
+        _giveaways = d.get("giveaways", UNSET)
         giveaways: list[Giveaway] | Unset = UNSET
         if _giveaways is not UNSET:
-            giveaways = []
-            for giveaways_item_data in _giveaways:
-                giveaways_item = Giveaway.from_dict(giveaways_item_data)
+            giveaways = [Giveaway.from_dict(giveaways_item_data) for giveaways_item_data in _giveaways]
 
-                giveaways.append(giveaways_item)
-
-        _achievements = d.pop("achievements", UNSET)
+        _achievements = d.get("achievements", UNSET)
         achievements: list[AchievementProgressWithDefinition] | Unset = UNSET
         if _achievements is not UNSET:
-            achievements = []
-            for achievements_item_data in _achievements:
-                achievements_item = AchievementProgressWithDefinition.from_dict(achievements_item_data)
-
-                achievements.append(achievements_item)
+            achievements = [
+                AchievementProgressWithDefinition.from_dict(achievements_item_data)
+                for achievements_item_data in _achievements
+            ]
 
         customer_inventory = cls(
             profile=profile,
@@ -156,7 +184,8 @@ class CustomerInventory:
             achievements=achievements,
         )
 
-        customer_inventory.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            customer_inventory.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return customer_inventory
 
     @property

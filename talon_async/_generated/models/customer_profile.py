@@ -17,6 +17,45 @@ if TYPE_CHECKING:
     from ..models.loyalty_membership import LoyaltyMembership
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.audience_membership import AudienceMembership
+    from ..models.customer_profile_attributes import CustomerProfileAttributes
+    from ..models.loyalty_membership import LoyaltyMembership
+
+    globals().update(
+        {
+            "AudienceMembership": AudienceMembership,
+            "CustomerProfileAttributes": CustomerProfileAttributes,
+            "LoyaltyMembership": LoyaltyMembership,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "id",
+        "created",
+        "integrationId",
+        "accountId",
+        "closedSessions",
+        "totalSales",
+        "lastActivity",
+        "attributes",
+        "loyaltyMemberships",
+        "audienceMemberships",
+        "sandbox",
+    )
+)
+
+
 T = TypeVar("T", bound="CustomerProfile")
 
 
@@ -36,6 +75,8 @@ class CustomerProfile:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         id = self.id
 
         created = self.created.isoformat()
@@ -96,51 +137,49 @@ class CustomerProfile:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.audience_membership import AudienceMembership  # noqa: PLC0415
-        from ..models.customer_profile_attributes import CustomerProfileAttributes  # noqa: PLC0415
-        from ..models.loyalty_membership import LoyaltyMembership  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        id = d["id"]
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        created = datetime.datetime.fromisoformat(d["created"])
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        integration_id = d["integrationId"]
 
-        integration_id = d.pop("integrationId")
+        account_id = d["accountId"]
 
-        account_id = d.pop("accountId")
+        closed_sessions = d["closedSessions"]
 
-        closed_sessions = d.pop("closedSessions")
+        total_sales = d["totalSales"]
 
-        total_sales = d.pop("totalSales")
+        last_activity = datetime.datetime.fromisoformat(d["lastActivity"])
 
-        last_activity = datetime.datetime.fromisoformat(d.pop("lastActivity"))
-
-        _attributes = d.pop("attributes", UNSET)
+        _attributes = d.get("attributes", UNSET)
         attributes: CustomerProfileAttributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = CustomerProfileAttributes.from_dict(_attributes)
 
-        _loyalty_memberships = d.pop("loyaltyMemberships", UNSET)
+        _loyalty_memberships = d.get("loyaltyMemberships", UNSET)
         loyalty_memberships: list[LoyaltyMembership] | Unset = UNSET
         if _loyalty_memberships is not UNSET:
-            loyalty_memberships = []
-            for loyalty_memberships_item_data in _loyalty_memberships:
-                loyalty_memberships_item = LoyaltyMembership.from_dict(loyalty_memberships_item_data)
+            loyalty_memberships = [
+                LoyaltyMembership.from_dict(loyalty_memberships_item_data)
+                for loyalty_memberships_item_data in _loyalty_memberships
+            ]
 
-                loyalty_memberships.append(loyalty_memberships_item)
-
-        _audience_memberships = d.pop("audienceMemberships", UNSET)
+        _audience_memberships = d.get("audienceMemberships", UNSET)
         audience_memberships: list[AudienceMembership] | Unset = UNSET
         if _audience_memberships is not UNSET:
-            audience_memberships = []
-            for audience_memberships_item_data in _audience_memberships:
-                audience_memberships_item = AudienceMembership.from_dict(audience_memberships_item_data)
+            audience_memberships = [
+                AudienceMembership.from_dict(audience_memberships_item_data)
+                for audience_memberships_item_data in _audience_memberships
+            ]
 
-                audience_memberships.append(audience_memberships_item)
-
-        sandbox = d.pop("sandbox", UNSET)
+        sandbox = d.get("sandbox", UNSET)
 
         customer_profile = cls(
             id=id,
@@ -156,7 +195,8 @@ class CustomerProfile:
             sandbox=sandbox,
         )
 
-        customer_profile.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            customer_profile.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return customer_profile
 
     @property

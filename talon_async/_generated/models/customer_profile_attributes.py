@@ -24,10 +24,12 @@ class CustomerProfileAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
         customer_profile_attributes = cls()
 
-        customer_profile_attributes.additional_properties = d
+        customer_profile_attributes.additional_properties = dict(d)
         return customer_profile_attributes
 
     @property

@@ -14,6 +14,27 @@ if TYPE_CHECKING:
     from ..models.customer_profile_audience_request_item import CustomerProfileAudienceRequestItem
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.customer_profile_audience_request_item import CustomerProfileAudienceRequestItem
+
+    globals().update(
+        {
+            "CustomerProfileAudienceRequestItem": CustomerProfileAudienceRequestItem,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(("data",))
+
+
 T = TypeVar("T", bound="CustomerProfileAudienceRequest")
 
 
@@ -23,6 +44,8 @@ class CustomerProfileAudienceRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         data: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.data, Unset):
             data = []
@@ -40,23 +63,24 @@ class CustomerProfileAudienceRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.customer_profile_audience_request_item import CustomerProfileAudienceRequestItem  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        _data = d.get("data", UNSET)
         data: list[CustomerProfileAudienceRequestItem] | Unset = UNSET
         if _data is not UNSET:
-            data = []
-            for data_item_data in _data:
-                data_item = CustomerProfileAudienceRequestItem.from_dict(data_item_data)
-
-                data.append(data_item)
+            data = [CustomerProfileAudienceRequestItem.from_dict(data_item_data) for data_item_data in _data]
 
         customer_profile_audience_request = cls(
             data=data,
         )
 
-        customer_profile_audience_request.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            customer_profile_audience_request.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return customer_profile_audience_request
 
     @property

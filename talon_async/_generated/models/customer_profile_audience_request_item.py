@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.customer_profile_audience_request_item_action import CustomerProfileAudienceRequestItemAction
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "action",
+        "profileIntegrationId",
+        "audienceId",
+    )
+)
+
 
 T = TypeVar("T", bound="CustomerProfileAudienceRequestItem")
 
@@ -41,12 +51,18 @@ class CustomerProfileAudienceRequestItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        action = CustomerProfileAudienceRequestItemAction(d.pop("action"))
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        action = cast(
+            CustomerProfileAudienceRequestItemAction,
+            CustomerProfileAudienceRequestItemAction._value2member_map_.get(d["action"])
+            or CustomerProfileAudienceRequestItemAction(d["action"]),
+        )
 
-        profile_integration_id = d.pop("profileIntegrationId")
+        profile_integration_id = d["profileIntegrationId"]
 
-        audience_id = d.pop("audienceId")
+        audience_id = d["audienceId"]
 
         customer_profile_audience_request_item = cls(
             action=action,
@@ -54,7 +70,10 @@ class CustomerProfileAudienceRequestItem:
             audience_id=audience_id,
         )
 
-        customer_profile_audience_request_item.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            customer_profile_audience_request_item.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return customer_profile_audience_request_item
 
     @property

@@ -20,6 +20,38 @@ if TYPE_CHECKING:
     from ..models.profile_audiences_changes import ProfileAudiencesChanges
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.customer_profile_integration_request_v2_attributes import (
+        CustomerProfileIntegrationRequestV2Attributes,
+    )
+    from ..models.profile_audiences_changes import ProfileAudiencesChanges
+
+    globals().update(
+        {
+            "CustomerProfileIntegrationRequestV2Attributes": CustomerProfileIntegrationRequestV2Attributes,
+            "ProfileAudiencesChanges": ProfileAudiencesChanges,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "attributes",
+        "evaluableCampaignIds",
+        "audiencesChanges",
+        "responseContent",
+    )
+)
+
+
 T = TypeVar("T", bound="CustomerProfileIntegrationRequestV2")
 
 
@@ -32,6 +64,8 @@ class CustomerProfileIntegrationRequestV2:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         attributes: dict[str, Any] | Unset = UNSET
         if not isinstance(self.attributes, Unset):
             attributes = self.attributes.to_dict()
@@ -67,38 +101,40 @@ class CustomerProfileIntegrationRequestV2:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.customer_profile_integration_request_v2_attributes import (
-            CustomerProfileIntegrationRequestV2Attributes,  # noqa: PLC0415
-        )
-        from ..models.profile_audiences_changes import ProfileAudiencesChanges  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _attributes = d.pop("attributes", UNSET)
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        _attributes = d.get("attributes", UNSET)
         attributes: CustomerProfileIntegrationRequestV2Attributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = CustomerProfileIntegrationRequestV2Attributes.from_dict(_attributes)
 
-        evaluable_campaign_ids = cast(list[int], d.pop("evaluableCampaignIds", UNSET))
+        evaluable_campaign_ids = d.get("evaluableCampaignIds", UNSET)
 
-        _audiences_changes = d.pop("audiencesChanges", UNSET)
+        _audiences_changes = d.get("audiencesChanges", UNSET)
         audiences_changes: ProfileAudiencesChanges | Unset
-        if isinstance(_audiences_changes, Unset):
+        if _audiences_changes is UNSET:
             audiences_changes = UNSET
         else:
             audiences_changes = ProfileAudiencesChanges.from_dict(_audiences_changes)
 
-        _response_content = d.pop("responseContent", UNSET)
+        _response_content = d.get("responseContent", UNSET)
         response_content: list[CustomerProfileIntegrationRequestV2ResponseContentItem] | Unset = UNSET
         if _response_content is not UNSET:
-            response_content = []
-            for response_content_item_data in _response_content:
-                response_content_item = CustomerProfileIntegrationRequestV2ResponseContentItem(
-                    response_content_item_data
+            response_content = [
+                cast(
+                    CustomerProfileIntegrationRequestV2ResponseContentItem,
+                    CustomerProfileIntegrationRequestV2ResponseContentItem._value2member_map_.get(
+                        response_content_item_data
+                    )
+                    or CustomerProfileIntegrationRequestV2ResponseContentItem(response_content_item_data),
                 )
-
-                response_content.append(response_content_item)
+                for response_content_item_data in _response_content
+            ]
 
         customer_profile_integration_request_v2 = cls(
             attributes=attributes,
@@ -107,7 +143,10 @@ class CustomerProfileIntegrationRequestV2:
             response_content=response_content,
         )
 
-        customer_profile_integration_request_v2.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            customer_profile_integration_request_v2.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return customer_profile_integration_request_v2
 
     @property

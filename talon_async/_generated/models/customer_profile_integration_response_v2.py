@@ -22,6 +22,55 @@ if TYPE_CHECKING:
     from ..models.rule_failure_reason import RuleFailureReason
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.campaign import Campaign
+    from ..models.coupon import Coupon
+    from ..models.customer_profile import CustomerProfile
+    from ..models.effect import Effect
+    from ..models.event import Event
+    from ..models.giveaway import Giveaway
+    from ..models.loyalty import Loyalty
+    from ..models.referral import Referral
+    from ..models.rule_failure_reason import RuleFailureReason
+
+    globals().update(
+        {
+            "Campaign": Campaign,
+            "Coupon": Coupon,
+            "CustomerProfile": CustomerProfile,
+            "Effect": Effect,
+            "Event": Event,
+            "Giveaway": Giveaway,
+            "Loyalty": Loyalty,
+            "Referral": Referral,
+            "RuleFailureReason": RuleFailureReason,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "effects",
+        "createdCoupons",
+        "createdReferrals",
+        "customerProfile",
+        "event",
+        "loyalty",
+        "triggeredCampaigns",
+        "ruleFailureReasons",
+        "awardedGiveaways",
+    )
+)
+
+
 T = TypeVar("T", bound="CustomerProfileIntegrationResponseV2")
 
 
@@ -39,6 +88,8 @@ class CustomerProfileIntegrationResponseV2:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         effects = []
         for effects_item_data in self.effects:
             effects_item = effects_item_data.to_dict()
@@ -113,85 +164,66 @@ class CustomerProfileIntegrationResponseV2:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.campaign import Campaign  # noqa: PLC0415
-        from ..models.coupon import Coupon  # noqa: PLC0415
-        from ..models.customer_profile import CustomerProfile  # noqa: PLC0415
-        from ..models.effect import Effect  # noqa: PLC0415
-        from ..models.event import Event  # noqa: PLC0415
-        from ..models.giveaway import Giveaway  # noqa: PLC0415
-        from ..models.loyalty import Loyalty  # noqa: PLC0415
-        from ..models.referral import Referral  # noqa: PLC0415
-        from ..models.rule_failure_reason import RuleFailureReason  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        effects = [Effect.from_dict(effects_item_data) for effects_item_data in d["effects"]]
 
-        d = dict(src_dict)
-        effects = []
-        _effects = d.pop("effects")
-        for effects_item_data in _effects:
-            effects_item = Effect.from_dict(effects_item_data)
+        created_coupons = [
+            Coupon.from_dict(created_coupons_item_data) for created_coupons_item_data in d["createdCoupons"]
+        ]
 
-            effects.append(effects_item)
+        created_referrals = [
+            Referral.from_dict(created_referrals_item_data)
+            for created_referrals_item_data in d["createdReferrals"]
+        ]
 
-        created_coupons = []
-        _created_coupons = d.pop("createdCoupons")
-        for created_coupons_item_data in _created_coupons:
-            created_coupons_item = Coupon.from_dict(created_coupons_item_data)
-
-            created_coupons.append(created_coupons_item)
-
-        created_referrals = []
-        _created_referrals = d.pop("createdReferrals")
-        for created_referrals_item_data in _created_referrals:
-            created_referrals_item = Referral.from_dict(created_referrals_item_data)
-
-            created_referrals.append(created_referrals_item)
-
-        _customer_profile = d.pop("customerProfile", UNSET)
+        _customer_profile = d.get("customerProfile", UNSET)
         customer_profile: CustomerProfile | Unset
-        if isinstance(_customer_profile, Unset):
+        if _customer_profile is UNSET:
             customer_profile = UNSET
         else:
             customer_profile = CustomerProfile.from_dict(_customer_profile)
 
-        _event = d.pop("event", UNSET)
+        _event = d.get("event", UNSET)
         event: Event | Unset
-        if isinstance(_event, Unset):
+        if _event is UNSET:
             event = UNSET
         else:
             event = Event.from_dict(_event)
 
-        _loyalty = d.pop("loyalty", UNSET)
+        _loyalty = d.get("loyalty", UNSET)
         loyalty: Loyalty | Unset
-        if isinstance(_loyalty, Unset):
+        if _loyalty is UNSET:
             loyalty = UNSET
         else:
             loyalty = Loyalty.from_dict(_loyalty)
 
-        _triggered_campaigns = d.pop("triggeredCampaigns", UNSET)
+        _triggered_campaigns = d.get("triggeredCampaigns", UNSET)
         triggered_campaigns: list[Campaign] | Unset = UNSET
         if _triggered_campaigns is not UNSET:
-            triggered_campaigns = []
-            for triggered_campaigns_item_data in _triggered_campaigns:
-                triggered_campaigns_item = Campaign.from_dict(triggered_campaigns_item_data)
+            triggered_campaigns = [
+                Campaign.from_dict(triggered_campaigns_item_data)
+                for triggered_campaigns_item_data in _triggered_campaigns
+            ]
 
-                triggered_campaigns.append(triggered_campaigns_item)
-
-        _rule_failure_reasons = d.pop("ruleFailureReasons", UNSET)
+        _rule_failure_reasons = d.get("ruleFailureReasons", UNSET)
         rule_failure_reasons: list[RuleFailureReason] | Unset = UNSET
         if _rule_failure_reasons is not UNSET:
-            rule_failure_reasons = []
-            for rule_failure_reasons_item_data in _rule_failure_reasons:
-                rule_failure_reasons_item = RuleFailureReason.from_dict(rule_failure_reasons_item_data)
+            rule_failure_reasons = [
+                RuleFailureReason.from_dict(rule_failure_reasons_item_data)
+                for rule_failure_reasons_item_data in _rule_failure_reasons
+            ]
 
-                rule_failure_reasons.append(rule_failure_reasons_item)
-
-        _awarded_giveaways = d.pop("awardedGiveaways", UNSET)
+        _awarded_giveaways = d.get("awardedGiveaways", UNSET)
         awarded_giveaways: list[Giveaway] | Unset = UNSET
         if _awarded_giveaways is not UNSET:
-            awarded_giveaways = []
-            for awarded_giveaways_item_data in _awarded_giveaways:
-                awarded_giveaways_item = Giveaway.from_dict(awarded_giveaways_item_data)
-
-                awarded_giveaways.append(awarded_giveaways_item)
+            awarded_giveaways = [
+                Giveaway.from_dict(awarded_giveaways_item_data)
+                for awarded_giveaways_item_data in _awarded_giveaways
+            ]
 
         customer_profile_integration_response_v2 = cls(
             effects=effects,
@@ -205,7 +237,10 @@ class CustomerProfileIntegrationResponseV2:
             awarded_giveaways=awarded_giveaways,
         )
 
-        customer_profile_integration_response_v2.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            customer_profile_integration_response_v2.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return customer_profile_integration_response_v2
 
     @property

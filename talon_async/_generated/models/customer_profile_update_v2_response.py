@@ -12,6 +12,27 @@ if TYPE_CHECKING:
     from ..models.customer_profile import CustomerProfile
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.customer_profile import CustomerProfile
+
+    globals().update(
+        {
+            "CustomerProfile": CustomerProfile,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(("customerProfile",))
+
+
 T = TypeVar("T", bound="CustomerProfileUpdateV2Response")
 
 
@@ -21,6 +42,8 @@ class CustomerProfileUpdateV2Response:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         customer_profile = self.customer_profile.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -35,16 +58,21 @@ class CustomerProfileUpdateV2Response:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.customer_profile import CustomerProfile  # noqa: PLC0415
-
-        d = dict(src_dict)
-        customer_profile = CustomerProfile.from_dict(d.pop("customerProfile"))
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        customer_profile = CustomerProfile.from_dict(d["customerProfile"])
 
         customer_profile_update_v2_response = cls(
             customer_profile=customer_profile,
         )
 
-        customer_profile_update_v2_response.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            customer_profile_update_v2_response.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return customer_profile_update_v2_response
 
     @property

@@ -18,6 +18,55 @@ if TYPE_CHECKING:
     from ..models.customer_session_v2_attributes import CustomerSessionV2Attributes
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.cart_item import CartItem
+    from ..models.customer_session_v2_additional_costs import CustomerSessionV2AdditionalCosts
+    from ..models.customer_session_v2_attributes import CustomerSessionV2Attributes
+
+    globals().update(
+        {
+            "CartItem": CartItem,
+            "CustomerSessionV2AdditionalCosts": CustomerSessionV2AdditionalCosts,
+            "CustomerSessionV2Attributes": CustomerSessionV2Attributes,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "id",
+        "created",
+        "integrationId",
+        "applicationId",
+        "firstSession",
+        "updateCount",
+        "total",
+        "cartItemTotal",
+        "additionalCostTotal",
+        "updated",
+        "profileId",
+        "storeIntegrationId",
+        "evaluableCampaignIds",
+        "couponCodes",
+        "referralCode",
+        "loyaltyCards",
+        "state",
+        "cartItems",
+        "additionalCosts",
+        "identifiers",
+        "attributes",
+    )
+)
+
+
 T = TypeVar("T", bound="CustomerSessionV2")
 
 
@@ -47,6 +96,8 @@ class CustomerSessionV2:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         id = self.id
 
         created = self.created.isoformat()
@@ -151,71 +202,70 @@ class CustomerSessionV2:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cart_item import CartItem  # noqa: PLC0415
-        from ..models.customer_session_v2_additional_costs import CustomerSessionV2AdditionalCosts  # noqa: PLC0415
-        from ..models.customer_session_v2_attributes import CustomerSessionV2Attributes  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        id = d["id"]
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        created = datetime.datetime.fromisoformat(d["created"])
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        integration_id = d["integrationId"]
 
-        integration_id = d.pop("integrationId")
+        application_id = d["applicationId"]
 
-        application_id = d.pop("applicationId")
+        first_session = d["firstSession"]
 
-        first_session = d.pop("firstSession")
+        update_count = d["updateCount"]
 
-        update_count = d.pop("updateCount")
+        total = d["total"]
 
-        total = d.pop("total")
+        cart_item_total = d["cartItemTotal"]
 
-        cart_item_total = d.pop("cartItemTotal")
+        additional_cost_total = d["additionalCostTotal"]
 
-        additional_cost_total = d.pop("additionalCostTotal")
+        updated = datetime.datetime.fromisoformat(d["updated"])
 
-        updated = datetime.datetime.fromisoformat(d.pop("updated"))
+        profile_id = d.get("profileId", UNSET)
 
-        profile_id = d.pop("profileId", UNSET)
+        store_integration_id = d.get("storeIntegrationId", UNSET)
 
-        store_integration_id = d.pop("storeIntegrationId", UNSET)
+        evaluable_campaign_ids = d.get("evaluableCampaignIds", UNSET)
 
-        evaluable_campaign_ids = cast(list[int], d.pop("evaluableCampaignIds", UNSET))
+        coupon_codes = d.get("couponCodes", UNSET)
 
-        coupon_codes = cast(list[str], d.pop("couponCodes", UNSET))
+        referral_code = d.get("referralCode", UNSET)
 
-        referral_code = d.pop("referralCode", UNSET)
+        loyalty_cards = d.get("loyaltyCards", UNSET)
 
-        loyalty_cards = cast(list[str], d.pop("loyaltyCards", UNSET))
-
-        _state = d.pop("state", UNSET)
+        _state = d.get("state", UNSET)
         state: CustomerSessionV2State | Unset
-        if isinstance(_state, Unset):
+        if _state is UNSET:
             state = UNSET
         else:
-            state = CustomerSessionV2State(_state)
+            state = cast(
+                CustomerSessionV2State,
+                CustomerSessionV2State._value2member_map_.get(_state) or CustomerSessionV2State(_state),
+            )
 
-        _cart_items = d.pop("cartItems", UNSET)
+        _cart_items = d.get("cartItems", UNSET)
         cart_items: list[CartItem] | Unset = UNSET
         if _cart_items is not UNSET:
-            cart_items = []
-            for cart_items_item_data in _cart_items:
-                cart_items_item = CartItem.from_dict(cart_items_item_data)
+            cart_items = [CartItem.from_dict(cart_items_item_data) for cart_items_item_data in _cart_items]
 
-                cart_items.append(cart_items_item)
-
-        _additional_costs = d.pop("additionalCosts", UNSET)
+        _additional_costs = d.get("additionalCosts", UNSET)
         additional_costs: CustomerSessionV2AdditionalCosts | Unset
-        if isinstance(_additional_costs, Unset):
+        if _additional_costs is UNSET:
             additional_costs = UNSET
         else:
             additional_costs = CustomerSessionV2AdditionalCosts.from_dict(_additional_costs)
 
-        identifiers = cast(list[str], d.pop("identifiers", UNSET))
+        identifiers = d.get("identifiers", UNSET)
 
-        _attributes = d.pop("attributes", UNSET)
+        _attributes = d.get("attributes", UNSET)
         attributes: CustomerSessionV2Attributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = CustomerSessionV2Attributes.from_dict(_attributes)
@@ -244,7 +294,8 @@ class CustomerSessionV2:
             attributes=attributes,
         )
 
-        customer_session_v2.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            customer_session_v2.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return customer_session_v2
 
     @property

@@ -10,6 +10,20 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "ruleTitle",
+        "programId",
+        "subLedgerId",
+        "value",
+        "transactionUUID",
+        "name",
+        "cardIdentifier",
+    )
+)
+
+
 T = TypeVar("T", bound="DeductLoyaltyPointsEffectProps")
 
 
@@ -58,20 +72,22 @@ class DeductLoyaltyPointsEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        rule_title = d.pop("ruleTitle")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        rule_title = d["ruleTitle"]
 
-        program_id = d.pop("programId")
+        program_id = d["programId"]
 
-        sub_ledger_id = d.pop("subLedgerId")
+        sub_ledger_id = d["subLedgerId"]
 
-        value = d.pop("value")
+        value = d["value"]
 
-        transaction_uuid = d.pop("transactionUUID")
+        transaction_uuid = d["transactionUUID"]
 
-        name = d.pop("name")
+        name = d["name"]
 
-        card_identifier = d.pop("cardIdentifier", UNSET)
+        card_identifier = d.get("cardIdentifier", UNSET)
 
         deduct_loyalty_points_effect_props = cls(
             rule_title=rule_title,
@@ -83,7 +99,10 @@ class DeductLoyaltyPointsEffectProps:
             card_identifier=card_identifier,
         )
 
-        deduct_loyalty_points_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            deduct_loyalty_points_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return deduct_loyalty_points_effect_props
 
     @property

@@ -11,6 +11,29 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "campaignId",
+        "rulesetId",
+        "ruleIndex",
+        "ruleName",
+        "effectType",
+        "props",
+        "triggeredByCoupon",
+        "triggeredForCatalogItem",
+        "conditionIndex",
+        "evaluationGroupID",
+        "evaluationGroupMode",
+        "campaignRevisionId",
+        "campaignRevisionVersionId",
+        "selectedPriceType",
+        "selectedPrice",
+        "adjustmentReferenceId",
+    )
+)
+
+
 T = TypeVar("T", bound="Effect")
 
 
@@ -106,40 +129,42 @@ class Effect:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        campaign_id = d.pop("campaignId")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        campaign_id = d["campaignId"]
 
-        ruleset_id = d.pop("rulesetId")
+        ruleset_id = d["rulesetId"]
 
-        rule_index = d.pop("ruleIndex")
+        rule_index = d["ruleIndex"]
 
-        rule_name = d.pop("ruleName")
+        rule_name = d["ruleName"]
 
-        effect_type = d.pop("effectType")
+        effect_type = d["effectType"]
 
-        props = d.pop("props")
+        props = d["props"]
 
-        triggered_by_coupon = d.pop("triggeredByCoupon", UNSET)
+        triggered_by_coupon = d.get("triggeredByCoupon", UNSET)
 
-        triggered_for_catalog_item = d.pop("triggeredForCatalogItem", UNSET)
+        triggered_for_catalog_item = d.get("triggeredForCatalogItem", UNSET)
 
-        condition_index = d.pop("conditionIndex", UNSET)
+        condition_index = d.get("conditionIndex", UNSET)
 
-        evaluation_group_id = d.pop("evaluationGroupID", UNSET)
+        evaluation_group_id = d.get("evaluationGroupID", UNSET)
 
-        evaluation_group_mode = d.pop("evaluationGroupMode", UNSET)
+        evaluation_group_mode = d.get("evaluationGroupMode", UNSET)
 
-        campaign_revision_id = d.pop("campaignRevisionId", UNSET)
+        campaign_revision_id = d.get("campaignRevisionId", UNSET)
 
-        campaign_revision_version_id = d.pop("campaignRevisionVersionId", UNSET)
+        campaign_revision_version_id = d.get("campaignRevisionVersionId", UNSET)
 
-        selected_price_type = d.pop("selectedPriceType", UNSET)
+        selected_price_type = d.get("selectedPriceType", UNSET)
 
-        selected_price = d.pop("selectedPrice", UNSET)
+        selected_price = d.get("selectedPrice", UNSET)
 
-        _adjustment_reference_id = d.pop("adjustmentReferenceId", UNSET)
+        _adjustment_reference_id = d.get("adjustmentReferenceId", UNSET)
         adjustment_reference_id: UUID | Unset
-        if isinstance(_adjustment_reference_id, Unset):
+        if _adjustment_reference_id is UNSET:
             adjustment_reference_id = UNSET
         else:
             adjustment_reference_id = UUID(_adjustment_reference_id)
@@ -163,7 +188,8 @@ class Effect:
             adjustment_reference_id=adjustment_reference_id,
         )
 
-        effect.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            effect.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return effect
 
     @property

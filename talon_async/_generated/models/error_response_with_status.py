@@ -14,6 +14,33 @@ if TYPE_CHECKING:
     from ..models.api_error import APIError
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.api_error import APIError
+
+    globals().update(
+        {
+            "APIError": APIError,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "message",
+        "errors",
+        "StatusCode",
+    )
+)
+
+
 T = TypeVar("T", bound="ErrorResponseWithStatus")
 
 
@@ -25,6 +52,8 @@ class ErrorResponseWithStatus:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         message = self.message
 
         errors: list[dict[str, Any]] | Unset = UNSET
@@ -50,21 +79,19 @@ class ErrorResponseWithStatus:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.api_error import APIError  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        message = d.get("message", UNSET)
 
-        d = dict(src_dict)
-        message = d.pop("message", UNSET)
-
-        _errors = d.pop("errors", UNSET)
+        _errors = d.get("errors", UNSET)
         errors: list[APIError] | Unset = UNSET
         if _errors is not UNSET:
-            errors = []
-            for errors_item_data in _errors:
-                errors_item = APIError.from_dict(errors_item_data)
+            errors = [APIError.from_dict(errors_item_data) for errors_item_data in _errors]
 
-                errors.append(errors_item)
-
-        status_code = d.pop("StatusCode", UNSET)
+        status_code = d.get("StatusCode", UNSET)
 
         error_response_with_status = cls(
             message=message,
@@ -72,7 +99,10 @@ class ErrorResponseWithStatus:
             status_code=status_code,
         )
 
-        error_response_with_status.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            error_response_with_status.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return error_response_with_status
 
     @property

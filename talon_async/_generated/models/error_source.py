@@ -10,6 +10,17 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "pointer",
+        "parameter",
+        "line",
+        "resource",
+    )
+)
+
+
 T = TypeVar("T", bound="ErrorSource")
 
 
@@ -46,14 +57,16 @@ class ErrorSource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        pointer = d.pop("pointer", UNSET)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        pointer = d.get("pointer", UNSET)
 
-        parameter = d.pop("parameter", UNSET)
+        parameter = d.get("parameter", UNSET)
 
-        line = d.pop("line", UNSET)
+        line = d.get("line", UNSET)
 
-        resource = d.pop("resource", UNSET)
+        resource = d.get("resource", UNSET)
 
         error_source = cls(
             pointer=pointer,
@@ -62,7 +75,8 @@ class ErrorSource:
             resource=resource,
         )
 
-        error_source.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            error_source.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return error_source
 
     @property

@@ -18,6 +18,47 @@ if TYPE_CHECKING:
     from ..models.meta import Meta
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.event_attributes import EventAttributes
+    from ..models.event_effects_item import EventEffectsItem
+    from ..models.ledger_entry import LedgerEntry
+    from ..models.meta import Meta
+
+    globals().update(
+        {
+            "EventAttributes": EventAttributes,
+            "EventEffectsItem": EventEffectsItem,
+            "LedgerEntry": LedgerEntry,
+            "Meta": Meta,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "id",
+        "created",
+        "applicationId",
+        "type",
+        "attributes",
+        "effects",
+        "profileId",
+        "storeIntegrationId",
+        "sessionId",
+        "ledgerEntries",
+        "meta",
+    )
+)
+
+
 T = TypeVar("T", bound="Event")
 
 
@@ -37,6 +78,8 @@ class Event:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         id = self.id
 
         created = self.created.isoformat()
@@ -96,47 +139,40 @@ class Event:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.event_attributes import EventAttributes  # noqa: PLC0415
-        from ..models.event_effects_item import EventEffectsItem  # noqa: PLC0415
-        from ..models.ledger_entry import LedgerEntry  # noqa: PLC0415
-        from ..models.meta import Meta  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        id = d["id"]
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        created = datetime.datetime.fromisoformat(d["created"])
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        application_id = d["applicationId"]
 
-        application_id = d.pop("applicationId")
+        type_ = d["type"]
 
-        type_ = d.pop("type")
+        attributes = EventAttributes.from_dict(d["attributes"])
 
-        attributes = EventAttributes.from_dict(d.pop("attributes"))
+        effects = [EventEffectsItem.from_dict(effects_item_data) for effects_item_data in d["effects"]]
 
-        effects = []
-        _effects = d.pop("effects")
-        for effects_item_data in _effects:
-            effects_item = EventEffectsItem.from_dict(effects_item_data)
+        profile_id = d.get("profileId", UNSET)
 
-            effects.append(effects_item)
+        store_integration_id = d.get("storeIntegrationId", UNSET)
 
-        profile_id = d.pop("profileId", UNSET)
+        session_id = d.get("sessionId", UNSET)
 
-        store_integration_id = d.pop("storeIntegrationId", UNSET)
-
-        session_id = d.pop("sessionId", UNSET)
-
-        _ledger_entries = d.pop("ledgerEntries", UNSET)
+        _ledger_entries = d.get("ledgerEntries", UNSET)
         ledger_entries: list[LedgerEntry] | Unset = UNSET
         if _ledger_entries is not UNSET:
-            ledger_entries = []
-            for ledger_entries_item_data in _ledger_entries:
-                ledger_entries_item = LedgerEntry.from_dict(ledger_entries_item_data)
+            ledger_entries = [
+                LedgerEntry.from_dict(ledger_entries_item_data)
+                for ledger_entries_item_data in _ledger_entries
+            ]
 
-                ledger_entries.append(ledger_entries_item)
-
-        _meta = d.pop("meta", UNSET)
+        _meta = d.get("meta", UNSET)
         meta: Meta | Unset
-        if isinstance(_meta, Unset):
+        if _meta is UNSET:
             meta = UNSET
         else:
             meta = Meta.from_dict(_meta)
@@ -155,7 +191,8 @@ class Event:
             meta=meta,
         )
 
-        event.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            event.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return event
 
     @property

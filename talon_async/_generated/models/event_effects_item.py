@@ -24,10 +24,12 @@ class EventEffectsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
         event_effects_item = cls()
 
-        event_effects_item.additional_properties = d
+        event_effects_item.additional_properties = dict(d)
         return event_effects_item
 
     @property

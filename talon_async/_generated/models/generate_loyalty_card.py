@@ -11,6 +11,16 @@ from attrs import field as _attrs_field
 from ..models.generate_loyalty_card_status import GenerateLoyaltyCardStatus
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "status",
+        "customerProfileIds",
+        "cardIdentifier",
+    )
+)
+
+
 T = TypeVar("T", bound="GenerateLoyaltyCard")
 
 
@@ -46,17 +56,23 @@ class GenerateLoyaltyCard:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _status = d.pop("status", UNSET)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        _status = d.get("status", UNSET)
         status: GenerateLoyaltyCardStatus | Unset
-        if isinstance(_status, Unset):
+        if _status is UNSET:
             status = UNSET
         else:
-            status = GenerateLoyaltyCardStatus(_status)
+            status = cast(
+                GenerateLoyaltyCardStatus,
+                GenerateLoyaltyCardStatus._value2member_map_.get(_status)
+                or GenerateLoyaltyCardStatus(_status),
+            )
 
-        customer_profile_ids = cast(list[str], d.pop("customerProfileIds", UNSET))
+        customer_profile_ids = d.get("customerProfileIds", UNSET)
 
-        card_identifier = d.pop("cardIdentifier", UNSET)
+        card_identifier = d.get("cardIdentifier", UNSET)
 
         generate_loyalty_card = cls(
             status=status,
@@ -64,7 +80,8 @@ class GenerateLoyaltyCard:
             card_identifier=card_identifier,
         )
 
-        generate_loyalty_card.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            generate_loyalty_card.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return generate_loyalty_card
 
     @property

@@ -15,6 +15,41 @@ if TYPE_CHECKING:
     from ..models.giveaway_attributes import GiveawayAttributes
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.giveaway_attributes import GiveawayAttributes
+
+    globals().update(
+        {
+            "GiveawayAttributes": GiveawayAttributes,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "id",
+        "created",
+        "code",
+        "poolId",
+        "startDate",
+        "endDate",
+        "attributes",
+        "used",
+        "importId",
+        "profileIntegrationId",
+        "profileId",
+    )
+)
+
+
 T = TypeVar("T", bound="Giveaway")
 
 
@@ -34,6 +69,8 @@ class Giveaway:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         id = self.id
 
         created = self.created.isoformat()
@@ -91,45 +128,47 @@ class Giveaway:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.giveaway_attributes import GiveawayAttributes  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        id = d["id"]
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        created = datetime.datetime.fromisoformat(d["created"])
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        code = d["code"]
 
-        code = d.pop("code")
+        pool_id = d["poolId"]
 
-        pool_id = d.pop("poolId")
-
-        _start_date = d.pop("startDate", UNSET)
+        _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
-        if isinstance(_start_date, Unset):
+        if _start_date is UNSET:
             start_date = UNSET
         else:
             start_date = datetime.datetime.fromisoformat(_start_date)
 
-        _end_date = d.pop("endDate", UNSET)
+        _end_date = d.get("endDate", UNSET)
         end_date: datetime.datetime | Unset
-        if isinstance(_end_date, Unset):
+        if _end_date is UNSET:
             end_date = UNSET
         else:
             end_date = datetime.datetime.fromisoformat(_end_date)
 
-        _attributes = d.pop("attributes", UNSET)
+        _attributes = d.get("attributes", UNSET)
         attributes: GiveawayAttributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = GiveawayAttributes.from_dict(_attributes)
 
-        used = d.pop("used", UNSET)
+        used = d.get("used", UNSET)
 
-        import_id = d.pop("importId", UNSET)
+        import_id = d.get("importId", UNSET)
 
-        profile_integration_id = d.pop("profileIntegrationId", UNSET)
+        profile_integration_id = d.get("profileIntegrationId", UNSET)
 
-        profile_id = d.pop("profileId", UNSET)
+        profile_id = d.get("profileId", UNSET)
 
         giveaway = cls(
             id=id,
@@ -145,7 +184,8 @@ class Giveaway:
             profile_id=profile_id,
         )
 
-        giveaway.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            giveaway.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return giveaway
 
     @property

@@ -10,6 +10,20 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "achievementId",
+        "achievementName",
+        "delta",
+        "value",
+        "target",
+        "isJustCompleted",
+        "progressTrackerId",
+    )
+)
+
+
 T = TypeVar("T", bound="IncreaseAchievementProgressEffectProps")
 
 
@@ -58,20 +72,22 @@ class IncreaseAchievementProgressEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        achievement_id = d.pop("achievementId")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        achievement_id = d["achievementId"]
 
-        achievement_name = d.pop("achievementName")
+        achievement_name = d["achievementName"]
 
-        delta = d.pop("delta")
+        delta = d["delta"]
 
-        value = d.pop("value")
+        value = d["value"]
 
-        target = d.pop("target")
+        target = d["target"]
 
-        is_just_completed = d.pop("isJustCompleted")
+        is_just_completed = d["isJustCompleted"]
 
-        progress_tracker_id = d.pop("progressTrackerId", UNSET)
+        progress_tracker_id = d.get("progressTrackerId", UNSET)
 
         increase_achievement_progress_effect_props = cls(
             achievement_id=achievement_id,
@@ -83,7 +99,10 @@ class IncreaseAchievementProgressEffectProps:
             progress_tracker_id=progress_tracker_id,
         )
 
-        increase_achievement_progress_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            increase_achievement_progress_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return increase_achievement_progress_effect_props
 
     @property

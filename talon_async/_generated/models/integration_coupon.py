@@ -16,6 +16,55 @@ if TYPE_CHECKING:
     from ..models.limit_config import LimitConfig
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.integration_coupon_attributes import IntegrationCouponAttributes
+    from ..models.limit_config import LimitConfig
+
+    globals().update(
+        {
+            "IntegrationCouponAttributes": IntegrationCouponAttributes,
+            "LimitConfig": LimitConfig,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "id",
+        "created",
+        "campaignId",
+        "usageCounter",
+        "profileRedemptionCount",
+        "value",
+        "usageLimit",
+        "discountLimit",
+        "reservationLimit",
+        "startDate",
+        "expiryDate",
+        "limits",
+        "discountCounter",
+        "discountRemainder",
+        "reservationCounter",
+        "attributes",
+        "referralId",
+        "recipientIntegrationId",
+        "importId",
+        "reservation",
+        "batchId",
+        "isReservationMandatory",
+        "implicitlyReserved",
+    )
+)
+
+
 T = TypeVar("T", bound="IntegrationCoupon")
 
 
@@ -47,6 +96,8 @@ class IntegrationCoupon:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         id = self.id
 
         created = self.created.isoformat()
@@ -156,77 +207,74 @@ class IntegrationCoupon:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.integration_coupon_attributes import IntegrationCouponAttributes  # noqa: PLC0415
-        from ..models.limit_config import LimitConfig  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        id = d["id"]
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        created = datetime.datetime.fromisoformat(d["created"])
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        campaign_id = d["campaignId"]
 
-        campaign_id = d.pop("campaignId")
+        usage_counter = d["usageCounter"]
 
-        usage_counter = d.pop("usageCounter")
+        profile_redemption_count = d["profileRedemptionCount"]
 
-        profile_redemption_count = d.pop("profileRedemptionCount")
+        value = d.get("value", UNSET)
 
-        value = d.pop("value", UNSET)
+        usage_limit = d.get("usageLimit", UNSET)
 
-        usage_limit = d.pop("usageLimit", UNSET)
+        discount_limit = d.get("discountLimit", UNSET)
 
-        discount_limit = d.pop("discountLimit", UNSET)
+        reservation_limit = d.get("reservationLimit", UNSET)
 
-        reservation_limit = d.pop("reservationLimit", UNSET)
-
-        _start_date = d.pop("startDate", UNSET)
+        _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
-        if isinstance(_start_date, Unset):
+        if _start_date is UNSET:
             start_date = UNSET
         else:
             start_date = datetime.datetime.fromisoformat(_start_date)
 
-        _expiry_date = d.pop("expiryDate", UNSET)
+        _expiry_date = d.get("expiryDate", UNSET)
         expiry_date: datetime.datetime | Unset
-        if isinstance(_expiry_date, Unset):
+        if _expiry_date is UNSET:
             expiry_date = UNSET
         else:
             expiry_date = datetime.datetime.fromisoformat(_expiry_date)
 
-        _limits = d.pop("limits", UNSET)
+        _limits = d.get("limits", UNSET)
         limits: list[LimitConfig] | Unset = UNSET
         if _limits is not UNSET:
-            limits = []
-            for limits_item_data in _limits:
-                limits_item = LimitConfig.from_dict(limits_item_data)
+            limits = [LimitConfig.from_dict(limits_item_data) for limits_item_data in _limits]
 
-                limits.append(limits_item)
+        discount_counter = d.get("discountCounter", UNSET)
 
-        discount_counter = d.pop("discountCounter", UNSET)
+        discount_remainder = d.get("discountRemainder", UNSET)
 
-        discount_remainder = d.pop("discountRemainder", UNSET)
+        reservation_counter = d.get("reservationCounter", UNSET)
 
-        reservation_counter = d.pop("reservationCounter", UNSET)
-
-        _attributes = d.pop("attributes", UNSET)
+        _attributes = d.get("attributes", UNSET)
         attributes: IntegrationCouponAttributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = IntegrationCouponAttributes.from_dict(_attributes)
 
-        referral_id = d.pop("referralId", UNSET)
+        referral_id = d.get("referralId", UNSET)
 
-        recipient_integration_id = d.pop("recipientIntegrationId", UNSET)
+        recipient_integration_id = d.get("recipientIntegrationId", UNSET)
 
-        import_id = d.pop("importId", UNSET)
+        import_id = d.get("importId", UNSET)
 
-        reservation = d.pop("reservation", UNSET)
+        reservation = d.get("reservation", UNSET)
 
-        batch_id = d.pop("batchId", UNSET)
+        batch_id = d.get("batchId", UNSET)
 
-        is_reservation_mandatory = d.pop("isReservationMandatory", UNSET)
+        is_reservation_mandatory = d.get("isReservationMandatory", UNSET)
 
-        implicitly_reserved = d.pop("implicitlyReserved", UNSET)
+        implicitly_reserved = d.get("implicitlyReserved", UNSET)
 
         integration_coupon = cls(
             id=id,
@@ -254,7 +302,8 @@ class IntegrationCoupon:
             implicitly_reserved=implicitly_reserved,
         )
 
-        integration_coupon.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            integration_coupon.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return integration_coupon
 
     @property

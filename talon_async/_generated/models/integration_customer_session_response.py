@@ -15,6 +15,34 @@ if TYPE_CHECKING:
     from ..models.effect import Effect
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.customer_session_v2 import CustomerSessionV2
+    from ..models.effect import Effect
+
+    globals().update(
+        {
+            "CustomerSessionV2": CustomerSessionV2,
+            "Effect": Effect,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "customerSession",
+        "effects",
+    )
+)
+
+
 T = TypeVar("T", bound="IntegrationCustomerSessionResponse")
 
 
@@ -25,6 +53,8 @@ class IntegrationCustomerSessionResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         customer_session: dict[str, Any] | Unset = UNSET
         if not isinstance(self.customer_session, Unset):
             customer_session = self.customer_session.to_dict()
@@ -48,32 +78,32 @@ class IntegrationCustomerSessionResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.customer_session_v2 import CustomerSessionV2  # noqa: PLC0415
-        from ..models.effect import Effect  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _customer_session = d.pop("customerSession", UNSET)
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        _customer_session = d.get("customerSession", UNSET)
         customer_session: CustomerSessionV2 | Unset
-        if isinstance(_customer_session, Unset):
+        if _customer_session is UNSET:
             customer_session = UNSET
         else:
             customer_session = CustomerSessionV2.from_dict(_customer_session)
 
-        _effects = d.pop("effects", UNSET)
+        _effects = d.get("effects", UNSET)
         effects: list[Effect] | Unset = UNSET
         if _effects is not UNSET:
-            effects = []
-            for effects_item_data in _effects:
-                effects_item = Effect.from_dict(effects_item_data)
-
-                effects.append(effects_item)
+            effects = [Effect.from_dict(effects_item_data) for effects_item_data in _effects]
 
         integration_customer_session_response = cls(
             customer_session=customer_session,
             effects=effects,
         )
 
-        integration_customer_session_response.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            integration_customer_session_response.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return integration_customer_session_response
 
     @property

@@ -17,6 +17,37 @@ if TYPE_CHECKING:
     from ..models.integration_event_v2_request_attributes import IntegrationEventV2RequestAttributes
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.integration_event_v2_request_attributes import IntegrationEventV2RequestAttributes
+
+    globals().update(
+        {
+            "IntegrationEventV2RequestAttributes": IntegrationEventV2RequestAttributes,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "type",
+        "profileId",
+        "storeIntegrationId",
+        "evaluableCampaignIds",
+        "attributes",
+        "loyaltyCards",
+        "responseContent",
+    )
+)
+
+
 T = TypeVar("T", bound="IntegrationEventV2Request")
 
 
@@ -32,6 +63,8 @@ class IntegrationEventV2Request:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         type_ = self.type_
 
         profile_id = self.profile_id
@@ -81,36 +114,41 @@ class IntegrationEventV2Request:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.integration_event_v2_request_attributes import IntegrationEventV2RequestAttributes  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        type_ = d["type"]
 
-        d = dict(src_dict)
-        type_ = d.pop("type")
+        profile_id = d.get("profileId", UNSET)
 
-        profile_id = d.pop("profileId", UNSET)
+        store_integration_id = d.get("storeIntegrationId", UNSET)
 
-        store_integration_id = d.pop("storeIntegrationId", UNSET)
+        evaluable_campaign_ids = d.get("evaluableCampaignIds", UNSET)
 
-        evaluable_campaign_ids = cast(list[int], d.pop("evaluableCampaignIds", UNSET))
-
-        _attributes = d.pop("attributes", UNSET)
+        _attributes = d.get("attributes", UNSET)
         attributes: IntegrationEventV2RequestAttributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = IntegrationEventV2RequestAttributes.from_dict(_attributes)
 
-        loyalty_cards = cast(list[str], d.pop("loyaltyCards", UNSET))
+        loyalty_cards = d.get("loyaltyCards", UNSET)
 
-        _response_content = d.pop("responseContent", UNSET)
+        _response_content = d.get("responseContent", UNSET)
         response_content: list[IntegrationEventV2RequestResponseContentItem] | Unset = UNSET
         if _response_content is not UNSET:
-            response_content = []
-            for response_content_item_data in _response_content:
-                response_content_item = IntegrationEventV2RequestResponseContentItem(
-                    response_content_item_data
+            response_content = [
+                cast(
+                    IntegrationEventV2RequestResponseContentItem,
+                    IntegrationEventV2RequestResponseContentItem._value2member_map_.get(
+                        response_content_item_data
+                    )
+                    or IntegrationEventV2RequestResponseContentItem(response_content_item_data),
                 )
-
-                response_content.append(response_content_item)
+                for response_content_item_data in _response_content
+            ]
 
         integration_event_v2_request = cls(
             type_=type_,
@@ -122,7 +160,10 @@ class IntegrationEventV2Request:
             response_content=response_content,
         )
 
-        integration_event_v2_request.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            integration_event_v2_request.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return integration_event_v2_request
 
     @property

@@ -24,10 +24,12 @@ class IntegrationEventV2RequestAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
         integration_event_v2_request_attributes = cls()
 
-        integration_event_v2_request_attributes.additional_properties = d
+        integration_event_v2_request_attributes.additional_properties = dict(d)
         return integration_event_v2_request_attributes
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,6 +13,32 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.new_customer_session_v2 import NewCustomerSessionV2
+
+
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.new_customer_session_v2 import NewCustomerSessionV2
+
+    globals().update(
+        {
+            "NewCustomerSessionV2": NewCustomerSessionV2,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "customerSession",
+        "responseContent",
+    )
+)
 
 
 T = TypeVar("T", bound="IntegrationRequest")
@@ -25,6 +51,8 @@ class IntegrationRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         customer_session = self.customer_session.to_dict()
 
         response_content: list[str] | Unset = UNSET
@@ -48,26 +76,32 @@ class IntegrationRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.new_customer_session_v2 import NewCustomerSessionV2  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        customer_session = NewCustomerSessionV2.from_dict(d["customerSession"])
 
-        d = dict(src_dict)
-        customer_session = NewCustomerSessionV2.from_dict(d.pop("customerSession"))
-
-        _response_content = d.pop("responseContent", UNSET)
+        _response_content = d.get("responseContent", UNSET)
         response_content: list[IntegrationRequestResponseContentItem] | Unset = UNSET
         if _response_content is not UNSET:
-            response_content = []
-            for response_content_item_data in _response_content:
-                response_content_item = IntegrationRequestResponseContentItem(response_content_item_data)
-
-                response_content.append(response_content_item)
+            response_content = [
+                cast(
+                    IntegrationRequestResponseContentItem,
+                    IntegrationRequestResponseContentItem._value2member_map_.get(response_content_item_data)
+                    or IntegrationRequestResponseContentItem(response_content_item_data),
+                )
+                for response_content_item_data in _response_content
+            ]
 
         integration_request = cls(
             customer_session=customer_session,
             response_content=response_content,
         )
 
-        integration_request.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            integration_request.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return integration_request
 
     @property

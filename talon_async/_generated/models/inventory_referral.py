@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,6 +13,44 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.inventory_referral_attributes import InventoryReferralAttributes
+
+
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.inventory_referral_attributes import InventoryReferralAttributes
+
+    globals().update(
+        {
+            "InventoryReferralAttributes": InventoryReferralAttributes,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "id",
+        "created",
+        "campaignId",
+        "advocateProfileIntegrationId",
+        "code",
+        "usageCounter",
+        "referredCustomers",
+        "startDate",
+        "expiryDate",
+        "usageLimit",
+        "friendProfileIntegrationId",
+        "attributes",
+        "importId",
+        "batchId",
+    )
+)
 
 
 T = TypeVar("T", bound="InventoryReferral")
@@ -37,6 +75,8 @@ class InventoryReferral:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         id = self.id
 
         created = self.created.isoformat()
@@ -103,51 +143,53 @@ class InventoryReferral:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.inventory_referral_attributes import InventoryReferralAttributes  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        id = d["id"]
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        created = datetime.datetime.fromisoformat(d["created"])
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        campaign_id = d["campaignId"]
 
-        campaign_id = d.pop("campaignId")
+        advocate_profile_integration_id = d["advocateProfileIntegrationId"]
 
-        advocate_profile_integration_id = d.pop("advocateProfileIntegrationId")
+        code = d["code"]
 
-        code = d.pop("code")
+        usage_counter = d["usageCounter"]
 
-        usage_counter = d.pop("usageCounter")
+        referred_customers = d["referredCustomers"]
 
-        referred_customers = cast(list[str], d.pop("referredCustomers"))
-
-        _start_date = d.pop("startDate", UNSET)
+        _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
-        if isinstance(_start_date, Unset):
+        if _start_date is UNSET:
             start_date = UNSET
         else:
             start_date = datetime.datetime.fromisoformat(_start_date)
 
-        _expiry_date = d.pop("expiryDate", UNSET)
+        _expiry_date = d.get("expiryDate", UNSET)
         expiry_date: datetime.datetime | Unset
-        if isinstance(_expiry_date, Unset):
+        if _expiry_date is UNSET:
             expiry_date = UNSET
         else:
             expiry_date = datetime.datetime.fromisoformat(_expiry_date)
 
-        usage_limit = d.pop("usageLimit", UNSET)
+        usage_limit = d.get("usageLimit", UNSET)
 
-        friend_profile_integration_id = d.pop("friendProfileIntegrationId", UNSET)
+        friend_profile_integration_id = d.get("friendProfileIntegrationId", UNSET)
 
-        _attributes = d.pop("attributes", UNSET)
+        _attributes = d.get("attributes", UNSET)
         attributes: InventoryReferralAttributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = InventoryReferralAttributes.from_dict(_attributes)
 
-        import_id = d.pop("importId", UNSET)
+        import_id = d.get("importId", UNSET)
 
-        batch_id = d.pop("batchId", UNSET)
+        batch_id = d.get("batchId", UNSET)
 
         inventory_referral = cls(
             id=id,
@@ -166,7 +208,8 @@ class InventoryReferral:
             batch_id=batch_id,
         )
 
-        inventory_referral.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            inventory_referral.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return inventory_referral
 
     @property

@@ -11,6 +11,23 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "id",
+        "created",
+        "accountId",
+        "loyaltyProgramId",
+        "eventId",
+        "amount",
+        "reason",
+        "expiryDate",
+        "profileId",
+        "referenceId",
+    )
+)
+
+
 T = TypeVar("T", bound="LedgerEntry")
 
 
@@ -72,26 +89,28 @@ class LedgerEntry:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        id = d["id"]
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        created = datetime.datetime.fromisoformat(d["created"])
 
-        account_id = d.pop("accountId")
+        account_id = d["accountId"]
 
-        loyalty_program_id = d.pop("loyaltyProgramId")
+        loyalty_program_id = d["loyaltyProgramId"]
 
-        event_id = d.pop("eventId")
+        event_id = d["eventId"]
 
-        amount = d.pop("amount")
+        amount = d["amount"]
 
-        reason = d.pop("reason")
+        reason = d["reason"]
 
-        expiry_date = datetime.datetime.fromisoformat(d.pop("expiryDate"))
+        expiry_date = datetime.datetime.fromisoformat(d["expiryDate"])
 
-        profile_id = d.pop("profileId", UNSET)
+        profile_id = d.get("profileId", UNSET)
 
-        reference_id = d.pop("referenceId", UNSET)
+        reference_id = d.get("referenceId", UNSET)
 
         ledger_entry = cls(
             id=id,
@@ -106,7 +125,8 @@ class LedgerEntry:
             reference_id=reference_id,
         )
 
-        ledger_entry.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            ledger_entry.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return ledger_entry
 
     @property

@@ -14,6 +14,40 @@ if TYPE_CHECKING:
     from ..models.tier import Tier
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.tier import Tier
+
+    globals().update(
+        {
+            "Tier": Tier,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "currentBalance",
+        "pendingBalance",
+        "expiredBalance",
+        "spentBalance",
+        "tentativeCurrentBalance",
+        "negativeBalance",
+        "tentativePendingBalance",
+        "tentativeNegativeBalance",
+        "currentTier",
+        "pointsToNextTier",
+    )
+)
+
+
 T = TypeVar("T", bound="LedgerInfo")
 
 
@@ -32,6 +66,8 @@ class LedgerInfo:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         current_balance = self.current_balance
 
         pending_balance = self.pending_balance
@@ -80,33 +116,35 @@ class LedgerInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.tier import Tier  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        current_balance = d["currentBalance"]
 
-        d = dict(src_dict)
-        current_balance = d.pop("currentBalance")
+        pending_balance = d["pendingBalance"]
 
-        pending_balance = d.pop("pendingBalance")
+        expired_balance = d["expiredBalance"]
 
-        expired_balance = d.pop("expiredBalance")
+        spent_balance = d["spentBalance"]
 
-        spent_balance = d.pop("spentBalance")
+        tentative_current_balance = d["tentativeCurrentBalance"]
 
-        tentative_current_balance = d.pop("tentativeCurrentBalance")
+        negative_balance = d.get("negativeBalance", UNSET)
 
-        negative_balance = d.pop("negativeBalance", UNSET)
+        tentative_pending_balance = d.get("tentativePendingBalance", UNSET)
 
-        tentative_pending_balance = d.pop("tentativePendingBalance", UNSET)
+        tentative_negative_balance = d.get("tentativeNegativeBalance", UNSET)
 
-        tentative_negative_balance = d.pop("tentativeNegativeBalance", UNSET)
-
-        _current_tier = d.pop("currentTier", UNSET)
+        _current_tier = d.get("currentTier", UNSET)
         current_tier: Tier | Unset
-        if isinstance(_current_tier, Unset):
+        if _current_tier is UNSET:
             current_tier = UNSET
         else:
             current_tier = Tier.from_dict(_current_tier)
 
-        points_to_next_tier = d.pop("pointsToNextTier", UNSET)
+        points_to_next_tier = d.get("pointsToNextTier", UNSET)
 
         ledger_info = cls(
             current_balance=current_balance,
@@ -121,7 +159,8 @@ class LedgerInfo:
             points_to_next_tier=points_to_next_tier,
         )
 
-        ledger_info.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            ledger_info.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return ledger_info
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,6 +16,45 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.loyalty_ledger_entry_flags import LoyaltyLedgerEntryFlags
+
+
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.loyalty_ledger_entry_flags import LoyaltyLedgerEntryFlags
+
+    globals().update(
+        {
+            "LoyaltyLedgerEntryFlags": LoyaltyLedgerEntryFlags,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "transactionUUID",
+        "created",
+        "programId",
+        "type",
+        "name",
+        "startDate",
+        "expiryDate",
+        "subledgerId",
+        "amount",
+        "id",
+        "customerSessionId",
+        "rulesetId",
+        "ruleName",
+        "flags",
+        "validityDuration",
+    )
+)
 
 
 T = TypeVar("T", bound="LedgerTransactionLogEntryIntegrationAPI")
@@ -41,6 +80,8 @@ class LedgerTransactionLogEntryIntegrationAPI:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         transaction_uuid = self.transaction_uuid
 
         created = self.created.isoformat()
@@ -104,43 +145,49 @@ class LedgerTransactionLogEntryIntegrationAPI:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.loyalty_ledger_entry_flags import LoyaltyLedgerEntryFlags  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        transaction_uuid = d["transactionUUID"]
 
-        d = dict(src_dict)
-        transaction_uuid = d.pop("transactionUUID")
+        created = datetime.datetime.fromisoformat(d["created"])
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        program_id = d["programId"]
 
-        program_id = d.pop("programId")
+        type_ = cast(
+            LedgerTransactionLogEntryIntegrationAPIType,
+            LedgerTransactionLogEntryIntegrationAPIType._value2member_map_.get(d["type"])
+            or LedgerTransactionLogEntryIntegrationAPIType(d["type"]),
+        )
 
-        type_ = LedgerTransactionLogEntryIntegrationAPIType(d.pop("type"))
+        name = d["name"]
 
-        name = d.pop("name")
+        start_date = d["startDate"]
 
-        start_date = d.pop("startDate")
+        expiry_date = d["expiryDate"]
 
-        expiry_date = d.pop("expiryDate")
+        subledger_id = d["subledgerId"]
 
-        subledger_id = d.pop("subledgerId")
+        amount = d["amount"]
 
-        amount = d.pop("amount")
+        id = d["id"]
 
-        id = d.pop("id")
+        customer_session_id = d.get("customerSessionId", UNSET)
 
-        customer_session_id = d.pop("customerSessionId", UNSET)
+        ruleset_id = d.get("rulesetId", UNSET)
 
-        ruleset_id = d.pop("rulesetId", UNSET)
+        rule_name = d.get("ruleName", UNSET)
 
-        rule_name = d.pop("ruleName", UNSET)
-
-        _flags = d.pop("flags", UNSET)
+        _flags = d.get("flags", UNSET)
         flags: LoyaltyLedgerEntryFlags | Unset
-        if isinstance(_flags, Unset):
+        if _flags is UNSET:
             flags = UNSET
         else:
             flags = LoyaltyLedgerEntryFlags.from_dict(_flags)
 
-        validity_duration = d.pop("validityDuration", UNSET)
+        validity_duration = d.get("validityDuration", UNSET)
 
         ledger_transaction_log_entry_integration_api = cls(
             transaction_uuid=transaction_uuid,
@@ -160,7 +207,10 @@ class LedgerTransactionLogEntryIntegrationAPI:
             validity_duration=validity_duration,
         )
 
-        ledger_transaction_log_entry_integration_api.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            ledger_transaction_log_entry_integration_api.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return ledger_transaction_log_entry_integration_api
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,6 +11,17 @@ from attrs import field as _attrs_field
 from ..models.limit_config_entities_item import LimitConfigEntitiesItem
 from ..models.limit_config_period import LimitConfigPeriod
 from ..types import UNSET, Unset
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "action",
+        "limit",
+        "entities",
+        "period",
+    )
+)
+
 
 T = TypeVar("T", bound="LimitConfig")
 
@@ -53,24 +64,31 @@ class LimitConfig:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        action = d.pop("action")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        action = d["action"]
 
-        limit = d.pop("limit")
+        limit = d["limit"]
 
-        entities = []
-        _entities = d.pop("entities")
-        for entities_item_data in _entities:
-            entities_item = LimitConfigEntitiesItem(entities_item_data)
+        entities = [
+            cast(
+                LimitConfigEntitiesItem,
+                LimitConfigEntitiesItem._value2member_map_.get(entities_item_data)
+                or LimitConfigEntitiesItem(entities_item_data),
+            )
+            for entities_item_data in d["entities"]
+        ]
 
-            entities.append(entities_item)
-
-        _period = d.pop("period", UNSET)
+        _period = d.get("period", UNSET)
         period: LimitConfigPeriod | Unset
-        if isinstance(_period, Unset):
+        if _period is UNSET:
             period = UNSET
         else:
-            period = LimitConfigPeriod(_period)
+            period = cast(
+                LimitConfigPeriod,
+                LimitConfigPeriod._value2member_map_.get(_period) or LimitConfigPeriod(_period),
+            )
 
         limit_config = cls(
             action=action,
@@ -79,7 +97,8 @@ class LimitConfig:
             period=period,
         )
 
-        limit_config.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            limit_config.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return limit_config
 
     @property

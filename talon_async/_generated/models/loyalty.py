@@ -15,6 +15,34 @@ if TYPE_CHECKING:
     from ..models.loyalty_programs import LoyaltyPrograms
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.loyalty_card import LoyaltyCard
+    from ..models.loyalty_programs import LoyaltyPrograms
+
+    globals().update(
+        {
+            "LoyaltyCard": LoyaltyCard,
+            "LoyaltyPrograms": LoyaltyPrograms,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "programs",
+        "cards",
+    )
+)
+
+
 T = TypeVar("T", bound="Loyalty")
 
 
@@ -25,6 +53,8 @@ class Loyalty:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         programs = self.programs.to_dict()
 
         cards: list[dict[str, Any]] | Unset = UNSET
@@ -48,27 +78,25 @@ class Loyalty:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.loyalty_card import LoyaltyCard  # noqa: PLC0415
-        from ..models.loyalty_programs import LoyaltyPrograms  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        programs = LoyaltyPrograms.from_dict(d["programs"])
 
-        d = dict(src_dict)
-        programs = LoyaltyPrograms.from_dict(d.pop("programs"))
-
-        _cards = d.pop("cards", UNSET)
+        _cards = d.get("cards", UNSET)
         cards: list[LoyaltyCard] | Unset = UNSET
         if _cards is not UNSET:
-            cards = []
-            for cards_item_data in _cards:
-                cards_item = LoyaltyCard.from_dict(cards_item_data)
-
-                cards.append(cards_item)
+            cards = [LoyaltyCard.from_dict(cards_item_data) for cards_item_data in _cards]
 
         loyalty = cls(
             programs=programs,
             cards=cards,
         )
 
-        loyalty.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            loyalty.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return loyalty
 
     @property

@@ -10,6 +10,18 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "activePoints",
+        "pendingPoints",
+        "spentPoints",
+        "expiredPoints",
+        "negativePoints",
+    )
+)
+
+
 T = TypeVar("T", bound="LoyaltyBalance")
 
 
@@ -51,16 +63,18 @@ class LoyaltyBalance:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        active_points = d.pop("activePoints", UNSET)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        active_points = d.get("activePoints", UNSET)
 
-        pending_points = d.pop("pendingPoints", UNSET)
+        pending_points = d.get("pendingPoints", UNSET)
 
-        spent_points = d.pop("spentPoints", UNSET)
+        spent_points = d.get("spentPoints", UNSET)
 
-        expired_points = d.pop("expiredPoints", UNSET)
+        expired_points = d.get("expiredPoints", UNSET)
 
-        negative_points = d.pop("negativePoints", UNSET)
+        negative_points = d.get("negativePoints", UNSET)
 
         loyalty_balance = cls(
             active_points=active_points,
@@ -70,7 +84,8 @@ class LoyaltyBalance:
             negative_points=negative_points,
         )
 
-        loyalty_balance.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            loyalty_balance.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return loyalty_balance
 
     @property

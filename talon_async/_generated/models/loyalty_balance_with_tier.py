@@ -15,6 +15,41 @@ if TYPE_CHECKING:
     from ..models.tier import Tier
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.projected_tier import ProjectedTier
+    from ..models.tier import Tier
+
+    globals().update(
+        {
+            "ProjectedTier": ProjectedTier,
+            "Tier": Tier,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "activePoints",
+        "pendingPoints",
+        "spentPoints",
+        "expiredPoints",
+        "negativePoints",
+        "currentTier",
+        "projectedTier",
+        "pointsToNextTier",
+        "nextTierName",
+    )
+)
+
+
 T = TypeVar("T", bound="LoyaltyBalanceWithTier")
 
 
@@ -32,6 +67,8 @@ class LoyaltyBalanceWithTier:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         active_points = self.active_points
 
         pending_points = self.pending_points
@@ -80,37 +117,38 @@ class LoyaltyBalanceWithTier:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.projected_tier import ProjectedTier  # noqa: PLC0415
-        from ..models.tier import Tier  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        active_points = d.get("activePoints", UNSET)
 
-        d = dict(src_dict)
-        active_points = d.pop("activePoints", UNSET)
+        pending_points = d.get("pendingPoints", UNSET)
 
-        pending_points = d.pop("pendingPoints", UNSET)
+        spent_points = d.get("spentPoints", UNSET)
 
-        spent_points = d.pop("spentPoints", UNSET)
+        expired_points = d.get("expiredPoints", UNSET)
 
-        expired_points = d.pop("expiredPoints", UNSET)
+        negative_points = d.get("negativePoints", UNSET)
 
-        negative_points = d.pop("negativePoints", UNSET)
-
-        _current_tier = d.pop("currentTier", UNSET)
+        _current_tier = d.get("currentTier", UNSET)
         current_tier: Tier | Unset
-        if isinstance(_current_tier, Unset):
+        if _current_tier is UNSET:
             current_tier = UNSET
         else:
             current_tier = Tier.from_dict(_current_tier)
 
-        _projected_tier = d.pop("projectedTier", UNSET)
+        _projected_tier = d.get("projectedTier", UNSET)
         projected_tier: ProjectedTier | Unset
-        if isinstance(_projected_tier, Unset):
+        if _projected_tier is UNSET:
             projected_tier = UNSET
         else:
             projected_tier = ProjectedTier.from_dict(_projected_tier)
 
-        points_to_next_tier = d.pop("pointsToNextTier", UNSET)
+        points_to_next_tier = d.get("pointsToNextTier", UNSET)
 
-        next_tier_name = d.pop("nextTierName", UNSET)
+        next_tier_name = d.get("nextTierName", UNSET)
 
         loyalty_balance_with_tier = cls(
             active_points=active_points,
@@ -124,7 +162,10 @@ class LoyaltyBalanceWithTier:
             next_tier_name=next_tier_name,
         )
 
-        loyalty_balance_with_tier.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            loyalty_balance_with_tier.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return loyalty_balance_with_tier
 
     @property

@@ -17,6 +17,36 @@ if TYPE_CHECKING:
     )
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.loyalty_balance_with_tier import LoyaltyBalanceWithTier
+    from ..models.loyalty_balances_with_tiers_subledger_balances import (
+        LoyaltyBalancesWithTiersSubledgerBalances,
+    )
+
+    globals().update(
+        {
+            "LoyaltyBalanceWithTier": LoyaltyBalanceWithTier,
+            "LoyaltyBalancesWithTiersSubledgerBalances": LoyaltyBalancesWithTiersSubledgerBalances,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "balance",
+        "subledgerBalances",
+    )
+)
+
+
 T = TypeVar("T", bound="LoyaltyBalancesWithTiers")
 
 
@@ -27,6 +57,8 @@ class LoyaltyBalancesWithTiers:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         balance: dict[str, Any] | Unset = UNSET
         if not isinstance(self.balance, Unset):
             balance = self.balance.to_dict()
@@ -47,22 +79,21 @@ class LoyaltyBalancesWithTiers:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.loyalty_balance_with_tier import LoyaltyBalanceWithTier  # noqa: PLC0415
-        from ..models.loyalty_balances_with_tiers_subledger_balances import (
-            LoyaltyBalancesWithTiersSubledgerBalances,  # noqa: PLC0415
-        )
-
-        d = dict(src_dict)
-        _balance = d.pop("balance", UNSET)
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        _balance = d.get("balance", UNSET)
         balance: LoyaltyBalanceWithTier | Unset
-        if isinstance(_balance, Unset):
+        if _balance is UNSET:
             balance = UNSET
         else:
             balance = LoyaltyBalanceWithTier.from_dict(_balance)
 
-        _subledger_balances = d.pop("subledgerBalances", UNSET)
+        _subledger_balances = d.get("subledgerBalances", UNSET)
         subledger_balances: LoyaltyBalancesWithTiersSubledgerBalances | Unset
-        if isinstance(_subledger_balances, Unset):
+        if _subledger_balances is UNSET:
             subledger_balances = UNSET
         else:
             subledger_balances = LoyaltyBalancesWithTiersSubledgerBalances.from_dict(_subledger_balances)
@@ -72,7 +103,10 @@ class LoyaltyBalancesWithTiers:
             subledger_balances=subledger_balances,
         )
 
-        loyalty_balances_with_tiers.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            loyalty_balances_with_tiers.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return loyalty_balances_with_tiers
 
     @property

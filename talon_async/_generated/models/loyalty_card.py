@@ -17,6 +17,50 @@ if TYPE_CHECKING:
     from ..models.loyalty_card_subledgers import LoyaltyCardSubledgers
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.ledger_info import LedgerInfo
+    from ..models.loyalty_card_profile_registration import LoyaltyCardProfileRegistration
+    from ..models.loyalty_card_subledgers import LoyaltyCardSubledgers
+
+    globals().update(
+        {
+            "LedgerInfo": LedgerInfo,
+            "LoyaltyCardProfileRegistration": LoyaltyCardProfileRegistration,
+            "LoyaltyCardSubledgers": LoyaltyCardSubledgers,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "id",
+        "created",
+        "programID",
+        "status",
+        "identifier",
+        "usersPerCardLimit",
+        "programName",
+        "programTitle",
+        "blockReason",
+        "profiles",
+        "ledger",
+        "subledgers",
+        "modified",
+        "oldCardIdentifier",
+        "newCardIdentifier",
+        "batchId",
+    )
+)
+
+
 T = TypeVar("T", bound="LoyaltyCard")
 
 
@@ -41,6 +85,8 @@ class LoyaltyCard:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         id = self.id
 
         created = self.created.isoformat()
@@ -121,64 +167,63 @@ class LoyaltyCard:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ledger_info import LedgerInfo  # noqa: PLC0415
-        from ..models.loyalty_card_profile_registration import LoyaltyCardProfileRegistration  # noqa: PLC0415
-        from ..models.loyalty_card_subledgers import LoyaltyCardSubledgers  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        id = d["id"]
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        created = datetime.datetime.fromisoformat(d["created"])
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        program_id = d["programID"]
 
-        program_id = d.pop("programID")
+        status = d["status"]
 
-        status = d.pop("status")
+        identifier = d["identifier"]
 
-        identifier = d.pop("identifier")
+        users_per_card_limit = d["usersPerCardLimit"]
 
-        users_per_card_limit = d.pop("usersPerCardLimit")
+        program_name = d.get("programName", UNSET)
 
-        program_name = d.pop("programName", UNSET)
+        program_title = d.get("programTitle", UNSET)
 
-        program_title = d.pop("programTitle", UNSET)
+        block_reason = d.get("blockReason", UNSET)
 
-        block_reason = d.pop("blockReason", UNSET)
-
-        _profiles = d.pop("profiles", UNSET)
+        _profiles = d.get("profiles", UNSET)
         profiles: list[LoyaltyCardProfileRegistration] | Unset = UNSET
         if _profiles is not UNSET:
-            profiles = []
-            for profiles_item_data in _profiles:
-                profiles_item = LoyaltyCardProfileRegistration.from_dict(profiles_item_data)
+            profiles = [
+                LoyaltyCardProfileRegistration.from_dict(profiles_item_data)
+                for profiles_item_data in _profiles
+            ]
 
-                profiles.append(profiles_item)
-
-        _ledger = d.pop("ledger", UNSET)
+        _ledger = d.get("ledger", UNSET)
         ledger: LedgerInfo | Unset
-        if isinstance(_ledger, Unset):
+        if _ledger is UNSET:
             ledger = UNSET
         else:
             ledger = LedgerInfo.from_dict(_ledger)
 
-        _subledgers = d.pop("subledgers", UNSET)
+        _subledgers = d.get("subledgers", UNSET)
         subledgers: LoyaltyCardSubledgers | Unset
-        if isinstance(_subledgers, Unset):
+        if _subledgers is UNSET:
             subledgers = UNSET
         else:
             subledgers = LoyaltyCardSubledgers.from_dict(_subledgers)
 
-        _modified = d.pop("modified", UNSET)
+        _modified = d.get("modified", UNSET)
         modified: datetime.datetime | Unset
-        if isinstance(_modified, Unset):
+        if _modified is UNSET:
             modified = UNSET
         else:
             modified = datetime.datetime.fromisoformat(_modified)
 
-        old_card_identifier = d.pop("oldCardIdentifier", UNSET)
+        old_card_identifier = d.get("oldCardIdentifier", UNSET)
 
-        new_card_identifier = d.pop("newCardIdentifier", UNSET)
+        new_card_identifier = d.get("newCardIdentifier", UNSET)
 
-        batch_id = d.pop("batchId", UNSET)
+        batch_id = d.get("batchId", UNSET)
 
         loyalty_card = cls(
             id=id,
@@ -199,7 +244,8 @@ class LoyaltyCard:
             batch_id=batch_id,
         )
 
-        loyalty_card.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            loyalty_card.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return loyalty_card
 
     @property

@@ -16,6 +16,37 @@ if TYPE_CHECKING:
     from ..models.loyalty_card_profile_registration import LoyaltyCardProfileRegistration
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.loyalty_balance import LoyaltyBalance
+    from ..models.loyalty_card_balances_subledger_balances import LoyaltyCardBalancesSubledgerBalances
+    from ..models.loyalty_card_profile_registration import LoyaltyCardProfileRegistration
+
+    globals().update(
+        {
+            "LoyaltyBalance": LoyaltyBalance,
+            "LoyaltyCardBalancesSubledgerBalances": LoyaltyCardBalancesSubledgerBalances,
+            "LoyaltyCardProfileRegistration": LoyaltyCardProfileRegistration,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "balance",
+        "subledgerBalances",
+        "profiles",
+    )
+)
+
+
 T = TypeVar("T", bound="LoyaltyCardBalances")
 
 
@@ -27,6 +58,8 @@ class LoyaltyCardBalances:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         balance: dict[str, Any] | Unset = UNSET
         if not isinstance(self.balance, Unset):
             balance = self.balance.to_dict()
@@ -56,33 +89,32 @@ class LoyaltyCardBalances:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.loyalty_balance import LoyaltyBalance  # noqa: PLC0415
-        from ..models.loyalty_card_balances_subledger_balances import LoyaltyCardBalancesSubledgerBalances  # noqa: PLC0415
-        from ..models.loyalty_card_profile_registration import LoyaltyCardProfileRegistration  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _balance = d.pop("balance", UNSET)
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        _balance = d.get("balance", UNSET)
         balance: LoyaltyBalance | Unset
-        if isinstance(_balance, Unset):
+        if _balance is UNSET:
             balance = UNSET
         else:
             balance = LoyaltyBalance.from_dict(_balance)
 
-        _subledger_balances = d.pop("subledgerBalances", UNSET)
+        _subledger_balances = d.get("subledgerBalances", UNSET)
         subledger_balances: LoyaltyCardBalancesSubledgerBalances | Unset
-        if isinstance(_subledger_balances, Unset):
+        if _subledger_balances is UNSET:
             subledger_balances = UNSET
         else:
             subledger_balances = LoyaltyCardBalancesSubledgerBalances.from_dict(_subledger_balances)
 
-        _profiles = d.pop("profiles", UNSET)
+        _profiles = d.get("profiles", UNSET)
         profiles: list[LoyaltyCardProfileRegistration] | Unset = UNSET
         if _profiles is not UNSET:
-            profiles = []
-            for profiles_item_data in _profiles:
-                profiles_item = LoyaltyCardProfileRegistration.from_dict(profiles_item_data)
-
-                profiles.append(profiles_item)
+            profiles = [
+                LoyaltyCardProfileRegistration.from_dict(profiles_item_data)
+                for profiles_item_data in _profiles
+            ]
 
         loyalty_card_balances = cls(
             balance=balance,
@@ -90,7 +122,8 @@ class LoyaltyCardBalances:
             profiles=profiles,
         )
 
-        loyalty_card_balances.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            loyalty_card_balances.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return loyalty_card_balances
 
     @property

@@ -9,6 +9,15 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "integrationId",
+        "timestamp",
+    )
+)
+
+
 T = TypeVar("T", bound="LoyaltyCardProfileRegistration")
 
 
@@ -36,17 +45,22 @@ class LoyaltyCardProfileRegistration:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        integration_id = d.pop("integrationId")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        integration_id = d["integrationId"]
 
-        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+        timestamp = datetime.datetime.fromisoformat(d["timestamp"])
 
         loyalty_card_profile_registration = cls(
             integration_id=integration_id,
             timestamp=timestamp,
         )
 
-        loyalty_card_profile_registration.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            loyalty_card_profile_registration.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return loyalty_card_profile_registration
 
     @property

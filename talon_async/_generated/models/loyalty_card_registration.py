@@ -8,6 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(("integrationId",))
+
+
 T = TypeVar("T", bound="LoyaltyCardRegistration")
 
 
@@ -31,14 +35,19 @@ class LoyaltyCardRegistration:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        integration_id = d.pop("integrationId")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        integration_id = d["integrationId"]
 
         loyalty_card_registration = cls(
             integration_id=integration_id,
         )
 
-        loyalty_card_registration.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            loyalty_card_registration.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return loyalty_card_registration
 
     @property

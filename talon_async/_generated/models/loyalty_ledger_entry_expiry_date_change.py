@@ -12,6 +12,16 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "transactionUUID",
+        "newExpiryDate",
+        "previousExpiryDate",
+    )
+)
+
+
 T = TypeVar("T", bound="LoyaltyLedgerEntryExpiryDateChange")
 
 
@@ -46,14 +56,16 @@ class LoyaltyLedgerEntryExpiryDateChange:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        transaction_uuid = UUID(d.pop("transactionUUID"))
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        transaction_uuid = UUID(d["transactionUUID"])
 
-        new_expiry_date = datetime.datetime.fromisoformat(d.pop("newExpiryDate"))
+        new_expiry_date = datetime.datetime.fromisoformat(d["newExpiryDate"])
 
-        _previous_expiry_date = d.pop("previousExpiryDate", UNSET)
+        _previous_expiry_date = d.get("previousExpiryDate", UNSET)
         previous_expiry_date: datetime.datetime | Unset
-        if isinstance(_previous_expiry_date, Unset):
+        if _previous_expiry_date is UNSET:
             previous_expiry_date = UNSET
         else:
             previous_expiry_date = datetime.datetime.fromisoformat(_previous_expiry_date)
@@ -64,7 +76,10 @@ class LoyaltyLedgerEntryExpiryDateChange:
             previous_expiry_date=previous_expiry_date,
         )
 
-        loyalty_ledger_entry_expiry_date_change.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            loyalty_ledger_entry_expiry_date_change.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return loyalty_ledger_entry_expiry_date_change
 
     @property

@@ -10,6 +10,10 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(("createsNegativeBalance",))
+
+
 T = TypeVar("T", bound="LoyaltyLedgerEntryFlags")
 
 
@@ -31,14 +35,19 @@ class LoyaltyLedgerEntryFlags:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        creates_negative_balance = d.pop("createsNegativeBalance", UNSET)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        creates_negative_balance = d.get("createsNegativeBalance", UNSET)
 
         loyalty_ledger_entry_flags = cls(
             creates_negative_balance=creates_negative_balance,
         )
 
-        loyalty_ledger_entry_flags.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            loyalty_ledger_entry_flags.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return loyalty_ledger_entry_flags
 
     @property

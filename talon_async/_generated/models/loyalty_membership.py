@@ -11,6 +11,15 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "loyaltyProgramId",
+        "joined",
+    )
+)
+
+
 T = TypeVar("T", bound="LoyaltyMembership")
 
 
@@ -41,12 +50,14 @@ class LoyaltyMembership:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        loyalty_program_id = d.pop("loyaltyProgramId")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        loyalty_program_id = d["loyaltyProgramId"]
 
-        _joined = d.pop("joined", UNSET)
+        _joined = d.get("joined", UNSET)
         joined: datetime.datetime | Unset
-        if isinstance(_joined, Unset):
+        if _joined is UNSET:
             joined = UNSET
         else:
             joined = datetime.datetime.fromisoformat(_joined)
@@ -56,7 +67,8 @@ class LoyaltyMembership:
             joined=joined,
         )
 
-        loyalty_membership.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            loyalty_membership.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return loyalty_membership
 
     @property

@@ -16,6 +16,38 @@ if TYPE_CHECKING:
     from ..models.loyalty_program_ledgers_sub_ledgers import LoyaltyProgramLedgersSubLedgers
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.ledger_info import LedgerInfo
+    from ..models.loyalty_program_ledgers_sub_ledgers import LoyaltyProgramLedgersSubLedgers
+
+    globals().update(
+        {
+            "LedgerInfo": LedgerInfo,
+            "LoyaltyProgramLedgersSubLedgers": LoyaltyProgramLedgersSubLedgers,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "id",
+        "title",
+        "name",
+        "ledger",
+        "joinDate",
+        "subLedgers",
+    )
+)
+
+
 T = TypeVar("T", bound="LoyaltyProgramLedgers")
 
 
@@ -30,6 +62,8 @@ class LoyaltyProgramLedgers:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         id = self.id
 
         title = self.title
@@ -65,28 +99,29 @@ class LoyaltyProgramLedgers:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ledger_info import LedgerInfo  # noqa: PLC0415
-        from ..models.loyalty_program_ledgers_sub_ledgers import LoyaltyProgramLedgersSubLedgers  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        id = d["id"]
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        title = d["title"]
 
-        title = d.pop("title")
+        name = d["name"]
 
-        name = d.pop("name")
+        ledger = LedgerInfo.from_dict(d["ledger"])
 
-        ledger = LedgerInfo.from_dict(d.pop("ledger"))
-
-        _join_date = d.pop("joinDate", UNSET)
+        _join_date = d.get("joinDate", UNSET)
         join_date: datetime.datetime | Unset
-        if isinstance(_join_date, Unset):
+        if _join_date is UNSET:
             join_date = UNSET
         else:
             join_date = datetime.datetime.fromisoformat(_join_date)
 
-        _sub_ledgers = d.pop("subLedgers", UNSET)
+        _sub_ledgers = d.get("subLedgers", UNSET)
         sub_ledgers: LoyaltyProgramLedgersSubLedgers | Unset
-        if isinstance(_sub_ledgers, Unset):
+        if _sub_ledgers is UNSET:
             sub_ledgers = UNSET
         else:
             sub_ledgers = LoyaltyProgramLedgersSubLedgers.from_dict(_sub_ledgers)
@@ -100,7 +135,10 @@ class LoyaltyProgramLedgers:
             sub_ledgers=sub_ledgers,
         )
 
-        loyalty_program_ledgers.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            loyalty_program_ledgers.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return loyalty_program_ledgers
 
     @property

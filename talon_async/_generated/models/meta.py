@@ -18,6 +18,43 @@ if TYPE_CHECKING:
     from ..models.referral_rejection_reason import ReferralRejectionReason
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.coupon_rejection_reason import CouponRejectionReason
+    from ..models.meta_campaigns import MetaCampaigns
+    from ..models.meta_coupons import MetaCoupons
+    from ..models.meta_warnings import MetaWarnings
+    from ..models.referral_rejection_reason import ReferralRejectionReason
+
+    globals().update(
+        {
+            "CouponRejectionReason": CouponRejectionReason,
+            "MetaCampaigns": MetaCampaigns,
+            "MetaCoupons": MetaCoupons,
+            "MetaWarnings": MetaWarnings,
+            "ReferralRejectionReason": ReferralRejectionReason,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "campaigns",
+        "coupons",
+        "couponRejectionReason",
+        "referralRejectionReason",
+        "warnings",
+    )
+)
+
+
 T = TypeVar("T", bound="Meta")
 
 
@@ -31,6 +68,8 @@ class Meta:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         campaigns: dict[str, Any] | Unset = UNSET
         if not isinstance(self.campaigns, Unset):
             campaigns = self.campaigns.to_dict()
@@ -69,44 +108,42 @@ class Meta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.coupon_rejection_reason import CouponRejectionReason  # noqa: PLC0415
-        from ..models.meta_campaigns import MetaCampaigns  # noqa: PLC0415
-        from ..models.meta_coupons import MetaCoupons  # noqa: PLC0415
-        from ..models.meta_warnings import MetaWarnings  # noqa: PLC0415
-        from ..models.referral_rejection_reason import ReferralRejectionReason  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _campaigns = d.pop("campaigns", UNSET)
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        _campaigns = d.get("campaigns", UNSET)
         campaigns: MetaCampaigns | Unset
-        if isinstance(_campaigns, Unset):
+        if _campaigns is UNSET:
             campaigns = UNSET
         else:
             campaigns = MetaCampaigns.from_dict(_campaigns)
 
-        _coupons = d.pop("coupons", UNSET)
+        _coupons = d.get("coupons", UNSET)
         coupons: MetaCoupons | Unset
-        if isinstance(_coupons, Unset):
+        if _coupons is UNSET:
             coupons = UNSET
         else:
             coupons = MetaCoupons.from_dict(_coupons)
 
-        _coupon_rejection_reason = d.pop("couponRejectionReason", UNSET)
+        _coupon_rejection_reason = d.get("couponRejectionReason", UNSET)
         coupon_rejection_reason: CouponRejectionReason | Unset
-        if isinstance(_coupon_rejection_reason, Unset):
+        if _coupon_rejection_reason is UNSET:
             coupon_rejection_reason = UNSET
         else:
             coupon_rejection_reason = CouponRejectionReason.from_dict(_coupon_rejection_reason)
 
-        _referral_rejection_reason = d.pop("referralRejectionReason", UNSET)
+        _referral_rejection_reason = d.get("referralRejectionReason", UNSET)
         referral_rejection_reason: ReferralRejectionReason | Unset
-        if isinstance(_referral_rejection_reason, Unset):
+        if _referral_rejection_reason is UNSET:
             referral_rejection_reason = UNSET
         else:
             referral_rejection_reason = ReferralRejectionReason.from_dict(_referral_rejection_reason)
 
-        _warnings = d.pop("warnings", UNSET)
+        _warnings = d.get("warnings", UNSET)
         warnings: MetaWarnings | Unset
-        if isinstance(_warnings, Unset):
+        if _warnings is UNSET:
             warnings = UNSET
         else:
             warnings = MetaWarnings.from_dict(_warnings)
@@ -119,7 +156,8 @@ class Meta:
             warnings=warnings,
         )
 
-        meta.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            meta.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return meta
 
     @property

@@ -24,10 +24,12 @@ class MetaCoupons:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
         meta_coupons = cls()
 
-        meta_coupons.additional_properties = d
+        meta_coupons.additional_properties = dict(d)
         return meta_coupons
 
     @property

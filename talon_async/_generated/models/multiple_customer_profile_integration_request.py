@@ -16,6 +16,29 @@ if TYPE_CHECKING:
     )
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.multiple_customer_profile_integration_request_item import (
+        MultipleCustomerProfileIntegrationRequestItem,
+    )
+
+    globals().update(
+        {
+            "MultipleCustomerProfileIntegrationRequestItem": MultipleCustomerProfileIntegrationRequestItem,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(("customerProfiles",))
+
+
 T = TypeVar("T", bound="MultipleCustomerProfileIntegrationRequest")
 
 
@@ -25,6 +48,8 @@ class MultipleCustomerProfileIntegrationRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         customer_profiles: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.customer_profiles, Unset):
             customer_profiles = []
@@ -42,27 +67,27 @@ class MultipleCustomerProfileIntegrationRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.multiple_customer_profile_integration_request_item import (
-            MultipleCustomerProfileIntegrationRequestItem,  # noqa: PLC0415
-        )
-
-        d = dict(src_dict)
-        _customer_profiles = d.pop("customerProfiles", UNSET)
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        _customer_profiles = d.get("customerProfiles", UNSET)
         customer_profiles: list[MultipleCustomerProfileIntegrationRequestItem] | Unset = UNSET
         if _customer_profiles is not UNSET:
-            customer_profiles = []
-            for customer_profiles_item_data in _customer_profiles:
-                customer_profiles_item = MultipleCustomerProfileIntegrationRequestItem.from_dict(
-                    customer_profiles_item_data
-                )
-
-                customer_profiles.append(customer_profiles_item)
+            customer_profiles = [
+                MultipleCustomerProfileIntegrationRequestItem.from_dict(customer_profiles_item_data)
+                for customer_profiles_item_data in _customer_profiles
+            ]
 
         multiple_customer_profile_integration_request = cls(
             customer_profiles=customer_profiles,
         )
 
-        multiple_customer_profile_integration_request.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            multiple_customer_profile_integration_request.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return multiple_customer_profile_integration_request
 
     @property

@@ -16,6 +16,34 @@ if TYPE_CHECKING:
     )
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.multiple_customer_profile_integration_request_item_attributes import (
+        MultipleCustomerProfileIntegrationRequestItemAttributes,
+    )
+
+    globals().update(
+        {
+            "MultipleCustomerProfileIntegrationRequestItemAttributes": MultipleCustomerProfileIntegrationRequestItemAttributes,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "integrationId",
+        "attributes",
+    )
+)
+
+
 T = TypeVar("T", bound="MultipleCustomerProfileIntegrationRequestItem")
 
 
@@ -26,6 +54,8 @@ class MultipleCustomerProfileIntegrationRequestItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         integration_id = self.integration_id
 
         attributes: dict[str, Any] | Unset = UNSET
@@ -46,16 +76,16 @@ class MultipleCustomerProfileIntegrationRequestItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.multiple_customer_profile_integration_request_item_attributes import (
-            MultipleCustomerProfileIntegrationRequestItemAttributes,  # noqa: PLC0415
-        )
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        integration_id = d["integrationId"]
 
-        d = dict(src_dict)
-        integration_id = d.pop("integrationId")
-
-        _attributes = d.pop("attributes", UNSET)
+        _attributes = d.get("attributes", UNSET)
         attributes: MultipleCustomerProfileIntegrationRequestItemAttributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = MultipleCustomerProfileIntegrationRequestItemAttributes.from_dict(_attributes)
@@ -65,7 +95,10 @@ class MultipleCustomerProfileIntegrationRequestItem:
             attributes=attributes,
         )
 
-        multiple_customer_profile_integration_request_item.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            multiple_customer_profile_integration_request_item.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return multiple_customer_profile_integration_request_item
 
     @property

@@ -24,10 +24,12 @@ class MultipleCustomerProfileIntegrationRequestItemAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
         multiple_customer_profile_integration_request_item_attributes = cls()
 
-        multiple_customer_profile_integration_request_item_attributes.additional_properties = d
+        multiple_customer_profile_integration_request_item_attributes.additional_properties = dict(d)
         return multiple_customer_profile_integration_request_item_attributes
 
     @property

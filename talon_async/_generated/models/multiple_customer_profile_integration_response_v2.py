@@ -14,6 +14,27 @@ if TYPE_CHECKING:
     from ..models.customer_profile_update_v2_response import CustomerProfileUpdateV2Response
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.customer_profile_update_v2_response import CustomerProfileUpdateV2Response
+
+    globals().update(
+        {
+            "CustomerProfileUpdateV2Response": CustomerProfileUpdateV2Response,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(("integrationStates",))
+
+
 T = TypeVar("T", bound="MultipleCustomerProfileIntegrationResponseV2")
 
 
@@ -23,6 +44,8 @@ class MultipleCustomerProfileIntegrationResponseV2:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         integration_states: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.integration_states, Unset):
             integration_states = []
@@ -40,25 +63,27 @@ class MultipleCustomerProfileIntegrationResponseV2:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.customer_profile_update_v2_response import CustomerProfileUpdateV2Response  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _integration_states = d.pop("integrationStates", UNSET)
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        _integration_states = d.get("integrationStates", UNSET)
         integration_states: list[CustomerProfileUpdateV2Response] | Unset = UNSET
         if _integration_states is not UNSET:
-            integration_states = []
-            for integration_states_item_data in _integration_states:
-                integration_states_item = CustomerProfileUpdateV2Response.from_dict(
-                    integration_states_item_data
-                )
-
-                integration_states.append(integration_states_item)
+            integration_states = [
+                CustomerProfileUpdateV2Response.from_dict(integration_states_item_data)
+                for integration_states_item_data in _integration_states
+            ]
 
         multiple_customer_profile_integration_response_v2 = cls(
             integration_states=integration_states,
         )
 
-        multiple_customer_profile_integration_response_v2.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            multiple_customer_profile_integration_response_v2.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return multiple_customer_profile_integration_response_v2
 
     @property

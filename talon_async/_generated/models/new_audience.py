@@ -11,6 +11,20 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "name",
+        "sandbox",
+        "description",
+        "integration",
+        "integrationId",
+        "createdIn3rdParty",
+        "lastUpdate",
+    )
+)
+
+
 T = TypeVar("T", bound="NewAudience")
 
 
@@ -66,22 +80,24 @@ class NewAudience:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        name = d["name"]
 
-        sandbox = d.pop("sandbox", UNSET)
+        sandbox = d.get("sandbox", UNSET)
 
-        description = d.pop("description", UNSET)
+        description = d.get("description", UNSET)
 
-        integration = d.pop("integration", UNSET)
+        integration = d.get("integration", UNSET)
 
-        integration_id = d.pop("integrationId", UNSET)
+        integration_id = d.get("integrationId", UNSET)
 
-        created_in_3_rd_party = d.pop("createdIn3rdParty", UNSET)
+        created_in_3_rd_party = d.get("createdIn3rdParty", UNSET)
 
-        _last_update = d.pop("lastUpdate", UNSET)
+        _last_update = d.get("lastUpdate", UNSET)
         last_update: datetime.datetime | Unset
-        if isinstance(_last_update, Unset):
+        if _last_update is UNSET:
             last_update = UNSET
         else:
             last_update = datetime.datetime.fromisoformat(_last_update)
@@ -96,7 +112,8 @@ class NewAudience:
             last_update=last_update,
         )
 
-        new_audience.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            new_audience.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return new_audience
 
     @property

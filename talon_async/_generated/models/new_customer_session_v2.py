@@ -17,6 +17,45 @@ if TYPE_CHECKING:
     from ..models.new_customer_session_v2_attributes import NewCustomerSessionV2Attributes
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.cart_item import CartItem
+    from ..models.new_customer_session_v2_additional_costs import NewCustomerSessionV2AdditionalCosts
+    from ..models.new_customer_session_v2_attributes import NewCustomerSessionV2Attributes
+
+    globals().update(
+        {
+            "CartItem": CartItem,
+            "NewCustomerSessionV2AdditionalCosts": NewCustomerSessionV2AdditionalCosts,
+            "NewCustomerSessionV2Attributes": NewCustomerSessionV2Attributes,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "profileId",
+        "storeIntegrationId",
+        "evaluableCampaignIds",
+        "couponCodes",
+        "referralCode",
+        "loyaltyCards",
+        "state",
+        "cartItems",
+        "additionalCosts",
+        "identifiers",
+        "attributes",
+    )
+)
+
+
 T = TypeVar("T", bound="NewCustomerSessionV2")
 
 
@@ -36,6 +75,8 @@ class NewCustomerSessionV2:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         profile_id = self.profile_id
 
         store_integration_id = self.store_integration_id
@@ -107,51 +148,50 @@ class NewCustomerSessionV2:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cart_item import CartItem  # noqa: PLC0415
-        from ..models.new_customer_session_v2_additional_costs import NewCustomerSessionV2AdditionalCosts  # noqa: PLC0415
-        from ..models.new_customer_session_v2_attributes import NewCustomerSessionV2Attributes  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        profile_id = d.get("profileId", UNSET)
 
-        d = dict(src_dict)
-        profile_id = d.pop("profileId", UNSET)
+        store_integration_id = d.get("storeIntegrationId", UNSET)
 
-        store_integration_id = d.pop("storeIntegrationId", UNSET)
+        evaluable_campaign_ids = d.get("evaluableCampaignIds", UNSET)
 
-        evaluable_campaign_ids = cast(list[int], d.pop("evaluableCampaignIds", UNSET))
+        coupon_codes = d.get("couponCodes", UNSET)
 
-        coupon_codes = cast(list[str], d.pop("couponCodes", UNSET))
+        referral_code = d.get("referralCode", UNSET)
 
-        referral_code = d.pop("referralCode", UNSET)
+        loyalty_cards = d.get("loyaltyCards", UNSET)
 
-        loyalty_cards = cast(list[str], d.pop("loyaltyCards", UNSET))
-
-        _state = d.pop("state", UNSET)
+        _state = d.get("state", UNSET)
         state: NewCustomerSessionV2State | Unset
-        if isinstance(_state, Unset):
+        if _state is UNSET:
             state = UNSET
         else:
-            state = NewCustomerSessionV2State(_state)
+            state = cast(
+                NewCustomerSessionV2State,
+                NewCustomerSessionV2State._value2member_map_.get(_state) or NewCustomerSessionV2State(_state),
+            )
 
-        _cart_items = d.pop("cartItems", UNSET)
+        _cart_items = d.get("cartItems", UNSET)
         cart_items: list[CartItem] | Unset = UNSET
         if _cart_items is not UNSET:
-            cart_items = []
-            for cart_items_item_data in _cart_items:
-                cart_items_item = CartItem.from_dict(cart_items_item_data)
+            cart_items = [CartItem.from_dict(cart_items_item_data) for cart_items_item_data in _cart_items]
 
-                cart_items.append(cart_items_item)
-
-        _additional_costs = d.pop("additionalCosts", UNSET)
+        _additional_costs = d.get("additionalCosts", UNSET)
         additional_costs: NewCustomerSessionV2AdditionalCosts | Unset
-        if isinstance(_additional_costs, Unset):
+        if _additional_costs is UNSET:
             additional_costs = UNSET
         else:
             additional_costs = NewCustomerSessionV2AdditionalCosts.from_dict(_additional_costs)
 
-        identifiers = cast(list[str], d.pop("identifiers", UNSET))
+        identifiers = d.get("identifiers", UNSET)
 
-        _attributes = d.pop("attributes", UNSET)
+        _attributes = d.get("attributes", UNSET)
         attributes: NewCustomerSessionV2Attributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = NewCustomerSessionV2Attributes.from_dict(_attributes)
@@ -170,7 +210,10 @@ class NewCustomerSessionV2:
             attributes=attributes,
         )
 
-        new_customer_session_v2.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            new_customer_session_v2.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return new_customer_session_v2
 
     @property

@@ -12,6 +12,23 @@ if TYPE_CHECKING:
     from ..models.additional_cost import AdditionalCost
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.additional_cost import AdditionalCost
+
+    globals().update(
+        {
+            "AdditionalCost": AdditionalCost,
+        }
+    )
+    _models_bound = True
+
+
 T = TypeVar("T", bound="NewCustomerSessionV2AdditionalCosts")
 
 
@@ -20,6 +37,8 @@ class NewCustomerSessionV2AdditionalCosts:
     additional_properties: dict[str, AdditionalCost] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
 
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
@@ -29,9 +48,11 @@ class NewCustomerSessionV2AdditionalCosts:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.additional_cost import AdditionalCost  # noqa: PLC0415
-
-        d = dict(src_dict)
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
         new_customer_session_v2_additional_costs = cls()
 
         additional_properties = {}

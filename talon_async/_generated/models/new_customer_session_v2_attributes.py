@@ -24,10 +24,12 @@ class NewCustomerSessionV2Attributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
         new_customer_session_v2_attributes = cls()
 
-        new_customer_session_v2_attributes.additional_properties = d
+        new_customer_session_v2_attributes.additional_properties = dict(d)
         return new_customer_session_v2_attributes
 
     @property

@@ -11,6 +11,20 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "priceType",
+        "referenceId",
+        "price",
+        "calculatedAt",
+        "effectiveFrom",
+        "effectiveUntil",
+        "contextId",
+    )
+)
+
+
 T = TypeVar("T", bound="NewPriceAdjustment")
 
 
@@ -73,10 +87,12 @@ class NewPriceAdjustment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        price_type = d.pop("priceType")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        price_type = d["priceType"]
 
-        reference_id = d.pop("referenceId")
+        reference_id = d["referenceId"]
 
         def _parse_price(data: object) -> float | None | Unset:
             if data is None:
@@ -85,30 +101,30 @@ class NewPriceAdjustment:
                 return data
             return cast(float | None | Unset, data)
 
-        price = _parse_price(d.pop("price", UNSET))
+        price = _parse_price(d.get("price", UNSET))
 
-        _calculated_at = d.pop("calculatedAt", UNSET)
+        _calculated_at = d.get("calculatedAt", UNSET)
         calculated_at: datetime.datetime | Unset
-        if isinstance(_calculated_at, Unset):
+        if _calculated_at is UNSET:
             calculated_at = UNSET
         else:
             calculated_at = datetime.datetime.fromisoformat(_calculated_at)
 
-        _effective_from = d.pop("effectiveFrom", UNSET)
+        _effective_from = d.get("effectiveFrom", UNSET)
         effective_from: datetime.datetime | Unset
-        if isinstance(_effective_from, Unset):
+        if _effective_from is UNSET:
             effective_from = UNSET
         else:
             effective_from = datetime.datetime.fromisoformat(_effective_from)
 
-        _effective_until = d.pop("effectiveUntil", UNSET)
+        _effective_until = d.get("effectiveUntil", UNSET)
         effective_until: datetime.datetime | Unset
-        if isinstance(_effective_until, Unset):
+        if _effective_until is UNSET:
             effective_until = UNSET
         else:
             effective_until = datetime.datetime.fromisoformat(_effective_until)
 
-        context_id = d.pop("contextId", UNSET)
+        context_id = d.get("contextId", UNSET)
 
         new_price_adjustment = cls(
             price_type=price_type,
@@ -120,7 +136,8 @@ class NewPriceAdjustment:
             context_id=context_id,
         )
 
-        new_price_adjustment.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            new_price_adjustment.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return new_price_adjustment
 
     @property

@@ -15,6 +15,37 @@ if TYPE_CHECKING:
     from ..models.new_referral_attributes import NewReferralAttributes
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.new_referral_attributes import NewReferralAttributes
+
+    globals().update(
+        {
+            "NewReferralAttributes": NewReferralAttributes,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "campaignId",
+        "advocateProfileIntegrationId",
+        "startDate",
+        "expiryDate",
+        "usageLimit",
+        "friendProfileIntegrationId",
+        "attributes",
+    )
+)
+
+
 T = TypeVar("T", bound="NewReferral")
 
 
@@ -30,6 +61,8 @@ class NewReferral:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         campaign_id = self.campaign_id
 
         advocate_profile_integration_id = self.advocate_profile_integration_id
@@ -73,34 +106,36 @@ class NewReferral:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.new_referral_attributes import NewReferralAttributes  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        campaign_id = d["campaignId"]
 
-        d = dict(src_dict)
-        campaign_id = d.pop("campaignId")
+        advocate_profile_integration_id = d["advocateProfileIntegrationId"]
 
-        advocate_profile_integration_id = d.pop("advocateProfileIntegrationId")
-
-        _start_date = d.pop("startDate", UNSET)
+        _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
-        if isinstance(_start_date, Unset):
+        if _start_date is UNSET:
             start_date = UNSET
         else:
             start_date = datetime.datetime.fromisoformat(_start_date)
 
-        _expiry_date = d.pop("expiryDate", UNSET)
+        _expiry_date = d.get("expiryDate", UNSET)
         expiry_date: datetime.datetime | Unset
-        if isinstance(_expiry_date, Unset):
+        if _expiry_date is UNSET:
             expiry_date = UNSET
         else:
             expiry_date = datetime.datetime.fromisoformat(_expiry_date)
 
-        usage_limit = d.pop("usageLimit", UNSET)
+        usage_limit = d.get("usageLimit", UNSET)
 
-        friend_profile_integration_id = d.pop("friendProfileIntegrationId", UNSET)
+        friend_profile_integration_id = d.get("friendProfileIntegrationId", UNSET)
 
-        _attributes = d.pop("attributes", UNSET)
+        _attributes = d.get("attributes", UNSET)
         attributes: NewReferralAttributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = NewReferralAttributes.from_dict(_attributes)
@@ -115,7 +150,8 @@ class NewReferral:
             attributes=attributes,
         )
 
-        new_referral.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            new_referral.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return new_referral
 
     @property

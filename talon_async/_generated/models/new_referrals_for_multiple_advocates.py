@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,6 +15,40 @@ if TYPE_CHECKING:
     from ..models.new_referrals_for_multiple_advocates_attributes import (
         NewReferralsForMultipleAdvocatesAttributes,
     )
+
+
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.new_referrals_for_multiple_advocates_attributes import (
+        NewReferralsForMultipleAdvocatesAttributes,
+    )
+
+    globals().update(
+        {
+            "NewReferralsForMultipleAdvocatesAttributes": NewReferralsForMultipleAdvocatesAttributes,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "campaignId",
+        "advocateProfileIntegrationIds",
+        "startDate",
+        "expiryDate",
+        "usageLimit",
+        "attributes",
+        "validCharacters",
+        "referralPattern",
+    )
+)
 
 
 T = TypeVar("T", bound="NewReferralsForMultipleAdvocates")
@@ -33,6 +67,8 @@ class NewReferralsForMultipleAdvocates:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         campaign_id = self.campaign_id
 
         advocate_profile_integration_ids = self.advocate_profile_integration_ids
@@ -82,41 +118,41 @@ class NewReferralsForMultipleAdvocates:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.new_referrals_for_multiple_advocates_attributes import (
-            NewReferralsForMultipleAdvocatesAttributes,  # noqa: PLC0415
-        )
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        campaign_id = d["campaignId"]
 
-        d = dict(src_dict)
-        campaign_id = d.pop("campaignId")
+        advocate_profile_integration_ids = d["advocateProfileIntegrationIds"]
 
-        advocate_profile_integration_ids = cast(list[str], d.pop("advocateProfileIntegrationIds"))
-
-        _start_date = d.pop("startDate", UNSET)
+        _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
-        if isinstance(_start_date, Unset):
+        if _start_date is UNSET:
             start_date = UNSET
         else:
             start_date = datetime.datetime.fromisoformat(_start_date)
 
-        _expiry_date = d.pop("expiryDate", UNSET)
+        _expiry_date = d.get("expiryDate", UNSET)
         expiry_date: datetime.datetime | Unset
-        if isinstance(_expiry_date, Unset):
+        if _expiry_date is UNSET:
             expiry_date = UNSET
         else:
             expiry_date = datetime.datetime.fromisoformat(_expiry_date)
 
-        usage_limit = d.pop("usageLimit", UNSET)
+        usage_limit = d.get("usageLimit", UNSET)
 
-        _attributes = d.pop("attributes", UNSET)
+        _attributes = d.get("attributes", UNSET)
         attributes: NewReferralsForMultipleAdvocatesAttributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = NewReferralsForMultipleAdvocatesAttributes.from_dict(_attributes)
 
-        valid_characters = cast(list[str], d.pop("validCharacters", UNSET))
+        valid_characters = d.get("validCharacters", UNSET)
 
-        referral_pattern = d.pop("referralPattern", UNSET)
+        referral_pattern = d.get("referralPattern", UNSET)
 
         new_referrals_for_multiple_advocates = cls(
             campaign_id=campaign_id,
@@ -129,7 +165,10 @@ class NewReferralsForMultipleAdvocates:
             referral_pattern=referral_pattern,
         )
 
-        new_referrals_for_multiple_advocates.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            new_referrals_for_multiple_advocates.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return new_referrals_for_multiple_advocates
 
     @property

@@ -24,10 +24,12 @@ class NewReferralsForMultipleAdvocatesAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
         new_referrals_for_multiple_advocates_attributes = cls()
 
-        new_referrals_for_multiple_advocates_attributes.additional_properties = d
+        new_referrals_for_multiple_advocates_attributes.additional_properties = dict(d)
         return new_referrals_for_multiple_advocates_attributes
 
     @property

@@ -12,6 +12,27 @@ if TYPE_CHECKING:
     from ..models.returned_cart_item import ReturnedCartItem
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.returned_cart_item import ReturnedCartItem
+
+    globals().update(
+        {
+            "ReturnedCartItem": ReturnedCartItem,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(("returnedCartItems",))
+
+
 T = TypeVar("T", bound="NewReturn")
 
 
@@ -21,6 +42,8 @@ class NewReturn:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         returned_cart_items = []
         for returned_cart_items_item_data in self.returned_cart_items:
             returned_cart_items_item = returned_cart_items_item_data.to_dict()
@@ -38,21 +61,22 @@ class NewReturn:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.returned_cart_item import ReturnedCartItem  # noqa: PLC0415
-
-        d = dict(src_dict)
-        returned_cart_items = []
-        _returned_cart_items = d.pop("returnedCartItems")
-        for returned_cart_items_item_data in _returned_cart_items:
-            returned_cart_items_item = ReturnedCartItem.from_dict(returned_cart_items_item_data)
-
-            returned_cart_items.append(returned_cart_items_item)
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        returned_cart_items = [
+            ReturnedCartItem.from_dict(returned_cart_items_item_data)
+            for returned_cart_items_item_data in d["returnedCartItems"]
+        ]
 
         new_return = cls(
             returned_cart_items=returned_cart_items,
         )
 
-        new_return.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            new_return.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return new_return
 
     @property

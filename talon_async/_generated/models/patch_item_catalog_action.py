@@ -15,6 +15,37 @@ if TYPE_CHECKING:
     from ..models.product import Product
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.patch_item_catalog_action_attributes import PatchItemCatalogActionAttributes
+    from ..models.product import Product
+
+    globals().update(
+        {
+            "PatchItemCatalogActionAttributes": PatchItemCatalogActionAttributes,
+            "Product": Product,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "sku",
+        "price",
+        "attributes",
+        "product",
+        "createIfNotExists",
+    )
+)
+
+
 T = TypeVar("T", bound="PatchItemCatalogAction")
 
 
@@ -28,6 +59,8 @@ class PatchItemCatalogAction:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         sku = self.sku
 
         price = self.price
@@ -62,29 +95,30 @@ class PatchItemCatalogAction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_item_catalog_action_attributes import PatchItemCatalogActionAttributes  # noqa: PLC0415
-        from ..models.product import Product  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        sku = d["sku"]
 
-        d = dict(src_dict)
-        sku = d.pop("sku")
+        price = d.get("price", UNSET)
 
-        price = d.pop("price", UNSET)
-
-        _attributes = d.pop("attributes", UNSET)
+        _attributes = d.get("attributes", UNSET)
         attributes: PatchItemCatalogActionAttributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = PatchItemCatalogActionAttributes.from_dict(_attributes)
 
-        _product = d.pop("product", UNSET)
+        _product = d.get("product", UNSET)
         product: Product | Unset
-        if isinstance(_product, Unset):
+        if _product is UNSET:
             product = UNSET
         else:
             product = Product.from_dict(_product)
 
-        create_if_not_exists = d.pop("createIfNotExists", UNSET)
+        create_if_not_exists = d.get("createIfNotExists", UNSET)
 
         patch_item_catalog_action = cls(
             sku=sku,
@@ -94,7 +128,10 @@ class PatchItemCatalogAction:
             create_if_not_exists=create_if_not_exists,
         )
 
-        patch_item_catalog_action.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            patch_item_catalog_action.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return patch_item_catalog_action
 
     @property

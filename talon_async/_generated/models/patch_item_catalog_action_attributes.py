@@ -24,10 +24,12 @@ class PatchItemCatalogActionAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
         patch_item_catalog_action_attributes = cls()
 
-        patch_item_catalog_action_attributes.additional_properties = d
+        patch_item_catalog_action_attributes.additional_properties = dict(d)
         return patch_item_catalog_action_attributes
 
     @property

@@ -15,6 +15,35 @@ if TYPE_CHECKING:
     from ..models.patch_many_items_catalog_action_attributes import PatchManyItemsCatalogActionAttributes
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.catalog_action_filter import CatalogActionFilter
+    from ..models.patch_many_items_catalog_action_attributes import PatchManyItemsCatalogActionAttributes
+
+    globals().update(
+        {
+            "CatalogActionFilter": CatalogActionFilter,
+            "PatchManyItemsCatalogActionAttributes": PatchManyItemsCatalogActionAttributes,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "price",
+        "filters",
+        "attributes",
+    )
+)
+
+
 T = TypeVar("T", bound="PatchManyItemsCatalogAction")
 
 
@@ -26,6 +55,8 @@ class PatchManyItemsCatalogAction:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         price = self.price
 
         filters: list[dict[str, Any]] | Unset = UNSET
@@ -53,24 +84,21 @@ class PatchManyItemsCatalogAction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.catalog_action_filter import CatalogActionFilter  # noqa: PLC0415
-        from ..models.patch_many_items_catalog_action_attributes import PatchManyItemsCatalogActionAttributes  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        price = d.get("price", UNSET)
 
-        d = dict(src_dict)
-        price = d.pop("price", UNSET)
-
-        _filters = d.pop("filters", UNSET)
+        _filters = d.get("filters", UNSET)
         filters: list[CatalogActionFilter] | Unset = UNSET
         if _filters is not UNSET:
-            filters = []
-            for filters_item_data in _filters:
-                filters_item = CatalogActionFilter.from_dict(filters_item_data)
+            filters = [CatalogActionFilter.from_dict(filters_item_data) for filters_item_data in _filters]
 
-                filters.append(filters_item)
-
-        _attributes = d.pop("attributes", UNSET)
+        _attributes = d.get("attributes", UNSET)
         attributes: PatchManyItemsCatalogActionAttributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = PatchManyItemsCatalogActionAttributes.from_dict(_attributes)
@@ -81,7 +109,10 @@ class PatchManyItemsCatalogAction:
             attributes=attributes,
         )
 
-        patch_many_items_catalog_action.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            patch_many_items_catalog_action.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return patch_many_items_catalog_action
 
     @property

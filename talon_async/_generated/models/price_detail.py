@@ -12,6 +12,18 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "price",
+        "adjustmentContextId",
+        "adjustmentReferenceId",
+        "adjustmentEffectiveFrom",
+        "adjustmentEffectiveUntil",
+    )
+)
+
+
 T = TypeVar("T", bound="PriceDetail")
 
 
@@ -59,28 +71,30 @@ class PriceDetail:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        price = d.pop("price", UNSET)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        price = d.get("price", UNSET)
 
-        adjustment_context_id = d.pop("adjustmentContextId", UNSET)
+        adjustment_context_id = d.get("adjustmentContextId", UNSET)
 
-        _adjustment_reference_id = d.pop("adjustmentReferenceId", UNSET)
+        _adjustment_reference_id = d.get("adjustmentReferenceId", UNSET)
         adjustment_reference_id: UUID | Unset
-        if isinstance(_adjustment_reference_id, Unset):
+        if _adjustment_reference_id is UNSET:
             adjustment_reference_id = UNSET
         else:
             adjustment_reference_id = UUID(_adjustment_reference_id)
 
-        _adjustment_effective_from = d.pop("adjustmentEffectiveFrom", UNSET)
+        _adjustment_effective_from = d.get("adjustmentEffectiveFrom", UNSET)
         adjustment_effective_from: datetime.datetime | Unset
-        if isinstance(_adjustment_effective_from, Unset):
+        if _adjustment_effective_from is UNSET:
             adjustment_effective_from = UNSET
         else:
             adjustment_effective_from = datetime.datetime.fromisoformat(_adjustment_effective_from)
 
-        _adjustment_effective_until = d.pop("adjustmentEffectiveUntil", UNSET)
+        _adjustment_effective_until = d.get("adjustmentEffectiveUntil", UNSET)
         adjustment_effective_until: datetime.datetime | Unset
-        if isinstance(_adjustment_effective_until, Unset):
+        if _adjustment_effective_until is UNSET:
             adjustment_effective_until = UNSET
         else:
             adjustment_effective_until = datetime.datetime.fromisoformat(_adjustment_effective_until)
@@ -93,7 +107,8 @@ class PriceDetail:
             adjustment_effective_until=adjustment_effective_until,
         )
 
-        price_detail.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            price_detail.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return price_detail
 
     @property

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "adds",
+        "deletes",
+    )
+)
+
 
 T = TypeVar("T", bound="ProfileAudiencesChanges")
 
@@ -35,17 +44,22 @@ class ProfileAudiencesChanges:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        adds = cast(list[int], d.pop("adds"))
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        adds = d["adds"]
 
-        deletes = cast(list[int], d.pop("deletes"))
+        deletes = d["deletes"]
 
         profile_audiences_changes = cls(
             adds=adds,
             deletes=deletes,
         )
 
-        profile_audiences_changes.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            profile_audiences_changes.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return profile_audiences_changes
 
     @property

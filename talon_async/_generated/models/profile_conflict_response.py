@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "message",
+        "errors",
+        "StatusCode",
+    )
+)
+
 
 T = TypeVar("T", bound="ProfileConflictResponse")
 
@@ -43,12 +53,14 @@ class ProfileConflictResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        message = d.pop("message", UNSET)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        message = d.get("message", UNSET)
 
-        errors = cast(list[Any], d.pop("errors", UNSET))
+        errors = d.get("errors", UNSET)
 
-        status_code = d.pop("StatusCode", UNSET)
+        status_code = d.get("StatusCode", UNSET)
 
         profile_conflict_response = cls(
             message=message,
@@ -56,7 +68,10 @@ class ProfileConflictResponse:
             status_code=status_code,
         )
 
-        profile_conflict_response.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            profile_conflict_response.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return profile_conflict_response
 
     @property

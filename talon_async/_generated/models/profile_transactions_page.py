@@ -12,6 +12,32 @@ if TYPE_CHECKING:
     from ..models.ledger_transaction_log_entry_integration_api import LedgerTransactionLogEntryIntegrationAPI
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.ledger_transaction_log_entry_integration_api import LedgerTransactionLogEntryIntegrationAPI
+
+    globals().update(
+        {
+            "LedgerTransactionLogEntryIntegrationAPI": LedgerTransactionLogEntryIntegrationAPI,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "hasMore",
+        "data",
+    )
+)
+
+
 T = TypeVar("T", bound="ProfileTransactionsPage")
 
 
@@ -22,6 +48,8 @@ class ProfileTransactionsPage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         has_more = self.has_more
 
         data = []
@@ -42,26 +70,26 @@ class ProfileTransactionsPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ledger_transaction_log_entry_integration_api import (
-            LedgerTransactionLogEntryIntegrationAPI,  # noqa: PLC0415
-        )
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        has_more = d["hasMore"]
 
-        d = dict(src_dict)
-        has_more = d.pop("hasMore")
-
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = LedgerTransactionLogEntryIntegrationAPI.from_dict(data_item_data)
-
-            data.append(data_item)
+        data = [
+            LedgerTransactionLogEntryIntegrationAPI.from_dict(data_item_data) for data_item_data in d["data"]
+        ]
 
         profile_transactions_page = cls(
             has_more=has_more,
             data=data,
         )
 
-        profile_transactions_page.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            profile_transactions_page.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return profile_transactions_page
 
     @property

@@ -10,6 +10,16 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "projectedActivePoints",
+        "stayInTierPoints",
+        "projectedTierName",
+    )
+)
+
+
 T = TypeVar("T", bound="ProjectedTier")
 
 
@@ -43,12 +53,14 @@ class ProjectedTier:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        projected_active_points = d.pop("projectedActivePoints")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        projected_active_points = d["projectedActivePoints"]
 
-        stay_in_tier_points = d.pop("stayInTierPoints", UNSET)
+        stay_in_tier_points = d.get("stayInTierPoints", UNSET)
 
-        projected_tier_name = d.pop("projectedTierName", UNSET)
+        projected_tier_name = d.get("projectedTierName", UNSET)
 
         projected_tier = cls(
             projected_active_points=projected_active_points,
@@ -56,7 +68,8 @@ class ProjectedTier:
             projected_tier_name=projected_tier_name,
         )
 
-        projected_tier.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            projected_tier.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return projected_tier
 
     @property

@@ -8,6 +8,15 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "id",
+        "value",
+    )
+)
+
+
 T = TypeVar("T", bound="RedeemReferralEffectProps")
 
 
@@ -35,17 +44,22 @@ class RedeemReferralEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        id = d["id"]
 
-        value = d.pop("value")
+        value = d["value"]
 
         redeem_referral_effect_props = cls(
             id=id,
             value=value,
         )
 
-        redeem_referral_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            redeem_referral_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return redeem_referral_effect_props
 
     @property

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.referral_rejection_reason_reason import ReferralRejectionReasonReason
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "campaignId",
+        "referralId",
+        "reason",
+    )
+)
+
 
 T = TypeVar("T", bound="ReferralRejectionReason")
 
@@ -41,12 +51,18 @@ class ReferralRejectionReason:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        campaign_id = d.pop("campaignId")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        campaign_id = d["campaignId"]
 
-        referral_id = d.pop("referralId")
+        referral_id = d["referralId"]
 
-        reason = ReferralRejectionReasonReason(d.pop("reason"))
+        reason = cast(
+            ReferralRejectionReasonReason,
+            ReferralRejectionReasonReason._value2member_map_.get(d["reason"])
+            or ReferralRejectionReasonReason(d["reason"]),
+        )
 
         referral_rejection_reason = cls(
             campaign_id=campaign_id,
@@ -54,7 +70,10 @@ class ReferralRejectionReason:
             reason=reason,
         )
 
-        referral_rejection_reason.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            referral_rejection_reason.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return referral_rejection_reason
 
     @property

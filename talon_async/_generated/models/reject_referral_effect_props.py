@@ -10,6 +10,19 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "value",
+        "rejectionReason",
+        "conditionIndex",
+        "effectIndex",
+        "details",
+        "campaignExclusionReason",
+    )
+)
+
+
 T = TypeVar("T", bound="RejectReferralEffectProps")
 
 
@@ -57,18 +70,20 @@ class RejectReferralEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        value = d.pop("value")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        value = d["value"]
 
-        rejection_reason = d.pop("rejectionReason")
+        rejection_reason = d["rejectionReason"]
 
-        condition_index = d.pop("conditionIndex", UNSET)
+        condition_index = d.get("conditionIndex", UNSET)
 
-        effect_index = d.pop("effectIndex", UNSET)
+        effect_index = d.get("effectIndex", UNSET)
 
-        details = d.pop("details", UNSET)
+        details = d.get("details", UNSET)
 
-        campaign_exclusion_reason = d.pop("campaignExclusionReason", UNSET)
+        campaign_exclusion_reason = d.get("campaignExclusionReason", UNSET)
 
         reject_referral_effect_props = cls(
             value=value,
@@ -79,7 +94,10 @@ class RejectReferralEffectProps:
             campaign_exclusion_reason=campaign_exclusion_reason,
         )
 
-        reject_referral_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            reject_referral_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return reject_referral_effect_props
 
     @property

@@ -8,6 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(("sku",))
+
+
 T = TypeVar("T", bound="RemoveItemCatalogAction")
 
 
@@ -31,14 +35,19 @@ class RemoveItemCatalogAction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        sku = d.pop("sku")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        sku = d["sku"]
 
         remove_item_catalog_action = cls(
             sku=sku,
         )
 
-        remove_item_catalog_action.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            remove_item_catalog_action.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return remove_item_catalog_action
 
     @property

@@ -14,6 +14,27 @@ if TYPE_CHECKING:
     from ..models.catalog_action_filter import CatalogActionFilter
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.catalog_action_filter import CatalogActionFilter
+
+    globals().update(
+        {
+            "CatalogActionFilter": CatalogActionFilter,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(("filters",))
+
+
 T = TypeVar("T", bound="RemoveManyItemsCatalogAction")
 
 
@@ -23,6 +44,8 @@ class RemoveManyItemsCatalogAction:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         filters: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.filters, Unset):
             filters = []
@@ -40,23 +63,24 @@ class RemoveManyItemsCatalogAction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.catalog_action_filter import CatalogActionFilter  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _filters = d.pop("filters", UNSET)
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        _filters = d.get("filters", UNSET)
         filters: list[CatalogActionFilter] | Unset = UNSET
         if _filters is not UNSET:
-            filters = []
-            for filters_item_data in _filters:
-                filters_item = CatalogActionFilter.from_dict(filters_item_data)
-
-                filters.append(filters_item)
+            filters = [CatalogActionFilter.from_dict(filters_item_data) for filters_item_data in _filters]
 
         remove_many_items_catalog_action = cls(
             filters=filters,
         )
 
-        remove_many_items_catalog_action.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            remove_many_items_catalog_action.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return remove_many_items_catalog_action
 
     @property

@@ -12,6 +12,27 @@ if TYPE_CHECKING:
     from ..models.effect import Effect
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.effect import Effect
+
+    globals().update(
+        {
+            "Effect": Effect,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(("effects",))
+
+
 T = TypeVar("T", bound="ReopenSessionResponse")
 
 
@@ -21,6 +42,8 @@ class ReopenSessionResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         effects = []
         for effects_item_data in self.effects:
             effects_item = effects_item_data.to_dict()
@@ -38,21 +61,21 @@ class ReopenSessionResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.effect import Effect  # noqa: PLC0415
-
-        d = dict(src_dict)
-        effects = []
-        _effects = d.pop("effects")
-        for effects_item_data in _effects:
-            effects_item = Effect.from_dict(effects_item_data)
-
-            effects.append(effects_item)
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        effects = [Effect.from_dict(effects_item_data) for effects_item_data in d["effects"]]
 
         reopen_session_response = cls(
             effects=effects,
         )
 
-        reopen_session_response.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            reopen_session_response.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return reopen_session_response
 
     @property

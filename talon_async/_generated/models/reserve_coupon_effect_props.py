@@ -8,6 +8,16 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "couponValue",
+        "profileIntegrationId",
+        "isNewReservation",
+    )
+)
+
+
 T = TypeVar("T", bound="ReserveCouponEffectProps")
 
 
@@ -39,12 +49,14 @@ class ReserveCouponEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        coupon_value = d.pop("couponValue")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        coupon_value = d["couponValue"]
 
-        profile_integration_id = d.pop("profileIntegrationId")
+        profile_integration_id = d["profileIntegrationId"]
 
-        is_new_reservation = d.pop("isNewReservation")
+        is_new_reservation = d["isNewReservation"]
 
         reserve_coupon_effect_props = cls(
             coupon_value=coupon_value,
@@ -52,7 +64,10 @@ class ReserveCouponEffectProps:
             is_new_reservation=is_new_reservation,
         )
 
-        reserve_coupon_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            reserve_coupon_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return reserve_coupon_effect_props
 
     @property

@@ -12,6 +12,32 @@ if TYPE_CHECKING:
     from ..models.customer_profile import CustomerProfile
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.customer_profile import CustomerProfile
+
+    globals().update(
+        {
+            "CustomerProfile": CustomerProfile,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "totalResultSize",
+        "data",
+    )
+)
+
+
 T = TypeVar("T", bound="ReservedCustomersPage")
 
 
@@ -22,6 +48,8 @@ class ReservedCustomersPage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         total_result_size = self.total_result_size
 
         data = []
@@ -42,24 +70,24 @@ class ReservedCustomersPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.customer_profile import CustomerProfile  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        total_result_size = d["totalResultSize"]
 
-        d = dict(src_dict)
-        total_result_size = d.pop("totalResultSize")
-
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = CustomerProfile.from_dict(data_item_data)
-
-            data.append(data_item)
+        data = [CustomerProfile.from_dict(data_item_data) for data_item_data in d["data"]]
 
         reserved_customers_page = cls(
             total_result_size=total_result_size,
             data=data,
         )
 
-        reserved_customers_page.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            reserved_customers_page.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return reserved_customers_page
 
     @property

@@ -15,6 +15,41 @@ if TYPE_CHECKING:
     from ..models.returned_cart_item import ReturnedCartItem
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.returned_cart_item import ReturnedCartItem
+
+    globals().update(
+        {
+            "ReturnedCartItem": ReturnedCartItem,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "id",
+        "created",
+        "applicationId",
+        "accountId",
+        "returnedCartItems",
+        "eventId",
+        "sessionId",
+        "sessionIntegrationId",
+        "profileId",
+        "profileIntegrationId",
+        "createdBy",
+    )
+)
+
+
 T = TypeVar("T", bound="Return")
 
 
@@ -34,6 +69,8 @@ class Return:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         id = self.id
 
         created = self.created.isoformat()
@@ -84,35 +121,35 @@ class Return:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.returned_cart_item import ReturnedCartItem  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        id = d["id"]
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        created = datetime.datetime.fromisoformat(d["created"])
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        application_id = d["applicationId"]
 
-        application_id = d.pop("applicationId")
+        account_id = d["accountId"]
 
-        account_id = d.pop("accountId")
+        returned_cart_items = [
+            ReturnedCartItem.from_dict(returned_cart_items_item_data)
+            for returned_cart_items_item_data in d["returnedCartItems"]
+        ]
 
-        returned_cart_items = []
-        _returned_cart_items = d.pop("returnedCartItems")
-        for returned_cart_items_item_data in _returned_cart_items:
-            returned_cart_items_item = ReturnedCartItem.from_dict(returned_cart_items_item_data)
+        event_id = d["eventId"]
 
-            returned_cart_items.append(returned_cart_items_item)
+        session_id = d["sessionId"]
 
-        event_id = d.pop("eventId")
+        session_integration_id = d["sessionIntegrationId"]
 
-        session_id = d.pop("sessionId")
+        profile_id = d.get("profileId", UNSET)
 
-        session_integration_id = d.pop("sessionIntegrationId")
+        profile_integration_id = d.get("profileIntegrationId", UNSET)
 
-        profile_id = d.pop("profileId", UNSET)
-
-        profile_integration_id = d.pop("profileIntegrationId", UNSET)
-
-        created_by = d.pop("createdBy", UNSET)
+        created_by = d.get("createdBy", UNSET)
 
         return_ = cls(
             id=id,
@@ -128,7 +165,8 @@ class Return:
             created_by=created_by,
         )
 
-        return_.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            return_.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return return_
 
     @property

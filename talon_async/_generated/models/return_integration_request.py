@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,6 +17,32 @@ if TYPE_CHECKING:
     from ..models.new_return import NewReturn
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.new_return import NewReturn
+
+    globals().update(
+        {
+            "NewReturn": NewReturn,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "return",
+        "responseContent",
+    )
+)
+
+
 T = TypeVar("T", bound="ReturnIntegrationRequest")
 
 
@@ -27,6 +53,8 @@ class ReturnIntegrationRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         return_ = self.return_.to_dict()
 
         response_content: list[str] | Unset = UNSET
@@ -50,28 +78,36 @@ class ReturnIntegrationRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.new_return import NewReturn  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        return_ = NewReturn.from_dict(d["return"])
 
-        d = dict(src_dict)
-        return_ = NewReturn.from_dict(d.pop("return"))
-
-        _response_content = d.pop("responseContent", UNSET)
+        _response_content = d.get("responseContent", UNSET)
         response_content: list[ReturnIntegrationRequestResponseContentItem] | Unset = UNSET
         if _response_content is not UNSET:
-            response_content = []
-            for response_content_item_data in _response_content:
-                response_content_item = ReturnIntegrationRequestResponseContentItem(
-                    response_content_item_data
+            response_content = [
+                cast(
+                    ReturnIntegrationRequestResponseContentItem,
+                    ReturnIntegrationRequestResponseContentItem._value2member_map_.get(
+                        response_content_item_data
+                    )
+                    or ReturnIntegrationRequestResponseContentItem(response_content_item_data),
                 )
-
-                response_content.append(response_content_item)
+                for response_content_item_data in _response_content
+            ]
 
         return_integration_request = cls(
             return_=return_,
             response_content=response_content,
         )
 
-        return_integration_request.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            return_integration_request.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return return_integration_request
 
     @property

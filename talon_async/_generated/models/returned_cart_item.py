@@ -10,6 +10,16 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "position",
+        "quantity",
+        "sku",
+    )
+)
+
+
 T = TypeVar("T", bound="ReturnedCartItem")
 
 
@@ -41,12 +51,14 @@ class ReturnedCartItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        position = d.pop("position", UNSET)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        position = d.get("position", UNSET)
 
-        quantity = d.pop("quantity", UNSET)
+        quantity = d.get("quantity", UNSET)
 
-        sku = d.pop("sku", UNSET)
+        sku = d.get("sku", UNSET)
 
         returned_cart_item = cls(
             position=position,
@@ -54,7 +66,8 @@ class ReturnedCartItem:
             sku=sku,
         )
 
-        returned_cart_item.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            returned_cart_item.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return returned_cart_item
 
     @property

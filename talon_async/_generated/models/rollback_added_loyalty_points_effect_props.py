@@ -10,6 +10,21 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "programId",
+        "subLedgerId",
+        "value",
+        "recipientIntegrationId",
+        "transactionUUID",
+        "cartItemPosition",
+        "cartItemSubPosition",
+        "cardIdentifier",
+    )
+)
+
+
 T = TypeVar("T", bound="RollbackAddedLoyaltyPointsEffectProps")
 
 
@@ -64,22 +79,24 @@ class RollbackAddedLoyaltyPointsEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        program_id = d.pop("programId")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        program_id = d["programId"]
 
-        sub_ledger_id = d.pop("subLedgerId")
+        sub_ledger_id = d["subLedgerId"]
 
-        value = d.pop("value")
+        value = d["value"]
 
-        recipient_integration_id = d.pop("recipientIntegrationId")
+        recipient_integration_id = d["recipientIntegrationId"]
 
-        transaction_uuid = d.pop("transactionUUID")
+        transaction_uuid = d["transactionUUID"]
 
-        cart_item_position = d.pop("cartItemPosition", UNSET)
+        cart_item_position = d.get("cartItemPosition", UNSET)
 
-        cart_item_sub_position = d.pop("cartItemSubPosition", UNSET)
+        cart_item_sub_position = d.get("cartItemSubPosition", UNSET)
 
-        card_identifier = d.pop("cardIdentifier", UNSET)
+        card_identifier = d.get("cardIdentifier", UNSET)
 
         rollback_added_loyalty_points_effect_props = cls(
             program_id=program_id,
@@ -92,7 +109,10 @@ class RollbackAddedLoyaltyPointsEffectProps:
             card_identifier=card_identifier,
         )
 
-        rollback_added_loyalty_points_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            rollback_added_loyalty_points_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return rollback_added_loyalty_points_effect_props
 
     @property

@@ -11,6 +11,21 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "programId",
+        "subLedgerId",
+        "value",
+        "recipientIntegrationId",
+        "transactionUUID",
+        "startDate",
+        "expiryDate",
+        "cardIdentifier",
+    )
+)
+
+
 T = TypeVar("T", bound="RollbackDeductedLoyaltyPointsEffectProps")
 
 
@@ -69,32 +84,34 @@ class RollbackDeductedLoyaltyPointsEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        program_id = d.pop("programId")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        program_id = d["programId"]
 
-        sub_ledger_id = d.pop("subLedgerId")
+        sub_ledger_id = d["subLedgerId"]
 
-        value = d.pop("value")
+        value = d["value"]
 
-        recipient_integration_id = d.pop("recipientIntegrationId")
+        recipient_integration_id = d["recipientIntegrationId"]
 
-        transaction_uuid = d.pop("transactionUUID")
+        transaction_uuid = d["transactionUUID"]
 
-        _start_date = d.pop("startDate", UNSET)
+        _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
-        if isinstance(_start_date, Unset):
+        if _start_date is UNSET:
             start_date = UNSET
         else:
             start_date = datetime.datetime.fromisoformat(_start_date)
 
-        _expiry_date = d.pop("expiryDate", UNSET)
+        _expiry_date = d.get("expiryDate", UNSET)
         expiry_date: datetime.datetime | Unset
-        if isinstance(_expiry_date, Unset):
+        if _expiry_date is UNSET:
             expiry_date = UNSET
         else:
             expiry_date = datetime.datetime.fromisoformat(_expiry_date)
 
-        card_identifier = d.pop("cardIdentifier", UNSET)
+        card_identifier = d.get("cardIdentifier", UNSET)
 
         rollback_deducted_loyalty_points_effect_props = cls(
             program_id=program_id,
@@ -107,7 +124,10 @@ class RollbackDeductedLoyaltyPointsEffectProps:
             card_identifier=card_identifier,
         )
 
-        rollback_deducted_loyalty_points_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            rollback_deducted_loyalty_points_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return rollback_deducted_loyalty_points_effect_props
 
     @property

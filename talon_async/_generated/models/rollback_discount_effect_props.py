@@ -10,6 +10,20 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "name",
+        "value",
+        "cartItemPosition",
+        "cartItemSubPosition",
+        "additionalCostId",
+        "additionalCost",
+        "scope",
+    )
+)
+
+
 T = TypeVar("T", bound="RollbackDiscountEffectProps")
 
 
@@ -62,20 +76,22 @@ class RollbackDiscountEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        name = d["name"]
 
-        value = d.pop("value")
+        value = d["value"]
 
-        cart_item_position = d.pop("cartItemPosition", UNSET)
+        cart_item_position = d.get("cartItemPosition", UNSET)
 
-        cart_item_sub_position = d.pop("cartItemSubPosition", UNSET)
+        cart_item_sub_position = d.get("cartItemSubPosition", UNSET)
 
-        additional_cost_id = d.pop("additionalCostId", UNSET)
+        additional_cost_id = d.get("additionalCostId", UNSET)
 
-        additional_cost = d.pop("additionalCost", UNSET)
+        additional_cost = d.get("additionalCost", UNSET)
 
-        scope = d.pop("scope", UNSET)
+        scope = d.get("scope", UNSET)
 
         rollback_discount_effect_props = cls(
             name=name,
@@ -87,7 +103,10 @@ class RollbackDiscountEffectProps:
             scope=scope,
         )
 
-        rollback_discount_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            rollback_discount_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return rollback_discount_effect_props
 
     @property

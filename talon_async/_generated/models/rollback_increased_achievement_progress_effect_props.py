@@ -8,6 +8,19 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "achievementId",
+        "achievementName",
+        "progressTrackerId",
+        "decreaseProgressBy",
+        "currentProgress",
+        "target",
+    )
+)
+
+
 T = TypeVar("T", bound="RollbackIncreasedAchievementProgressEffectProps")
 
 
@@ -51,18 +64,20 @@ class RollbackIncreasedAchievementProgressEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        achievement_id = d.pop("achievementId")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        achievement_id = d["achievementId"]
 
-        achievement_name = d.pop("achievementName")
+        achievement_name = d["achievementName"]
 
-        progress_tracker_id = d.pop("progressTrackerId")
+        progress_tracker_id = d["progressTrackerId"]
 
-        decrease_progress_by = d.pop("decreaseProgressBy")
+        decrease_progress_by = d["decreaseProgressBy"]
 
-        current_progress = d.pop("currentProgress")
+        current_progress = d["currentProgress"]
 
-        target = d.pop("target")
+        target = d["target"]
 
         rollback_increased_achievement_progress_effect_props = cls(
             achievement_id=achievement_id,
@@ -73,7 +88,10 @@ class RollbackIncreasedAchievementProgressEffectProps:
             target=target,
         )
 
-        rollback_increased_achievement_progress_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            rollback_increased_achievement_progress_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return rollback_increased_achievement_progress_effect_props
 
     @property

@@ -8,6 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(("value",))
+
+
 T = TypeVar("T", bound="RollbackReferralEffectProps")
 
 
@@ -31,14 +35,19 @@ class RollbackReferralEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        value = d.pop("value")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        value = d["value"]
 
         rollback_referral_effect_props = cls(
             value=value,
         )
 
-        rollback_referral_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            rollback_referral_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return rollback_referral_effect_props
 
     @property

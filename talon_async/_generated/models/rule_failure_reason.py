@@ -10,6 +10,27 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "campaignID",
+        "campaignName",
+        "rulesetID",
+        "ruleIndex",
+        "ruleName",
+        "couponID",
+        "couponValue",
+        "referralID",
+        "referralValue",
+        "conditionIndex",
+        "effectIndex",
+        "details",
+        "evaluationGroupID",
+        "evaluationGroupMode",
+    )
+)
+
+
 T = TypeVar("T", bound="RuleFailureReason")
 
 
@@ -94,34 +115,36 @@ class RuleFailureReason:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        campaign_id = d.pop("campaignID")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        campaign_id = d["campaignID"]
 
-        campaign_name = d.pop("campaignName")
+        campaign_name = d["campaignName"]
 
-        ruleset_id = d.pop("rulesetID")
+        ruleset_id = d["rulesetID"]
 
-        rule_index = d.pop("ruleIndex")
+        rule_index = d["ruleIndex"]
 
-        rule_name = d.pop("ruleName")
+        rule_name = d["ruleName"]
 
-        coupon_id = d.pop("couponID", UNSET)
+        coupon_id = d.get("couponID", UNSET)
 
-        coupon_value = d.pop("couponValue", UNSET)
+        coupon_value = d.get("couponValue", UNSET)
 
-        referral_id = d.pop("referralID", UNSET)
+        referral_id = d.get("referralID", UNSET)
 
-        referral_value = d.pop("referralValue", UNSET)
+        referral_value = d.get("referralValue", UNSET)
 
-        condition_index = d.pop("conditionIndex", UNSET)
+        condition_index = d.get("conditionIndex", UNSET)
 
-        effect_index = d.pop("effectIndex", UNSET)
+        effect_index = d.get("effectIndex", UNSET)
 
-        details = d.pop("details", UNSET)
+        details = d.get("details", UNSET)
 
-        evaluation_group_id = d.pop("evaluationGroupID", UNSET)
+        evaluation_group_id = d.get("evaluationGroupID", UNSET)
 
-        evaluation_group_mode = d.pop("evaluationGroupMode", UNSET)
+        evaluation_group_mode = d.get("evaluationGroupMode", UNSET)
 
         rule_failure_reason = cls(
             campaign_id=campaign_id,
@@ -140,7 +163,8 @@ class RuleFailureReason:
             evaluation_group_mode=evaluation_group_mode,
         )
 
-        rule_failure_reason.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            rule_failure_reason.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return rule_failure_reason
 
     @property

@@ -10,6 +10,17 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "name",
+        "value",
+        "scope",
+        "desiredValue",
+    )
+)
+
+
 T = TypeVar("T", bound="SetDiscountEffectProps")
 
 
@@ -47,14 +58,16 @@ class SetDiscountEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        name = d["name"]
 
-        value = d.pop("value")
+        value = d["value"]
 
-        scope = d.pop("scope", UNSET)
+        scope = d.get("scope", UNSET)
 
-        desired_value = d.pop("desiredValue", UNSET)
+        desired_value = d.get("desiredValue", UNSET)
 
         set_discount_effect_props = cls(
             name=name,
@@ -63,7 +76,10 @@ class SetDiscountEffectProps:
             desired_value=desired_value,
         )
 
-        set_discount_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            set_discount_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return set_discount_effect_props
 
     @property

@@ -10,6 +10,20 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "name",
+        "additionalCostId",
+        "value",
+        "position",
+        "additionalCost",
+        "subPosition",
+        "desiredValue",
+    )
+)
+
+
 T = TypeVar("T", bound="SetDiscountPerAdditionalCostPerItemEffectProps")
 
 
@@ -59,20 +73,22 @@ class SetDiscountPerAdditionalCostPerItemEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        name = d["name"]
 
-        additional_cost_id = d.pop("additionalCostId")
+        additional_cost_id = d["additionalCostId"]
 
-        value = d.pop("value")
+        value = d["value"]
 
-        position = d.pop("position")
+        position = d["position"]
 
-        additional_cost = d.pop("additionalCost")
+        additional_cost = d["additionalCost"]
 
-        sub_position = d.pop("subPosition", UNSET)
+        sub_position = d.get("subPosition", UNSET)
 
-        desired_value = d.pop("desiredValue", UNSET)
+        desired_value = d.get("desiredValue", UNSET)
 
         set_discount_per_additional_cost_per_item_effect_props = cls(
             name=name,
@@ -84,7 +100,10 @@ class SetDiscountPerAdditionalCostPerItemEffectProps:
             desired_value=desired_value,
         )
 
-        set_discount_per_additional_cost_per_item_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            set_discount_per_additional_cost_per_item_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return set_discount_per_additional_cost_per_item_effect_props
 
     @property

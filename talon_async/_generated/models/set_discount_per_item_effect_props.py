@@ -10,6 +10,25 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "name",
+        "value",
+        "position",
+        "subPosition",
+        "desiredValue",
+        "scope",
+        "totalDiscount",
+        "desiredTotalDiscount",
+        "bundleIndex",
+        "bundleName",
+        "targetedItemPosition",
+        "targetedItemSubPosition",
+    )
+)
+
+
 T = TypeVar("T", bound="SetDiscountPerItemEffectProps")
 
 
@@ -86,30 +105,32 @@ class SetDiscountPerItemEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        name = d["name"]
 
-        value = d.pop("value")
+        value = d["value"]
 
-        position = d.pop("position")
+        position = d["position"]
 
-        sub_position = d.pop("subPosition", UNSET)
+        sub_position = d.get("subPosition", UNSET)
 
-        desired_value = d.pop("desiredValue", UNSET)
+        desired_value = d.get("desiredValue", UNSET)
 
-        scope = d.pop("scope", UNSET)
+        scope = d.get("scope", UNSET)
 
-        total_discount = d.pop("totalDiscount", UNSET)
+        total_discount = d.get("totalDiscount", UNSET)
 
-        desired_total_discount = d.pop("desiredTotalDiscount", UNSET)
+        desired_total_discount = d.get("desiredTotalDiscount", UNSET)
 
-        bundle_index = d.pop("bundleIndex", UNSET)
+        bundle_index = d.get("bundleIndex", UNSET)
 
-        bundle_name = d.pop("bundleName", UNSET)
+        bundle_name = d.get("bundleName", UNSET)
 
-        targeted_item_position = d.pop("targetedItemPosition", UNSET)
+        targeted_item_position = d.get("targetedItemPosition", UNSET)
 
-        targeted_item_sub_position = d.pop("targetedItemSubPosition", UNSET)
+        targeted_item_sub_position = d.get("targetedItemSubPosition", UNSET)
 
         set_discount_per_item_effect_props = cls(
             name=name,
@@ -126,7 +147,10 @@ class SetDiscountPerItemEffectProps:
             targeted_item_sub_position=targeted_item_sub_position,
         )
 
-        set_discount_per_item_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            set_discount_per_item_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return set_discount_per_item_effect_props
 
     @property

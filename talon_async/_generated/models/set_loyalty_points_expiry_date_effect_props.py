@@ -15,6 +15,34 @@ if TYPE_CHECKING:
     from ..models.loyalty_ledger_entry_expiry_date_change import LoyaltyLedgerEntryExpiryDateChange
 
 
+_models_bound = False
+
+
+def _bind_models() -> None:
+    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
+    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
+    global _models_bound
+    from ..models.loyalty_ledger_entry_expiry_date_change import LoyaltyLedgerEntryExpiryDateChange
+
+    globals().update(
+        {
+            "LoyaltyLedgerEntryExpiryDateChange": LoyaltyLedgerEntryExpiryDateChange,
+        }
+    )
+    _models_bound = True
+
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "programId",
+        "subLedgerId",
+        "newExpiryDate",
+        "affectedTransactions",
+    )
+)
+
+
 T = TypeVar("T", bound="SetLoyaltyPointsExpiryDateEffectProps")
 
 
@@ -27,6 +55,8 @@ class SetLoyaltyPointsExpiryDateEffectProps:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _models_bound:
+            _bind_models()
         program_id = self.program_id
 
         sub_ledger_id = self.sub_ledger_id
@@ -56,25 +86,24 @@ class SetLoyaltyPointsExpiryDateEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.loyalty_ledger_entry_expiry_date_change import LoyaltyLedgerEntryExpiryDateChange  # noqa: PLC0415
+        if not _models_bound:
+            _bind_models()
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        program_id = d["programId"]
 
-        d = dict(src_dict)
-        program_id = d.pop("programId")
+        sub_ledger_id = d["subLedgerId"]
 
-        sub_ledger_id = d.pop("subLedgerId")
+        new_expiry_date = datetime.datetime.fromisoformat(d["newExpiryDate"])
 
-        new_expiry_date = datetime.datetime.fromisoformat(d.pop("newExpiryDate"))
-
-        _affected_transactions = d.pop("affectedTransactions", UNSET)
+        _affected_transactions = d.get("affectedTransactions", UNSET)
         affected_transactions: list[LoyaltyLedgerEntryExpiryDateChange] | Unset = UNSET
         if _affected_transactions is not UNSET:
-            affected_transactions = []
-            for affected_transactions_item_data in _affected_transactions:
-                affected_transactions_item = LoyaltyLedgerEntryExpiryDateChange.from_dict(
-                    affected_transactions_item_data
-                )
-
-                affected_transactions.append(affected_transactions_item)
+            affected_transactions = [
+                LoyaltyLedgerEntryExpiryDateChange.from_dict(affected_transactions_item_data)
+                for affected_transactions_item_data in _affected_transactions
+            ]
 
         set_loyalty_points_expiry_date_effect_props = cls(
             program_id=program_id,
@@ -83,7 +112,10 @@ class SetLoyaltyPointsExpiryDateEffectProps:
             affected_transactions=affected_transactions,
         )
 
-        set_loyalty_points_expiry_date_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            set_loyalty_points_expiry_date_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return set_loyalty_points_expiry_date_effect_props
 
     @property

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "description",
+        "bundleAttributes",
+        "itemsIndices",
+    )
+)
+
 
 T = TypeVar("T", bound="ShowBundleMetadataEffectProps")
 
@@ -39,12 +49,14 @@ class ShowBundleMetadataEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        description = d.pop("description")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        description = d["description"]
 
-        bundle_attributes = cast(list[str], d.pop("bundleAttributes"))
+        bundle_attributes = d["bundleAttributes"]
 
-        items_indices = cast(list[float], d.pop("itemsIndices"))
+        items_indices = d["itemsIndices"]
 
         show_bundle_metadata_effect_props = cls(
             description=description,
@@ -52,7 +64,10 @@ class ShowBundleMetadataEffectProps:
             items_indices=items_indices,
         )
 
-        show_bundle_metadata_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            show_bundle_metadata_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return show_bundle_metadata_effect_props
 
     @property

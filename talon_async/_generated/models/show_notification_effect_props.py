@@ -8,6 +8,16 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "notificationType",
+        "title",
+        "body",
+    )
+)
+
+
 T = TypeVar("T", bound="ShowNotificationEffectProps")
 
 
@@ -39,12 +49,14 @@ class ShowNotificationEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        notification_type = d.pop("notificationType")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        notification_type = d["notificationType"]
 
-        title = d.pop("title")
+        title = d["title"]
 
-        body = d.pop("body")
+        body = d["body"]
 
         show_notification_effect_props = cls(
             notification_type=notification_type,
@@ -52,7 +64,10 @@ class ShowNotificationEffectProps:
             body=body,
         )
 
-        show_notification_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            show_notification_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return show_notification_effect_props
 
     @property

@@ -8,6 +8,15 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "name",
+        "value",
+    )
+)
+
+
 T = TypeVar("T", bound="StrikethroughSetDiscountPerItemEffectProps")
 
 
@@ -35,17 +44,22 @@ class StrikethroughSetDiscountPerItemEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        name = d["name"]
 
-        value = d.pop("value")
+        value = d["value"]
 
         strikethrough_set_discount_per_item_effect_props = cls(
             name=name,
             value=value,
         )
 
-        strikethrough_set_discount_per_item_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            strikethrough_set_discount_per_item_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return strikethrough_set_discount_per_item_effect_props
 
     @property

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.tier_downgrade_policy import TierDowngradePolicy
 from ..types import UNSET, Unset
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "id",
+        "name",
+        "startDate",
+        "expiryDate",
+        "downgradePolicy",
+    )
+)
+
 
 T = TypeVar("T", bound="Tier")
 
@@ -60,31 +72,37 @@ class Tier:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        id = d["id"]
 
-        name = d.pop("name")
+        name = d["name"]
 
-        _start_date = d.pop("startDate", UNSET)
+        _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
-        if isinstance(_start_date, Unset):
+        if _start_date is UNSET:
             start_date = UNSET
         else:
             start_date = datetime.datetime.fromisoformat(_start_date)
 
-        _expiry_date = d.pop("expiryDate", UNSET)
+        _expiry_date = d.get("expiryDate", UNSET)
         expiry_date: datetime.datetime | Unset
-        if isinstance(_expiry_date, Unset):
+        if _expiry_date is UNSET:
             expiry_date = UNSET
         else:
             expiry_date = datetime.datetime.fromisoformat(_expiry_date)
 
-        _downgrade_policy = d.pop("downgradePolicy", UNSET)
+        _downgrade_policy = d.get("downgradePolicy", UNSET)
         downgrade_policy: TierDowngradePolicy | Unset
-        if isinstance(_downgrade_policy, Unset):
+        if _downgrade_policy is UNSET:
             downgrade_policy = UNSET
         else:
-            downgrade_policy = TierDowngradePolicy(_downgrade_policy)
+            downgrade_policy = cast(
+                TierDowngradePolicy,
+                TierDowngradePolicy._value2member_map_.get(_downgrade_policy)
+                or TierDowngradePolicy(_downgrade_policy),
+            )
 
         tier = cls(
             id=id,
@@ -94,7 +112,8 @@ class Tier:
             downgrade_policy=downgrade_policy,
         )
 
-        tier.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            tier.additional_properties = {k: v for k, v in d.items() if k not in _JSON_KEYS}
         return tier
 
     @property

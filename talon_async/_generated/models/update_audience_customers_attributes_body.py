@@ -24,10 +24,12 @@ class UpdateAudienceCustomersAttributesBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
         update_audience_customers_attributes_body = cls()
 
-        update_audience_customers_attributes_body.additional_properties = d
+        update_audience_customers_attributes_body.additional_properties = dict(d)
         return update_audience_customers_attributes_body
 
     @property

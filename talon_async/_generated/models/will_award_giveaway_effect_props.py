@@ -8,6 +8,16 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(
+    (
+        "poolId",
+        "poolName",
+        "recipientIntegrationId",
+    )
+)
+
+
 T = TypeVar("T", bound="WillAwardGiveawayEffectProps")
 
 
@@ -39,12 +49,14 @@ class WillAwardGiveawayEffectProps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        pool_id = d.pop("poolId")
+        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
+        # collected once at the end instead of popping every known one from a copy.
+        d = src_dict
+        pool_id = d["poolId"]
 
-        pool_name = d.pop("poolName")
+        pool_name = d["poolName"]
 
-        recipient_integration_id = d.pop("recipientIntegrationId")
+        recipient_integration_id = d["recipientIntegrationId"]
 
         will_award_giveaway_effect_props = cls(
             pool_id=pool_id,
@@ -52,7 +64,10 @@ class WillAwardGiveawayEffectProps:
             recipient_integration_id=recipient_integration_id,
         )
 
-        will_award_giveaway_effect_props.additional_properties = d
+        if not _JSON_KEYS.issuperset(d):
+            will_award_giveaway_effect_props.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
         return will_award_giveaway_effect_props
 
     @property
