@@ -38,6 +38,7 @@ demo: $(STAMP)
 	$(PY) examples/demo.py
 
 bench: $(STAMP)
+	$(PY) -m pip install --quiet --group bench
 	$(PY) bench/run.py
 
 clean:
