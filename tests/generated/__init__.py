@@ -1,0 +1,1 @@
+"""Tests of the generated layer, talon_async/_generated, against the OpenAPI document."""
