@@ -1,1 +1,67 @@
-"""talon_async."""
+"""talon_async: an async-first, fully typed Python SDK for the Talon.One Integration API."""
+
+from . import models as models
+from ._batch import BatchResult as BatchResult
+from ._batch import ChunkResult as ChunkResult
+from ._catalog import catalog_action as catalog_action
+from ._catalog import catalog_payload as catalog_payload
+from ._client import TalonClient as TalonClient
+from ._effects import effects_of as effects_of
+from ._effects import matching_effects as matching_effects
+from ._effects import typed_props as typed_props
+from ._errors import APIConnectionError as APIConnectionError
+from ._errors import APIResponseValidationError as APIResponseValidationError
+from ._errors import APIStatusError as APIStatusError
+from ._errors import APITimeoutError as APITimeoutError
+from ._errors import AuthenticationError as AuthenticationError
+from ._errors import BadRequestError as BadRequestError
+from ._errors import ConflictError as ConflictError
+from ._errors import DryRunUnsupportedError as DryRunUnsupportedError
+from ._errors import ErrorDetail as ErrorDetail
+from ._errors import InternalServerError as InternalServerError
+from ._errors import InvalidRequestError as InvalidRequestError
+from ._errors import NotFoundError as NotFoundError
+from ._errors import PermissionDeniedError as PermissionDeniedError
+from ._errors import RateLimitError as RateLimitError
+from ._errors import RequestInfo as RequestInfo
+from ._errors import TalonError as TalonError
+from ._generated.types import UNSET as UNSET
+from ._generated.types import Unset as Unset
+from ._pagination import Paginator as Paginator
+from ._response import RawResponse as RawResponse
+from ._retry import set_testing as set_testing
+from ._version import __version__ as __version__
+
+__all__ = [
+    "UNSET",
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "BatchResult",
+    "ChunkResult",
+    "ConflictError",
+    "DryRunUnsupportedError",
+    "ErrorDetail",
+    "InternalServerError",
+    "InvalidRequestError",
+    "NotFoundError",
+    "Paginator",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RawResponse",
+    "RequestInfo",
+    "TalonClient",
+    "TalonError",
+    "Unset",
+    "__version__",
+    "catalog_action",
+    "catalog_payload",
+    "effects_of",
+    "matching_effects",
+    "models",
+    "set_testing",
+    "typed_props",
+]

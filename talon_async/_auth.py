@@ -1,0 +1,59 @@
+"""The API key, attached only to requests bound for the configured Talon.One deployment."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from contextvars import ContextVar
+from typing import Any
+
+import httpx
+
+__all__ = ["ApiKeyAuth", "CallContext", "current_call"]
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class CallContext:
+    """Strictly private. What one facade call tells the request it is about to make, and learns back.
+
+    The generated functions take no timeout and hide the request they build, so both travel
+    through this context: the auth hook applies ``timeout`` and records ``request``.
+    """
+
+    __slots__ = ("request", "timeout")
+
+    def __init__(self, timeout: dict[str, Any]) -> None:
+        self.timeout = timeout
+        self.request: httpx.Request | None = None
+
+
+current_call: ContextVar[CallContext | None] = ContextVar("talon_async_current_call", default=None)
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme)
+
+
+class ApiKeyAuth(httpx.Auth):
+    """Strictly private. Adds ``Authorization: ApiKey-v1 <key>`` for the base URL's origin only.
+
+    Matching scheme, host and port means a redirect, or a request the user points elsewhere,
+    never carries the key. It is also the one hook that sees every request on any httpx client,
+    including one the user supplies, so it applies the call's timeout.
+    """
+
+    def __init__(self, api_key: str, base_url: httpx.URL) -> None:
+        self._header = f"ApiKey-v1 {api_key}"
+        self._origin = _origin(base_url)
+
+    def __repr__(self) -> str:
+        return f"ApiKeyAuth(origin='{self._origin[0]}://{self._origin[1]}', api_key='***')"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if _origin(request.url) == self._origin:
+            request.headers["Authorization"] = self._header
+        call = current_call.get()
+        if call is not None:
+            call.request = request
+            request.extensions["timeout"] = call.timeout
+        yield request

@@ -1,0 +1,342 @@
+"""The machinery under every ``TalonClient`` method: configuration, one request loop, retries."""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+import os
+import platform
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, ParamSpec, Self, TypeVar
+
+import anyio
+import httpx
+
+from ._auth import ApiKeyAuth, CallContext, current_call
+from ._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    InvalidRequestError,
+    RequestInfo,
+    is_busy_response,
+    status_error,
+)
+from ._generated.client import AuthenticatedClient
+from ._generated.errors import UnparsableResponse
+from ._generated.types import Response
+from ._locks import KeyedLocks
+from ._logging import log_attempt
+from ._response import RawResponse, raw_sink
+from ._retry import retry_delay, should_retry, sleep
+from ._transport import AutoTransport
+from ._version import __version__
+
+__all__ = ["DEFAULT_MAX_CONCURRENCY", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "BaseClient", "TimeoutTypes"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_CONCURRENCY = 64
+
+TimeoutTypes = float | httpx.Timeout | None
+"""Seconds, or an ``httpx.Timeout`` for connect/read/write/pool separately; ``None``: the default."""
+
+USER_AGENT = (
+    f"talon-async/{__version__} python/{platform.python_version_tuple()[0]}."
+    f"{platform.python_version_tuple()[1]} httpx/{httpx.__version__}"
+)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _timeout_dict(timeout: float | httpx.Timeout) -> dict[str, Any]:
+    return (timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)).as_dict()
+
+
+class BaseClient:
+    """Strictly private. Configuration and the request loop that ``TalonClient`` builds on."""
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        *,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        headers: Mapping[str, str] | None = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        base_url = base_url if base_url is not None else os.environ.get("TALON_BASE_URL", "")
+        api_key = api_key if api_key is not None else os.environ.get("TALON_API_KEY", "")
+        if not base_url.strip():
+            raise InvalidRequestError(
+                "No Talon.One base URL: pass base_url=... or set the TALON_BASE_URL environment variable"
+            )
+        if not api_key.strip():
+            raise InvalidRequestError(
+                "No Talon.One API key: pass api_key=... or set the TALON_API_KEY environment variable"
+            )
+        url = httpx.URL(base_url.strip().rstrip("/") + "/")
+        if url.scheme not in ("http", "https") or not url.host:
+            raise InvalidRequestError(f"base_url: {base_url!r} is not an http(s) URL")
+        if url.scheme == "http" and not (_is_loopback(url.host) or allow_insecure_http):
+            raise InvalidRequestError(
+                f"base_url: refusing to send the API key over plain http to {url.host}; "
+                "use https, or pass allow_insecure_http=True"
+            )
+        if max_retries < 0:
+            raise InvalidRequestError(f"max_retries: {max_retries} is negative")
+        if max_concurrency < 1:
+            raise InvalidRequestError(f"max_concurrency: {max_concurrency} is less than 1")
+        if http_client is not None and transport is not None:
+            raise InvalidRequestError("pass either http_client or transport, not both")
+
+        self._base_url = url
+        self._timeout = _timeout_dict(timeout)
+        self._max_retries = max_retries
+        self._max_concurrency = max_concurrency
+        self._dry = False
+        auth = ApiKeyAuth(api_key, url)
+        all_headers = {"User-Agent": USER_AGENT, **(headers or {})}
+        if http_client is None:
+            limits = httpx.Limits(max_connections=max_concurrency, max_keepalive_connections=max_concurrency)
+            http_client = httpx.AsyncClient(
+                base_url=url,
+                auth=auth,
+                headers=all_headers,
+                timeout=timeout,
+                transport=transport or AutoTransport(limits),
+                follow_redirects=False,
+            )
+            self._owns_http_client = True
+        else:
+            # The generated functions send relative paths with no auth, so the caller's client
+            # must carry our base URL and auth; its transport, limits and hooks stay its own.
+            http_client.base_url = url
+            http_client.auth = auth
+            http_client.headers.update(all_headers)
+            self._owns_http_client = False
+        self._http = http_client
+        self._generated = AuthenticatedClient(async_client=http_client)
+        self._limiter = anyio.CapacityLimiter(max_concurrency)
+        self._locks = KeyedLocks()
+
+    def __repr__(self) -> str:
+        dry = ", dry_run=True" if self._dry else ""
+        return (
+            f"{type(self).__name__}(base_url={str(self._base_url).rstrip('/')!r}, "
+            f"max_retries={self._max_retries}, max_concurrency={self._max_concurrency}{dry})"
+        )
+
+    @property
+    def base_url(self) -> str:
+        return str(self._base_url).rstrip("/")
+
+    @property
+    def max_retries(self) -> int:
+        return self._max_retries
+
+    @property
+    def is_dry_run(self) -> bool:
+        return self._dry
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the pooled connections (a caller-supplied ``http_client`` is left to its owner)."""
+        if self._owns_http_client:
+            await self._http.aclose()
+
+    def dry_run(self) -> Self:
+        """A view of this client on which every dry-capable operation is sent with ``dry=true``.
+
+        Operations with no dry mode raise ``DryRunUnsupportedError`` instead of changing data;
+        reads pass through. The view shares this client's connections, locks and limits, and
+        closing it closes nothing.
+        """
+        view = copy.copy(self)
+        view._dry = True
+        view._owns_http_client = False
+        return view
+
+    async def with_raw_response(
+        self, method: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs
+    ) -> RawResponse[T]:
+        """Call one operation method and return its final HTTP answer along with the parsed result.
+
+        ``raw = await talon.with_raw_response(talon.get_customer_session, "s1")`` gives
+        ``raw.status_code``, ``raw.headers``, ``raw.content`` and ``raw.parsed``. Error statuses
+        still raise. For a method that sends several requests, the last answer is returned.
+        """
+        sink: list[tuple[httpx.Response, int]] = []
+        token = raw_sink.set(sink)
+        try:
+            parsed = await method(*args, **kwargs)
+        finally:
+            raw_sink.reset(token)
+        if not sink:
+            raise TypeError(f"{method!r} sent no request; pass a TalonClient operation method")
+        response, attempts = sink[-1]
+        return RawResponse(
+            status_code=response.status_code,
+            headers=response.headers,
+            content=response.content,
+            parsed=parsed,
+            attempts=attempts,
+        )
+
+    async def _send(
+        self,
+        call: Callable[[AuthenticatedClient], Awaitable[Response[Any]]],
+        *,
+        method: str,
+        idempotent: bool,
+        timeout: TimeoutTypes,
+        lock: tuple[str, str] | None = None,
+    ) -> Response[Any]:
+        """Send one operation: per-entity lock, then attempts until success or a final error."""
+        if lock is None:
+            return await self._attempts(call, method, idempotent, timeout)
+        async with self._locks.hold(lock):
+            return await self._attempts(call, method, idempotent, timeout)
+
+    async def _attempts(
+        self,
+        call: Callable[[AuthenticatedClient], Awaitable[Response[Any]]],
+        method: str,
+        idempotent: bool,
+        timeout: TimeoutTypes,
+    ) -> Response[Any]:
+        context = CallContext(self._timeout if timeout is None else _timeout_dict(timeout))
+        token = current_call.set(context)
+        try:
+            attempt = 0
+            while True:
+                started = time.perf_counter()
+                response: Response[Any] | None = None
+                try:
+                    async with self._limiter:
+                        response = await call(self._generated)
+                    http_response = response.http_response
+                except UnparsableResponse as exc:
+                    http_response = exc.response
+                    if http_response.status_code < 400:
+                        _log(http_response, started, attempt)
+                        raise _validation_error(exc) from exc
+                except httpx.TransportError as exc:
+                    retry = should_retry(
+                        attempt=attempt,
+                        max_retries=self._max_retries,
+                        method=method,
+                        idempotent=idempotent,
+                        error=exc,
+                    )
+                    delay = retry_delay(attempt) if retry else None
+                    request = RequestInfo.of(context.request) if context.request else RequestInfo(method, "?")
+                    log_attempt(
+                        method=method,
+                        path=_path(context.request),
+                        status=type(exc).__name__,
+                        duration=time.perf_counter() - started,
+                        attempt=attempt + 1,
+                        request_id=None,
+                        retry_in=delay,
+                    )
+                    if delay is None:
+                        raise _connection_error(exc, request) from exc
+                    await sleep(delay)
+                    attempt += 1
+                    continue
+
+                status = http_response.status_code
+                if status < 400 and response is not None:
+                    _log(http_response, started, attempt)
+                    sink = raw_sink.get()
+                    if sink is not None:
+                        sink.append((http_response, attempt + 1))
+                    return response
+                retry = should_retry(
+                    attempt=attempt,
+                    max_retries=self._max_retries,
+                    method=method,
+                    idempotent=idempotent,
+                    status_code=status,
+                    busy=status == 409 and is_busy_response(http_response),
+                )
+                delay = retry_delay(attempt, http_response.headers.get("retry-after")) if retry else None
+                _log(http_response, started, attempt, delay)
+                if delay is None:
+                    raise status_error(http_response)
+                await sleep(delay)
+                attempt += 1
+        finally:
+            current_call.reset(token)
+
+
+def _path(request: httpx.Request | None) -> str:
+    return request.url.path if request is not None else "?"
+
+
+def _log(response: httpx.Response, started: float, attempt: int, retry_in: float | None = None) -> None:
+    log_attempt(
+        method=response.request.method,
+        path=response.request.url.path,
+        status=response.status_code,
+        duration=time.perf_counter() - started,
+        attempt=attempt + 1,
+        request_id=response.headers.get("x-request-id"),
+        retry_in=retry_in,
+    )
+
+
+def _connection_error(exc: httpx.TransportError, request: RequestInfo) -> APIConnectionError:
+    detail = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"Request timed out: {detail}", request=request)
+    return APIConnectionError(f"Connection error: {type(exc).__name__}: {detail}", request=request)
+
+
+def _validation_error(exc: UnparsableResponse) -> APIResponseValidationError:
+    response = exc.response
+    request = RequestInfo.of(response.request)
+    return APIResponseValidationError(
+        f"{response.status_code} answer does not match the spec: {exc.cause!r} ({request})",
+        status_code=response.status_code,
+        content=response.content,
+        headers=response.headers,
+        request=request,
+        cause=exc.cause,
+    )
+
+
+def unexpected_answer(response: Response[Any], expected: str) -> APIResponseValidationError:
+    """A success status the spec does not document for this operation (say a 204 where a body is due)."""
+    http_response = response.http_response
+    request = RequestInfo.of(http_response.request)
+    cause = ValueError(f"expected {expected}, got status {response.status_code}")
+    return APIResponseValidationError(
+        f"{response.status_code} answer does not match the spec: {cause} ({request})",
+        status_code=response.status_code,
+        content=response.content,
+        headers=http_response.headers,
+        request=request,
+        cause=cause,
+    )

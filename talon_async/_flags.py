@@ -1,0 +1,110 @@
+"""Checks made before anything is sent: Talon's documented limits and ``silent``/``dry`` rules.
+
+Each failure raises ``InvalidRequestError`` naming the field, so a caller mistake never costs a
+round trip or, worse, reaches the API half-valid.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sized
+from typing import Any, Protocol, TypeVar
+
+from ._errors import InvalidRequestError
+
+__all__ = [
+    "MAX_ITEMS",
+    "as_model",
+    "check_aware",
+    "check_card_id",
+    "check_dry_preconditions",
+    "check_max_items",
+    "check_page_size",
+    "check_path",
+    "silent_mode",
+]
+
+MAX_ITEMS = 1000
+"""The most items Talon.One accepts in one request's list (profiles, actions, ids, cart items)."""
+
+
+class _FromDict(Protocol):
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Any: ...
+
+
+M = TypeVar("M", bound=_FromDict)
+
+
+def as_model(cls: type[M], value: M | Mapping[str, Any], field: str) -> M:
+    """Accept a model or the plain dict a user already has, converting with ``from_dict``."""
+    if isinstance(value, cls):
+        return value
+    if not isinstance(value, Mapping):
+        raise InvalidRequestError(f"{field}: expected {cls.__name__} or a dict, got {type(value).__name__}")
+    try:
+        model: M = cls.from_dict(value)
+    except KeyError as exc:
+        raise InvalidRequestError(f"{field}: missing required key {exc.args[0]!r}") from None
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise InvalidRequestError(f"{field}: not a valid {cls.__name__}: {exc}") from None
+    return model
+
+
+def check_max_items(field: str, items: object) -> None:
+    if isinstance(items, Sized) and not isinstance(items, str) and len(items) > MAX_ITEMS:
+        raise InvalidRequestError(
+            f"{field}: {len(items)} items, Talon.One accepts at most {MAX_ITEMS} per request "
+            "(the batch_* helpers split larger inputs)"
+        )
+
+
+def check_aware(field: str, value: object) -> None:
+    if isinstance(value, datetime.datetime) and value.utcoffset() is None:
+        raise InvalidRequestError(f"{field}: needs a timezone-aware datetime (Talon.One expects RFC 3339)")
+
+
+def check_page_size(page_size: int) -> None:
+    if not 1 <= page_size <= MAX_ITEMS:
+        raise InvalidRequestError(f"page_size: {page_size} is outside 1..{MAX_ITEMS}")
+
+
+def check_card_id(loyalty_card_id: str) -> None:
+    check_path("loyalty_card_id", loyalty_card_id)
+    if not 4 <= len(loyalty_card_id) <= 108:
+        raise InvalidRequestError(
+            f"loyalty_card_id: length {len(loyalty_card_id)} is outside 4..108 characters"
+        )
+
+
+def check_path(field: str, value: object) -> None:
+    # An empty path value would silently address a different route.
+    if isinstance(value, str) and not value:
+        raise InvalidRequestError(f"{field}: must not be empty")
+
+
+def check_dry_preconditions(
+    *,
+    dry: bool,
+    now: datetime.datetime | None = None,
+    force_complete_evaluation: bool = False,
+    run_rule_engine: bool | None = None,
+) -> None:
+    """Talon.One's documented rules for the dry-only parameters."""
+    if now is not None:
+        if not dry:
+            raise InvalidRequestError("now: only allowed with dry=True")
+        check_aware("now", now)
+        if now <= datetime.datetime.now(datetime.UTC):
+            raise InvalidRequestError("now: must be in the future")
+    if force_complete_evaluation and not dry:
+        raise InvalidRequestError("force_complete_evaluation: only allowed with dry=True")
+    if run_rule_engine is False and dry:
+        raise InvalidRequestError("dry: a profile update can only be dry with run_rule_engine=True")
+
+
+def silent_mode(silent: bool) -> Any:
+    """``silent`` is a bool for callers and ``yes``/``no`` on the wire."""
+    from ._generated.models.silent_mode import SilentMode
+
+    return SilentMode.YES if silent else SilentMode.NO
