@@ -11,6 +11,8 @@ from ...models.error_response_with_status import ErrorResponseWithStatus
 from ...models.update_audience_customers_attributes_body import UpdateAudienceCustomersAttributesBody
 from ...types import Response
 
+_READ = httpx.ByteStream(b"")
+
 
 def _get_kwargs(
     audience_id: int,
@@ -100,6 +102,10 @@ async def asyncio_detailed(
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
+    # The body is read and the stream closed, but httpx's stream still points back at the response.
+    # Dropping it frees each body when the caller lets go, not at the next full GC pass (which let
+    # a walk over many pages hold a dozen of them).
+    response.stream = _READ
 
     return _build_response(client=client, response=response)
 

@@ -13,6 +13,8 @@ from ...models.silent_mode import SilentMode
 from ...models.track_event_v2_response import TrackEventV2Response
 from ...types import UNSET, Response, Unset
 
+_READ = httpx.ByteStream(b"")
+
 
 def _get_kwargs(
     *,
@@ -134,6 +136,10 @@ async def asyncio_detailed(
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
+    # The body is read and the stream closed, but httpx's stream still points back at the response.
+    # Dropping it frees each body when the caller lets go, not at the next full GC pass (which let
+    # a walk over many pages hold a dozen of them).
+    response.stream = _READ
 
     return _build_response(client=client, response=response)
 
