@@ -1,0 +1,48 @@
+"""An embedded, stateful fake of the Talon.One Integration API, for tests and demos.
+
+Three ways to use it::
+
+    fake = FakeTalon()
+    httpx.AsyncClient(transport=fake.transport(), base_url="http://fake", headers=fake.auth_headers)
+    fake.app                                   # any ASGI server
+    python -m talon_async.testing --port 8765  # a loopback server (needs talon-async[testing])
+
+For pytest, add ``pytest_plugins = ["talon_async.testing.pytest_plugin"]`` to a conftest.py and
+use the ``fake_talon`` and ``fake_talon_server`` fixtures.
+"""
+
+from ._app import FakeTalonApp as FakeTalonApp
+from ._errors import RuleError as RuleError
+from ._errors import SpecViolation as SpecViolation
+from ._fake import FakeTalon as FakeTalon
+from ._fake import RecordedRequest as RecordedRequest
+from ._faults import Fault as Fault
+from ._faults import Faults as Faults
+from ._rules import CouponCodes as CouponCodes
+from ._rules import CouponView as CouponView
+from ._rules import PercentOffCart as PercentOffCart
+from ._rules import PointsPerCurrencyUnit as PointsPerCurrencyUnit
+from ._rules import ProgramView as ProgramView
+from ._rules import Rule as Rule
+from ._rules import RuleContext as RuleContext
+from ._rules import example_rules as example_rules
+from ._server import FakeTalonServer as FakeTalonServer
+
+__all__ = [
+    "CouponCodes",
+    "CouponView",
+    "FakeTalon",
+    "FakeTalonApp",
+    "FakeTalonServer",
+    "Fault",
+    "Faults",
+    "PercentOffCart",
+    "PointsPerCurrencyUnit",
+    "ProgramView",
+    "RecordedRequest",
+    "Rule",
+    "RuleContext",
+    "RuleError",
+    "SpecViolation",
+    "example_rules",
+]
