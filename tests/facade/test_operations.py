@@ -1,0 +1,221 @@
+"""Every facade method sends a spec-valid request for its operation and returns its typed model.
+
+The server is ``tests.support.spec_app.SpecApp`` over an ASGI transport: it validates each request
+against our OpenAPI document (path, query, body, auth) and answers with a full response document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+import talon_async
+from talon_async import TalonClient
+from tests.support.documents import DocumentFactory
+from tests.support.spec import operations
+from tests.support.spec_app import BASE_URL, SpecApp
+
+pytestmark = pytest.mark.anyio
+
+API_KEY = "tk-facade-0123456789abcdef"
+FACTORY = DocumentFactory()
+OPERATIONS = {op.operation_id: op for op in operations()}
+CARD = "CARD-0001-7Q"
+
+
+def body_of(operation_id: str) -> Any:
+    schema = OPERATIONS[operation_id].body
+    assert schema is not None
+    return FACTORY.document(schema)
+
+
+# method -> (operationId, positional args, needs a body, success status, returned model or None)
+CASES: dict[str, tuple[str, list[Any], bool, int, str | None]] = {
+    "get_customer_session": (
+        "getCustomerSession",
+        ["session-1"],
+        False,
+        200,
+        "IntegrationCustomerSessionResponse",
+    ),
+    "update_customer_session": ("updateCustomerSessionV2", ["session-1"], True, 200, "IntegrationStateV2"),
+    "reopen_customer_session": ("reopenCustomerSession", ["session-1"], False, 200, "ReopenSessionResponse"),
+    "return_cart_items": ("returnCartItems", ["session-1"], True, 200, "IntegrationStateV2"),
+    "update_customer_profile": (
+        "updateCustomerProfileV2",
+        ["customer-1"],
+        True,
+        200,
+        "CustomerProfileIntegrationResponseV2",
+    ),
+    "update_customer_profiles": ("updateCustomerProfilesV2", [], True, 204, None),
+    "track_event": ("trackEventV2", [], True, 204, None),
+    "create_audience": ("createAudienceV2", [], True, 201, "Audience"),
+    "update_audience": ("updateAudienceV2", [7], True, 200, "Audience"),
+    "delete_audience": ("deleteAudienceV2", [7], False, 204, None),
+    "delete_audience_memberships": ("deleteAudienceMembershipsV2", [7], False, 204, None),
+    "update_audience_customers_attributes": ("updateAudienceCustomersAttributes", [7], True, 204, None),
+    "update_customer_profile_audiences": ("updateCustomerProfileAudiences", [], True, 204, None),
+    "sync_catalog": ("syncCatalog", [3], True, 200, "Catalog"),
+    "create_coupon_reservation": ("createCouponReservation", ["SUMMER-1"], True, 201, "Coupon"),
+    "delete_coupon_reservation": ("deleteCouponReservation", ["SUMMER-1"], True, 204, None),
+    "get_reserved_customers": ("getReservedCustomers", ["SUMMER-1"], False, 200, "ReservedCustomersPage"),
+    "delete_customer_data": ("deleteCustomerData", ["customer-1"], False, 204, None),
+    "get_customer_inventory": ("getCustomerInventory", ["customer-1"], False, 200, "CustomerInventory"),
+    "generate_loyalty_card": ("generateLoyaltyCard", [5], True, 200, "LoyaltyCard"),
+    "get_loyalty_balances": ("getLoyaltyBalances", [5, "customer-1"], False, 200, "LoyaltyBalancesWithTiers"),
+    "get_loyalty_card_balances": ("getLoyaltyCardBalances", [5, CARD], False, 200, "LoyaltyCardBalances"),
+    "get_loyalty_card_points": ("getLoyaltyCardPoints", [5, CARD], False, 200, "LoyaltyCardPointsPage"),
+    "get_loyalty_card_transactions": (
+        "getLoyaltyCardTransactions",
+        [5, CARD],
+        False,
+        200,
+        "LoyaltyCardTransactionsPage",
+    ),
+    "get_loyalty_program_profile_points": (
+        "getLoyaltyProgramProfilePoints",
+        [5, "customer-1"],
+        False,
+        200,
+        "ProfilePointsPage",
+    ),
+    "get_loyalty_program_profile_transactions": (
+        "getLoyaltyProgramProfileTransactions",
+        [5, "customer-1"],
+        False,
+        200,
+        "ProfileTransactionsPage",
+    ),
+    "link_loyalty_card_to_profile": ("linkLoyaltyCardToProfile", [5, CARD], True, 200, "LoyaltyCard"),
+    "unlink_loyalty_card_from_profile": ("unlinkLoyaltyCardFromProfile", [5, CARD], True, 200, "LoyaltyCard"),
+    "create_referral": ("createReferral", [], True, 201, "Referral"),
+    "create_referrals_for_multiple_advocates": ("createReferralsForMultipleAdvocates", [], True, 204, None),
+}
+
+
+@pytest.fixture
+def app() -> SpecApp:
+    return SpecApp(api_key=API_KEY)
+
+
+@pytest.fixture
+async def talon(app: SpecApp) -> AsyncIterator[TalonClient]:
+    async with TalonClient(
+        BASE_URL, API_KEY, transport=httpx.ASGITransport(app=app), max_retries=0
+    ) as client:
+        yield client
+
+
+def test_every_operation_has_a_method() -> None:
+    """The facade has exactly one method per operation of the spec."""
+    assert sorted(case[0] for case in CASES.values()) == sorted(OPERATIONS)
+    for name in CASES:
+        assert callable(getattr(TalonClient, name))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+async def test_method_sends_valid_request_and_returns_model(
+    app: SpecApp, talon: TalonClient, name: str
+) -> None:
+    """The method hits its operation with a request the spec accepts and returns the documented model."""
+    operation_id, args, has_body, status, model = CASES[name]
+    op = OPERATIONS[operation_id]
+    schema = op.responses[status]
+    app.answer(status, FACTORY.document(schema) if schema is not None else None)
+    kwargs = {"body": body_of(operation_id)} if has_body else {}
+    result = await getattr(talon, name)(*args, **kwargs)
+    request = app.last
+    assert request.operation is not None
+    assert request.operation.operation_id == operation_id
+    assert request.errors == []
+    assert request.response_errors == []
+    if model is None:
+        assert result is None
+    else:
+        assert type(result) is getattr(talon_async.models, model)
+
+
+@pytest.mark.parametrize(
+    ("name", "operation_id", "status", "model"),
+    [
+        ("track_event", "trackEventV2", 200, "TrackEventV2Response"),
+        (
+            "update_customer_profiles",
+            "updateCustomerProfilesV2",
+            200,
+            "MultipleCustomerProfileIntegrationResponseV2",
+        ),
+        (
+            "create_referrals_for_multiple_advocates",
+            "createReferralsForMultipleAdvocates",
+            201,
+            "AdvocateReferralsPage",
+        ),
+    ],
+)
+async def test_silent_false_returns_the_model(
+    app: SpecApp, talon: TalonClient, name: str, operation_id: str, status: int, model: str
+) -> None:
+    """silent=False is sent as silent=no and returns the documented model."""
+    app.answer(status, FACTORY.document(OPERATIONS[operation_id].responses[status]))
+    result = await getattr(talon, name)(body=body_of(operation_id), silent=False)
+    assert app.last.query_values("silent") == ["no"]
+    assert app.last.errors == []
+    assert type(result) is getattr(talon_async.models, model)
+
+
+async def test_silent_default_is_sent_as_yes(app: SpecApp, talon: TalonClient) -> None:
+    """The default silent=True travels as silent=yes, the API's own default."""
+    app.answer(204)
+    await talon.track_event(body={"type": "click", "profileId": "customer-1"})
+    assert app.last.query_values("silent") == ["yes"]
+
+
+async def test_query_parameters_reach_the_wire(app: SpecApp, talon: TalonClient) -> None:
+    """Keyword filters are sent with the API's names and spellings (repeated keys, RFC 3339, true/false)."""
+    op = OPERATIONS["getLoyaltyCardTransactions"]
+    app.answer(200, FACTORY.document(op.responses[200]))
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    await talon.get_loyalty_card_transactions(
+        5,
+        CARD,
+        subledger_id=["a", "b"],
+        loyalty_transaction_type="manual",
+        start_date=start,
+        end_date=start + dt.timedelta(days=30),
+        customer_session_ids=["s1", "s2"],
+        page_size=250,
+        skip=500,
+        awaits_activation=True,
+    )
+    request = app.last
+    assert request.errors == []
+    assert request.query_values("subledgerId") == ["a", "b"]
+    assert request.query_values("loyaltyTransactionType") == ["manual"]
+    assert request.query_values("startDate") == ["2024-01-01T00:00:00+00:00"]
+    assert request.query_values("customerSessionIDs") == ["s1", "s2"]
+    assert request.query_values("pageSize") == ["250"]
+    assert request.query_values("skip") == ["500"]
+    assert request.query_values("awaitsActivation") == ["true"]
+
+
+async def test_inventory_flags_and_profile_rule_engine(app: SpecApp, talon: TalonClient) -> None:
+    """Boolean options are sent only when set, as true."""
+    app.answer(200, FACTORY.document(OPERATIONS["getCustomerInventory"].responses[200]))
+    await talon.get_customer_inventory("customer-1", loyalty=True, coupons=True)
+    assert sorted(app.last.query) == [("coupons", "true"), ("loyalty", "true")]
+    app.answer(200, FACTORY.document(OPERATIONS["updateCustomerProfileV2"].responses[200]))
+    await talon.update_customer_profile("customer-1", body={"attributes": {}}, run_rule_engine=True, dry=True)
+    assert sorted(app.last.query) == [("dry", "true"), ("runRuleEngine", "true")]
+    assert app.last.errors == []
+
+
+async def test_enum_strings_are_checked(talon: TalonClient) -> None:
+    """An enum option given as a string outside the enum fails before sending, naming the field."""
+    with pytest.raises(talon_async.InvalidRequestError, match="status: 'bogus' is not one of"):
+        await talon.get_loyalty_card_points(5, CARD, status="bogus")
