@@ -204,9 +204,10 @@ class DocumentFactory:
             effect_type = types[state.effect_index % len(types)]
             state.effect_index += 1
             doc["effectType"] = effect_type
-            doc["props"] = self._build(
-                {"$ref": f"#/components/schemas/{self.effect_types[effect_type]}"}, "props", state
-            )
+            if doc.get("props") is not None:
+                doc["props"] = self._build(
+                    {"$ref": f"#/components/schemas/{self.effect_types[effect_type]}"}, "props", state
+                )
         by_type = schema.get("x-payload-by-type")
         if by_type and "type" in doc and "payload" in doc:
             doc["payload"] = self._build(
