@@ -1,0 +1,43 @@
+"""Our facade, ``talon_async.TalonClient``, as an application uses it: plain dicts in, models out.
+
+Its transport is whatever the facade picks by default (``talon_async._transport.pick_transport``),
+and W4 is one ``batch_update_customer_profiles`` call per batch of 10,000 profiles.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+import _common as c
+
+from talon_async import TalonClient
+
+
+async def main() -> None:
+    opts = c.args()
+    items = c.profiles()
+    session = c.rotate(c.SESSION_IDS)
+    event = c.rotate(c.W2_REQUESTS)
+    async with TalonClient(opts.base_url, c.API_KEY, max_concurrency=max(64, opts.concurrency)) as talon:
+
+        async def w1() -> None:
+            await talon.update_customer_session(session(), body=c.W1_REQUEST)
+
+        async def w2() -> None:
+            await talon.track_event(body=event())
+
+        async def w3() -> None:
+            await talon.get_loyalty_card_transactions(c.PROGRAM_ID, c.CARD_ID, page_size=1000, skip=0)
+
+        async def w4() -> None:
+            result = await talon.batch_update_customer_profiles(items, concurrency=opts.concurrency)
+            if not result.ok:
+                c.fail(f"w4: {result.failed_items[:1]!r}")
+
+        calls: dict[str, Callable[[], Awaitable[object]]] = {"w1": w1, "w2": w2, "w3": w3, "w4": w4}
+        await c.measure_async("facade (TalonClient)", opts, calls[opts.workload])
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,92 @@
+"""In-process micro-benchmarks: decoding and encoding with the generated models, and import time.
+
+Prints one JSON object on stdout (bench/run.py turns it into table rows). Each figure is the best
+of several repeats, so that another process's burst on the shared machine does not count.
+
+    python bench/micro.py
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import timeit
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCUMENTS = ROOT / "bench" / "documents"
+sys.path.insert(0, str(ROOT))
+
+
+def best_us(func: Callable[[], object], number: int, repeat: int = 7) -> float:
+    return min(timeit.repeat(func, number=number, repeat=repeat)) / number * 1e6
+
+
+def import_ms(module: str, runs: int = 5) -> float:
+    """Cold import of ``module`` in a fresh interpreter (``-X importtime``, cumulative), best of ``runs``."""
+    best = float("inf")
+    for _ in range(runs):
+        err = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        ).stderr
+        pattern = rf"^import time:\s+\d+ \|\s+(\d+) \|\s*{re.escape(module)}$"
+        match = re.search(pattern, err, re.MULTILINE)
+        if match is None:
+            raise SystemExit(f"no importtime line for {module}:\n{err[-2000:]}")
+        best = min(best, int(match.group(1)) / 1000)
+    return best
+
+
+def main() -> None:
+    from talon_async._generated.models.integration_request import IntegrationRequest
+    from talon_async._generated.models.integration_state_v2 import IntegrationStateV2
+    from talon_async._generated.models.loyalty_card_transactions_page import LoyaltyCardTransactionsPage
+
+    w1_raw = (DOCUMENTS / "w1_response.json").read_bytes()
+    w1_doc = json.loads(w1_raw)
+    w3_raw = (DOCUMENTS / "w3_page.json").read_bytes()
+    w3_doc = json.loads(w3_raw)
+    request_doc = json.loads((DOCUMENTS / "w1_request.json").read_bytes())
+    request = IntegrationRequest.from_dict(request_doc)
+    out: dict[str, Any] = {}
+
+    out["w1_json_loads_us"] = best_us(lambda: json.loads(w1_raw), 500)
+    out["w1_from_dict_us"] = best_us(lambda: IntegrationStateV2.from_dict(w1_doc), 500)
+    out["w1_bytes_to_model_us"] = best_us(lambda: IntegrationStateV2.from_dict(json.loads(w1_raw)), 500)
+    out["w1_request_json_dumps_us"] = best_us(lambda: json.dumps(request_doc).encode(), 5000)
+    out["w1_request_encode_us"] = best_us(lambda: json.dumps(request.to_dict()).encode(), 5000)
+    out["w1_request_build_encode_us"] = best_us(
+        lambda: json.dumps(IntegrationRequest.from_dict(request_doc).to_dict()).encode(), 5000
+    )
+    out["w3_json_loads_us"] = best_us(lambda: json.loads(w3_raw), 20)
+    out["w3_from_dict_us"] = best_us(lambda: LoyaltyCardTransactionsPage.from_dict(w3_doc), 20)
+    out["w3_bytes_to_model_us"] = best_us(
+        lambda: LoyaltyCardTransactionsPage.from_dict(json.loads(w3_raw)), 20
+    )
+
+    try:
+        from talon_one.models.get_loyalty_card_transactions200_response import (
+            GetLoyaltyCardTransactions200Response as OfficialPage,
+        )
+        from talon_one.models.integration_state_v2 import IntegrationStateV2 as OfficialState
+    except ImportError:
+        pass
+    else:
+        out["official_w1_from_dict_us"] = best_us(lambda: OfficialState.from_dict(w1_doc), 200)
+        out["official_w3_from_dict_us"] = best_us(lambda: OfficialPage.from_dict(w3_doc), 10)
+        out["official_import_ms"] = import_ms("talon_one")
+
+    out["import_talon_async_ms"] = import_ms("talon_async")
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

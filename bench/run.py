@@ -1,0 +1,289 @@
+"""Run the whole benchmark suite and print one table: `make bench`.
+
+Starts bench/server.py in its own process, then runs every client (bench/clients/) once per workload
+and concurrency, each in a fresh process; then the in-process micro-benchmarks (bench/micro.py) and
+the memory walk (bench/walk.py). With `taskset` on the machine, the server is pinned to the first
+CPU and everything else to the last one, so the two never share a core. See bench/README.md.
+
+    python bench/run.py            # the full suite, about two minutes on 2 cores
+    python bench/run.py --scale 0.2 --clients raw_aiohttp,facade   # a quick partial run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+
+# (key, label, script and extra arguments)
+CLIENTS: list[tuple[str, str, list[str]]] = [
+    ("raw_aiohttp", "raw aiohttp", ["raw_aiohttp.py"]),
+    ("raw_httpx", "raw httpx (httpcore)", ["raw_httpx.py"]),
+    ("raw_httpx_aiohttp", "raw httpx + aiohttp transport", ["raw_httpx.py", "--aiohttp"]),
+    ("generated", "generated layer", ["generated.py"]),
+    ("facade", "facade (TalonClient)", ["facade.py"]),
+    ("official", "official talon-one-sdk", ["official.py"]),
+]
+WORKLOADS = {
+    "w1": "W1 session update (19 KB answer)",
+    "w2": "W2 silent event (204)",
+    "w3": "W3 page of 1,000 transactions",
+    "w4": "W4 10,000 profiles (10 requests)",
+}
+# Measured units per cell (requests; batches for W4) and warm-up units, at scale 1.
+UNITS = {("w1", 1): 300, ("w1", 32): 600, ("w2", 1): 600, ("w2", 32): 1500,
+         ("w3", 1): 25, ("w3", 32): 40, ("w4", 1): 2, ("w4", 32): 2}  # fmt: skip
+WARMUP = {"w1": 30, "w2": 50, "w3": 3, "w4": 1}
+CONCURRENCY = (1, 32)
+TRANSACTIONS = 100_000
+
+
+def pinned(cpu: int | None, argv: list[str]) -> list[str]:
+    return ["taskset", "-c", str(cpu), *argv] if cpu is not None else argv
+
+
+def cpus() -> tuple[int | None, int | None]:
+    """(server CPU, client CPU), or Nones when pinning is impossible."""
+    if shutil.which("taskset") is None or not hasattr(os, "sched_getaffinity"):
+        return None, None
+    allowed = sorted(os.sched_getaffinity(0))
+    if len(allowed) < 2:
+        return None, None
+    return allowed[0], allowed[-1]
+
+
+def start_server(cpu: int | None) -> tuple[subprocess.Popen[str], str]:
+    argv = [sys.executable, str(BENCH / "server.py"), "--port", "0", "--transactions", str(TRANSACTIONS)]
+    server = subprocess.Popen(pinned(cpu, argv), stdout=subprocess.PIPE, text=True)
+    assert server.stdout is not None
+    line = server.stdout.readline()
+    if not line.startswith("PORT "):
+        server.kill()
+        raise SystemExit(f"bench server did not start: {line!r}")
+    return server, f"http://127.0.0.1:{int(line.split()[1])}"
+
+
+def run_json(argv: list[str], timeout: float) -> dict[str, Any] | None:
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False)
+    if done.returncode != 0:
+        print(f"  failed: {' '.join(argv[-8:])}\n{done.stderr[-1500:]}", file=sys.stderr)
+        return None
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def facade_available() -> bool:
+    probe = [sys.executable, "-c", "from talon_async import TalonClient"]
+    return subprocess.run(probe, capture_output=True, cwd=ROOT, check=False).returncode == 0
+
+
+def ratio(value: float | None, base: float | None) -> str:
+    return f"{value / base:.2f}x" if value and base else "-"
+
+
+def machine() -> str:
+    model = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, {platform.system()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every request count")
+    parser.add_argument("--clients", default=",".join(key for key, _, _ in CLIENTS))
+    parser.add_argument("--workloads", default=",".join(WORKLOADS))
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    opts = parser.parse_args()
+    wanted = opts.clients.split(",")
+    if "facade" in wanted and not facade_available():
+        print("talon_async.TalonClient is not importable: skipping the facade", file=sys.stderr)
+        wanted.remove("facade")
+    clients = [client for client in CLIENTS if client[0] in wanted]
+    workloads = [w for w in WORKLOADS if w in opts.workloads.split(",")]
+
+    started = time.perf_counter()
+    server_cpu, client_cpu = cpus()
+    server, base_url = start_server(server_cpu)
+    cells: dict[tuple[str, int, str], dict[str, Any]] = {}
+    try:
+        for workload in workloads:
+            for concurrency in CONCURRENCY:
+                units = max(1, round(UNITS[workload, concurrency] * opts.scale))
+                for key, label, script in clients:
+                    print(f"{workload} c={concurrency} {label} ...", file=sys.stderr, flush=True)
+                    argv = [sys.executable, str(BENCH / "clients" / script[0]), *script[1:]]
+                    argv += [
+                        "--base-url",
+                        base_url,
+                        "--workload",
+                        workload,
+                        "--concurrency",
+                        str(concurrency),
+                    ]
+                    argv += ["--units", str(units), "--warmup", str(WARMUP[workload])]
+                    result = run_json(pinned(client_cpu, argv), timeout=240)
+                    if result is not None:
+                        cells[workload, concurrency, key] = result
+        print("memory walk ...", file=sys.stderr, flush=True)
+        walk = {}
+        for mode in ("one", "walk"):
+            argv = [sys.executable, str(BENCH / "walk.py"), "--base-url", base_url, "--mode", mode]
+            walk[mode] = run_json(pinned(client_cpu, argv), timeout=240)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    print("micro-benchmarks ...", file=sys.stderr, flush=True)
+    micro = run_json(pinned(client_cpu, [sys.executable, str(BENCH / "micro.py")]), timeout=240) or {}
+
+    print(
+        render(clients, workloads, cells, micro, walk, time.perf_counter() - started, server_cpu is not None)
+    )
+    if opts.json:
+        rows = [{"key": list(k), **v} for k, v in cells.items()]
+        opts.json.write_text(json.dumps({"cells": rows, "micro": micro, "walk": walk}, indent=1) + "\n")
+    return 0
+
+
+def render(
+    clients: list[tuple[str, str, list[str]]],
+    workloads: list[str],
+    cells: dict[tuple[str, int, str], dict[str, Any]],
+    micro: dict[str, Any],
+    walk: dict[str, Any],
+    elapsed: float,
+    pinned_cores: bool,
+) -> str:
+    def cpu_us(workload: str, concurrency: int, key: str) -> float | None:
+        cell = cells.get((workload, concurrency, key))
+        return cell["cpu_s"] / cell["requests"] * 1e6 if cell else None
+
+    lines = [
+        f"Machine: {machine()}; server and clients on separate cores: {'yes' if pinned_cores else 'no'}; "
+        f"suite took {elapsed:.0f} s.",
+        "",
+        "| workload | conc. | client | CPU µs/request | requests/s | peak RSS MB "
+        "| vs raw aiohttp | vs official |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for workload in workloads:
+        for concurrency in CONCURRENCY:
+            floor = cpu_us(workload, concurrency, "raw_aiohttp")
+            official = cpu_us(workload, concurrency, "official")
+            for key, label, _ in clients:
+                cell = cells.get((workload, concurrency, key))
+                if cell is None:
+                    lines.append(f"| {WORKLOADS[workload]} | {concurrency} | {label} | failed | | | | |")
+                    continue
+                us = cpu_us(workload, concurrency, key)
+                lines.append(
+                    f"| {WORKLOADS[workload]} | {concurrency} | {label} | {us:,.0f} | "
+                    f"{cell['requests'] / cell['wall_s']:,.0f} | {cell['maxrss_kb'] / 1024:.0f} | "
+                    f"{ratio(us, floor)} | {ratio(us, official)} |"
+                )
+
+    def m(key: str) -> float | None:
+        value = micro.get(key)
+        return float(value) if value is not None else None
+
+    def fmt(value: float | None, unit: str) -> str:
+        return f"{value:,.0f} {unit}" if value is not None else "-"
+
+    lines += [
+        "",
+        "| micro-benchmark (in-process, best of 7) | ours | baseline | ratio |",
+        "|---|---:|---:|---:|",
+        f"| decode W1 answer: `from_dict` vs `json.loads` | {fmt(m('w1_from_dict_us'), 'µs')} | "
+        f"{fmt(m('w1_json_loads_us'), 'µs')} | {ratio(m('w1_from_dict_us'), m('w1_json_loads_us'))} |",
+        f"| decode W1 answer: bytes → models vs `json.loads` | {fmt(m('w1_bytes_to_model_us'), 'µs')} | "
+        f"{fmt(m('w1_json_loads_us'), 'µs')} | {ratio(m('w1_bytes_to_model_us'), m('w1_json_loads_us'))} |",
+        f"| decode W1 answer: `from_dict` vs official SDK's | {fmt(m('w1_from_dict_us'), 'µs')} | "
+        f"{fmt(m('official_w1_from_dict_us'), 'µs')} | "
+        f"{ratio(m('w1_from_dict_us'), m('official_w1_from_dict_us'))} |",
+        f"| encode W1 request: model → JSON bytes vs `json.dumps(dict)` | "
+        f"{fmt(m('w1_request_encode_us'), 'µs')} | {fmt(m('w1_request_json_dumps_us'), 'µs')} | "
+        f"{ratio(m('w1_request_encode_us'), m('w1_request_json_dumps_us'))} |",
+        f"| decode W3 page: `from_dict` vs `json.loads` | {fmt(m('w3_from_dict_us'), 'µs')} | "
+        f"{fmt(m('w3_json_loads_us'), 'µs')} | {ratio(m('w3_from_dict_us'), m('w3_json_loads_us'))} |",
+        f"| decode W3 page: `from_dict` vs official SDK's | {fmt(m('w3_from_dict_us'), 'µs')} | "
+        f"{fmt(m('official_w3_from_dict_us'), 'µs')} | "
+        f"{ratio(m('w3_from_dict_us'), m('official_w3_from_dict_us'))} |",
+        f"| cold `import talon_async` vs `import talon_one` | {fmt(m('import_talon_async_ms'), 'ms')} | "
+        f"{fmt(m('official_import_ms'), 'ms')} | "
+        f"{ratio(m('import_talon_async_ms'), m('official_import_ms'))} |",
+    ]
+    one, whole = walk.get("one"), walk.get("walk")
+    if one and whole:
+        lines.append(
+            f"| peak RSS growth: walk {whole['items']:,} transactions ({whole['via']}) vs hold one page | "
+            f"{whole['growth_kb'] / 1024:.1f} MB | {one['growth_kb'] / 1024:.1f} MB | "
+            f"{ratio(whole['growth_kb'], one['growth_kb'])} |"
+        )
+    lines += ["", *targets(workloads, cpu_us, m, walk)]
+    return "\n".join(lines)
+
+
+def targets(workloads: list[str], cpu_us: Any, m: Any, walk: dict[str, Any]) -> list[str]:
+    out = ["Targets (ratios from this run):"]
+
+    def verdict(ok: bool | None) -> str:
+        return "not measured" if ok is None else ("met" if ok else "MISSED")
+
+    worst = None
+    for workload in workloads:
+        for concurrency in CONCURRENCY:
+            ours, official = (
+                cpu_us(workload, concurrency, "facade"),
+                cpu_us(workload, concurrency, "official"),
+            )
+            if ours and official:
+                cell = (ours / official, f"{workload} c={concurrency}")
+                worst = max(worst, cell) if worst else cell
+    out.append(
+        f"- facade ≤ 0.75x official CPU in every cell: {verdict(worst[0] <= 0.75 if worst else None)}"
+        + (f" (worst {worst[0]:.2f}x at {worst[1]})" if worst else "")
+    )
+    ours, floor = cpu_us("w1", 32, "facade"), cpu_us("w1", 32, "raw_aiohttp")
+    out.append(
+        f"- W1 c=32 facade ≤ 3x raw aiohttp: {verdict(ours / floor <= 3 if ours and floor else None)}"
+        + (f" ({ours / floor:.2f}x)" if ours and floor else "")
+    )
+    fd, loads, full = m("w1_from_dict_us"), m("w1_json_loads_us"), m("w1_bytes_to_model_us")
+    if fd and loads and full:
+        out.append(
+            f"- decode W1 ≤ 2x json.loads: {verdict(fd / loads <= 2)} for `from_dict` ({fd / loads:.2f}x); "
+            f"{verdict(full / loads <= 2)} counting `json.loads` itself too ({full / loads:.2f}x)"
+        )
+    one, whole = walk.get("one"), walk.get("walk")
+    if one and whole:
+        r = whole["growth_kb"] / one["growth_kb"]
+        out.append(f"- walking 100,000 transactions ≤ 2x one page's peak RSS: {verdict(r <= 2)} ({r:.2f}x)")
+    imp = m("import_talon_async_ms")
+    out.append(
+        f"- cold import ≤ 300 ms: {verdict(imp <= 300 if imp else None)}"
+        + (f" ({imp:.0f} ms)" if imp else "")
+    )
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
