@@ -7,6 +7,7 @@ import copy
 import json
 import logging
 import random
+import re
 import secrets
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,7 @@ __all__ = ["FakeTalon", "RecordedRequest"]
 logger = logging.getLogger("talon_async.testing")
 
 _AUTH_SCHEME = "ApiKey-v1"
+_CARD_IDENTIFIER = re.compile(r"[A-Za-z0-9_-]{4,108}")
 _CONFLICT = {
     "session": "too many requests are updating this customer session",
     "profile": "too many requests are updating this customer profile",
@@ -178,6 +180,8 @@ class FakeTalon:
         program = self._program(program_id)
         now = self.now()
         identifier = identifier or program.card_code_prefix + self.store.code(10)
+        if not _CARD_IDENTIFIER.fullmatch(identifier):
+            raise ValueError(f"card identifiers are 4-108 of A-Z a-z 0-9 _ -, not {identifier!r}")
         card = LoyaltyCard(self.store.next_id("card"), now, program_id, identifier, status)
         for pid in profiles:
             self.store.profile(pid, now)
@@ -266,6 +270,8 @@ class FakeTalon:
         attributes: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Create a coupon code; ``reservation_mandatory`` makes reservations hard ones."""
+        if len(value) < 4:
+            raise ValueError(f"coupon codes have at least 4 characters, not {value!r}")
         coupon = Coupon(
             self.store.next_id("coupon"),
             self.now(),
