@@ -1,0 +1,195 @@
+"""Batch helpers chunk any (async) iterable to 1000, bound concurrency and report each chunk exactly."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import AsyncIterator
+
+import anyio
+import anyio.lowlevel
+import httpx
+import pytest
+
+from talon_async import BadRequestError, BatchResult, ChunkResult, InvalidRequestError, catalog_action
+from talon_async.models import AddItemCatalogAction, MultipleCustomerProfileIntegrationRequestItem
+from tests.facade.conftest import make_client
+from tests.support.documents import DocumentFactory
+
+pytestmark = pytest.mark.anyio
+
+CATALOG = DocumentFactory().document("Catalog", required_only=True)
+
+
+class ProfileServer:
+    """Accepts PUT /v2/customer_profiles, records every integrationId received, fails chosen chunks."""
+
+    def __init__(self, fail_when_first: set[str] | None = None, delay: float = 0.0) -> None:
+        self.fail_when_first = fail_when_first or set()
+        self.delay = delay
+        self.received: Counter[str] = Counter()
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.bodies: list[dict[str, object]] = []
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            await anyio.sleep(self.delay)
+            body = json.loads(request.content)
+            self.bodies.append(body)
+            ids = [p["integrationId"] for p in body["customerProfiles"]]
+            if ids[0] in self.fail_when_first:
+                return httpx.Response(400, json={"message": "invalid attribute", "errors": []})
+            self.received.update(ids)
+            return httpx.Response(204)
+        finally:
+            self.in_flight -= 1
+
+
+def profiles(n: int) -> list[dict[str, str]]:
+    return [{"integrationId": f"p{i}"} for i in range(n)]
+
+
+async def test_failure_in_middle_chunk_reports_exactly_its_items() -> None:
+    """2,500 profiles, the middle chunk rejected: exactly items 1000..1999 fail, the rest arrive once."""
+    server = ProfileServer(fail_when_first={"p1000"})
+    items = profiles(2500)
+    progress: list[ChunkResult[object]] = []
+    async with make_client(server, max_retries=0) as talon:
+        result = await talon.batch_update_customer_profiles(items, concurrency=2, on_progress=progress.append)
+    assert [len(chunk.items) for chunk in result.chunks] == [1000, 1000, 500]
+    assert [chunk.outcome for chunk in result.chunks] == ["ok", "failed", "ok"]
+    assert [chunk.index for chunk in result.chunks] == [0, 1, 2]
+    assert result.failed_items == items[1000:2000]
+    assert isinstance(result.chunks[1].error, BadRequestError)
+    assert not result.ok
+    assert result.item_count == 2500
+    assert sorted(c.index for c in progress) == [0, 1, 2]
+    expected = {f"p{i}" for i in [*range(1000), *range(2000, 2500)]}
+    assert set(server.received) == expected
+    assert set(server.received.values()) == {1}
+
+
+async def test_all_ok_result() -> None:
+    """A batch with no failure is ok and has no failed items; models and dicts mix freely."""
+    server = ProfileServer()
+    items: list[object] = [MultipleCustomerProfileIntegrationRequestItem(integration_id="m0"), *profiles(3)]
+    async with make_client(server) as talon:
+        result = await talon.batch_update_customer_profiles(items)  # type: ignore[arg-type]
+    assert result.ok
+    assert result.failed_items == []
+    assert sorted(server.received) == ["m0", "p0", "p1", "p2"]
+
+
+async def test_concurrency_is_bounded() -> None:
+    """With concurrency=3, never more than 3 chunk requests are in flight, yet they do overlap."""
+    server = ProfileServer(delay=0.01)
+    async with make_client(server) as talon:
+        result = await talon.batch_update_customer_profiles(profiles(10 * 1000), concurrency=3)
+    assert result.ok
+    assert server.max_in_flight == 3
+
+
+async def test_async_iterable_input_is_streamed() -> None:
+    """An async generator is read only as fast as chunks are sent: 1000 items when the first request lands."""
+    consumed = 0
+    consumed_at_requests: list[int] = []
+
+    async def source() -> AsyncIterator[dict[str, str]]:
+        nonlocal consumed
+        for item in profiles(3000):
+            consumed += 1
+            yield item
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        consumed_at_requests.append(consumed)
+        await anyio.lowlevel.checkpoint()
+        return httpx.Response(204)
+
+    async with make_client(handler) as talon:
+        result = await talon.batch_update_customer_profiles(source(), concurrency=1)
+    assert result.ok
+    assert consumed_at_requests == [1000, 2000, 3000]
+
+
+async def test_invalid_item_fails_its_chunk_without_sending_it() -> None:
+    """A dict missing its required key fails only its own chunk, which is never sent."""
+    server = ProfileServer()
+    items: list[dict[str, str]] = [*profiles(1000), {"nope": "x"}, *profiles(5)]
+    async with make_client(server) as talon:
+        result = await talon.batch_update_customer_profiles(items, concurrency=1)
+    assert [c.outcome for c in result.chunks] == ["ok", "failed"]
+    assert isinstance(result.chunks[1].error, InvalidRequestError)
+    assert result.failed_items == items[1000:]
+    assert len(server.bodies) == 1
+
+
+async def test_bad_concurrency_is_refused() -> None:
+    """concurrency below 1 is a caller mistake."""
+    async with make_client(ProfileServer()) as talon:
+        with pytest.raises(InvalidRequestError, match="concurrency"):
+            await talon.batch_update_customer_profiles(profiles(1), concurrency=0)
+
+
+async def test_catalog_batches_one_action_type_per_request() -> None:
+    """Consecutive actions of one type share a request; a type change or 1000 actions start a new one."""
+    bodies: list[list[str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append([a["type"] for a in json.loads(request.content)["actions"]])
+        return httpx.Response(200, json=CATALOG)
+
+    actions: list[object] = [
+        *[catalog_action(AddItemCatalogAction(sku=f"s{i}")) for i in range(1200)],
+        {"type": "PATCH", "payload": {"sku": "s1", "price": 2.0}},
+        AddItemCatalogAction(sku="late"),
+        {"type": "REMOVE", "payload": {"sku": "s2"}},
+        {"type": "REMOVE", "payload": {"sku": "s3"}},
+    ]
+    async with make_client(handler) as talon:
+        result = await talon.batch_sync_catalog(7, actions)  # type: ignore[arg-type]
+    assert result.ok
+    assert [(b[0], len(b)) for b in bodies] == [
+        ("ADD", 1000),
+        ("ADD", 200),
+        ("PATCH", 1),
+        ("ADD", 1),
+        ("REMOVE", 2),
+    ]
+    assert all(len(set(b)) == 1 for b in bodies)
+
+
+async def test_referral_batch_chunks_advocates() -> None:
+    """2,001 advocates become requests of 1000, 1000 and 1, each with the shared campaign fields."""
+    bodies: list[dict[str, object]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        assert request.url.params["silent"] == "yes"
+        return httpx.Response(204)
+
+    ids = (f"adv{i}" for i in range(2001))
+    async with make_client(handler) as talon:
+        result = await talon.batch_create_referrals(ids, campaign_id=9, usage_limit=1)
+    assert result.ok
+    assert [len(b["advocateProfileIntegrationIds"]) for b in bodies] == [1000, 1000, 1]  # type: ignore[arg-type]
+    assert {b["campaignId"] for b in bodies} == {9}
+
+
+async def test_audience_batch_chunks_changes() -> None:
+    """Audience changes are sent 1000 per request to the customer audiences endpoint."""
+    sizes: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/v2/customer_audiences"
+        sizes.append(len(json.loads(request.content)["data"]))
+        return httpx.Response(204)
+
+    changes = [{"action": "add", "profileIntegrationId": f"p{i}", "audienceId": 3} for i in range(1500)]
+    async with make_client(handler) as talon:
+        result = await talon.batch_update_customer_profile_audiences(changes)
+    assert isinstance(result, BatchResult)
+    assert result.ok
+    assert sorted(sizes) == [500, 1000]

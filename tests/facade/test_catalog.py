@@ -1,0 +1,59 @@
+"""Catalog actions are built from typed payloads and read back by their type."""
+
+from __future__ import annotations
+
+import pytest
+
+from talon_async import catalog_action, catalog_payload, models
+from talon_async._catalog import PAYLOAD_BY_ACTION_TYPE
+from talon_async.models import (
+    AddItemCatalogAction,
+    CatalogAction,
+    CatalogSyncRequest,
+    PatchItemCatalogAction,
+    RemoveItemCatalogAction,
+)
+from tests.support.documents import DocumentFactory
+from tests.support.spec import schemas
+
+FACTORY = DocumentFactory()
+
+
+def test_mapping_equals_the_specs_x_payload_by_type() -> None:
+    """The table is exactly CatalogAction's x-payload-by-type in the spec."""
+    assert schemas()["CatalogAction"]["x-payload-by-type"] == PAYLOAD_BY_ACTION_TYPE
+
+
+@pytest.mark.parametrize("action_type", sorted(PAYLOAD_BY_ACTION_TYPE))
+def test_each_payload_builds_its_action_and_reads_back(action_type: str) -> None:
+    """catalog_action picks the type from the payload class; catalog_payload decodes it again."""
+    payload_cls = getattr(models, PAYLOAD_BY_ACTION_TYPE[action_type])
+    payload = payload_cls.from_dict(FACTORY.document(PAYLOAD_BY_ACTION_TYPE[action_type]))
+    action = catalog_action(payload)
+    assert str(action.type_) == action_type
+    assert action.payload.to_dict() == payload.to_dict()
+    decoded = catalog_payload(action)
+    assert type(decoded) is payload_cls
+    assert decoded.to_dict() == payload.to_dict()
+
+
+def test_actions_serialize_as_the_api_expects() -> None:
+    """A sync request made of helper-built actions has the wire shape {type, payload}."""
+    request = CatalogSyncRequest(
+        actions=[
+            catalog_action(AddItemCatalogAction(sku="SKU1", price=9.5)),
+            catalog_action(PatchItemCatalogAction(sku="SKU1", price=8.0)),
+            catalog_action(RemoveItemCatalogAction(sku="SKU1")),
+        ]
+    )
+    assert request.to_dict()["actions"] == [
+        {"type": "ADD", "payload": {"sku": "SKU1", "price": 9.5, "replaceIfExists": False}},
+        {"type": "PATCH", "payload": {"sku": "SKU1", "price": 8.0, "createIfNotExists": False}},
+        {"type": "REMOVE", "payload": {"sku": "SKU1"}},
+    ]
+
+
+def test_non_payload_is_rejected() -> None:
+    """Passing something that is not a payload model is a TypeError naming it."""
+    with pytest.raises(TypeError, match="CatalogAction"):
+        catalog_action(CatalogAction.from_dict({"type": "ADD", "payload": {}}))  # type: ignore[arg-type]

@@ -1,0 +1,93 @@
+"""Effect props are decoded by effectType into their typed models; unknown types stay dicts."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from talon_async import effects_of, matching_effects, typed_props
+from talon_async._effects import PROPS_BY_EFFECT_TYPE
+from talon_async.models import (
+    AcceptCouponEffectProps,
+    AddLoyaltyPointsEffectProps,
+    Effect,
+    IntegrationStateV2,
+    SetDiscountEffectProps,
+)
+from tests.facade.conftest import effect_doc, make_client, state_doc
+from tests.support.documents import DocumentFactory
+from tests.support.spec import schemas
+
+pytestmark = pytest.mark.anyio
+
+FACTORY = DocumentFactory()
+
+
+def test_mapping_equals_the_specs_x_effect_type() -> None:
+    """The dispatch table is exactly the spec's x-effect-type annotations on the *EffectProps schemas."""
+    from_spec = {s["x-effect-type"]: name for name, s in schemas().items() if s.get("x-effect-type")}
+    assert from_spec == PROPS_BY_EFFECT_TYPE
+
+
+@pytest.mark.parametrize("effect_type", sorted(PROPS_BY_EFFECT_TYPE))
+def test_every_known_effect_type_decodes_to_its_model(effect_type: str) -> None:
+    """A full props document of each type decodes to its model and round-trips."""
+    name = PROPS_BY_EFFECT_TYPE[effect_type]
+    props = FACTORY.document(name)
+    effect = Effect.from_dict(effect_doc(effect_type, props))
+    decoded = typed_props(effect)
+    assert type(decoded).__name__ == name
+    assert decoded.to_dict() == props
+
+
+def test_unknown_effect_type_stays_a_dict() -> None:
+    """A type the SDK does not know comes back as the raw dict."""
+    effect = Effect.from_dict(effect_doc("brandNewEffect", {"foo": 1}))
+    assert typed_props(effect) == {"foo": 1}
+
+
+def test_props_not_matching_their_schema_stay_a_dict() -> None:
+    """A known type whose props miss a required field is kept as the dict (never a crash)."""
+    effect = Effect.from_dict(effect_doc("setDiscount", {"unexpected": True}))
+    assert typed_props(effect) == {"unexpected": True}
+    assert effects_of([effect], SetDiscountEffectProps) == []
+
+
+def test_null_props_pass_through() -> None:
+    """props: null (allowed by the spec) is returned as None."""
+    assert typed_props(Effect.from_dict(effect_doc("setDiscount", None))) is None
+
+
+def test_effects_of_picks_one_kind_from_a_response() -> None:
+    """effects_of returns the typed props of every effect of the requested kind, in order."""
+    state = IntegrationStateV2.from_dict(
+        state_doc(
+            effects=[
+                effect_doc("setDiscount", {"name": "10% off", "value": 10.0}),
+                effect_doc("acceptCoupon", {"value": "SUMMER"}),
+                effect_doc("setDiscount", {"name": "shipping", "value": 4.5}),
+                effect_doc("somethingNew", {"x": 1}),
+            ]
+        )
+    )
+    discounts = effects_of(state, SetDiscountEffectProps)
+    assert [(d.name, d.value) for d in discounts] == [("10% off", 10.0), ("shipping", 4.5)]
+    assert [c.value for c in effects_of(state.effects, AcceptCouponEffectProps)] == ["SUMMER"]
+    assert effects_of(state, AddLoyaltyPointsEffectProps) == []
+    pairs = matching_effects(state, SetDiscountEffectProps)
+    assert [effect.rule_name for effect, _ in pairs] == ["rule", "rule"]
+    assert all(isinstance(props, SetDiscountEffectProps) for _, props in pairs)
+
+
+def test_effects_of_rejects_a_class_with_no_effect_type() -> None:
+    """Asking for a class that is not an effect's props is a TypeError naming it."""
+    with pytest.raises(TypeError, match="IntegrationStateV2"):
+        effects_of([], IntegrationStateV2)
+
+
+async def test_typed_effects_from_a_live_call() -> None:
+    """A session update's effects can be read as typed discounts straight from the response."""
+    body = state_doc(effects=[effect_doc("setDiscount", {"name": "10% off", "value": 12.5})])
+    async with make_client(lambda r: httpx.Response(200, json=body)) as talon:
+        state = await talon.update_customer_session("s1", body={"customerSession": {}})
+    assert [d.value for d in effects_of(state, SetDiscountEffectProps)] == [12.5]

@@ -1,0 +1,139 @@
+"""Pins the public signatures for mypy: type-checked by `make check`, never run.
+
+If a change to the facade breaks one of these lines, it breaks users' type checking too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, assert_type
+
+import httpx
+
+import talon_async
+from talon_async import (
+    BatchResult,
+    ChunkResult,
+    Paginator,
+    RawResponse,
+    TalonClient,
+    catalog_action,
+    effects_of,
+    matching_effects,
+)
+from talon_async.models import (
+    AddItemCatalogAction,
+    AdvocateReferralsPage,
+    CardLedgerTransactionLogEntryIntegrationAPI,
+    CatalogAction,
+    CustomerProfile,
+    CustomerProfileIntegrationResponseV2,
+    Effect,
+    IntegrationCustomerSessionResponse,
+    IntegrationRequest,
+    IntegrationStateV2,
+    LoyaltyCardTransactionsPage,
+    MultipleCustomerProfileIntegrationResponseV2,
+    NewCustomerSessionV2,
+    SetDiscountEffectProps,
+    TrackEventV2Response,
+)
+
+
+async def construction() -> None:
+    talon = TalonClient(
+        "https://acme.talon.one",
+        "key",
+        timeout=5.0,
+        max_retries=3,
+        transport=httpx.MockTransport(lambda r: httpx.Response(200)),
+        max_concurrency=8,
+        headers={"X-Tenant": "eu"},
+        allow_insecure_http=False,
+    )
+    async with talon as same:
+        assert_type(same, TalonClient)
+    assert_type(talon.dry_run(), TalonClient)
+    await talon.aclose()
+    TalonClient(http_client=httpx.AsyncClient(), timeout=httpx.Timeout(3.0, connect=1.0))
+
+
+async def sessions(talon: TalonClient) -> None:
+    body = IntegrationRequest(customer_session=NewCustomerSessionV2(profile_id="p1"))
+    assert_type(await talon.update_customer_session("s1", body=body), IntegrationStateV2)
+    assert_type(
+        await talon.update_customer_session(
+            "s1", body={"customerSession": {}}, dry=True, now=dt.datetime.now(dt.UTC), timeout=2.0
+        ),
+        IntegrationStateV2,
+    )
+    assert_type(await talon.get_customer_session("s1"), IntegrationCustomerSessionResponse)
+    raw = await talon.with_raw_response(talon.get_customer_session, "s1")
+    assert_type(raw, RawResponse[IntegrationCustomerSessionResponse])
+    assert_type(raw.status_code, int)
+    assert_type(raw.headers, httpx.Headers)
+
+
+async def silent_overloads(talon: TalonClient, flag: bool) -> None:
+    assert_type(await talon.track_event(body={"type": "click"}), None)
+    assert_type(await talon.track_event(body={"type": "click"}, silent=True), None)
+    assert_type(await talon.track_event(body={"type": "click"}, silent=False), TrackEventV2Response)
+    assert_type(await talon.track_event(body={"type": "click"}, silent=flag), TrackEventV2Response | None)
+    assert_type(await talon.update_customer_profiles(body={"customerProfiles": []}), None)
+    assert_type(
+        await talon.update_customer_profiles(body={"customerProfiles": []}, silent=False),
+        MultipleCustomerProfileIntegrationResponseV2,
+    )
+    assert_type(
+        await talon.create_referrals_for_multiple_advocates(
+            body={"campaignId": 1, "advocateProfileIntegrationIds": []}, silent=False
+        ),
+        AdvocateReferralsPage,
+    )
+    assert_type(
+        await talon.update_customer_profile("p1", body={}, run_rule_engine=True, dry=True),
+        CustomerProfileIntegrationResponseV2,
+    )
+
+
+async def paging(talon: TalonClient) -> None:
+    transactions = talon.iter_loyalty_card_transactions(1, "CARD-1", max_items=10)
+    assert_type(transactions, Paginator[CardLedgerTransactionLogEntryIntegrationAPI])
+    async for entry in transactions:
+        assert_type(entry, CardLedgerTransactionLogEntryIntegrationAPI)
+    async for page in transactions.pages():
+        assert_type(page, list[CardLedgerTransactionLogEntryIntegrationAPI])
+    async for profile in talon.iter_reserved_customers("SUMMER"):
+        assert_type(profile, CustomerProfile)
+    assert_type(
+        await talon.get_loyalty_card_transactions(1, "CARD-1", page_size=100, skip=0),
+        LoyaltyCardTransactionsPage,
+    )
+
+
+async def batches(talon: TalonClient) -> None:
+    def progress(chunk: ChunkResult[object]) -> None:
+        assert_type(chunk.outcome, Literal["ok", "failed"])
+
+    result = await talon.batch_create_referrals(["a", "b"], campaign_id=1, on_progress=progress)
+    assert_type(result, BatchResult[str])
+    assert_type(result.failed_items, list[str])
+    assert_type(result.ok, bool)
+    actions = [catalog_action(AddItemCatalogAction(sku="s"))]
+    assert_type(actions[0], CatalogAction)
+    await talon.batch_sync_catalog(1, actions, concurrency=1)
+
+
+def effects(state: IntegrationStateV2, items: list[Effect]) -> None:
+    assert_type(effects_of(state, SetDiscountEffectProps), list[SetDiscountEffectProps])
+    assert_type(effects_of(items, SetDiscountEffectProps), list[SetDiscountEffectProps])
+    assert_type(matching_effects(state, SetDiscountEffectProps), list[tuple[Effect, SetDiscountEffectProps]])
+
+
+def errors(error: talon_async.APIStatusError, conflict: talon_async.ConflictError) -> None:
+    assert_type(error.status_code, int)
+    assert_type(error.message, str | None)
+    assert_type(error.errors, list[talon_async.ErrorDetail])
+    assert_type(error.request, talon_async.RequestInfo)
+    assert_type(conflict.is_busy, bool)
+    talon_async.set_testing(True)
