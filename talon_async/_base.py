@@ -29,7 +29,7 @@ from ._generated.types import Response
 from ._locks import KeyedLocks
 from ._logging import log_attempt
 from ._response import RawResponse, raw_sink
-from ._retry import retry_delay, should_retry, sleep
+from ._retry import is_timeout, retry_delay, should_retry, sleep
 from ._transport import AutoTransport
 from ._version import __version__
 
@@ -309,7 +309,7 @@ def _log(response: httpx.Response, started: float, attempt: int, retry_in: float
 
 def _connection_error(exc: httpx.TransportError, request: RequestInfo) -> APIConnectionError:
     detail = str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.TimeoutException):
+    if is_timeout(exc):
         return APITimeoutError(f"Request timed out: {detail}", request=request)
     return APIConnectionError(f"Connection error: {type(exc).__name__}: {detail}", request=request)
 

@@ -65,7 +65,8 @@ async def run_batches(
 
     Input is read only as fast as chunks are sent, so a generator of a million items never sits
     in memory at once. A chunk that fails is recorded with its error and the rest carry on;
-    each chunk is sent through one call, so no item is sent by two chunks.
+    each chunk is sent through one call, so no item is sent by two chunks. If the input itself
+    raises, the chunks already sent are awaited and the error is raised.
     """
     if concurrency < 1:
         raise InvalidRequestError(f"concurrency: {concurrency} is less than 1")
@@ -88,15 +89,23 @@ async def run_batches(
         finally:
             slots.release()
 
+    input_error: Exception | None = None
     async with anyio.create_task_group() as tg:
         index = 0
-        # Take a slot before reading the next chunk, so input is consumed at the sending pace.
-        await slots.acquire()
-        async for chunk in _chunks(items, chunk_size, group_by):
-            tg.start_soon(run, index, chunk)
-            index += 1
+        try:
+            # Take a slot before reading the next chunk, so input is consumed at the sending pace.
             await slots.acquire()
-        slots.release()
+            async for chunk in _chunks(items, chunk_size, group_by):
+                tg.start_soon(run, index, chunk)
+                index += 1
+                await slots.acquire()
+            slots.release()
+        except Exception as exc:
+            # The caller's iterable failed: let chunks already in flight finish (cancelling them
+            # would leave their outcome unknown), then raise.
+            input_error = exc
+    if input_error is not None:
+        raise input_error
     results.sort(key=lambda chunk: chunk.index)
     return BatchResult(results)
 

@@ -16,7 +16,15 @@ from email.utils import parsedate_to_datetime
 import anyio
 import httpx
 
-__all__ = ["is_testing", "retry_delay", "set_testing", "should_retry", "sleep"]
+__all__ = [
+    "is_testing",
+    "is_timeout",
+    "request_was_sent",
+    "retry_delay",
+    "set_testing",
+    "should_retry",
+    "sleep",
+]
 
 INITIAL_DELAY = 0.5
 """Seconds before the first retry (before jitter)."""
@@ -66,10 +74,11 @@ def should_retry(
     if error is not None:
         if not request_was_sent(error):
             return True
-        if isinstance(error, httpx.TimeoutException):
+        if is_timeout(error):
             # A slow server may still be working on it; only a read can safely pile on.
             return method == "GET"
-        return idempotent and isinstance(error, httpx.NetworkError | httpx.RemoteProtocolError)
+        # A reset or truncated answer after sending: only a repeatable request goes again.
+        return idempotent and not isinstance(error, httpx.LocalProtocolError | httpx.UnsupportedProtocol)
     if status_code == 409:
         return busy
     if status_code in (429, 503):
@@ -85,6 +94,17 @@ def request_was_sent(error: httpx.TransportError) -> bool:
     if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
         return _aiohttp_connect_cause_is_ambiguous(error)
     return True
+
+
+def is_timeout(error: httpx.TransportError) -> bool:
+    """Whether the error is really a timeout (httpx-aiohttp also calls refusals and disconnects timeouts)."""
+    if not isinstance(error, httpx.TimeoutException):
+        return False
+    aiohttp = sys.modules.get("aiohttp")
+    cause = error.__cause__
+    if aiohttp is None or cause is None or not type(cause).__module__.startswith("aiohttp"):
+        return True
+    return isinstance(cause, aiohttp.ServerTimeoutError | TimeoutError)
 
 
 def _aiohttp_connect_cause_is_ambiguous(error: httpx.TransportError) -> bool:

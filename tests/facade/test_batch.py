@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import anyio
 import anyio.lowlevel
@@ -193,3 +193,22 @@ async def test_audience_batch_chunks_changes() -> None:
     assert isinstance(result, BatchResult)
     assert result.ok
     assert sorted(sizes) == [500, 1000]
+
+
+async def test_failing_input_lets_inflight_chunks_finish_then_raises() -> None:
+    """An exception from the caller's iterable does not cancel a chunk already being sent."""
+    finished: list[int] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        await anyio.sleep(0.01)
+        finished.append(len(json.loads(request.content)["customerProfiles"]))
+        return httpx.Response(204)
+
+    def source() -> Iterator[dict[str, str]]:
+        yield from profiles(1000)
+        raise RuntimeError("database went away")
+
+    async with make_client(handler) as talon:
+        with pytest.raises(RuntimeError, match="database went away"):
+            await talon.batch_update_customer_profiles(source(), concurrency=2)
+    assert finished == [1000]

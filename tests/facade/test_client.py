@@ -293,3 +293,35 @@ async def test_works_with_the_default_transport_over_real_http(anyio_backend: st
             state = await talon.update_customer_session("s1", body={"customerSession": {}})
         tg.cancel_scope.cancel()
     assert state.effects == []
+
+
+async def test_silent_server_ends_in_timeout_error(anyio_backend: str) -> None:
+    """Over real loopback HTTP, a server that never answers ends the call with APITimeoutError."""
+    import anyio
+
+    async def silent(stream: anyio.abc.SocketStream) -> None:
+        async with stream:
+            await stream.receive()
+            await anyio.sleep_forever()
+
+    listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
+    port = listener.extra(anyio.abc.SocketAttribute.local_port)
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(listener.serve, silent)
+        async with TalonClient(f"http://127.0.0.1:{port}", API_KEY, timeout=0.2, max_retries=0) as talon:
+            with anyio.fail_after(10), pytest.raises(talon_async.APITimeoutError):
+                await talon.track_event(body={"type": "click"})
+        tg.cancel_scope.cancel()
+
+
+async def test_refused_connection_is_a_connection_error(anyio_backend: str) -> None:
+    """Over real loopback, a refused connection is APIConnectionError (not a timeout) on every transport."""
+    import anyio
+
+    listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
+    port = listener.extra(anyio.abc.SocketAttribute.local_port)
+    await listener.aclose()  # nothing listens on this port any more
+    async with TalonClient(f"http://127.0.0.1:{port}", API_KEY, max_retries=0) as talon:
+        with pytest.raises(talon_async.APIConnectionError) as caught:
+            await talon.track_event(body={"type": "click"})
+    assert not isinstance(caught.value, talon_async.APITimeoutError)

@@ -13,7 +13,14 @@ import pytest
 
 import talon_async
 from talon_async import _retry
-from talon_async._retry import MAX_DELAY, MAX_RETRY_AFTER, request_was_sent, retry_delay, should_retry
+from talon_async._retry import (
+    MAX_DELAY,
+    MAX_RETRY_AFTER,
+    is_timeout,
+    request_was_sent,
+    retry_delay,
+    should_retry,
+)
 from tests.facade.conftest import make_client, state_doc
 
 pytestmark = pytest.mark.anyio
@@ -72,6 +79,20 @@ def test_aiohttp_disconnect_mapped_to_connect_timeout_counts_as_sent() -> None:
     assert request_was_sent(disconnected) is True
     assert request_was_sent(refused) is False
     assert request_was_sent(httpx.ConnectError("plain")) is False
+
+
+def test_aiohttp_refusal_is_not_called_a_timeout() -> None:
+    """httpx-aiohttp's ConnectTimeout for a refusal is no timeout; its socket timeout is one."""
+    refused = httpx.ConnectTimeout("refused")
+    refused.__cause__ = aiohttp.ClientConnectorError(
+        aiohttp.client_reqrep.ConnectionKey("h", 1, False, True, None, None, None), OSError(111, "refused")
+    )
+    slow = httpx.ReadTimeout("slow")
+    slow.__cause__ = aiohttp.SocketTimeoutError()
+    assert is_timeout(refused) is False
+    assert is_timeout(slow) is True
+    assert is_timeout(httpx.ReadTimeout("plain httpx")) is True
+    assert is_timeout(httpx.ReadError("reset")) is False
 
 
 def test_retry_after_seconds_win_and_are_capped() -> None:
