@@ -48,6 +48,4 @@ def bad_request(details: str, *, pointer: str | None = None, parameter: str | No
         source["pointer"] = pointer
     if parameter is not None:
         source["parameter"] = parameter
-    return TalonHTTPError(
-        400, "bad request", [{"title": "Bad request", "details": details, "source": source}]
-    )
+    return TalonHTTPError(400, details, [{"title": "Bad request", "details": details, "source": source}])

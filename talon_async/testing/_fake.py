@@ -11,7 +11,7 @@ import re
 import secrets
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
 import attrs
@@ -25,7 +25,13 @@ from ._rules import CouponView, ProgramView, Rule, RuleContext, example_rules
 from ._spec import Spec, load_spec
 from ._state import Audience, Catalog, CatalogItem, Coupon, LoyaltyCard, LoyaltyProgram, Store, Tier
 
-__all__ = ["FakeTalon", "RecordedRequest"]
+if TYPE_CHECKING:
+    from .._client import TalonClient
+
+__all__ = ["BASE_URL", "FakeTalon", "RecordedRequest"]
+
+# Any URL works in-process; a loopback one lets TalonClient use plain http without opting in.
+BASE_URL = "http://127.0.0.1"
 
 logger = logging.getLogger("talon_async.testing")
 
@@ -111,6 +117,12 @@ class FakeTalon:
     def transport(self) -> httpx.AsyncBaseTransport:
         """An httpx transport that sends requests straight into this fake, in-process."""
         return httpx.ASGITransport(app=self.app)
+
+    def client(self, **kwargs: Any) -> TalonClient:
+        """A ``TalonClient`` wired to this fake in-process; ``kwargs`` go to ``TalonClient``."""
+        from .._client import TalonClient
+
+        return TalonClient(BASE_URL, self.api_key, transport=self.transport(), **kwargs)
 
     @property
     def auth_headers(self) -> dict[str, str]:
