@@ -2,8 +2,10 @@
 # generator-config.yaml. Do not edit by hand: change those inputs and run `make generate`.
 """Shared types for the generated endpoint functions and models."""
 
+import datetime
 from collections.abc import MutableMapping
 from typing import Generic, Literal, TypeVar
+from urllib.parse import quote
 
 import httpx
 from attrs import define
@@ -21,6 +23,23 @@ class Unset:
 
 UNSET: Unset = Unset()
 
+
+def rfc3339(value: datetime.datetime, field: str) -> str:
+    """The wire form of a date-time; a naive value is refused because RFC 3339 requires an offset."""
+    if value.utcoffset() is None:
+        raise ValueError(f"{field}: {value.isoformat()} has no timezone; pass a timezone-aware datetime")
+    return value.isoformat()
+
+
+def path_segment(value: object, field: str) -> str:
+    """Percent-encode one path value so that it can never leave its route."""
+    text = quote(str(value), safe="")
+    if not text:
+        raise ValueError(f"{field}: a path value cannot be empty")
+    # URL normalisation drops "." and ".." segments; their encoded form is kept as data.
+    return "%2E" * len(text) if text in (".", "..") else text
+
+
 T = TypeVar("T")
 
 
@@ -36,4 +55,4 @@ class Response(Generic[T]):
     http_response: httpx.Response
 
 
-__all__ = ["UNSET", "Response", "Unset"]
+__all__ = ["UNSET", "Response", "Unset", "path_segment", "rfc3339"]

@@ -16,7 +16,7 @@ from ..models.achievement_progress_with_definition_achievement_recurrence_policy
     AchievementProgressWithDefinitionAchievementRecurrencePolicy,
 )
 from ..models.achievement_progress_with_definition_status import AchievementProgressWithDefinitionStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -85,25 +85,27 @@ class AchievementProgressWithDefinition:
 
         start_date: str | Unset = UNSET
         if not isinstance(self.start_date, Unset):
-            start_date = self.start_date.isoformat()
+            start_date = rfc3339(self.start_date, "startDate")
 
         completion_date: str | Unset = UNSET
         if not isinstance(self.completion_date, Unset):
-            completion_date = self.completion_date.isoformat()
+            completion_date = rfc3339(self.completion_date, "completionDate")
 
         end_date: str | Unset = UNSET
         if not isinstance(self.end_date, Unset):
-            end_date = self.end_date.isoformat()
+            end_date = rfc3339(self.end_date, "endDate")
 
         target = self.target
 
         achievement_fixed_start_date: str | Unset = UNSET
         if not isinstance(self.achievement_fixed_start_date, Unset):
-            achievement_fixed_start_date = self.achievement_fixed_start_date.isoformat()
+            achievement_fixed_start_date = rfc3339(
+                self.achievement_fixed_start_date, "achievementFixedStartDate"
+            )
 
         achievement_end_date: str | Unset = UNSET
         if not isinstance(self.achievement_end_date, Unset):
-            achievement_end_date = self.achievement_end_date.isoformat()
+            achievement_end_date = rfc3339(self.achievement_end_date, "achievementEndDate")
 
         achievement_allow_rollback_after_completion = self.achievement_allow_rollback_after_completion
 

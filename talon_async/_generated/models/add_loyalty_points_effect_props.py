@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -74,11 +74,11 @@ class AddLoyaltyPointsEffectProps:
 
         start_date: str | Unset = UNSET
         if not isinstance(self.start_date, Unset):
-            start_date = self.start_date.isoformat()
+            start_date = rfc3339(self.start_date, "startDate")
 
         expiry_date: str | Unset = UNSET
         if not isinstance(self.expiry_date, Unset):
-            expiry_date = self.expiry_date.isoformat()
+            expiry_date = rfc3339(self.expiry_date, "expiryDate")
 
         cart_item_position = self.cart_item_position
 

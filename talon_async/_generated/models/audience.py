@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -50,7 +50,7 @@ class Audience:
 
         id = self.id
 
-        created = self.created.isoformat()
+        created = rfc3339(self.created, "created")
 
         name = self.name
 
@@ -66,7 +66,7 @@ class Audience:
 
         last_update: str | Unset = UNSET
         if not isinstance(self.last_update, Unset):
-            last_update = self.last_update.isoformat()
+            last_update = rfc3339(self.last_update, "lastUpdate")
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -14,7 +14,7 @@ from ..models.campaign_frontend_state import CampaignFrontendState
 from ..models.campaign_revision_frontend_state import CampaignRevisionFrontendState
 from ..models.campaign_state import CampaignState
 from ..models.campaign_type import CampaignType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 if TYPE_CHECKING:
     from ..models.campaign_attributes import CampaignAttributes
@@ -165,7 +165,7 @@ class Campaign:
             _bind_models()
         id = self.id
 
-        created = self.created.isoformat()
+        created = rfc3339(self.created, "created")
 
         application_id = self.application_id
 
@@ -195,11 +195,11 @@ class Campaign:
 
         start_time: str | Unset = UNSET
         if not isinstance(self.start_time, Unset):
-            start_time = self.start_time.isoformat()
+            start_time = rfc3339(self.start_time, "startTime")
 
         end_time: str | Unset = UNSET
         if not isinstance(self.end_time, Unset):
-            end_time = self.end_time.isoformat()
+            end_time = rfc3339(self.end_time, "endTime")
 
         attributes: dict[str, Any] | Unset = UNSET
         if not isinstance(self.attributes, Unset):
@@ -266,11 +266,11 @@ class Campaign:
 
         last_activity: str | Unset = UNSET
         if not isinstance(self.last_activity, Unset):
-            last_activity = self.last_activity.isoformat()
+            last_activity = rfc3339(self.last_activity, "lastActivity")
 
         updated: str | Unset = UNSET
         if not isinstance(self.updated, Unset):
-            updated = self.updated.isoformat()
+            updated = rfc3339(self.updated, "updated")
 
         created_by = self.created_by
 

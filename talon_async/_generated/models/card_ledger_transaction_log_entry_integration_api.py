@@ -12,7 +12,7 @@ from attrs import field as _attrs_field
 from ..models.card_ledger_transaction_log_entry_integration_api_type import (
     CardLedgerTransactionLogEntryIntegrationAPIType,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -61,7 +61,7 @@ class CardLedgerTransactionLogEntryIntegrationAPI:
     def to_dict(self) -> dict[str, Any]:
         transaction_uuid = self.transaction_uuid
 
-        created = self.created.isoformat()
+        created = rfc3339(self.created, "created")
 
         program_id = self.program_id
 

@@ -10,7 +10,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 if TYPE_CHECKING:
     from ..models.cart_item_additional_costs import CartItemAdditionalCosts
@@ -147,11 +147,11 @@ class CartItem:
 
         adjustment_effective_from: str | Unset = UNSET
         if not isinstance(self.adjustment_effective_from, Unset):
-            adjustment_effective_from = self.adjustment_effective_from.isoformat()
+            adjustment_effective_from = rfc3339(self.adjustment_effective_from, "adjustmentEffectiveFrom")
 
         adjustment_effective_until: str | Unset = UNSET
         if not isinstance(self.adjustment_effective_until, Unset):
-            adjustment_effective_until = self.adjustment_effective_until.isoformat()
+            adjustment_effective_until = rfc3339(self.adjustment_effective_until, "adjustmentEffectiveUntil")
 
         prices: dict[str, Any] | Unset = UNSET
         if not isinstance(self.prices, Unset):

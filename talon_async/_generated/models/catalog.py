@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -46,11 +46,11 @@ class Catalog:
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        created = self.created.isoformat()
+        created = rfc3339(self.created, "created")
 
         account_id = self.account_id
 
-        modified = self.modified.isoformat()
+        modified = rfc3339(self.modified, "modified")
 
         name = self.name
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 if TYPE_CHECKING:
     from ..models.audience_membership import AudienceMembership
@@ -79,7 +79,7 @@ class CustomerProfile:
             _bind_models()
         id = self.id
 
-        created = self.created.isoformat()
+        created = rfc3339(self.created, "created")
 
         integration_id = self.integration_id
 
@@ -89,7 +89,7 @@ class CustomerProfile:
 
         total_sales = self.total_sales
 
-        last_activity = self.last_activity.isoformat()
+        last_activity = rfc3339(self.last_activity, "lastActivity")
 
         attributes: dict[str, Any] | Unset = UNSET
         if not isinstance(self.attributes, Unset):

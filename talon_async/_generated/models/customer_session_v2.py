@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.customer_session_v2_state import CustomerSessionV2State
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 if TYPE_CHECKING:
     from ..models.cart_item import CartItem
@@ -100,7 +100,7 @@ class CustomerSessionV2:
             _bind_models()
         id = self.id
 
-        created = self.created.isoformat()
+        created = rfc3339(self.created, "created")
 
         integration_id = self.integration_id
 
@@ -116,7 +116,7 @@ class CustomerSessionV2:
 
         additional_cost_total = self.additional_cost_total
 
-        updated = self.updated.isoformat()
+        updated = rfc3339(self.updated, "updated")
 
         profile_id = self.profile_id
 

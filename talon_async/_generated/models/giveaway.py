@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 if TYPE_CHECKING:
     from ..models.giveaway_attributes import GiveawayAttributes
@@ -73,7 +73,7 @@ class Giveaway:
             _bind_models()
         id = self.id
 
-        created = self.created.isoformat()
+        created = rfc3339(self.created, "created")
 
         code = self.code
 
@@ -81,11 +81,11 @@ class Giveaway:
 
         start_date: str | Unset = UNSET
         if not isinstance(self.start_date, Unset):
-            start_date = self.start_date.isoformat()
+            start_date = rfc3339(self.start_date, "startDate")
 
         end_date: str | Unset = UNSET
         if not isinstance(self.end_date, Unset):
-            end_date = self.end_date.isoformat()
+            end_date = rfc3339(self.end_date, "endDate")
 
         attributes: dict[str, Any] | Unset = UNSET
         if not isinstance(self.attributes, Unset):

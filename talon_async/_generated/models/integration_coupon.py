@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 if TYPE_CHECKING:
     from ..models.integration_coupon_attributes import IntegrationCouponAttributes
@@ -100,7 +100,7 @@ class IntegrationCoupon:
             _bind_models()
         id = self.id
 
-        created = self.created.isoformat()
+        created = rfc3339(self.created, "created")
 
         campaign_id = self.campaign_id
 
@@ -118,11 +118,11 @@ class IntegrationCoupon:
 
         start_date: str | Unset = UNSET
         if not isinstance(self.start_date, Unset):
-            start_date = self.start_date.isoformat()
+            start_date = rfc3339(self.start_date, "startDate")
 
         expiry_date: str | Unset = UNSET
         if not isinstance(self.expiry_date, Unset):
-            expiry_date = self.expiry_date.isoformat()
+            expiry_date = rfc3339(self.expiry_date, "expiryDate")
 
         limits: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.limits, Unset):

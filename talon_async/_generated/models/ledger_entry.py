@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -48,7 +48,7 @@ class LedgerEntry:
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        created = self.created.isoformat()
+        created = rfc3339(self.created, "created")
 
         account_id = self.account_id
 
@@ -60,7 +60,7 @@ class LedgerEntry:
 
         reason = self.reason
 
-        expiry_date = self.expiry_date.isoformat()
+        expiry_date = rfc3339(self.expiry_date, "expiryDate")
 
         profile_id = self.profile_id
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -52,7 +52,7 @@ class LedgerPointsEntryIntegrationAPI:
 
         transaction_uuid = self.transaction_uuid
 
-        created = self.created.isoformat()
+        created = rfc3339(self.created, "created")
 
         program_id = self.program_id
 

@@ -12,7 +12,7 @@ from attrs import field as _attrs_field
 from ..models.ledger_transaction_log_entry_integration_api_type import (
     LedgerTransactionLogEntryIntegrationAPIType,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 if TYPE_CHECKING:
     from ..models.loyalty_ledger_entry_flags import LoyaltyLedgerEntryFlags
@@ -84,7 +84,7 @@ class LedgerTransactionLogEntryIntegrationAPI:
             _bind_models()
         transaction_uuid = self.transaction_uuid
 
-        created = self.created.isoformat()
+        created = rfc3339(self.created, "created")
 
         program_id = self.program_id
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 if TYPE_CHECKING:
     from ..models.ledger_info import LedgerInfo
@@ -89,7 +89,7 @@ class LoyaltyCard:
             _bind_models()
         id = self.id
 
-        created = self.created.isoformat()
+        created = rfc3339(self.created, "created")
 
         program_id = self.program_id
 
@@ -122,7 +122,7 @@ class LoyaltyCard:
 
         modified: str | Unset = UNSET
         if not isinstance(self.modified, Unset):
-            modified = self.modified.isoformat()
+            modified = rfc3339(self.modified, "modified")
 
         old_card_identifier = self.old_card_identifier
 

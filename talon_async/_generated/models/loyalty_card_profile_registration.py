@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import rfc3339
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
@@ -30,7 +32,7 @@ class LoyaltyCardProfileRegistration:
     def to_dict(self) -> dict[str, Any]:
         integration_id = self.integration_id
 
-        timestamp = self.timestamp.isoformat()
+        timestamp = rfc3339(self.timestamp, "timestamp")
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

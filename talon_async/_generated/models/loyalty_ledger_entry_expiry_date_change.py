@@ -10,7 +10,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -35,11 +35,11 @@ class LoyaltyLedgerEntryExpiryDateChange:
     def to_dict(self) -> dict[str, Any]:
         transaction_uuid = str(self.transaction_uuid)
 
-        new_expiry_date = self.new_expiry_date.isoformat()
+        new_expiry_date = rfc3339(self.new_expiry_date, "newExpiryDate")
 
         previous_expiry_date: str | Unset = UNSET
         if not isinstance(self.previous_expiry_date, Unset):
-            previous_expiry_date = self.previous_expiry_date.isoformat()
+            previous_expiry_date = rfc3339(self.previous_expiry_date, "previousExpiryDate")
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -34,7 +34,7 @@ class LoyaltyMembership:
 
         joined: str | Unset = UNSET
         if not isinstance(self.joined, Unset):
-            joined = self.joined.isoformat()
+            joined = rfc3339(self.joined, "joined")
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 if TYPE_CHECKING:
     from ..models.ledger_info import LedgerInfo
@@ -74,7 +74,7 @@ class LoyaltyProgramLedgers:
 
         join_date: str | Unset = UNSET
         if not isinstance(self.join_date, Unset):
-            join_date = self.join_date.isoformat()
+            join_date = rfc3339(self.join_date, "joinDate")
 
         sub_ledgers: dict[str, Any] | Unset = UNSET
         if not isinstance(self.sub_ledgers, Unset):

@@ -9,7 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -52,15 +52,15 @@ class NewPriceAdjustment:
 
         calculated_at: str | Unset = UNSET
         if not isinstance(self.calculated_at, Unset):
-            calculated_at = self.calculated_at.isoformat()
+            calculated_at = rfc3339(self.calculated_at, "calculatedAt")
 
         effective_from: str | Unset = UNSET
         if not isinstance(self.effective_from, Unset):
-            effective_from = self.effective_from.isoformat()
+            effective_from = rfc3339(self.effective_from, "effectiveFrom")
 
         effective_until: str | Unset = UNSET
         if not isinstance(self.effective_until, Unset):
-            effective_until = self.effective_until.isoformat()
+            effective_until = rfc3339(self.effective_until, "effectiveUntil")
 
         context_id = self.context_id
 

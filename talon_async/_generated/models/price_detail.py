@@ -10,7 +10,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -47,11 +47,11 @@ class PriceDetail:
 
         adjustment_effective_from: str | Unset = UNSET
         if not isinstance(self.adjustment_effective_from, Unset):
-            adjustment_effective_from = self.adjustment_effective_from.isoformat()
+            adjustment_effective_from = rfc3339(self.adjustment_effective_from, "adjustmentEffectiveFrom")
 
         adjustment_effective_until: str | Unset = UNSET
         if not isinstance(self.adjustment_effective_until, Unset):
-            adjustment_effective_until = self.adjustment_effective_until.isoformat()
+            adjustment_effective_until = rfc3339(self.adjustment_effective_until, "adjustmentEffectiveUntil")
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

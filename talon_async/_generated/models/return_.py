@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 if TYPE_CHECKING:
     from ..models.returned_cart_item import ReturnedCartItem
@@ -73,7 +73,7 @@ class Return:
             _bind_models()
         id = self.id
 
-        created = self.created.isoformat()
+        created = rfc3339(self.created, "created")
 
         application_id = self.application_id
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 if TYPE_CHECKING:
     from ..models.loyalty_ledger_entry_expiry_date_change import LoyaltyLedgerEntryExpiryDateChange
@@ -61,7 +61,7 @@ class SetLoyaltyPointsExpiryDateEffectProps:
 
         sub_ledger_id = self.sub_ledger_id
 
-        new_expiry_date = self.new_expiry_date.isoformat()
+        new_expiry_date = rfc3339(self.new_expiry_date, "newExpiryDate")
 
         affected_transactions: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.affected_transactions, Unset):

@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.tier_downgrade_policy import TierDowngradePolicy
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, rfc3339
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -43,11 +43,11 @@ class Tier:
 
         start_date: str | Unset = UNSET
         if not isinstance(self.start_date, Unset):
-            start_date = self.start_date.isoformat()
+            start_date = rfc3339(self.start_date, "startDate")
 
         expiry_date: str | Unset = UNSET
         if not isinstance(self.expiry_date, Unset):
-            expiry_date = self.expiry_date.isoformat()
+            expiry_date = rfc3339(self.expiry_date, "expiryDate")
 
         downgrade_policy: str | Unset = UNSET
         if not isinstance(self.downgrade_policy, Unset):

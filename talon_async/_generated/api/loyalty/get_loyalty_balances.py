@@ -2,7 +2,6 @@
 # generator-config.yaml. Do not edit by hand: change those inputs and run `make generate`.
 import datetime
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -10,7 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response_with_status import ErrorResponseWithStatus
 from ...models.loyalty_balances_with_tiers import LoyaltyBalancesWithTiers
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, path_segment, rfc3339
 
 _READ = httpx.ByteStream(b"")
 
@@ -29,7 +28,7 @@ def _get_kwargs(
 
     json_end_date: str | Unset = UNSET
     if not isinstance(end_date, Unset):
-        json_end_date = end_date.isoformat()
+        json_end_date = rfc3339(end_date, "endDate")
     params["endDate"] = json_end_date
 
     params["subledgerId"] = subledger_id
@@ -43,8 +42,14 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/loyalty_programs/{loyalty_program_id}/profile/{integration_id}/balances".format(
-            loyalty_program_id=quote(str(loyalty_program_id), safe=""),
-            integration_id=quote(str(integration_id), safe=""),
+            loyalty_program_id=path_segment(
+                loyalty_program_id,
+                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520b44e10>",
+            ),
+            integration_id=path_segment(
+                integration_id,
+                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520b44cd0>",
+            ),
         ),
         "params": params,
     }

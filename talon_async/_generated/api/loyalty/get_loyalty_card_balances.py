@@ -2,7 +2,6 @@
 # generator-config.yaml. Do not edit by hand: change those inputs and run `make generate`.
 import datetime
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -10,7 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response_with_status import ErrorResponseWithStatus
 from ...models.loyalty_card_balances import LoyaltyCardBalances
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, path_segment, rfc3339
 
 _READ = httpx.ByteStream(b"")
 
@@ -27,7 +26,7 @@ def _get_kwargs(
 
     json_end_date: str | Unset = UNSET
     if not isinstance(end_date, Unset):
-        json_end_date = end_date.isoformat()
+        json_end_date = rfc3339(end_date, "endDate")
     params["endDate"] = json_end_date
 
     json_subledger_id: list[str] | Unset = UNSET
@@ -41,8 +40,14 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/loyalty_programs/{loyalty_program_id}/cards/{loyalty_card_id}/balances".format(
-            loyalty_program_id=quote(str(loyalty_program_id), safe=""),
-            loyalty_card_id=quote(str(loyalty_card_id), safe=""),
+            loyalty_program_id=path_segment(
+                loyalty_program_id,
+                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520afb750>",
+            ),
+            loyalty_card_id=path_segment(
+                loyalty_card_id,
+                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520af8790>",
+            ),
         ),
         "params": params,
     }

@@ -2,7 +2,6 @@
 # generator-config.yaml. Do not edit by hand: change those inputs and run `make generate`.
 import datetime
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -11,7 +10,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_response_with_status import ErrorResponseWithStatus
 from ...models.loyalty_transaction_type import LoyaltyTransactionType
 from ...models.profile_transactions_page import ProfileTransactionsPage
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, path_segment, rfc3339
 
 _READ = httpx.ByteStream(b"")
 
@@ -55,12 +54,12 @@ def _get_kwargs(
 
     json_start_date: str | Unset = UNSET
     if not isinstance(start_date, Unset):
-        json_start_date = start_date.isoformat()
+        json_start_date = rfc3339(start_date, "startDate")
     params["startDate"] = json_start_date
 
     json_end_date: str | Unset = UNSET
     if not isinstance(end_date, Unset):
-        json_end_date = end_date.isoformat()
+        json_end_date = rfc3339(end_date, "endDate")
     params["endDate"] = json_end_date
 
     params["pageSize"] = page_size
@@ -74,8 +73,14 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/loyalty_programs/{loyalty_program_id}/profile/{integration_id}/transactions".format(
-            loyalty_program_id=quote(str(loyalty_program_id), safe=""),
-            integration_id=quote(str(integration_id), safe=""),
+            loyalty_program_id=path_segment(
+                loyalty_program_id,
+                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520b4af50>",
+            ),
+            integration_id=path_segment(
+                integration_id,
+                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520b4a350>",
+            ),
         ),
         "params": params,
     }

@@ -2,7 +2,6 @@
 # generator-config.yaml. Do not edit by hand: change those inputs and run `make generate`.
 import datetime
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -13,7 +12,7 @@ from ...models.error_response_with_status import ErrorResponseWithStatus
 from ...models.integration_request import IntegrationRequest
 from ...models.integration_state_v2 import IntegrationStateV2
 from ...models.session_conflict_response import SessionConflictResponse
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, path_segment, rfc3339
 
 _READ = httpx.ByteStream(b"")
 
@@ -33,7 +32,7 @@ def _get_kwargs(
 
     json_now: str | Unset = UNSET
     if not isinstance(now, Unset):
-        json_now = now.isoformat()
+        json_now = rfc3339(now, "now")
     params["now"] = json_now
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -41,7 +40,10 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "put",
         "url": "/v2/customer_sessions/{customer_session_id}".format(
-            customer_session_id=quote(str(customer_session_id), safe=""),
+            customer_session_id=path_segment(
+                customer_session_id,
+                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520abe110>",
+            ),
         ),
         "params": params,
     }
