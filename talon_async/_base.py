@@ -231,6 +231,7 @@ class BaseClient:
             attempt = 0
             while True:
                 started = time.perf_counter()
+                context.request = None
                 response: Response[Any] | None = None
                 try:
                     async with self._limiter:
@@ -241,6 +242,12 @@ class BaseClient:
                     if http_response.status_code < 400:
                         _log(http_response, started, attempt)
                         raise _validation_error(exc) from exc
+                except (AttributeError, TypeError, ValueError, KeyError) as exc:
+                    if context.request is not None:
+                        raise
+                    # Nothing was sent: the model could not be serialized (a str where an enum
+                    # belongs, say). Report it as the caller's mistake rather than a crash.
+                    raise InvalidRequestError(f"body: cannot be serialized: {exc!r}") from exc
                 except httpx.TransportError as exc:
                     retry = should_retry(
                         attempt=attempt,

@@ -239,6 +239,17 @@ async def test_dict_missing_required_key_names_the_field() -> None:
             await talon.update_customer_session("s1", body=[1, 2])  # type: ignore[arg-type]
 
 
+async def test_unserializable_model_is_a_caller_error() -> None:
+    """A model holding a str where an enum belongs fails as InvalidRequestError, and nothing is sent."""
+    body = talon_async.models.IntegrationRequest(
+        customer_session=talon_async.models.NewCustomerSessionV2(),
+        response_content=["customerSession"],  # type: ignore[list-item]
+    )
+    async with make_client(lambda r: pytest.fail("must not send")) as talon:
+        with pytest.raises(InvalidRequestError, match="cannot be serialized"):
+            await talon.update_customer_session("s1", body=body)
+
+
 async def test_empty_path_value_rejected() -> None:
     """An empty path value would address another route, so it is refused before sending."""
     async with make_client(lambda r: pytest.fail("must not send")) as talon:
