@@ -25,6 +25,8 @@ HOSTILE = [
     "a/b",
     "../../v1/customer_data/victim",
     "../",
+    "..",
+    ".",
     "what?silent=no",
     "frag#ment",
     "100%",
@@ -102,3 +104,11 @@ async def test_hostile_path_parameter_stays_on_route(
     assert received.path_params[slot] == value
     assert received.errors == [], "\n".join(received.errors)
     assert response.status_code == status
+
+
+async def test_empty_path_parameter_is_refused_before_sending(client: AuthenticatedClient) -> None:
+    """An empty path value would change the route, so it fails before the network, naming the field."""
+    from talon_async._generated.api.customer_data import delete_customer_data
+
+    with pytest.raises(ValueError, match="integrationId"):
+        await delete_customer_data.asyncio_detailed("", client=client)

@@ -19,10 +19,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "delete",
         "url": "/v2/audiences/{audience_id}/memberships".format(
-            audience_id=path_segment(
-                audience_id,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520bbc990>",
-            ),
+            audience_id=path_segment(audience_id, "audienceId"),
         ),
     }
 

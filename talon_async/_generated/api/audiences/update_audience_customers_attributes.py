@@ -23,10 +23,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "put",
         "url": "/v2/audience_customers/{audience_id}/attributes".format(
-            audience_id=path_segment(
-                audience_id,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520b75b10>",
-            ),
+            audience_id=path_segment(audience_id, "audienceId"),
         ),
     }
 

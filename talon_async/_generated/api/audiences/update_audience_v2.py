@@ -24,10 +24,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "put",
         "url": "/v2/audiences/{audience_id}".format(
-            audience_id=path_segment(
-                audience_id,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520bbe850>",
-            ),
+            audience_id=path_segment(audience_id, "audienceId"),
         ),
     }
 

@@ -25,10 +25,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "put",
         "url": "/v1/catalogs/{catalog_id}/sync".format(
-            catalog_id=path_segment(
-                catalog_id,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520997b90>",
-            ),
+            catalog_id=path_segment(catalog_id, "catalogId"),
         ),
     }
 

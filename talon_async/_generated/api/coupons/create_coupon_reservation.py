@@ -24,10 +24,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/v1/coupon_reservations/{coupon_value}".format(
-            coupon_value=path_segment(
-                coupon_value,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520def310>",
-            ),
+            coupon_value=path_segment(coupon_value, "couponValue"),
         ),
     }
 

@@ -23,10 +23,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "delete",
         "url": "/v1/coupon_reservations/{coupon_value}".format(
-            coupon_value=path_segment(
-                coupon_value,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520a32950>",
-            ),
+            coupon_value=path_segment(coupon_value, "couponValue"),
         ),
     }
 

@@ -20,10 +20,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/coupon_reservations/customerprofiles/{coupon_value}".format(
-            coupon_value=path_segment(
-                coupon_value,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe521bd3e10>",
-            ),
+            coupon_value=path_segment(coupon_value, "couponValue"),
         ),
     }
 

@@ -19,10 +19,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "delete",
         "url": "/v1/customer_data/{integration_id}".format(
-            integration_id=path_segment(
-                integration_id,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520deed50>",
-            ),
+            integration_id=path_segment(integration_id, "integrationId"),
         ),
     }
 

@@ -43,10 +43,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/customer_profiles/{integration_id}/inventory".format(
-            integration_id=path_segment(
-                integration_id,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520a68d50>",
-            ),
+            integration_id=path_segment(integration_id, "integrationId"),
         ),
         "params": params,
     }

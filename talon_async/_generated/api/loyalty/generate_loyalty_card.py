@@ -24,10 +24,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/v1/loyalty_programs/{loyalty_program_id}/cards".format(
-            loyalty_program_id=path_segment(
-                loyalty_program_id,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520ac7dd0>",
-            ),
+            loyalty_program_id=path_segment(loyalty_program_id, "loyaltyProgramId"),
         ),
     }
 

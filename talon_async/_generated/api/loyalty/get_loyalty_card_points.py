@@ -69,14 +69,8 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/loyalty_programs/{loyalty_program_id}/cards/{loyalty_card_id}/points".format(
-            loyalty_program_id=path_segment(
-                loyalty_program_id,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520af9550>",
-            ),
-            loyalty_card_id=path_segment(
-                loyalty_card_id,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520af8c10>",
-            ),
+            loyalty_program_id=path_segment(loyalty_program_id, "loyaltyProgramId"),
+            loyalty_card_id=path_segment(loyalty_card_id, "loyaltyCardId"),
         ),
         "params": params,
     }

@@ -65,14 +65,8 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/loyalty_programs/{loyalty_program_id}/profile/{integration_id}/points".format(
-            loyalty_program_id=path_segment(
-                loyalty_program_id,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520b56c90>",
-            ),
-            integration_id=path_segment(
-                integration_id,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520b56510>",
-            ),
+            loyalty_program_id=path_segment(loyalty_program_id, "loyaltyProgramId"),
+            integration_id=path_segment(integration_id, "integrationId"),
         ),
         "params": params,
     }

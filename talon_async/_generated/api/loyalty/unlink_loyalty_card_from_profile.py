@@ -25,14 +25,8 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/v2/loyalty_programs/{loyalty_program_id}/cards/{loyalty_card_id}/unlink_profile".format(
-            loyalty_program_id=path_segment(
-                loyalty_program_id,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520679cd0>",
-            ),
-            loyalty_card_id=path_segment(
-                loyalty_card_id,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe52066ba10>",
-            ),
+            loyalty_program_id=path_segment(loyalty_program_id, "loyaltyProgramId"),
+            loyalty_card_id=path_segment(loyalty_card_id, "loyaltyCardId"),
         ),
     }
 

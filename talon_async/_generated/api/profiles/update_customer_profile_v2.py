@@ -35,10 +35,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "put",
         "url": "/v2/customer_profiles/{integration_id}".format(
-            integration_id=path_segment(
-                integration_id,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe52088ea10>",
-            ),
+            integration_id=path_segment(integration_id, "integrationId"),
         ),
         "params": params,
     }

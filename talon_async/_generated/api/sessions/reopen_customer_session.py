@@ -21,10 +21,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "put",
         "url": "/v2/customer_sessions/{customer_session_id}/reopen".format(
-            customer_session_id=path_segment(
-                customer_session_id,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe5207c7c90>",
-            ),
+            customer_session_id=path_segment(customer_session_id, "customerSessionId"),
         ),
     }
 

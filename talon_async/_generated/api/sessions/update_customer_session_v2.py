@@ -40,10 +40,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "put",
         "url": "/v2/customer_sessions/{customer_session_id}".format(
-            customer_session_id=path_segment(
-                customer_session_id,
-                "<openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fe520abe110>",
-            ),
+            customer_session_id=path_segment(customer_session_id, "customerSessionId"),
         ),
         "params": params,
     }
