@@ -63,6 +63,10 @@ def differences(reference: Schema, ours: Schema, where: str) -> list[str]:
     if referenced_name(ours) is not None:
         return [f"{where}: ours refers to {referenced_name(ours)}, reference is inline {reference}"]
     ours = resolve(ours)
+    if "x-server-default" in ours:
+        # A property default is what Talon.One assumes when the key is absent. Ours records it as
+        # x-server-default so that the generator leaves the attribute UNSET instead of sending it.
+        ours = {**ours, "default": ours["x-server-default"]}
     found = [
         f"{where}: {key} is {ours.get(key)!r}, reference {reference.get(key)!r}"
         for key in COMPARED_KEYWORDS

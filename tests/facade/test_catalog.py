@@ -47,8 +47,8 @@ def test_actions_serialize_as_the_api_expects() -> None:
         ]
     )
     assert request.to_dict()["actions"] == [
-        {"type": "ADD", "payload": {"sku": "SKU1", "price": 9.5, "replaceIfExists": False}},
-        {"type": "PATCH", "payload": {"sku": "SKU1", "price": 8.0, "createIfNotExists": False}},
+        {"type": "ADD", "payload": {"sku": "SKU1", "price": 9.5}},
+        {"type": "PATCH", "payload": {"sku": "SKU1", "price": 8.0}},
         {"type": "REMOVE", "payload": {"sku": "SKU1"}},
     ]
 

@@ -55,7 +55,9 @@ class AddItemCatalogAction:
     price: float | Unset = UNSET
     attributes: AddItemCatalogActionAttributes | Unset = UNSET
     product: Product | Unset = UNSET
-    replace_if_exists: bool | Unset = False
+    replace_if_exists: bool | Unset = UNSET
+    """ Talon.One assumes `false` when omitted. Unset unless you set it, so an update never resends it by accident.
+    """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -127,7 +127,9 @@ class Campaign:
     coupon_settings: CodeGeneratorSettings | Unset = UNSET
     referral_settings: CodeGeneratorSettings | Unset = UNSET
     campaign_groups: list[int] | Unset = UNSET
-    type_: CampaignType | Unset = CampaignType.ADVANCED
+    type_: CampaignType | Unset = UNSET
+    """ Talon.One assumes `"advanced"` when omitted. Unset unless you set it, so an update never resends it by
+    accident. """
     linked_store_ids: list[int] | Unset = UNSET
     budgets: list[CampaignBudget] | Unset = UNSET
     coupon_redemption_count: int | Unset = UNSET
@@ -157,7 +159,9 @@ class Campaign:
     version: int | Unset = UNSET
     current_revision_id: int | Unset = UNSET
     current_revision_version_id: int | Unset = UNSET
-    stage_revision: bool | Unset = False
+    stage_revision: bool | Unset = UNSET
+    """ Talon.One assumes `false` when omitted. Unset unless you set it, so an update never resends it by accident.
+    """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

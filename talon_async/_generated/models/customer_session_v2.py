@@ -88,7 +88,9 @@ class CustomerSessionV2:
     coupon_codes: list[str] | Unset = UNSET
     referral_code: str | Unset = UNSET
     loyalty_cards: list[str] | Unset = UNSET
-    state: CustomerSessionV2State | Unset = CustomerSessionV2State.OPEN
+    state: CustomerSessionV2State | Unset = UNSET
+    """ Talon.One assumes `"open"` when omitted. Unset unless you set it, so an update never resends it by accident.
+    """
     cart_items: list[CartItem] | Unset = UNSET
     additional_costs: CustomerSessionV2AdditionalCosts | Unset = UNSET
     identifiers: list[str] | Unset = UNSET

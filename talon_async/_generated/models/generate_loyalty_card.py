@@ -26,7 +26,9 @@ T = TypeVar("T", bound="GenerateLoyaltyCard")
 
 @_attrs_define
 class GenerateLoyaltyCard:
-    status: GenerateLoyaltyCardStatus | Unset = GenerateLoyaltyCardStatus.ACTIVE
+    status: GenerateLoyaltyCardStatus | Unset = UNSET
+    """ Talon.One assumes `"active"` when omitted. Unset unless you set it, so an update never resends it by
+    accident. """
     customer_profile_ids: list[str] | Unset = UNSET
     card_identifier: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

@@ -89,9 +89,13 @@ class IntegrationCoupon:
     referral_id: int | Unset = UNSET
     recipient_integration_id: str | Unset = UNSET
     import_id: int | Unset = UNSET
-    reservation: bool | Unset = True
+    reservation: bool | Unset = UNSET
+    """ Talon.One assumes `true` when omitted. Unset unless you set it, so an update never resends it by accident.
+    """
     batch_id: str | Unset = UNSET
-    is_reservation_mandatory: bool | Unset = False
+    is_reservation_mandatory: bool | Unset = UNSET
+    """ Talon.One assumes `false` when omitted. Unset unless you set it, so an update never resends it by accident.
+    """
     implicitly_reserved: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -67,7 +67,9 @@ class NewCustomerSessionV2:
     coupon_codes: list[str] | Unset = UNSET
     referral_code: str | Unset = UNSET
     loyalty_cards: list[str] | Unset = UNSET
-    state: NewCustomerSessionV2State | Unset = NewCustomerSessionV2State.OPEN
+    state: NewCustomerSessionV2State | Unset = UNSET
+    """ Talon.One assumes `"open"` when omitted. Unset unless you set it, so an update never resends it by accident.
+    """
     cart_items: list[CartItem] | Unset = UNSET
     additional_costs: NewCustomerSessionV2AdditionalCosts | Unset = UNSET
     identifiers: list[str] | Unset = UNSET
