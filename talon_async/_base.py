@@ -18,6 +18,7 @@ from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
+    DryRunUnsupportedError,
     InvalidRequestError,
     RequestInfo,
     is_busy_response,
@@ -204,6 +205,13 @@ class BaseClient:
             parsed=parsed,
             attempts=attempts,
         )
+
+    def _no_dry(self, operation: str) -> None:
+        """Refuse, on a dry-run view, an operation that would change data for real."""
+        if self._dry:
+            raise DryRunUnsupportedError(
+                f"{operation} has no dry mode in Talon.One, so it was not sent from a dry_run() view"
+            )
 
     async def _send(
         self,

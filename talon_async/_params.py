@@ -1,0 +1,78 @@
+"""Small converters from the facade's Python arguments to what the generated functions take."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from enum import Enum
+from typing import Any, TypeVar
+
+from ._base import unexpected_answer
+from ._errors import InvalidRequestError
+from ._flags import check_aware, check_page_size
+from ._generated.types import UNSET, Response, Unset
+
+__all__ = [
+    "CLOSING_STATES",
+    "Body",
+    "date_param",
+    "enum_param",
+    "expect",
+    "flag",
+    "no_content",
+    "page_params",
+    "strings_param",
+]
+
+E = TypeVar("E", bound=Enum)
+Body = Mapping[str, Any]
+"""A request body as the plain dict of the API's JSON (camelCase keys)."""
+
+CLOSING_STATES = frozenset({"closed", "cancelled", "partially_returned"})
+
+
+def expect(response: Response[Any], status: int) -> Any:
+    if response.status_code != status:
+        raise unexpected_answer(response, f"status {status}")
+    return response.parsed
+
+
+def no_content(response: Response[Any]) -> None:
+    """Operations answering 204: any 2xx is fine, there is nothing to return."""
+
+
+def enum_param(cls: type[E], value: E | str | None, field: str) -> E | Unset:
+    if value is None:
+        return UNSET
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(str(member.value) for member in cls)
+        raise InvalidRequestError(f"{field}: {value!r} is not one of {allowed}") from None
+
+
+def date_param(value: datetime.datetime | None, field: str) -> datetime.datetime | Unset:
+    if value is None:
+        return UNSET
+    check_aware(field, value)
+    return value
+
+
+def strings_param(value: Sequence[str] | None, field: str) -> list[str] | Unset:
+    if value is None:
+        return UNSET
+    if isinstance(value, str):
+        raise InvalidRequestError(f"{field}: expected a list of strings, got a single string")
+    return list(value)
+
+
+def page_params(page_size: int | None, skip: int | None) -> tuple[int | Unset, int | Unset]:
+    if page_size is not None:
+        check_page_size(page_size)
+    if skip is not None and skip < 0:
+        raise InvalidRequestError(f"skip: {skip} is negative")
+    return (UNSET if page_size is None else page_size), (UNSET if skip is None else skip)
+
+
+def flag(value: bool) -> bool | Unset:
+    return True if value else UNSET

@@ -1,0 +1,242 @@
+"""Customer profiles, their events and their data."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal, cast, overload
+
+from ._base import BaseClient, TimeoutTypes
+from ._flags import as_model, check_dry_preconditions, check_max_items, check_path, silent_mode
+from ._generated.types import UNSET
+from ._params import Body, expect, flag, no_content
+
+if TYPE_CHECKING:
+    from ._generated.models import (
+        CustomerInventory,
+        CustomerProfileIntegrationRequestV2,
+        CustomerProfileIntegrationResponseV2,
+        IntegrationEventV2Request,
+        MultipleCustomerProfileIntegrationRequest,
+        MultipleCustomerProfileIntegrationResponseV2,
+        TrackEventV2Response,
+    )
+
+
+__all__ = ["ProfileMethods"]
+
+
+class ProfileMethods(BaseClient):
+    """Strictly private. The profile, event and customer data operations of ``TalonClient``."""
+
+    # --- customer profiles -------------------------------------------------------------------
+
+    async def update_customer_profile(
+        self,
+        integration_id: str,
+        *,
+        body: CustomerProfileIntegrationRequestV2 | Body,
+        run_rule_engine: bool = False,
+        dry: bool = False,
+        timeout: TimeoutTypes = None,
+    ) -> CustomerProfileIntegrationResponseV2:
+        """Create or update a customer profile (``PUT /v2/customer_profiles/{integrationId}``).
+
+        ``dry`` needs ``run_rule_engine=True``. Calls for the same profile are serialized.
+        """
+        from ._generated.api.profiles import update_customer_profile_v2 as op
+        from ._generated.models.customer_profile_integration_request_v2 import (
+            CustomerProfileIntegrationRequestV2,
+        )
+
+        check_path("integration_id", integration_id)
+        request = as_model(CustomerProfileIntegrationRequestV2, body, "body")
+        dry = dry or self._dry
+        check_dry_preconditions(dry=dry, run_rule_engine=run_rule_engine)
+        response = await self._send(
+            lambda c: op.asyncio_detailed(
+                integration_id,
+                client=c,
+                body=request,
+                run_rule_engine=True if run_rule_engine else UNSET,
+                dry=True if dry else UNSET,
+            ),
+            method="PUT",
+            idempotent=True,
+            timeout=timeout,
+            lock=("profile", integration_id),
+        )
+        return cast("CustomerProfileIntegrationResponseV2", expect(response, 200))
+
+    @overload
+    async def update_customer_profiles(
+        self,
+        *,
+        body: MultipleCustomerProfileIntegrationRequest | Body,
+        silent: Literal[True] = ...,
+        timeout: TimeoutTypes = ...,
+    ) -> None: ...
+    @overload
+    async def update_customer_profiles(
+        self,
+        *,
+        body: MultipleCustomerProfileIntegrationRequest | Body,
+        silent: Literal[False],
+        timeout: TimeoutTypes = ...,
+    ) -> MultipleCustomerProfileIntegrationResponseV2: ...
+    @overload
+    async def update_customer_profiles(
+        self,
+        *,
+        body: MultipleCustomerProfileIntegrationRequest | Body,
+        silent: bool,
+        timeout: TimeoutTypes = ...,
+    ) -> MultipleCustomerProfileIntegrationResponseV2 | None: ...
+    async def update_customer_profiles(
+        self,
+        *,
+        body: MultipleCustomerProfileIntegrationRequest | Body,
+        silent: bool = True,
+        timeout: TimeoutTypes = None,
+    ) -> MultipleCustomerProfileIntegrationResponseV2 | None:
+        """Update up to 1000 profiles in one request (``PUT /v2/customer_profiles``).
+
+        ``silent=True`` (the API's default) returns ``None``; ``batch_update_customer_profiles``
+        takes any number of profiles.
+        """
+        from ._generated.api.profiles import update_customer_profiles_v2 as op
+        from ._generated.models.multiple_customer_profile_integration_request import (
+            MultipleCustomerProfileIntegrationRequest,
+        )
+
+        self._no_dry("update_customer_profiles")
+        request = as_model(MultipleCustomerProfileIntegrationRequest, body, "body")
+        check_max_items("body.customerProfiles", request.customer_profiles)
+        mode = silent_mode(silent)
+        response = await self._send(
+            lambda c: op.asyncio_detailed(client=c, body=request, silent=mode),
+            method="PUT",
+            idempotent=True,
+            timeout=timeout,
+        )
+        if silent:
+            return None
+        return cast("MultipleCustomerProfileIntegrationResponseV2", expect(response, 200))
+
+    # --- events --------------------------------------------------------------------------------
+
+    @overload
+    async def track_event(
+        self,
+        *,
+        body: IntegrationEventV2Request | Body,
+        silent: Literal[True] = ...,
+        dry: bool = ...,
+        force_complete_evaluation: bool = ...,
+        timeout: TimeoutTypes = ...,
+    ) -> None: ...
+    @overload
+    async def track_event(
+        self,
+        *,
+        body: IntegrationEventV2Request | Body,
+        silent: Literal[False],
+        dry: bool = ...,
+        force_complete_evaluation: bool = ...,
+        timeout: TimeoutTypes = ...,
+    ) -> TrackEventV2Response: ...
+    @overload
+    async def track_event(
+        self,
+        *,
+        body: IntegrationEventV2Request | Body,
+        silent: bool,
+        dry: bool = ...,
+        force_complete_evaluation: bool = ...,
+        timeout: TimeoutTypes = ...,
+    ) -> TrackEventV2Response | None: ...
+    async def track_event(
+        self,
+        *,
+        body: IntegrationEventV2Request | Body,
+        silent: bool = True,
+        dry: bool = False,
+        force_complete_evaluation: bool = False,
+        timeout: TimeoutTypes = None,
+    ) -> TrackEventV2Response | None:
+        """Track an event (``POST /v2/events``); ``silent=False`` returns the evaluation result.
+
+        Events for the same profile are serialized. ``force_complete_evaluation`` needs ``dry``.
+        """
+        from ._generated.api.events import track_event_v2 as op
+        from ._generated.models.integration_event_v2_request import IntegrationEventV2Request
+
+        request = as_model(IntegrationEventV2Request, body, "body")
+        dry = dry or self._dry
+        check_dry_preconditions(dry=dry, force_complete_evaluation=force_complete_evaluation)
+        mode = silent_mode(silent)
+        profile_id = request.profile_id
+        response = await self._send(
+            lambda c: op.asyncio_detailed(
+                client=c,
+                body=request,
+                silent=mode,
+                dry=True if dry else UNSET,
+                force_complete_evaluation=flag(force_complete_evaluation),
+            ),
+            method="POST",
+            idempotent=False,
+            timeout=timeout,
+            lock=("profile", profile_id) if isinstance(profile_id, str) and profile_id else None,
+        )
+        if silent:
+            return None
+        return cast("TrackEventV2Response", expect(response, 200))
+
+    # --- customer data -------------------------------------------------------------------------
+
+    async def delete_customer_data(self, integration_id: str, *, timeout: TimeoutTypes = None) -> None:
+        """Delete a customer's personal data (``DELETE /v1/customer_data/{integrationId}``)."""
+        from ._generated.api.customer_data import delete_customer_data as op
+
+        self._no_dry("delete_customer_data")
+        check_path("integration_id", integration_id)
+        no_content(
+            await self._send(
+                lambda c: op.asyncio_detailed(integration_id, client=c),
+                method="DELETE",
+                idempotent=False,
+                timeout=timeout,
+            )
+        )
+
+    async def get_customer_inventory(
+        self,
+        integration_id: str,
+        *,
+        profile: bool = False,
+        referrals: bool = False,
+        coupons: bool = False,
+        loyalty: bool = False,
+        giveaways: bool = False,
+        achievements: bool = False,
+        timeout: TimeoutTypes = None,
+    ) -> CustomerInventory:
+        """What a customer holds: profile, referrals, coupons, loyalty, giveaways, achievements."""
+        from ._generated.api.customer_data import get_customer_inventory as op
+
+        check_path("integration_id", integration_id)
+        response = await self._send(
+            lambda c: op.asyncio_detailed(
+                integration_id,
+                client=c,
+                profile=flag(profile),
+                referrals=flag(referrals),
+                coupons=flag(coupons),
+                loyalty=flag(loyalty),
+                giveaways=flag(giveaways),
+                achievements=flag(achievements),
+            ),
+            method="GET",
+            idempotent=True,
+            timeout=timeout,
+        )
+        return cast("CustomerInventory", expect(response, 200))
