@@ -119,6 +119,7 @@ def main() -> int:
     workloads = [w for w in WORKLOADS if w in opts.workloads.split(",")]
 
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     server_cpu, client_cpu = cpus()
     server, base_url = start_server(server_cpu)
     cells: dict[tuple[str, int, str], dict[str, Any]] = {}
@@ -155,9 +156,9 @@ def main() -> int:
     print("micro-benchmarks ...", file=sys.stderr, flush=True)
     micro = run_json(pinned(client_cpu, [sys.executable, str(BENCH / "micro.py")]), timeout=240) or {}
 
-    print(
-        render(clients, workloads, cells, micro, walk, time.perf_counter() - started, server_cpu is not None)
-    )
+    elapsed = time.perf_counter() - started
+    load = (load_before, os.getloadavg()[0])
+    print(render(clients, workloads, cells, micro, walk, elapsed, server_cpu is not None, load))
     if opts.json:
         rows = [{"key": list(k), **v} for k, v in cells.items()]
         opts.json.write_text(json.dumps({"cells": rows, "micro": micro, "walk": walk}, indent=1) + "\n")
@@ -172,6 +173,7 @@ def render(
     walk: dict[str, Any],
     elapsed: float,
     pinned_cores: bool,
+    load: tuple[float, float],
 ) -> str:
     def cpu_us(workload: str, concurrency: int, key: str) -> float | None:
         cell = cells.get((workload, concurrency, key))
@@ -179,7 +181,8 @@ def render(
 
     lines = [
         f"Machine: {machine()}; server and clients on separate cores: {'yes' if pinned_cores else 'no'}; "
-        f"suite took {elapsed:.0f} s.",
+        f"suite took {elapsed:.0f} s; 1-minute load average {load[0]:.1f} before, {load[1]:.1f} after "
+        "(above ~1, other work shared the client's core).",
         "",
         "| workload | conc. | client | CPU µs/request | requests/s | peak RSS MB "
         "| vs raw aiohttp | vs official |",
