@@ -34,6 +34,15 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme)
 
 
+class _Secret(str):
+    """Strictly private. A header value whose repr hides it, so ``vars()`` or locals dumps do not leak it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+
 class ApiKeyAuth(httpx.Auth):
     """Strictly private. Adds ``Authorization: ApiKey-v1 <key>`` for the base URL's origin only.
 
@@ -43,7 +52,7 @@ class ApiKeyAuth(httpx.Auth):
     """
 
     def __init__(self, api_key: str, base_url: httpx.URL) -> None:
-        self._header = f"ApiKey-v1 {api_key}"
+        self._header = _Secret(f"ApiKey-v1 {api_key}")
         self._origin = _origin(base_url)
 
     def __repr__(self) -> str:

@@ -135,7 +135,14 @@ async def test_redirects_are_not_followed_by_default() -> None:
 def test_repr_and_str_never_show_the_key() -> None:
     """repr()/str() of the client, its dry view and its auth name the URL but not the key."""
     talon = TalonClient(BASE_URL, API_KEY)
-    for text in (repr(talon), str(talon), repr(talon.dry_run()), repr(talon._http.auth)):
+    texts = (
+        repr(talon),
+        str(talon),
+        repr(talon.dry_run()),
+        repr(talon._http.auth),
+        repr(vars(talon._http.auth)),
+    )
+    for text in texts:
         assert API_KEY not in text
     assert BASE_URL in repr(talon)
 
