@@ -516,6 +516,7 @@ class FakeTalon:
         op = self.spec.operations[operation_id]
         try:
             self._authenticate(headers)
+            parsed = _parse_json(body)
             errors = self.spec.request_errors(op, path_params, query, headers, body)
             if errors:
                 raise TalonHTTPError(400, "Request validation failed", errors)
@@ -526,7 +527,7 @@ class FakeTalon:
                 operation_id=operation_id,
                 path=path_params,
                 query=typed_query,
-                body=json.loads(body) if body else None,
+                body=parsed,
                 now=self.now(),
             )
             return await self._handlers[operation_id](call)
@@ -550,6 +551,19 @@ class FakeTalon:
 
 
 _JSON = {"Content-Type": "application/json"}
+
+
+def _parse_json(body: bytes) -> Any:
+    """The request body as JSON (None if empty), or a 400 for bytes that are not UTF-8 JSON."""
+    if not body:
+        return None
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        details = f"the request body is not valid JSON: {exc}"
+        raise TalonHTTPError(
+            400, details, [{"title": "Invalid request body", "details": details, "source": {"pointer": "/"}}]
+        ) from None
 
 
 def _dump(value: Any) -> bytes:
