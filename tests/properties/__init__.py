@@ -1,0 +1,1 @@
+"""Hypothesis property tests over the generated layer: round trips, hostile JSON, hostile path values."""
