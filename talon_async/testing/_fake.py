@@ -262,7 +262,7 @@ class FakeTalon:
                 subledger_id=subledger_id,
                 name=f"Seeded transaction {i + 1}",
                 created=start + every * (i + 1),
-                deduct=bool(deduct_every) and (i + 1) % deduct_every == 0,  # type: ignore[operator]
+                deduct=deduct_every is not None and (i + 1) % deduct_every == 0,
             )
             for i in range(count)
         ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from . import _ledger
 from ._state import (
@@ -233,9 +233,9 @@ def _subledger_ids(transactions: Iterable[LedgerTransaction]) -> list[str]:
 
 
 def _ledgers(
-    store: Store, program: LoyaltyProgram, kind: str, owner: str, now: datetime
+    store: Store, program: LoyaltyProgram, kind: Literal["profile", "card"], owner: str, now: datetime
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    txs = _ledger.ledger(store, program.id, kind, owner)  # type: ignore[arg-type]
+    txs = _ledger.ledger(store, program.id, kind, owner)
     main = ledger_info(program, _ledger.balance([t for t in txs if not t.subledger_id], now))
     subs = {
         sub: ledger_info(program, _ledger.balance([t for t in txs if t.subledger_id == sub], now))

@@ -188,3 +188,14 @@ async def test_page_size_over_1000_answers_400(http: httpx.AsyncClient, points: 
     r = await http.get(f"/v1/loyalty_programs/{points}/profile/p1/transactions", params={"pageSize": 1001})
     assert r.status_code == 400
     assert r.json()["errors"][0]["source"] == {"parameter": "pageSize"}
+
+
+async def test_seeded_transactions_with_deductions(
+    fake: FakeTalon, http: httpx.AsyncClient, points: int
+) -> None:
+    """seed_transactions can make every n-th transaction a subtraction, and the ledger shows both kinds."""
+    fake.add_profile("p1")
+    fake.seed_transactions(points, 6, integration_id="p1", amount=10, deduct_every=3)
+    r = await http.get(f"/v1/loyalty_programs/{points}/profile/p1/transactions")
+    assert [t["type"] for t in r.json()["data"]] == ["subtraction", "addition", "addition"] * 2
+    assert fake.points(points, integration_id="p1") == 20

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import anyio
 import httpx
 import pytest
@@ -289,3 +291,22 @@ async def test_updates_of_different_sessions_do_not_conflict(http: httpx.AsyncCl
         for i in range(5):
             tg.start_soon(update, f"s{i}")
     assert statuses == [200] * 5
+
+
+async def test_clock_stamps_entities_and_now_evaluates_at_a_moment() -> None:
+    """The fake's clock stamps what it creates; the `now` parameter evaluates a session at that moment."""
+    fixed = datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC)
+    fake = FakeTalon(clock=lambda: fixed)
+    fake.add_coupon("LATER", start_date=datetime(2032, 1, 1, tzinfo=UTC))
+    async with httpx.AsyncClient(
+        transport=fake.transport(), base_url="http://f", headers=fake.auth_headers
+    ) as http:
+        r = await http.put("/v2/customer_sessions/s1", json=session_body(couponCodes=["LATER"]))
+        assert r.json()["customerSession"]["created"] == "2031-05-06T07:08:09Z"
+        assert r.json()["effects"][0]["props"]["rejectionReason"] == "CouponStartDateInFuture"
+        r = await http.put(
+            "/v2/customer_sessions/s2",
+            params={"dry": "true", "now": "2032-02-01T00:00:00Z"},
+            json=session_body(couponCodes=["LATER"]),
+        )
+    assert r.json()["effects"][0]["effectType"] == "acceptCoupon"

@@ -32,26 +32,24 @@ FAKE.add_audience("seeded", members=["p1"])
 schema = schemathesis.openapi.from_dict(copy.deepcopy(dict(load_spec().document)))
 schema.app = FAKE.app
 
-# The real API answers 404 on operations whose document leaves 404 out (unknown session, program,
-# profile), and 400 on ones that leave 400 out; the fake does the same, so status conformance only
-# holds for the operations that document every answer the fake can give.
+# Answers the real API gives (and so the fake gives) that these operations' documents leave out:
+# 404 for an unknown session or program, 409 for a busy session, 400 for an invalid request.
 _UNDOCUMENTED_ANSWERS = {
-    "getCustomerSession",
-    "reopenCustomerSession",
-    "returnCartItems",
-    "generateLoyaltyCard",
-    "updateAudienceV2",
-    "deleteAudienceMembershipsV2",
-    "updateAudienceCustomersAttributes",
-    "deleteCustomerData",
-    "getCustomerInventory",
-    "updateCustomerProfileV2",
-    "updateCustomerSessionV2",
-    "trackEventV2",
-    "createReferral",
-    "updateCustomerProfilesV2",
-    "createReferralsForMultipleAdvocates",
+    "getCustomerSession": {404},
+    "reopenCustomerSession": {404, 409},
+    "returnCartItems": {404, 409},
+    "generateLoyaltyCard": {404},
+    "getCustomerInventory": {400},
+    "updateAudienceV2": {400},
+    "deleteAudienceMembershipsV2": {400},
+    "updateAudienceCustomersAttributes": {400},
 }
+
+
+def test_undocumented_answers_are_really_undocumented() -> None:
+    """The exemptions above name only statuses the document really omits, so they cannot go stale."""
+    for operation_id, statuses in _UNDOCUMENTED_ANSWERS.items():
+        assert not statuses & load_spec().operations[operation_id].statuses, operation_id
 
 
 @schema.parametrize()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import logging
+import tomllib
 from pathlib import Path
 
 import httpx
@@ -22,6 +24,21 @@ def test_spec_is_the_repository_document_and_parsed_once() -> None:
     assert spec_path().read_bytes() == REPO_SPEC.read_bytes()
     assert load_spec() is load_spec()
     assert len(load_spec().operations) == 30
+
+
+def test_an_installed_wheels_copy_is_preferred(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installed from a wheel, the fake reads talon_async/testing/openapi.yaml next to its code."""
+    shipped = tmp_path / "openapi.yaml"
+    shipped.write_text("openapi: 3.0.3\n")
+    monkeypatch.setattr(importlib.resources, "files", lambda package: tmp_path)
+    assert spec_path() == shipped
+
+
+def test_the_wheel_ships_the_document_where_the_fake_looks() -> None:
+    """pyproject.toml force-includes the repository's document at the fake's package path."""
+    config = tomllib.loads((REPO_SPEC.parents[1] / "pyproject.toml").read_text())
+    force_include = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert force_include["openapi/integration-api.yaml"] == "talon_async/testing/openapi.yaml"
 
 
 def test_routing_decodes_path_values_and_knows_methods() -> None:
