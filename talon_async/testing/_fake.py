@@ -18,6 +18,7 @@ import attrs
 import httpx
 
 from . import _effects, _ledger, _render
+from ._app import FakeTalonApp
 from ._call import Call, Handler, Reply
 from ._errors import RuleError, SpecViolation, TalonHTTPError
 from ._faults import Faults
@@ -102,8 +103,6 @@ class FakeTalon:
         self.spec: Spec = load_spec()
         self._handlers = _handlers()
         self._in_flight: set[tuple[str, str]] = set()
-        from ._app import FakeTalonApp
-
         self.app = FakeTalonApp(self)
 
     def __repr__(self) -> str:
