@@ -1,0 +1,1 @@
+"""Reliability and security: faults from a misbehaving loopback server, load, hostile input, secrets."""
