@@ -7,6 +7,7 @@ import io
 import error_handling
 import pytest
 
+from talon_async import BadRequestError
 from talon_async.testing import FakeTalon
 
 pytestmark = pytest.mark.anyio
@@ -38,7 +39,7 @@ async def test_price_cart_raises_our_own_mistakes(anyio_backend: str) -> None:
     """price_cart swallows outages only: an invalid request of ours still raises."""
     fake = FakeTalon()
     async with fake.client() as talon:
-        with pytest.raises(error_handling.BadRequestError):
+        with pytest.raises(BadRequestError):
             await error_handling.price_cart(
                 talon, "s1", {"customerSession": {"cartItems": [{"sku": "A", "quantity": 0}]}}
             )

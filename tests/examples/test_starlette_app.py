@@ -46,8 +46,12 @@ async def running(app: ASGIApp) -> AsyncIterator[httpx.AsyncClient]:
         await app({**scope, "state": dict(state)}, receive, send)
 
     async with anyio.create_task_group() as tg, to_app, from_app:
-        lifespan = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": state}
-        tg.start_soon(app, lifespan, app_inbox.receive, app_outbox.send)
+        lifespan: Scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": state}
+
+        async def run_lifespan() -> None:
+            await app(lifespan, app_inbox.receive, app_outbox.send)
+
+        tg.start_soon(run_lifespan)
         await to_app.send({"type": "lifespan.startup"})
         assert (await from_app.receive())["type"] == "lifespan.startup.complete"
         transport = httpx.ASGITransport(app=serve_requests)
