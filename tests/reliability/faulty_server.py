@@ -272,6 +272,9 @@ class FaultyServer:
                 keep_going = await _perform(self._next_action(request), request, writer)
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
             pass  # the client went away or sent garbage: this connection is done
+        except asyncio.CancelledError:
+            # Only stop() cancels; ending quietly keeps asyncio from logging every cancelled connection.
+            pass
         finally:
             with suppress(Exception):
                 writer.close()
