@@ -45,8 +45,10 @@ def _get_kwargs(
         "url": "/v1/customer_profiles/{integration_id}/inventory".format(
             integration_id=path_segment(integration_id, "integrationId"),
         ),
-        "params": params,
     }
+    if params:
+        # httpx rebuilds and re-parses the URL for any params argument, even an empty one.
+        _kwargs["params"] = params
 
     return _kwargs
 

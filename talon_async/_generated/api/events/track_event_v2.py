@@ -42,8 +42,10 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/v2/events",
-        "params": params,
     }
+    if params:
+        # httpx rebuilds and re-parses the URL for any params argument, even an empty one.
+        _kwargs["params"] = params
 
     _kwargs["json"] = body.to_dict()
 

@@ -68,8 +68,10 @@ def _get_kwargs(
             loyalty_program_id=path_segment(loyalty_program_id, "loyaltyProgramId"),
             integration_id=path_segment(integration_id, "integrationId"),
         ),
-        "params": params,
     }
+    if params:
+        # httpx rebuilds and re-parses the URL for any params argument, even an empty one.
+        _kwargs["params"] = params
 
     return _kwargs
 

@@ -37,8 +37,10 @@ def _get_kwargs(
         "url": "/v2/customer_profiles/{integration_id}".format(
             integration_id=path_segment(integration_id, "integrationId"),
         ),
-        "params": params,
     }
+    if params:
+        # httpx rebuilds and re-parses the URL for any params argument, even an empty one.
+        _kwargs["params"] = params
 
     _kwargs["json"] = body.to_dict()
 

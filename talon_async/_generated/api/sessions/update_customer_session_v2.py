@@ -42,8 +42,10 @@ def _get_kwargs(
         "url": "/v2/customer_sessions/{customer_session_id}".format(
             customer_session_id=path_segment(customer_session_id, "customerSessionId"),
         ),
-        "params": params,
     }
+    if params:
+        # httpx rebuilds and re-parses the URL for any params argument, even an empty one.
+        _kwargs["params"] = params
 
     _kwargs["json"] = body.to_dict()
 
