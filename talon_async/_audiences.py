@@ -38,6 +38,7 @@ class AudienceMethods(BaseClient):
             method="POST",
             idempotent=False,
             timeout=timeout,
+            body=request,
         )
         return cast("Audience", expect(response, 201))
 
@@ -55,6 +56,7 @@ class AudienceMethods(BaseClient):
             method="PUT",
             idempotent=True,
             timeout=timeout,
+            body=request,
         )
         return cast("Audience", expect(response, 200))
 
@@ -107,6 +109,7 @@ class AudienceMethods(BaseClient):
                 method="PUT",
                 idempotent=True,
                 timeout=timeout,
+                body=request,
             )
         )
 
@@ -126,5 +129,6 @@ class AudienceMethods(BaseClient):
                 method="POST",
                 idempotent=False,
                 timeout=timeout,
+                body=request,
             )
         )

@@ -14,6 +14,7 @@ import anyio
 import httpx
 
 from ._auth import ApiKeyAuth, CallContext, current_call
+from ._bodies import unserializable
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -29,7 +30,7 @@ from ._generated.errors import UnparsableResponse
 from ._generated.types import Response
 from ._locks import KeyedLocks
 from ._logging import log_attempt
-from ._response import RawResponse, raw_sink
+from ._response import RawResponse, RawSink, raw_sink
 from ._retry import is_timeout, retry_delay, should_retry, sleep
 from ._transport import AutoTransport
 from ._version import __version__
@@ -186,24 +187,25 @@ class BaseClient:
         """Call one operation method and return its final HTTP answer along with the parsed result.
 
         ``raw = await talon.with_raw_response(talon.get_customer_session, "s1")`` gives
-        ``raw.status_code``, ``raw.headers``, ``raw.content`` and ``raw.parsed``. Error statuses
-        still raise. For a method that sends several requests, the last answer is returned.
+        ``raw.status_code``, ``raw.headers``, ``raw.content``, ``raw.attempts`` and ``raw.parsed``.
+        Error statuses still raise. It wraps exactly one request: a ``batch_*`` method is refused
+        before it reads any input (each ``ChunkResult.response`` holds that chunk's answer), and
+        a callable that tries a second request gets ``TypeError`` before that request is sent.
         """
-        sink: list[tuple[httpx.Response, int]] = []
+        sink = RawSink()
         token = raw_sink.set(sink)
         try:
             parsed = await method(*args, **kwargs)
         finally:
             raw_sink.reset(token)
-        if not sink:
+        if sink.response is None:
             raise TypeError(f"{method!r} sent no request; pass a TalonClient operation method")
-        response, attempts = sink[-1]
         return RawResponse(
-            status_code=response.status_code,
-            headers=response.headers,
-            content=response.content,
+            status_code=sink.response.status_code,
+            headers=sink.response.headers,
+            content=sink.response.content,
             parsed=parsed,
-            attempts=attempts,
+            attempts=sink.attempts,
         )
 
     def _no_dry(self, operation: str) -> None:
@@ -221,12 +223,20 @@ class BaseClient:
         idempotent: bool,
         timeout: TimeoutTypes,
         lock: tuple[str, str] | None = None,
+        body: object = None,
     ) -> Response[Any]:
-        """Send one operation: per-entity lock, then attempts until success or a final error."""
+        """Send one operation: per-entity lock, then attempts until success or a final error.
+
+        ``body`` is the request model, used only to name the field at fault if it cannot be
+        serialized.
+        """
+        sink = raw_sink.get()
+        if sink is not None:
+            sink.claim()
         if lock is None:
-            return await self._attempts(call, method, idempotent, timeout)
+            return await self._attempts(call, method, idempotent, timeout, body)
         async with self._locks.hold(lock):
-            return await self._attempts(call, method, idempotent, timeout)
+            return await self._attempts(call, method, idempotent, timeout, body)
 
     async def _attempts(
         self,
@@ -234,6 +244,7 @@ class BaseClient:
         method: str,
         idempotent: bool,
         timeout: TimeoutTypes,
+        body: object,
     ) -> Response[Any]:
         context = CallContext(self._timeout if timeout is None else _timeout_dict(timeout))
         token = current_call.set(context)
@@ -257,7 +268,7 @@ class BaseClient:
                         raise
                     # Nothing was sent: the model could not be serialized (a str where an enum
                     # belongs, say). Report it as the caller's mistake rather than a crash.
-                    raise InvalidRequestError(f"body: cannot be serialized: {exc!r}") from exc
+                    raise unserializable(body, exc) from exc
                 except httpx.TransportError as exc:
                     retry = should_retry(
                         attempt=attempt,
@@ -288,7 +299,7 @@ class BaseClient:
                     _log(http_response, started, attempt)
                     sink = raw_sink.get()
                     if sink is not None:
-                        sink.append((http_response, attempt + 1))
+                        sink.response, sink.attempts = http_response, attempt + 1
                     return response
                 retry = should_retry(
                     attempt=attempt,

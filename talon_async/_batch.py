@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Hashable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
@@ -10,8 +11,9 @@ import anyio
 
 from ._errors import InvalidRequestError, TalonError
 from ._flags import MAX_ITEMS
+from ._response import raw_sink
 
-__all__ = ["BatchResult", "ChunkResult", "run_batches"]
+__all__ = ["BatchResult", "Boundary", "ChunkResult", "run_batches"]
 
 T = TypeVar("T")
 
@@ -52,6 +54,13 @@ class BatchResult(Generic[T]):
         return sum(len(chunk.items) for chunk in self.chunks)
 
 
+Boundary = Callable[[T, bool], bool]
+"""``boundary(item, chunk_is_empty)``: True when ``item`` cannot join the current chunk.
+
+Called once per item in order, so a stateful boundary sees where every chunk starts.
+"""
+
+
 async def run_batches(
     items: Iterable[T] | AsyncIterable[T],
     send: Callable[[list[T]], Awaitable[object]],
@@ -59,21 +68,34 @@ async def run_batches(
     concurrency: int,
     on_progress: Callable[[ChunkResult[T]], object] | None = None,
     chunk_size: int = MAX_ITEMS,
-    group_by: Callable[[T], Hashable] | None = None,
+    boundary: Boundary[T] | None = None,
 ) -> BatchResult[T]:
     """Send ``items`` in chunks, at most ``concurrency`` chunks in flight.
 
     Input is read only as fast as chunks are sent, so a generator of a million items never sits
-    in memory at once. A chunk that fails is recorded with its error and the rest carry on;
-    each chunk is sent through one call, so no item is sent by two chunks. If the input itself
-    raises, the chunks already sent are awaited and the error is raised.
+    in memory at once. A chunk whose request fails (any ``TalonError``) is recorded with its
+    error and the rest carry on; each chunk is sent through one call, so no item is sent by two
+    chunks.
+
+    Anything else stops the batch: the caller's iterable raising, ``on_progress`` raising (a
+    progress bar bug, or a deliberate "stop after the first failure"), or an unexpected error
+    from sending. Then no further input is read and no new chunk starts, the chunks already in
+    flight finish (cancelling them would leave their outcome unknown; ``on_progress`` is not
+    called again), and the first such error is raised as is, with a note saying which chunks
+    were sent and how they ended.
     """
+    if raw_sink.get() is not None:
+        raise TypeError(
+            "with_raw_response cannot wrap a batch: it sends many requests; "
+            "read each chunk's answer from BatchResult.chunks[i].response"
+        )
     if concurrency < 1:
         raise InvalidRequestError(f"concurrency: {concurrency} is less than 1")
     if not 1 <= chunk_size <= MAX_ITEMS:
         raise InvalidRequestError(f"chunk_size: {chunk_size} is outside 1..{MAX_ITEMS}")
     results: list[ChunkResult[T]] = []
     slots = anyio.Semaphore(concurrency)
+    stop: list[Exception] = []
 
     async def run(index: int, chunk: list[T]) -> None:
         try:
@@ -81,47 +103,62 @@ async def run_batches(
                 response = await send(chunk)
             except TalonError as exc:
                 result = ChunkResult(index, chunk, "failed", exc)
+            except Exception as exc:
+                # Not an API outcome but a bug or an unexpected failure: record the chunk as
+                # failed so it is not lost, and stop the batch.
+                result = ChunkResult(index, chunk, "failed", None)
+                stop.append(exc)
             else:
                 result = ChunkResult(index, chunk, "ok", None, response)
             results.append(result)
-            if on_progress is not None:
-                on_progress(result)
+            if on_progress is not None and not stop:
+                try:
+                    on_progress(result)
+                except Exception as exc:
+                    stop.append(exc)
         finally:
             slots.release()
 
-    input_error: Exception | None = None
-    async with anyio.create_task_group() as tg:
+    async with anyio.create_task_group() as tg, aclosing(_chunks(items, chunk_size, boundary)) as chunks:
         index = 0
         try:
-            # Take a slot before reading the next chunk, so input is consumed at the sending pace.
-            await slots.acquire()
-            async for chunk in _chunks(items, chunk_size, group_by):
+            while True:
+                # Take a slot before reading the next chunk, so input is consumed at the
+                # sending pace, and so a stop seen here leaves the rest of the input unread.
+                await slots.acquire()
+                chunk = None if stop else await anext(chunks, None)
+                if chunk is None or stop:
+                    break
                 tg.start_soon(run, index, chunk)
                 index += 1
-                await slots.acquire()
-            slots.release()
         except Exception as exc:
-            # The caller's iterable failed: let chunks already in flight finish (cancelling them
-            # would leave their outcome unknown), then raise.
-            input_error = exc
-    if input_error is not None:
-        raise input_error
+            stop.append(exc)
     results.sort(key=lambda chunk: chunk.index)
+    if stop:
+        error = stop[0]
+        error.add_note(_stopped_note(results))
+        raise error
     return BatchResult(results)
 
 
+def _stopped_note(results: list[ChunkResult[T]]) -> str:
+    def indexes(outcome: str) -> str:
+        return ", ".join(str(chunk.index) for chunk in results if chunk.outcome == outcome) or "none"
+
+    return (
+        f"talon_async: the batch stopped after sending {len(results)} chunk(s) "
+        f"(ok: {indexes('ok')}; failed: {indexes('failed')}); the rest of the input was not sent"
+    )
+
+
 async def _chunks(
-    items: Iterable[T] | AsyncIterable[T], size: int, group_by: Callable[[T], Hashable] | None
-) -> AsyncIterator[list[T]]:
+    items: Iterable[T] | AsyncIterable[T], size: int, boundary: Boundary[T] | None
+) -> AsyncGenerator[list[T]]:
     chunk: list[T] = []
-    key: Hashable = None
     async for item in _aiter(items):
-        if group_by is not None:
-            item_key = group_by(item)
-            if chunk and item_key != key:
-                yield chunk
-                chunk = []
-            key = item_key
+        if boundary is not None and boundary(item, not chunk) and chunk:
+            yield chunk
+            chunk = []
         chunk.append(item)
         if len(chunk) == size:
             yield chunk

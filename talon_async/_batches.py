@@ -100,6 +100,9 @@ class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethod
     ) -> BatchResult[CatalogAction | CatalogPayload | Body]:
         """Apply any number of catalog actions: consecutive actions of one type share a request.
 
+        A request also ends before an action whose SKU it already holds, since Talon.One rejects
+        a sync request that names one SKU twice.
+
         Actions may be ``CatalogAction``s, typed payloads (``AddItemCatalogAction(...)``) or
         dicts. ``concurrency`` defaults to 1 because catalog actions depend on their order
         (an item is added before it is patched); raise it only for independent actions.
@@ -113,7 +116,7 @@ class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethod
             return await self.sync_catalog(catalog_id, body=body, timeout=timeout)
 
         return await run_batches(
-            actions, send, concurrency=concurrency, on_progress=on_progress, group_by=_catalog_action_type
+            actions, send, concurrency=concurrency, on_progress=on_progress, boundary=_CatalogBoundary()
         )
 
     async def batch_create_referrals(
@@ -173,16 +176,24 @@ def _to_catalog_action(item: object) -> CatalogAction:
         ) from None
 
 
-def _catalog_action_type(item: object) -> str:
-    from ._catalog import action_type_of
-    from ._generated.models.catalog_action import CatalogAction
+class _CatalogBoundary:
+    """Strictly private. Where a catalog batch starts a new request.
 
-    if isinstance(item, CatalogAction):
-        return str(item.type_)
-    if isinstance(item, Mapping):
-        return str(item.get("type"))
-    try:
-        return action_type_of(type(item))
-    except TypeError:
-        # Not a payload: _to_catalog_action reports it when the chunk is sent.
-        return type(item).__name__
+    Talon.One takes one action type per sync request and rejects a request naming a SKU twice,
+    so a new request starts when the type changes or the SKU was already in this one.
+    """
+
+    def __init__(self) -> None:
+        self._type: str | None = None
+        self._skus: set[str] = set()
+
+    def __call__(self, item: object, chunk_is_empty: bool) -> bool:
+        from ._catalog import type_and_sku
+
+        action_type, sku = type_and_sku(item)
+        starts = chunk_is_empty or action_type != self._type or (sku is not None and sku in self._skus)
+        if starts:
+            self._type, self._skus = action_type, set()
+        if sku is not None:
+            self._skus.add(sku)
+        return starts

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+from ._errors import InvalidRequestError
 
 if TYPE_CHECKING:
     from ._generated.models.add_item_catalog_action import AddItemCatalogAction
@@ -22,7 +25,14 @@ if TYPE_CHECKING:
         | AddPriceAdjustmentCatalogAction
     )
 
-__all__ = ["PAYLOAD_BY_ACTION_TYPE", "catalog_action", "catalog_payload"]
+__all__ = [
+    "PAYLOAD_BY_ACTION_TYPE",
+    "action_type_of",
+    "catalog_action",
+    "catalog_payload",
+    "check_catalog_actions",
+    "type_and_sku",
+]
 
 # CatalogAction.type -> payload model, as the spec's `x-payload-by-type` says
 # (tests/facade/test_catalog.py checks this against the spec).
@@ -66,3 +76,46 @@ def catalog_payload(action: CatalogAction) -> CatalogPayload:
     cls = getattr(models, PAYLOAD_BY_ACTION_TYPE[str(action.type_)])
     payload: CatalogPayload = cls.from_dict(action.payload.to_dict())
     return payload
+
+
+def type_and_sku(item: object) -> tuple[str, str | None]:
+    """The action type and SKU of a ``CatalogAction``, a payload model or a dict, validating nothing.
+
+    Something that is no action at all gets its class name as type, so that it travels in a
+    request of its own and fails there.
+    """
+    from ._generated.models.catalog_action import CatalogAction
+
+    sku: object
+    if isinstance(item, CatalogAction):
+        action_type, sku = str(item.type_), item.payload.additional_properties.get("sku")
+    elif isinstance(item, Mapping):
+        payload = item.get("payload")
+        action_type, sku = str(item.get("type")), payload.get("sku") if isinstance(payload, Mapping) else None
+    else:
+        try:
+            action_type = action_type_of(type(item))
+        except TypeError:
+            return type(item).__name__, None
+        sku = getattr(item, "sku", None)
+    return action_type, sku if isinstance(sku, str) else None
+
+
+def check_catalog_actions(actions: Sequence[CatalogAction]) -> None:
+    """Talon.One's documented rules for one sync request: one action type, no SKU twice."""
+    types = sorted({str(action.type_) for action in actions})
+    if len(types) > 1:
+        raise InvalidRequestError(
+            f"body.actions: Talon.One accepts one action type per sync request, got {', '.join(types)} "
+            "(batch_sync_catalog splits them)"
+        )
+    seen: set[str] = set()
+    for index, action in enumerate(actions):
+        _, sku = type_and_sku(action)
+        if sku is not None and sku in seen:
+            raise InvalidRequestError(
+                f"body.actions[{index}]: SKU {sku!r} appears twice; Talon.One rejects a sync request "
+                "that names one SKU twice (batch_sync_catalog splits them)"
+            )
+        if sku is not None:
+            seen.add(sku)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from ._base import BaseClient, TimeoutTypes
+from ._catalog import check_catalog_actions
 from ._flags import as_model, check_max_items
 from ._params import Body, expect
 
@@ -30,11 +31,13 @@ class CatalogMethods(BaseClient):
         self._no_dry("sync_catalog")
         request = as_model(CatalogSyncRequest, body, "body")
         check_max_items("body.actions", request.actions)
+        check_catalog_actions(request.actions)
         response = await self._send(
             lambda c: op.asyncio_detailed(catalog_id, client=c, body=request),
             method="PUT",
             # An ADD replayed after it landed fails as a duplicate: not safe to repeat.
             idempotent=False,
             timeout=timeout,
+            body=request,
         )
         return cast("Catalog", expect(response, 200))

@@ -46,6 +46,7 @@ class CouponMethods(BaseClient):
             method="POST",
             idempotent=False,
             timeout=timeout,
+            body=request,
         )
         return cast("Coupon", expect(response, 201))
 
@@ -66,6 +67,7 @@ class CouponMethods(BaseClient):
                 method="DELETE",
                 idempotent=False,
                 timeout=timeout,
+                body=request,
             )
         )
 
@@ -98,6 +100,7 @@ class CouponMethods(BaseClient):
             method="POST",
             idempotent=False,
             timeout=timeout,
+            body=request,
         )
         return cast("Referral", expect(response, 201))
 
@@ -145,6 +148,7 @@ class CouponMethods(BaseClient):
             method="POST",
             idempotent=False,
             timeout=timeout,
+            body=request,
         )
         if silent:
             return None

@@ -55,6 +55,7 @@ class LoyaltyMethods(BaseClient):
             method="POST",
             idempotent=False,
             timeout=timeout,
+            body=request,
         )
         return cast("LoyaltyCard", expect(response, 200))
 
@@ -321,6 +322,7 @@ class LoyaltyMethods(BaseClient):
             method="POST",
             idempotent=False,
             timeout=timeout,
+            body=request,
         )
         return cast("LoyaltyCard", expect(response, 200))
 
@@ -344,6 +346,7 @@ class LoyaltyMethods(BaseClient):
             method="POST",
             idempotent=False,
             timeout=timeout,
+            body=request,
         )
         return cast("LoyaltyCard", expect(response, 200))
 

@@ -41,8 +41,13 @@ class Paginator(Generic[T]):
 
     async def _items(self) -> AsyncIterator[T]:
         async for page in self.pages():
-            for item in page:
+            # Hold the page only through its iterator, which lets go of the list once exhausted,
+            # so it can be freed while the next page is fetched.
+            items = iter(page)
+            del page
+            for item in items:
                 yield item
+            del item  # pages() never yields an empty page
 
     async def pages(self) -> AsyncIterator[list[T]]:
         remaining = self._max_items
@@ -51,11 +56,14 @@ class Paginator(Generic[T]):
             size = self._page_size if remaining is None else min(self._page_size, remaining)
             items, has_more = await self._fetch(skip, size)
             # Advance by what arrived: a server that caps pageSize lower must not make us skip items.
-            skip += len(items)
+            received = len(items)
+            skip += received
             if remaining is not None:
                 items = items[:remaining]
                 remaining -= len(items)
             if items:
                 yield items
-            if not has_more or not items:
+            # Not kept across the next fetch: only one page is alive at a time.
+            del items
+            if not has_more or not received:
                 return

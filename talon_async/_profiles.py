@@ -60,8 +60,11 @@ class ProfileMethods(BaseClient):
                 dry=True if dry else UNSET,
             ),
             method="PUT",
-            idempotent=True,
+            # With the rule engine, an update can trigger effects (points, coupons) that a
+            # replay would apply twice; without it, or dry, it only sets attributes.
+            idempotent=dry or not run_rule_engine,
             timeout=timeout,
+            body=request,
             lock=("profile", integration_id),
         )
         return cast("CustomerProfileIntegrationResponseV2", expect(response, 200))
@@ -116,6 +119,7 @@ class ProfileMethods(BaseClient):
             method="PUT",
             idempotent=True,
             timeout=timeout,
+            body=request,
         )
         if silent:
             return None
@@ -183,8 +187,9 @@ class ProfileMethods(BaseClient):
                 force_complete_evaluation=flag(force_complete_evaluation),
             ),
             method="POST",
-            idempotent=False,
+            idempotent=dry,
             timeout=timeout,
+            body=request,
             lock=("profile", profile_id) if isinstance(profile_id, str) and profile_id else None,
         )
         if silent:

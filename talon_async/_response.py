@@ -8,14 +8,36 @@ from typing import Generic, TypeVar
 
 import httpx
 
-__all__ = ["RawResponse", "raw_sink"]
+__all__ = ["RawResponse", "RawSink", "raw_sink"]
 
 T = TypeVar("T")
 
-raw_sink: ContextVar[list[tuple[httpx.Response, int]] | None] = ContextVar(
-    "talon_async_raw_sink", default=None
-)
-"""Set by ``TalonClient.with_raw_response``; each finished call appends (response, attempts)."""
+
+class RawSink:
+    """Strictly private. Receives the final answer of the one request a ``with_raw_response`` call makes.
+
+    A second request under the same sink is refused before it is sent: with several answers,
+    which one is "the" raw response would be arbitrary.
+    """
+
+    __slots__ = ("attempts", "claimed", "response")
+
+    def __init__(self) -> None:
+        self.claimed = False
+        self.response: httpx.Response | None = None
+        self.attempts = 0
+
+    def claim(self) -> None:
+        if self.claimed:
+            raise TypeError(
+                "with_raw_response wraps one call of one operation method, and this one sent a "
+                "second request; call with_raw_response once per operation call"
+            )
+        self.claimed = True
+
+
+raw_sink: ContextVar[RawSink | None] = ContextVar("talon_async_raw_sink", default=None)
+"""Set by ``TalonClient.with_raw_response`` for the duration of the wrapped call."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,7 +66,8 @@ class SessionMethods(BaseClient):
         dry = dry or self._dry
         check_dry_preconditions(dry=dry, now=now)
         # Closing a session settles it (coupons redeemed, points added): never replay it blindly.
-        closes = str(request.customer_session.state) in CLOSING_STATES
+        # A dry evaluation changes nothing, so it is always safe to repeat.
+        closes = not dry and str(request.customer_session.state) in CLOSING_STATES
         response = await self._send(
             lambda c: op.asyncio_detailed(
                 customer_session_id,
@@ -78,6 +79,7 @@ class SessionMethods(BaseClient):
             method="PUT",
             idempotent=not closes,
             timeout=timeout,
+            body=request,
             lock=("session", customer_session_id),
         )
         return cast("IntegrationStateV2", expect(response, 200))
@@ -119,8 +121,9 @@ class SessionMethods(BaseClient):
                 customer_session_id, client=c, body=request, dry=True if dry else UNSET
             ),
             method="POST",
-            idempotent=False,
+            idempotent=dry,
             timeout=timeout,
+            body=request,
             lock=("session", customer_session_id),
         )
         return cast("IntegrationStateV2", expect(response, 200))

@@ -212,3 +212,100 @@ async def test_failing_input_lets_inflight_chunks_finish_then_raises() -> None:
         with pytest.raises(RuntimeError, match="database went away"):
             await talon.batch_update_customer_profiles(source(), concurrency=2)
     assert finished == [1000]
+
+
+class Stop(Exception):
+    """The caller's own reason to stop a batch."""
+
+
+async def test_raising_progress_callback_stops_the_batch_and_lets_inflight_chunks_finish() -> None:
+    """on_progress raising: no new chunk starts, chunks in flight finish, the error comes back unwrapped."""
+    started: list[int] = []
+    finished: list[int] = []
+    second_started = anyio.Event()
+    release = anyio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        first = int(json.loads(request.content)["customerProfiles"][0]["integrationId"][1:])
+        started.append(first)
+        with anyio.fail_after(5):
+            if first == 0:  # chunk 0 answers only once chunk 1 is in flight
+                await second_started.wait()
+            else:  # chunk 1 is still in flight when chunk 0 reports and the callback raises
+                second_started.set()
+                await release.wait()
+        finished.append(first)
+        return httpx.Response(204)
+
+    def on_progress(chunk: ChunkResult[object]) -> None:
+        release.set()
+        raise Stop(f"stop after chunk {chunk.index}")
+
+    async with make_client(handler) as talon:
+        with pytest.raises(Stop, match="stop after chunk 0") as caught:
+            await talon.batch_update_customer_profiles(profiles(5000), concurrency=2, on_progress=on_progress)
+    assert sorted(started) == sorted(finished) == [0, 1000]
+    assert caught.value.__notes__ == [
+        "talon_async: the batch stopped after sending 2 chunk(s) (ok: 0, 1; failed: none); "
+        "the rest of the input was not sent"
+    ]
+
+
+async def test_unexpected_error_while_sending_stops_the_batch_unwrapped() -> None:
+    """A non-API error from a chunk (a bug in a custom transport, say) is raised as is, not as a group."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if json.loads(request.content)["customerProfiles"][0]["integrationId"] == "p1000":
+            raise RuntimeError("transport bug")
+        return httpx.Response(204)
+
+    async with make_client(handler) as talon:
+        with pytest.raises(RuntimeError, match="transport bug") as caught:
+            await talon.batch_update_customer_profiles(profiles(5000), concurrency=1)
+    assert caught.value.__notes__ == [
+        "talon_async: the batch stopped after sending 2 chunk(s) (ok: 0; failed: 1); "
+        "the rest of the input was not sent"
+    ]
+
+
+async def test_catalog_batches_never_repeat_a_sku_in_one_request() -> None:
+    """Talon.One rejects a sync request naming a SKU twice, so a repeated SKU starts a new request."""
+    bodies: list[list[str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append([a["payload"]["sku"] for a in json.loads(request.content)["actions"]])
+        return httpx.Response(200, json=CATALOG)
+
+    actions = [
+        {"type": "PATCH", "payload": {"sku": "a", "price": 1.0}},
+        {"type": "PATCH", "payload": {"sku": "b", "price": 1.0}},
+        {"type": "PATCH", "payload": {"sku": "a", "price": 2.0}},
+        {"type": "PATCH", "payload": {"sku": "c", "price": 2.0}},
+        {"type": "PATCH", "payload": {"sku": "b", "price": 3.0}},
+    ]
+    async with make_client(handler) as talon:
+        result = await talon.batch_sync_catalog(7, actions)
+    assert result.ok
+    assert bodies == [["a", "b"], ["a", "c", "b"]]
+
+
+@pytest.mark.parametrize(
+    ("actions", "message"),
+    [
+        (
+            [{"type": "ADD", "payload": {"sku": "a"}}, {"type": "REMOVE", "payload": {"sku": "b"}}],
+            "body.actions: Talon.One accepts one action type per sync request, got ADD, REMOVE",
+        ),
+        (
+            [{"type": "REMOVE", "payload": {"sku": "a"}}, {"type": "REMOVE", "payload": {"sku": "a"}}],
+            "body.actions\\[1\\]: SKU 'a' appears twice",
+        ),
+    ],
+)
+async def test_single_sync_request_rules_are_checked_before_sending(
+    actions: list[dict[str, object]], message: str
+) -> None:
+    """sync_catalog refuses mixed action types or a repeated SKU, naming the field, and sends nothing."""
+    async with make_client(lambda r: pytest.fail("must not send")) as talon:
+        with pytest.raises(InvalidRequestError, match=message):
+            await talon.sync_catalog(1, body={"actions": actions})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import platform
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -246,17 +247,6 @@ async def test_dict_missing_required_key_names_the_field() -> None:
             await talon.update_customer_session("s1", body=[1, 2])  # type: ignore[arg-type]
 
 
-async def test_unserializable_model_is_a_caller_error() -> None:
-    """A model holding a str where an enum belongs fails as InvalidRequestError, and nothing is sent."""
-    body = talon_async.models.IntegrationRequest(
-        customer_session=talon_async.models.NewCustomerSessionV2(),
-        response_content=["customerSession"],  # type: ignore[list-item]
-    )
-    async with make_client(lambda r: pytest.fail("must not send")) as talon:
-        with pytest.raises(InvalidRequestError, match="cannot be serialized"):
-            await talon.update_customer_session("s1", body=body)
-
-
 async def test_empty_path_value_rejected() -> None:
     """An empty path value would address another route, so it is refused before sending."""
     async with make_client(lambda r: pytest.fail("must not send")) as talon:
@@ -287,6 +277,39 @@ async def test_with_raw_response_rejects_a_function_that_sends_nothing() -> None
     async with make_client(lambda r: httpx.Response(200)) as talon:
         with pytest.raises(TypeError, match="sent no request"):
             await talon.with_raw_response(nothing)
+
+
+async def test_with_raw_response_refuses_a_batch_before_reading_input() -> None:
+    """A batch sends many requests, so with_raw_response refuses it before reading a single item."""
+    read: list[int] = []
+
+    def profiles() -> Iterator[dict[str, str]]:
+        read.append(1)
+        yield {"integrationId": "p1"}
+
+    async with make_client(lambda r: pytest.fail("must not send")) as talon:
+        with pytest.raises(TypeError, match="cannot wrap a batch"):
+            await talon.with_raw_response(talon.batch_update_customer_profiles, profiles())
+    assert read == []
+
+
+async def test_with_raw_response_refuses_a_second_request_before_sending_it() -> None:
+    """A callable that makes two operation calls gets TypeError instead of an arbitrary 'last' answer."""
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        return httpx.Response(200, json=state_doc())
+
+    async with make_client(handler) as talon:
+
+        async def two_calls() -> None:
+            await talon.update_customer_session("s1", body={"customerSession": {}})
+            await talon.update_customer_session("s2", body={"customerSession": {}})
+
+        with pytest.raises(TypeError, match="second request"):
+            await talon.with_raw_response(two_calls)
+    assert sent == ["/v2/customer_sessions/s1"]
 
 
 async def test_works_with_the_default_transport_over_real_http(anyio_backend: str) -> None:

@@ -7,6 +7,8 @@ against our OpenAPI document (path, query, body, auth) and answers with a full r
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -219,3 +221,119 @@ async def test_enum_strings_are_checked(talon: TalonClient) -> None:
     """An enum option given as a string outside the enum fails before sending, naming the field."""
     with pytest.raises(talon_async.InvalidRequestError, match="status: 'bogus' is not one of"):
         await talon.get_loyalty_card_points(5, CARD, status="bogus")
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_signature_follows_the_operation(name: str) -> None:
+    """Path values are the positional parameters, in path order; every other option is keyword-only."""
+    op = OPERATIONS[CASES[name][0]]
+    parameters = list(inspect.signature(getattr(TalonClient, name)).parameters.values())[1:]
+    positional = [p.name for p in parameters if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    keywords = {p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY}
+    assert len(positional) + len(keywords) == len(parameters)
+    assert positional == [_snake(p["name"]) for p in op.parameters if p["in"] == "path"]
+    expected = {_snake(p["name"]) for p in op.parameters if p["in"] == "query"} | {"timeout"}
+    if op.body is not None:
+        expected.add("body")
+    assert expected == keywords
+
+
+PUBLIC_METHODS = sorted(
+    name
+    for name, member in inspect.getmembers(TalonClient, inspect.isfunction)
+    if not name.startswith("_") and name not in {"aclose", "dry_run", "with_raw_response"}
+)
+
+
+def test_every_public_method_takes_a_keyword_timeout() -> None:
+    """Operations, iterators and batch helpers all accept timeout= as a keyword."""
+    assert len(PUBLIC_METHODS) == len(CASES) + 4 + 1 + 4  # 4 ledger iterators, reserved customers, 4 batches
+    for name in PUBLIC_METHODS:
+        parameter = inspect.signature(getattr(TalonClient, name)).parameters["timeout"]
+        assert parameter.kind is inspect.Parameter.KEYWORD_ONLY
+        assert parameter.default is None
+
+
+class TimeoutRecorder(httpx.AsyncBaseTransport):
+    """Passes requests on to ``inner`` and records the timeout each one was sent with."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.timeouts: list[dict[str, float | None]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.timeouts.append(request.extensions["timeout"])
+        return await self.inner.handle_async_request(request)
+
+
+PER_CALL = httpx.Timeout(1.25, connect=0.5)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+async def test_per_call_timeout_reaches_the_request(app: SpecApp, name: str) -> None:
+    """Each operation method sends its request with the timeout= it was given, not the client default."""
+    operation_id, args, has_body, status, _ = CASES[name]
+    schema = OPERATIONS[operation_id].responses[status]
+    app.answer(status, FACTORY.document(schema) if schema is not None else None)
+    recorder = TimeoutRecorder(httpx.ASGITransport(app=app))
+    kwargs = {"body": body_of(operation_id)} if has_body else {}
+    async with TalonClient(BASE_URL, API_KEY, transport=recorder, timeout=9.0) as talon:
+        await getattr(talon, name)(*args, **kwargs, timeout=PER_CALL)
+    assert recorder.timeouts == [PER_CALL.as_dict()]
+
+
+async def test_per_call_timeout_reaches_every_page_and_chunk(app: SpecApp) -> None:
+    """Iterators and batch helpers pass their timeout= to each request they make."""
+    recorder = TimeoutRecorder(httpx.ASGITransport(app=app))
+    async with TalonClient(BASE_URL, API_KEY, transport=recorder, timeout=9.0) as talon:
+        app.answer(200, {"hasMore": False, "data": []})
+        for name, args in [
+            ("iter_loyalty_card_points", [5, CARD]),
+            ("iter_loyalty_card_transactions", [5, CARD]),
+            ("iter_loyalty_program_profile_points", [5, "customer-1"]),
+            ("iter_loyalty_program_profile_transactions", [5, "customer-1"]),
+        ]:
+            assert [item async for item in getattr(talon, name)(*args, timeout=PER_CALL)] == []
+        app.answer(200, {"totalResultSize": 0, "data": []})
+        assert [p async for p in talon.iter_reserved_customers("SUMMER-1", timeout=PER_CALL)] == []
+        app.answer(204)
+        ids = [f"p{i}" for i in range(1001)]
+        results = [
+            await talon.batch_update_customer_profiles([{"integrationId": i} for i in ids], timeout=PER_CALL),
+            await talon.batch_update_customer_profile_audiences(
+                [{"action": "add", "profileIntegrationId": "p", "audienceId": 1}], timeout=PER_CALL
+            ),
+            await talon.batch_create_referrals(["a"], campaign_id=1, timeout=PER_CALL),
+        ]
+        app.answer(200, FACTORY.document("Catalog"))
+        results.append(
+            await talon.batch_sync_catalog(3, [{"type": "REMOVE", "payload": {"sku": "s"}}], timeout=PER_CALL)
+        )
+    assert all(result.ok for result in results)
+    assert recorder.timeouts == [PER_CALL.as_dict()] * 10
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+async def test_dry_run_view_covers_every_operation(app: SpecApp, talon: TalonClient, name: str) -> None:
+    """On dry_run(), reads pass, operations with a dry parameter send dry=true, all others raise unsent."""
+    operation_id, args, has_body, status, _ = CASES[name]
+    op = OPERATIONS[operation_id]
+    schema = op.responses[status]
+    app.answer(status, FACTORY.document(schema) if schema is not None else None)
+    kwargs: dict[str, Any] = {"body": body_of(operation_id)} if has_body else {}
+    if name == "update_customer_profile":
+        kwargs["run_rule_engine"] = True  # Talon only accepts a dry profile update with the rule engine
+    dry_capable = any(p["name"] == "dry" for p in op.parameters)
+    view = talon.dry_run()
+    if op.method == "get" or dry_capable:
+        await getattr(view, name)(*args, **kwargs)
+        assert app.last.errors == []
+        assert app.last.query_values("dry") == (["true"] if dry_capable else [])
+    else:
+        with pytest.raises(talon_async.DryRunUnsupportedError, match=name):
+            await getattr(view, name)(*args, **kwargs)
+        assert app.received == []

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import gc
+import weakref
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -185,3 +188,42 @@ async def test_invalid_paging_arguments_fail_at_creation() -> None:
     async with make_client(lambda r: httpx.Response(500)) as talon:
         with pytest.raises(InvalidRequestError, match="page_size"):
             talon.iter_loyalty_card_points(1, CARD, page_size=1001)
+
+
+class Entry:
+    """A ledger entry that can be watched with a weak reference."""
+
+    __slots__ = ("__weakref__", "page")
+
+    def __init__(self, page: int) -> None:
+        self.page = page
+
+
+async def test_only_one_page_is_alive_at_a_time() -> None:
+    """When a page is fetched, no item of the earlier pages is still referenced by the iterator."""
+    alive: weakref.WeakSet[Entry] = weakref.WeakSet()
+    leftovers: list[int] = []
+
+    async def fetch(skip: int, size: int) -> tuple[list[Entry], bool]:
+        gc.collect()
+        leftovers.append(len(alive))
+        page = [Entry(skip // size) for _ in range(size)]
+        alive.update(page)
+        return page, skip < 4 * size
+
+    items = Paginator(fetch, page_size=100).__aiter__()
+    count = 0
+    async for _ in _drain(items):
+        count += 1
+    assert count == 500
+    assert leftovers == [0, 0, 0, 0, 0]
+
+
+async def _drain(items: AsyncIterator[Entry]) -> AsyncIterator[None]:
+    """Consume items without keeping a reference to any of them."""
+    while True:
+        try:
+            await items.__anext__()
+        except StopAsyncIteration:
+            return
+        yield None

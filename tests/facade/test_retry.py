@@ -250,3 +250,44 @@ async def test_gateway_error_retried_only_when_idempotent() -> None:
         with pytest.raises(talon_async.InternalServerError):
             await talon.create_referral(body={"campaignId": 1, "advocateProfileIntegrationId": "p1"})
     assert len(post.requests) == 1
+
+
+async def test_profile_update_with_rule_engine_not_replayed_after_reset() -> None:
+    """A profile PUT that runs the rule engine may have applied effects: a reset is not replayed."""
+    plain = Script(httpx.RemoteProtocolError("reset"), OK_STATE)
+    async with make_client(plain) as talon:
+        await talon.update_customer_profile("p1", body={})
+    assert len(plain.requests) == 2
+
+    with_rules = Script(httpx.RemoteProtocolError("reset"), OK_STATE)
+    async with make_client(with_rules) as talon:
+        with pytest.raises(talon_async.APIConnectionError):
+            await talon.update_customer_profile("p1", body={}, run_rule_engine=True)
+    assert len(with_rules.requests) == 1
+
+
+async def test_dry_requests_are_safe_to_replay_after_reset() -> None:
+    """A dry request changes nothing, so a dry event, return or closing update is sent again after a reset."""
+    event = Script(httpx.RemoteProtocolError("reset"), httpx.Response(204))
+    async with make_client(event) as talon:
+        await talon.track_event(body={"type": "click", "profileId": "p1"}, dry=True)
+    assert len(event.requests) == 2
+
+    closing = Script(httpx.RemoteProtocolError("reset"), OK_STATE)
+    async with make_client(closing) as talon:
+        await talon.dry_run().update_customer_session("s1", body={"customerSession": {"state": "closed"}})
+    assert len(closing.requests) == 2
+
+    returned = Script(httpx.RemoteProtocolError("reset"), OK_STATE)
+    async with make_client(returned) as talon:
+        await talon.return_cart_items("s1", body={"return": {"returnedCartItems": []}}, dry=True)
+    assert len(returned.requests) == 2
+
+
+async def test_dry_post_is_still_not_retried_after_read_timeout() -> None:
+    """A read timeout is retried only for GET, even for a dry POST: the server may just be slow."""
+    script = Script(httpx.ReadTimeout("slow"), httpx.Response(204))
+    async with make_client(script) as talon:
+        with pytest.raises(talon_async.APITimeoutError):
+            await talon.track_event(body={"type": "click"}, dry=True)
+    assert len(script.requests) == 1

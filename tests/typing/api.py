@@ -6,7 +6,8 @@ If a change to the facade breaks one of these lines, it breaks users' type check
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, assert_type
+from collections.abc import Mapping
+from typing import Any, Literal, assert_type
 
 import httpx
 
@@ -24,15 +25,20 @@ from talon_async import (
 from talon_async.models import (
     AddItemCatalogAction,
     AdvocateReferralsPage,
+    CardLedgerPointsEntryIntegrationAPI,
     CardLedgerTransactionLogEntryIntegrationAPI,
     CatalogAction,
     CustomerProfile,
+    CustomerProfileAudienceRequestItem,
     CustomerProfileIntegrationResponseV2,
     Effect,
     IntegrationCustomerSessionResponse,
     IntegrationRequest,
     IntegrationStateV2,
+    LedgerPointsEntryIntegrationAPI,
+    LedgerTransactionLogEntryIntegrationAPI,
     LoyaltyCardTransactionsPage,
+    MultipleCustomerProfileIntegrationRequestItem,
     MultipleCustomerProfileIntegrationResponseV2,
     NewCustomerSessionV2,
     SetDiscountEffectProps,
@@ -85,10 +91,18 @@ async def silent_overloads(talon: TalonClient, flag: bool) -> None:
         MultipleCustomerProfileIntegrationResponseV2,
     )
     assert_type(
-        await talon.create_referrals_for_multiple_advocates(
-            body={"campaignId": 1, "advocateProfileIntegrationIds": []}, silent=False
-        ),
+        await talon.update_customer_profiles(body={"customerProfiles": []}, silent=flag),
+        MultipleCustomerProfileIntegrationResponseV2 | None,
+    )
+    referrals = {"campaignId": 1, "advocateProfileIntegrationIds": []}
+    assert_type(await talon.create_referrals_for_multiple_advocates(body=referrals), None)
+    assert_type(
+        await talon.create_referrals_for_multiple_advocates(body=referrals, silent=False),
         AdvocateReferralsPage,
+    )
+    assert_type(
+        await talon.create_referrals_for_multiple_advocates(body=referrals, silent=flag),
+        AdvocateReferralsPage | None,
     )
     assert_type(
         await talon.update_customer_profile("p1", body={}, run_rule_engine=True, dry=True),
@@ -105,6 +119,15 @@ async def paging(talon: TalonClient) -> None:
         assert_type(page, list[CardLedgerTransactionLogEntryIntegrationAPI])
     async for profile in talon.iter_reserved_customers("SUMMER"):
         assert_type(profile, CustomerProfile)
+    assert_type(talon.iter_loyalty_card_points(1, "CARD-1"), Paginator[CardLedgerPointsEntryIntegrationAPI])
+    assert_type(
+        talon.iter_loyalty_program_profile_points(1, "p1", page_size=500),
+        Paginator[LedgerPointsEntryIntegrationAPI],
+    )
+    assert_type(
+        talon.iter_loyalty_program_profile_transactions(1, "p1", timeout=2.0),
+        Paginator[LedgerTransactionLogEntryIntegrationAPI],
+    )
     assert_type(
         await talon.get_loyalty_card_transactions(1, "CARD-1", page_size=100, skip=0),
         LoyaltyCardTransactionsPage,
@@ -117,6 +140,10 @@ async def batches(talon: TalonClient) -> None:
 
     result = await talon.batch_create_referrals(["a", "b"], campaign_id=1, on_progress=progress)
     assert_type(result, BatchResult[str])
+    profiles = await talon.batch_update_customer_profiles([{"integrationId": "p1"}], timeout=30.0)
+    assert_type(profiles, BatchResult[MultipleCustomerProfileIntegrationRequestItem | Mapping[str, Any]])
+    changes = await talon.batch_update_customer_profile_audiences([])
+    assert_type(changes, BatchResult[CustomerProfileAudienceRequestItem | Mapping[str, Any]])
     assert_type(result.failed_items, list[str])
     assert_type(result.ok, bool)
     actions = [catalog_action(AddItemCatalogAction(sku="s"))]
