@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Mapping, Sized
 from typing import Any, Protocol, TypeVar
 
+from ._bodies import undecodable
 from ._errors import InvalidRequestError
 
 __all__ = [
@@ -44,10 +45,8 @@ def as_model(cls: type[M], value: M | Mapping[str, Any], field: str) -> M:
         raise InvalidRequestError(f"{field}: expected {cls.__name__} or a dict, got {type(value).__name__}")
     try:
         model: M = cls.from_dict(value)
-    except KeyError as exc:
-        raise InvalidRequestError(f"{field}: missing required key {exc.args[0]!r}") from None
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise InvalidRequestError(f"{field}: not a valid {cls.__name__}: {exc}") from None
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise undecodable(cls, value, exc, field) from exc
     return model
 
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from talon_async import InvalidRequestError, TalonClient
-from talon_async._bodies import unserializable
+from talon_async._bodies import undecodable, unserializable
 from talon_async.models import (
     CartItem,
     IntegrationRequest,
@@ -112,7 +112,63 @@ async def test_valid_enum_member_is_sent() -> None:
     assert b'"state":"closed"' in seen[0].replace(b" ", b"")
 
 
+DICT_CASES: dict[str, tuple[Call, str]] = {
+    "missing key in a list item": (
+        lambda t: t.update_customer_session(
+            "s1", body={"customerSession": {"cartItems": [{"sku": "a", "quantity": 1}, {"name": "x"}]}}
+        ),
+        "body.customerSession.cartItems[1]: missing required key 'sku'",
+    ),
+    "missing key at the top": (
+        lambda t: t.update_customer_session("s1", body={"responseContent": []}),
+        "body: missing required key 'customerSession'",
+    ),
+    "unknown enum value": (
+        lambda t: t.update_customer_session("s1", body={"customerSession": {"state": "bogus"}}),
+        "body.customerSession.state: 'bogus' is not one of "
+        "'cancelled', 'closed', 'open', 'partially_returned'",
+    ),
+    "unknown enum value in a list": (
+        lambda t: t.update_customer_session("s1", body={"customerSession": {}, "responseContent": ["x"]}),
+        "body.responseContent[0]: 'x' is not one of 'awardedGiveaways', 'coupons', 'customerProfile', "
+        "'customerSession', 'event', 'loyalty', 'previousReturns', 'referral', 'ruleFailureReasons', "
+        "'triggeredCampaigns'",
+    ),
+    "string where an object belongs": (
+        lambda t: t.update_customer_session("s1", body={"customerSession": "s1"}),
+        "body.customerSession: expected an object (NewCustomerSessionV2), got str",
+    ),
+    "string where a list of objects belongs": (
+        lambda t: t.update_customer_session("s1", body={"customerSession": {"cartItems": "none"}}),
+        "body.customerSession.cartItems: expected a list, got str",
+    ),
+    "date-time that is not ISO 8601": (
+        lambda t: t.create_referral(
+            body={"campaignId": 1, "advocateProfileIntegrationId": "p1", "startDate": "tomorrow"}
+        ),
+        "body.startDate: 'tomorrow' is not an ISO 8601 date-time",
+    ),
+    "key spelled with an acronym": (
+        lambda t: t.sync_catalog(1, body={"actions": [{"type": "ADDD", "payload": {}}]}),
+        "body.actions[0].type: 'ADDD' is not one of 'ADD', 'ADD_PRICE_ADJUSTMENT', 'PATCH', 'PATCH_MANY', "
+        "'REMOVE', 'REMOVE_MANY'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DICT_CASES))
+async def test_invalid_dict_body_names_the_json_path(case: str) -> None:
+    """A dict body that does not load is reported by the JSON keys the caller wrote, before sending."""
+    call, message = DICT_CASES[case]
+    async with make_client(never) as talon:
+        with pytest.raises(InvalidRequestError) as caught:
+            await call(talon)
+    assert str(caught.value) == message
+
+
 def test_unlocatable_fault_keeps_the_original_message_without_repr_noise() -> None:
-    """When no attribute can be blamed, the message is the original error's text, not its repr."""
+    """When no field can be blamed, the message is the original error's text, not its repr."""
     error = unserializable(object(), TypeError("Object of type set is not JSON serializable"))
     assert str(error) == "body: cannot be serialized: Object of type set is not JSON serializable"
+    error = undecodable(NewReferral, {"campaignId": 1}, ValueError("odd"), "body")
+    assert str(error) == "body: not a valid NewReferral: odd"
