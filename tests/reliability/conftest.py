@@ -35,9 +35,11 @@ def _server_process() -> Iterator[FaultyServer]:
 
 @pytest.fixture
 def server(_server_process: FaultyServer) -> Iterator[FaultyServer]:
-    """The faulty server, with no script, the default 200 handler and an empty record."""
+    """The faulty server with no connection open, no script, the default 200 handler and an empty record."""
+    _server_process.disconnect_all()
     _server_process.reset(ok_handler)
     yield _server_process
+    _server_process.disconnect_all()
     _server_process.reset(ok_handler)
 
 

@@ -226,6 +226,22 @@ class FaultyServer:
             self.request_count = 0
             self.recording = True
             self._stats = _Stats(open=self._stats.open)
+            # Connections that outlive a reset still count as open, so statistics stay truthful.
+
+    def disconnect_all(self) -> None:
+        """Close every open connection (a stalled answer included), so the next test starts with none."""
+        loop = self._loop
+        if loop is None:
+            return
+
+        async def close_all() -> None:
+            tasks = list(self._tasks)
+            for task in tasks:
+                task.cancel()
+            if tasks:
+                await asyncio.wait(tasks, timeout=5)
+
+        asyncio.run_coroutine_threadsafe(close_all(), loop).result(timeout=10)
 
     @property
     def accepted_connections(self) -> int:
