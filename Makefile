@@ -30,6 +30,7 @@ check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check --exclude talon_async/_generated .
 	$(BIN)/mypy
+	$(BIN)/bandit -q -c scripts/bandit.yaml -r talon_async
 
 test: $(STAMP)
 	$(BIN)/pytest
