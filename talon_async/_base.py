@@ -66,6 +66,17 @@ def _timeout_dict(timeout: float | httpx.Timeout) -> dict[str, Any]:
     return (timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)).as_dict()
 
 
+def attempt_deadline(timeouts: dict[str, Any]) -> float | None:
+    """Seconds one attempt may take in all: the largest phase timeout (a float timeout itself).
+
+    httpx times each read separately, so a server dripping a byte at a time could hold a call
+    forever; this bounds the whole attempt. With no read timeout there is no bound either.
+    """
+    if timeouts["read"] is None:
+        return None
+    return max(value for value in timeouts.values() if value is not None)  # type: ignore[no-any-return]
+
+
 class BaseClient:
     """Strictly private. Configuration and the request loop that ``TalonClient`` builds on."""
 
@@ -247,6 +258,7 @@ class BaseClient:
         body: object,
     ) -> Response[Any]:
         context = CallContext(self._timeout if timeout is None else _timeout_dict(timeout))
+        deadline = attempt_deadline(context.timeout)
         token = current_call.set(context)
         try:
             attempt = 0
@@ -256,8 +268,13 @@ class BaseClient:
                 response: Response[Any] | None = None
                 try:
                     async with self._limiter:
-                        response = await call(self._generated)
-                    http_response = response.http_response
+                        with anyio.move_on_after(deadline) as scope:
+                            response = await call(self._generated)
+                            http_response = response.http_response
+                    if scope.cancelled_caught:
+                        raise httpx.ReadTimeout(
+                            f"no complete answer within {deadline:g} s", request=context.request
+                        )
                 except UnparsableResponse as exc:
                     http_response = exc.response
                     if http_response.status_code < 400:
@@ -289,7 +306,7 @@ class BaseClient:
                         retry_in=delay,
                     )
                     if delay is None:
-                        raise _connection_error(exc, request) from exc
+                        raise _connection_error(exc, request) from _without_frames(exc)
                     await sleep(delay)
                     attempt += 1
                     continue
@@ -333,6 +350,25 @@ def _log(response: httpx.Response, started: float, attempt: int, retry_in: float
         request_id=response.headers.get("x-request-id"),
         retry_in=retry_in,
     )
+
+
+def _without_frames(exc: BaseException) -> BaseException:
+    """``exc`` and the errors chained to it, stripped of their tracebacks.
+
+    The transport's frames hold the request headers in their locals (aiohttp keeps a plain
+    ``headers`` mapping), and error trackers that record frame locals would store the API key.
+    Types and messages stay, which is what diagnosing a connection error needs.
+    """
+    pending: list[BaseException] = [exc]
+    seen: set[int] = set()
+    while pending:
+        error = pending.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        error.__traceback__ = None
+        pending.extend(e for e in (error.__cause__, error.__context__) if e is not None)
+    return exc
 
 
 def _connection_error(exc: httpx.TransportError, request: RequestInfo) -> APIConnectionError:

@@ -77,9 +77,13 @@ def check_card_id(loyalty_card_id: str) -> None:
 
 
 def check_path(field: str, value: object) -> None:
-    # An empty path value would silently address a different route.
+    # An empty path value would silently address a different route, and so would "." or "..":
+    # sent as %2E they survive httpx, but aiohttp (yarl) and many proxies decode and drop them,
+    # turning get_customer_session("..") into GET /v2/.
     if isinstance(value, str) and not value:
         raise InvalidRequestError(f"{field}: must not be empty")
+    if value in (".", ".."):
+        raise InvalidRequestError(f"{field}: {value!r} cannot be sent as a path value")
 
 
 def check_dry_preconditions(

@@ -39,8 +39,26 @@ class AutoTransport(httpx.AsyncBaseTransport):
         inner = self._inner
         if inner is None:
             inner = self._inner = pick_transport(self._limits)
+            _no_silent_replays(inner)
         return await inner.handle_async_request(request)
 
     async def aclose(self) -> None:
         if self._inner is not None:
             await self._inner.aclose()
+
+
+def _no_silent_replays(transport: httpx.AsyncBaseTransport) -> None:
+    """Stop aiohttp from resending a request on its own; the facade's retry policy decides that.
+
+    aiohttp resends a GET, PUT or DELETE once when the connection drops before the answer
+    (``ClientSession._retry_connection``, which aiohttp's own test client turns off the same
+    way). That would replay a PUT that closes a session, and double every counted retry. The
+    session is built here, inside the running loop, so the transport keeps using this one.
+    """
+    get_client = getattr(transport, "get_client", None)
+    if get_client is None or getattr(transport, "client", None) is not None:
+        return
+    session = get_client()
+    if hasattr(session, "_retry_connection"):
+        session._retry_connection = False
+    transport.client = session  # type: ignore[attr-defined]

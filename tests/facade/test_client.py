@@ -6,11 +6,14 @@ import logging
 import platform
 from collections.abc import Iterator
 
+import anyio
+import anyio.abc
 import httpx
 import pytest
 
 import talon_async
 from talon_async import InvalidRequestError, TalonClient
+from talon_async._base import attempt_deadline
 from tests.facade.conftest import API_KEY, BASE_URL, make_client, state_doc
 
 pytestmark = pytest.mark.anyio
@@ -366,3 +369,59 @@ async def test_refused_connection_is_a_connection_error(anyio_backend: str) -> N
         with pytest.raises(talon_async.APIConnectionError) as caught:
             await talon.track_event(body={"type": "click"})
     assert not isinstance(caught.value, talon_async.APITimeoutError)
+
+
+@pytest.mark.parametrize(
+    ("timeout", "deadline"),
+    [
+        (10.0, 10.0),
+        (httpx.Timeout(5.0, connect=1.0), 5.0),
+        (httpx.Timeout(2.0, pool=None), 2.0),
+        (httpx.Timeout(None, connect=3.0), None),
+    ],
+)
+def test_attempt_deadline_is_the_largest_phase_timeout(
+    timeout: httpx.Timeout | float, deadline: float | None
+) -> None:
+    """A whole attempt is bounded by its largest phase timeout, and unbounded only without a read timeout."""
+    timeouts = (timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)).as_dict()
+    assert attempt_deadline(timeouts) == deadline
+
+
+async def test_an_answer_that_never_completes_ends_in_timeout_error() -> None:
+    """A transport that never finishes (no per-read timeout fires) is cut off by the attempt deadline."""
+    calls: list[str] = []
+
+    async def stuck(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        await anyio.sleep_forever()
+        raise AssertionError("unreachable")
+
+    async with make_client(stuck, timeout=0.05) as talon:
+        with anyio.fail_after(10), pytest.raises(talon_async.APITimeoutError, match="no complete answer"):
+            await talon.track_event(body={"type": "click"})
+        with anyio.fail_after(10), pytest.raises(talon_async.APITimeoutError):
+            await talon.get_customer_session("s1")
+    # Like a read timeout: the POST is not replayed, the GET is (twice, by default).
+    assert calls == ["POST", "GET", "GET", "GET"]
+
+
+async def test_dripping_server_ends_in_timeout_error(anyio_backend: str) -> None:
+    """Over real loopback, a server sending a header line every 50 ms forever is cut off, not waited on."""
+
+    async def drip(stream: anyio.abc.SocketStream) -> None:
+        async with stream:
+            await stream.receive()
+            await stream.send(b"HTTP/1.1 200 OK\r\n")
+            while True:
+                await anyio.sleep(0.05)
+                await stream.send(b"x-drip: 1\r\n")
+
+    listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
+    port = listener.extra(anyio.abc.SocketAttribute.local_port)
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(listener.serve, drip)
+        async with TalonClient(f"http://127.0.0.1:{port}", API_KEY, timeout=0.3, max_retries=0) as talon:
+            with anyio.fail_after(10), pytest.raises(talon_async.APITimeoutError):
+                await talon.get_customer_session("s1")
+        tg.cancel_scope.cancel()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -238,3 +239,23 @@ async def test_closing_the_dry_view_leaves_the_client_open() -> None:
         async with talon.dry_run() as dry:
             await dry.get_customer_session("s1")
         await talon.get_customer_session("s1")
+
+
+@pytest.mark.parametrize("value", [".", ".."])
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda t, v: t.get_customer_session(v), "customer_session_id"),
+        (lambda t, v: t.delete_customer_data(v), "integration_id"),
+        (lambda t, v: t.update_customer_profile(v, body={}), "integration_id"),
+        (lambda t, v: t.get_reserved_customers(v), "coupon_value"),
+        (lambda t, v: t.get_loyalty_balances(1, v), "integration_id"),
+    ],
+)
+async def test_dot_segment_path_values_rejected(
+    call: Callable[[TalonClient, str], Awaitable[object]], field: str, value: str
+) -> None:
+    """'.' and '..' would be dropped from the URL by aiohttp or a proxy, so they are refused unsent."""
+    async with make_client(never) as talon:
+        with pytest.raises(InvalidRequestError, match=f"{field}: '{re.escape(value)}' cannot be sent"):
+            await call(talon, value)
