@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from ._base import BaseClient, TimeoutTypes
-from ._flags import as_model, check_max_items
-from ._params import Body, expect, no_content
+from ._flags import check_max_items
+from ._params import Body, as_model, expect, no_content
 
 if TYPE_CHECKING:
     from ._generated.models import (

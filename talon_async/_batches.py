@@ -12,9 +12,8 @@ from ._batch import BatchResult, ChunkResult, run_batches
 from ._catalogs import CatalogMethods
 from ._coupons import CouponMethods
 from ._errors import InvalidRequestError
-from ._flags import as_model
 from ._generated.types import UNSET
-from ._params import Body, date_param
+from ._params import Body, as_model, date_param
 from ._profiles import ProfileMethods
 
 if TYPE_CHECKING:

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, cast
 
 from ._base import BaseClient, TimeoutTypes
 from ._catalog import check_catalog_actions
-from ._flags import as_model, check_max_items
-from ._params import Body, expect
+from ._flags import check_max_items
+from ._params import Body, as_model, expect
 
 if TYPE_CHECKING:
     from ._generated.models import Catalog, CatalogSyncRequest

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, cast, overload
 
 from ._base import BaseClient, TimeoutTypes
-from ._flags import as_model, check_max_items, check_path, silent_mode
+from ._flags import check_max_items, check_path
 from ._pagination import Paginator
-from ._params import Body, expect, no_content
+from ._params import Body, as_model, expect, no_content, silent_mode
 
 if TYPE_CHECKING:
     from ._generated.models import (

@@ -1,4 +1,4 @@
-"""Checks made before anything is sent: Talon's documented limits and ``silent``/``dry`` rules.
+"""Checks made before anything is sent: Talon's documented limits, path values and dry-only rules.
 
 Each failure raises ``InvalidRequestError`` naming the field, so a caller mistake never costs a
 round trip or, worse, reaches the API half-valid.
@@ -7,47 +7,22 @@ round trip or, worse, reaches the API half-valid.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sized
-from typing import Any, Protocol, TypeVar
+from collections.abc import Sized
 
-from ._bodies import undecodable
 from ._errors import InvalidRequestError
 
 __all__ = [
     "MAX_ITEMS",
-    "as_model",
     "check_aware",
     "check_card_id",
     "check_dry_preconditions",
     "check_max_items",
     "check_page_size",
     "check_path",
-    "silent_mode",
 ]
 
 MAX_ITEMS = 1000
 """The most items Talon.One accepts in one request's list (profiles, actions, ids, cart items)."""
-
-
-class _FromDict(Protocol):
-    @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Any: ...
-
-
-M = TypeVar("M", bound=_FromDict)
-
-
-def as_model(cls: type[M], value: M | Mapping[str, Any], field: str) -> M:
-    """Accept a model or the plain dict a user already has, converting with ``from_dict``."""
-    if isinstance(value, cls):
-        return value
-    if not isinstance(value, Mapping):
-        raise InvalidRequestError(f"{field}: expected {cls.__name__} or a dict, got {type(value).__name__}")
-    try:
-        model: M = cls.from_dict(value)
-    except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise undecodable(cls, value, exc, field) from exc
-    return model
 
 
 def check_max_items(field: str, items: object) -> None:
@@ -104,10 +79,3 @@ def check_dry_preconditions(
         raise InvalidRequestError("force_complete_evaluation: only allowed with dry=True")
     if run_rule_engine is False and dry:
         raise InvalidRequestError("dry: a profile update can only be dry with run_rule_engine=True")
-
-
-def silent_mode(silent: bool) -> Any:
-    """``silent`` is a bool for callers and ``yes``/``no`` on the wire."""
-    from ._generated.models.silent_mode import SilentMode
-
-    return SilentMode.YES if silent else SilentMode.NO

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
 from ._base import BaseClient, TimeoutTypes
-from ._flags import MAX_ITEMS, as_model, check_aware, check_card_id, check_path
+from ._flags import MAX_ITEMS, check_aware, check_card_id, check_path
 from ._generated.types import UNSET
 from ._pagination import Paginator
-from ._params import Body, date_param, enum_param, expect, flag, page_params, strings_param
+from ._params import Body, as_model, date_param, enum_param, expect, flag, page_params, strings_param
 
 if TYPE_CHECKING:
     from ._generated.models import (

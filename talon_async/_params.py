@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ._base import unexpected_answer
+from ._bodies import undecodable
 from ._errors import InvalidRequestError
 from ._flags import check_aware, check_page_size
 from ._generated.types import UNSET, Response, Unset
@@ -15,12 +16,14 @@ from ._generated.types import UNSET, Response, Unset
 __all__ = [
     "CLOSING_STATES",
     "Body",
+    "as_model",
     "date_param",
     "enum_param",
     "expect",
     "flag",
     "no_content",
     "page_params",
+    "silent_mode",
     "strings_param",
 ]
 
@@ -76,3 +79,31 @@ def page_params(page_size: int | None, skip: int | None) -> tuple[int | Unset, i
 
 def flag(value: bool) -> bool | Unset:
     return True if value else UNSET
+
+
+class _FromDict(Protocol):
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Any: ...
+
+
+M = TypeVar("M", bound=_FromDict)
+
+
+def as_model(cls: type[M], value: M | Mapping[str, Any], field: str) -> M:
+    """Accept a model or the plain dict a user already has, converting with ``from_dict``."""
+    if isinstance(value, cls):
+        return value
+    if not isinstance(value, Mapping):
+        raise InvalidRequestError(f"{field}: expected {cls.__name__} or a dict, got {type(value).__name__}")
+    try:
+        model: M = cls.from_dict(value)
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise undecodable(cls, value, exc, field) from exc
+    return model
+
+
+def silent_mode(silent: bool) -> Any:
+    """``silent`` is a bool for callers and ``yes``/``no`` on the wire."""
+    from ._generated.models.silent_mode import SilentMode
+
+    return SilentMode.YES if silent else SilentMode.NO

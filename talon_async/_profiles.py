@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, cast, overload
 
 from ._base import BaseClient, TimeoutTypes
-from ._flags import as_model, check_dry_preconditions, check_max_items, check_path, silent_mode
+from ._flags import check_dry_preconditions, check_max_items, check_path
 from ._generated.types import UNSET
-from ._params import Body, expect, flag, no_content
+from ._params import Body, as_model, expect, flag, no_content, silent_mode
 
 if TYPE_CHECKING:
     from ._generated.models import (

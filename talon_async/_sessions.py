@@ -6,9 +6,9 @@ import datetime
 from typing import TYPE_CHECKING, cast
 
 from ._base import BaseClient, TimeoutTypes
-from ._flags import as_model, check_dry_preconditions, check_max_items, check_path
+from ._flags import check_dry_preconditions, check_max_items, check_path
 from ._generated.types import UNSET
-from ._params import CLOSING_STATES, Body, expect
+from ._params import CLOSING_STATES, Body, as_model, expect
 
 if TYPE_CHECKING:
     from ._generated.models import (

@@ -425,3 +425,39 @@ async def test_dripping_server_ends_in_timeout_error(anyio_backend: str) -> None
             with anyio.fail_after(10), pytest.raises(talon_async.APITimeoutError):
                 await talon.get_customer_session("s1")
         tg.cancel_scope.cancel()
+
+
+async def test_debug_log_line_for_a_network_error(caplog: pytest.LogCaptureFixture) -> None:
+    """An attempt that got no answer logs the error's name as status, its attempt number and the wait."""
+    caplog.set_level(logging.DEBUG, logger="talon_async")
+    answers: list[httpx.Response | Exception] = [httpx.ConnectError("refused"), httpx.Response(200, json={})]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    async with make_client(handler) as talon:
+        await talon.get_customer_session("s1")
+    lines = [r.getMessage() for r in caplog.records if r.name == "talon_async"]
+    assert lines[0].startswith("GET /v2/customer_sessions/s1 status=ConnectError duration=")
+    assert "attempt=1 request_id=- retry_in=" in lines[0]
+    assert lines[1].startswith("GET /v2/customer_sessions/s1 status=200 ")
+    assert "attempt=2" in lines[1]
+
+
+async def test_defaults_are_finite_timeout_two_retries_and_a_bounded_pool() -> None:
+    """Without options: 10 s per phase, 2 retries, 64 requests in flight."""
+    seen: list[dict[str, float | None]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.extensions["timeout"])
+        return httpx.Response(503)
+
+    async with make_client(handler) as talon:
+        assert talon.max_retries == 2
+        assert talon._max_concurrency == 64
+        with pytest.raises(talon_async.InternalServerError):
+            await talon.get_customer_session("s1")
+    assert seen == [{"connect": 10.0, "read": 10.0, "write": 10.0, "pool": 10.0}] * 3
