@@ -208,18 +208,63 @@ async def test_broken_body_of_a_read_is_retried_then_recovers(
     assert server.request_count == 2
 
 
-@pytest.mark.parametrize("action", [SlowHeaders(interval=5.0, max_seconds=5.0), SlowBody(interval=5.0)])
-async def test_stalled_server_ends_in_timeout_error_within_the_timeout(
-    anyio_backend: str, server: FaultyServer, action: Action
+STALLS: dict[str, Action] = {
+    "stalled-headers": SlowHeaders(interval=5.0, max_seconds=5.0),
+    "stalled-body": SlowBody(interval=5.0),
+    # Slowloris: each drip comes well inside the read timeout, so only a whole-attempt bound helps.
+    "slowloris-headers": SlowHeaders(interval=0.2, max_seconds=8.0),
+    "slowloris-body": SlowBody(interval=0.2, max_seconds=8.0, length=1000),
+}
+
+
+@pytest.mark.parametrize("kind", STALLS)
+async def test_slow_server_ends_in_timeout_error_within_the_timeout(
+    anyio_backend: str, server: FaultyServer, kind: str
 ) -> None:
-    """A server that stalls mid-headers or mid-body ends the call with APITimeoutError in timeout + margin."""
-    server.script(action)
+    """A stalled or dripping server ends the call in APITimeoutError within timeout + margin; no hang."""
+    server.script(STALLS[kind])
     async with client_for(server, timeout=0.5, max_retries=0) as talon:
         started = anyio.current_time()
-        with anyio.fail_after(10), pytest.raises(talon_async.APITimeoutError):
+        with anyio.fail_after(20), pytest.raises(talon_async.APITimeoutError):
             await track_event(talon)
         assert anyio.current_time() - started < 0.5 + 2.0
     assert server.request_count == 1
+
+
+NOT_REPLAYABLE: dict[str, Call] = {
+    "put-closing-session": lambda t: t.update_customer_session(
+        "s-1", body={"customerSession": {"state": "closed"}}
+    ),
+    "delete-customer-data": lambda t: t.delete_customer_data("p-1"),
+    "post-event": track_event,
+}
+
+
+@pytest.mark.parametrize("kind", ["reset-before-response", "close-before-response"])
+@pytest.mark.parametrize("call", NOT_REPLAYABLE)
+async def test_write_cut_off_before_the_answer_is_never_replayed(
+    anyio_backend: str, server: FaultyServer, call: str, kind: str
+) -> None:
+    """A non-idempotent write whose connection drops before the answer reaches the server exactly once.
+
+    The next scripted answer is a success, so a replay by any layer (ours or the transport's) would
+    be counted and would turn the error into a result.
+    """
+    server.script(BROKEN[kind], Respond(200, STATE), Respond(204, b"", content_type=None))
+    async with client_for(server, max_retries=2) as talon:
+        with pytest.raises(talon_async.APIConnectionError):
+            await NOT_REPLAYABLE[call](talon)
+    assert server.request_count == 1
+
+
+@pytest.mark.parametrize("kind", ["reset-before-response", "close-before-response"])
+async def test_read_retries_are_counted_exactly(anyio_backend: str, server: FaultyServer, kind: str) -> None:
+    """A GET cut off every time costs exactly max_retries + 1 requests: no hidden transport retry."""
+    server.script(*[BROKEN[kind]] * 6)
+    async with client_for(server, max_retries=2) as talon:
+        with pytest.raises(talon_async.APIConnectionError):
+            await get_session(talon)
+    assert server.request_count == 3
 
 
 BAD_ANSWERS: dict[str, Respond] = {

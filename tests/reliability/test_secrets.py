@@ -114,6 +114,16 @@ async def test_key_appears_nowhere_on_any_error_path(
         assert SECRET_PART not in text
 
 
+async def test_key_not_in_tracebacks_with_locals(anyio_backend: str, server: FaultyServer) -> None:
+    """Error trackers that record frame locals (Sentry's default) find no key in any error's traceback."""
+    async with client_for(server, max_retries=2) as talon:
+        errors = await collect_errors(talon, server)
+    assert len(errors) == len(ERROR_ANSWERS) + 4
+    for exc in errors:
+        text = "".join(traceback.TracebackException.from_exception(exc, capture_locals=True).format())
+        assert SECRET_PART not in text, type(exc).__name__
+
+
 async def test_key_is_not_sent_to_another_host_on_redirect(anyio_backend: str, server: FaultyServer) -> None:
     """A redirect to another host or port arrives without the Authorization header; same origin keeps it."""
     with running(host="127.0.0.2") as elsewhere, running() as other_port:
