@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import aclosing
 from dataclasses import dataclass, field
@@ -72,6 +73,8 @@ async def run_batches(
 ) -> BatchResult[T]:
     """Send ``items`` in chunks, at most ``concurrency`` chunks in flight.
 
+    ``on_progress(chunk)`` (a function or a coroutine function) is called after each chunk.
+
     Input is read only as fast as chunks are sent, so a generator of a million items never sits
     in memory at once. A chunk whose request fails (any ``TalonError``) is recorded with its
     error and the rest carry on; each chunk is sent through one call, so no item is sent by two
@@ -113,7 +116,10 @@ async def run_batches(
             results.append(result)
             if on_progress is not None and not stop:
                 try:
-                    on_progress(result)
+                    # An async callback is awaited; calling it and dropping the coroutine would
+                    # silently report nothing.
+                    if inspect.isawaitable(reported := on_progress(result)):
+                        await reported
                 except Exception as exc:
                     stop.append(exc)
         finally:

@@ -309,3 +309,17 @@ async def test_single_sync_request_rules_are_checked_before_sending(
     async with make_client(lambda r: pytest.fail("must not send")) as talon:
         with pytest.raises(InvalidRequestError, match=message):
             await talon.sync_catalog(1, body={"actions": actions})
+
+
+async def test_async_progress_callback_is_awaited() -> None:
+    """on_progress may be a coroutine function: it is awaited after each chunk, not dropped."""
+    reported: list[int] = []
+
+    async def on_progress(chunk: ChunkResult[object]) -> None:
+        await anyio.lowlevel.checkpoint()
+        reported.append(chunk.index)
+
+    async with make_client(ProfileServer()) as talon:
+        result = await talon.batch_update_customer_profiles(profiles(2500), on_progress=on_progress)
+    assert result.ok
+    assert sorted(reported) == [0, 1, 2]
