@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ._base import BaseClient, TimeoutTypes
 from ._flags import MAX_ITEMS, check_aware, check_card_id, check_path
@@ -312,19 +312,8 @@ class LoyaltyMethods(BaseClient):
     ) -> LoyaltyCard:
         """Link a loyalty card to a customer profile."""
         from ._generated.api.loyalty import link_loyalty_card_to_profile as op
-        from ._generated.models.loyalty_card_registration import LoyaltyCardRegistration
 
-        self._no_dry("link_loyalty_card_to_profile")
-        check_card_id(loyalty_card_id)
-        request = as_model(LoyaltyCardRegistration, body, "body")
-        response = await self._send(
-            lambda c: op.asyncio_detailed(loyalty_program_id, loyalty_card_id, client=c, body=request),
-            method="POST",
-            idempotent=False,
-            timeout=timeout,
-            body=request,
-        )
-        return cast("LoyaltyCard", expect(response, 200))
+        return await self._card_registration(op, loyalty_program_id, loyalty_card_id, body, timeout)
 
     async def unlink_loyalty_card_from_profile(
         self,
@@ -336,9 +325,21 @@ class LoyaltyMethods(BaseClient):
     ) -> LoyaltyCard:
         """Unlink a loyalty card from a customer profile."""
         from ._generated.api.loyalty import unlink_loyalty_card_from_profile as op
+
+        return await self._card_registration(op, loyalty_program_id, loyalty_card_id, body, timeout)
+
+    async def _card_registration(
+        self,
+        op: Any,
+        loyalty_program_id: int,
+        loyalty_card_id: str,
+        body: LoyaltyCardRegistration | Body,
+        timeout: TimeoutTypes,
+    ) -> LoyaltyCard:
+        """Link and unlink share body, checks and answer; only the generated operation differs."""
         from ._generated.models.loyalty_card_registration import LoyaltyCardRegistration
 
-        self._no_dry("unlink_loyalty_card_from_profile")
+        self._no_dry(op.__name__.rpartition(".")[2])
         check_card_id(loyalty_card_id)
         request = as_model(LoyaltyCardRegistration, body, "body")
         response = await self._send(
