@@ -75,7 +75,7 @@ async def not_found(fake: FakeTalon, talon: TalonClient) -> str:
 
 
 async def bad_request(fake: FakeTalon, talon: TalonClient) -> str:
-    body = {"customerSession": {"cartItems": [{"sku": "SKU-1", "quantity": "two"}]}}
+    body = {"customerSession": {"cartItems": [{"sku": "SKU-1", "quantity": 0}]}}
     try:
         await talon.update_customer_session("s-bad", body=body)
     except BadRequestError as exc:  # our request is wrong: log the fields and fix the code

@@ -40,6 +40,11 @@ def path_segment(value: object, field: str) -> str:
     return "%2E" * len(text) if text in (".", "..") else text
 
 
+def wrong_type(field: str, value: object, expected: str) -> TypeError:
+    """The error for a JSON value of the wrong type; it names the type, never the value itself."""
+    return TypeError(f"{field}: expected {expected}, got {type(value).__name__}")
+
+
 T = TypeVar("T")
 
 
@@ -55,4 +60,4 @@ class Response(Generic[T]):
     http_response: httpx.Response
 
 
-__all__ = ["UNSET", "Response", "Unset", "path_segment", "rfc3339"]
+__all__ = ["UNSET", "Response", "Unset", "path_segment", "rfc3339", "wrong_type"]

@@ -94,3 +94,65 @@ def test_date_times_keep_instant_and_offset() -> None:
         assert created.utcoffset() is not None, text
         assert created == dt.datetime.fromisoformat(text)
         assert created.utcoffset() == dt.datetime.fromisoformat(text).utcoffset()
+
+
+# A value of each JSON type that is none of the scalar's accepted types, by the scalar's JSON type.
+_WRONG_VALUES: dict[str, list[Any]] = {
+    "integer": ["7", 7.5, True, [7], {"n": 7}],
+    "number": ["7.5", True, [7.5]],
+    "string": [7, 7.5, False, ["x"], {"x": 1}],
+    "boolean": ["true", 1, 0, [True]],
+}
+
+
+def _scalar_kind(prop: dict[str, Any]) -> str | None:
+    """The JSON type the generated code type-checks, or None (enums, dates and refs are decoded instead)."""
+    kind = prop.get("type")
+    if kind == "string" and ("enum" in prop or prop.get("format") in ("date-time", "date", "uuid")):
+        return None
+    return kind if kind in _WRONG_VALUES else None
+
+
+def _field_ids(fields: list[tuple[str, str, str]]) -> list[str]:
+    return [f"{name}.{key}" for name, key, _ in fields]
+
+
+SCALAR_FIELDS = sorted(
+    (name, key, kind)
+    for name in OBJECT_SCHEMAS
+    for key, prop in schemas()[name]["properties"].items()
+    if (kind := _scalar_kind(prop)) is not None
+)
+LIST_FIELDS = sorted(
+    (name, key, kind)
+    for name in OBJECT_SCHEMAS
+    for key, prop in schemas()[name]["properties"].items()
+    if prop.get("type") == "array" and (kind := _scalar_kind(prop["items"])) is not None
+)
+
+
+@pytest.mark.parametrize(("name", "key", "kind"), SCALAR_FIELDS, ids=_field_ids(SCALAR_FIELDS))
+def test_scalar_of_the_wrong_json_type_is_refused_naming_the_field(name: str, key: str, kind: str) -> None:
+    """A string where an integer is due (or any other wrong JSON type) raises a TypeError naming the field."""
+    cls = model_class(name)
+    for wrong in _WRONG_VALUES[kind]:
+        document = {**FACTORY.document(name), key: wrong}
+        with pytest.raises(TypeError, match=rf"^{key}: expected {kind}, got {type(wrong).__name__}$"):
+            cls.from_dict(document)
+
+
+@pytest.mark.parametrize(("name", "key", "kind"), LIST_FIELDS, ids=_field_ids(LIST_FIELDS))
+def test_list_of_scalars_with_a_wrong_item_or_no_list_is_refused(name: str, key: str, kind: str) -> None:
+    """An array of plain values is refused when it is not an array or one item has the wrong JSON type."""
+    cls = model_class(name)
+    good = FACTORY.document(name)[key]
+    for wrong in (_WRONG_VALUES[kind][0], [*good, _WRONG_VALUES[kind][0]]):
+        with pytest.raises(TypeError, match=rf"^{key}: expected array of {kind}, got"):
+            cls.from_dict({**FACTORY.document(name), key: wrong})
+
+
+def test_scalar_checks_cover_every_kind() -> None:
+    """The wrong-type tests above reach integers, numbers, strings, booleans and arrays of them."""
+    assert {kind for _, _, kind in SCALAR_FIELDS} == set(_WRONG_VALUES)
+    assert len(SCALAR_FIELDS) > 300
+    assert LIST_FIELDS

@@ -267,6 +267,8 @@ async def test_read_retries_are_counted_exactly(anyio_backend: str, server: Faul
     assert server.request_count == 3
 
 
+EFFECT = {"campaignId": 1, "rulesetId": 2, "ruleIndex": 0, "ruleName": "r", "effectType": "acceptCoupon"}
+COUPON = {"id": 7, "created": "2024-05-14T09:30:00+00:00", "campaignId": 1, "usageCounter": 0}
 BAD_ANSWERS: dict[str, Respond] = {
     "malformed-json": Respond(200, b'{"effects": [{"campaignId": '),
     "html-instead-of-json": Respond(200, b"<html><body>Maintenance</body></html>", content_type="text/html"),
@@ -275,6 +277,17 @@ BAD_ANSWERS: dict[str, Respond] = {
     "wrong-container-type": Respond(200, {**STATE, "effects": "none"}),
     "wrong-nested-type": Respond(200, {**STATE, "effects": [{"campaignId": 1, "effectType": 5}]}),
     "not-an-object": Respond(200, [STATE]),
+    "string-for-integer": Respond(200, {**STATE, "effects": [{**EFFECT, "campaignId": "one", "props": {}}]}),
+    "string-for-nested-integer": Respond(200, {**STATE, "createdCoupons": [{**COUPON, "id": "seven"}]}),
+    "list-for-integer": Respond(200, {**STATE, "createdCoupons": [{**COUPON, "usageCounter": [0]}]}),
+    "integer-for-string": Respond(200, {**STATE, "effects": [{**EFFECT, "ruleName": 5, "props": {}}]}),
+}
+# The field each wrong-scalar answer above gets wrong, as the validation error's cause names it.
+WRONG_FIELD = {
+    "string-for-integer": "campaignId: expected integer, got str",
+    "string-for-nested-integer": "id: expected integer, got str",
+    "list-for-integer": "usageCounter: expected integer, got list",
+    "integer-for-string": "ruleName: expected string, got int",
 }
 
 
@@ -291,6 +304,9 @@ async def test_bad_answer_is_a_validation_error_with_the_raw_body(
     assert caught.value.status_code == 200
     assert not isinstance(caught.value.cause, talon_async.TalonError)
     assert server.request_count == 1
+    if kind in WRONG_FIELD:
+        assert str(caught.value.cause) == WRONG_FIELD[kind]
+        assert WRONG_FIELD[kind] in str(caught.value)
 
 
 @pytest.mark.parametrize(

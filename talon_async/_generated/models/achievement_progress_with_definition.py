@@ -16,7 +16,7 @@ from ..models.achievement_progress_with_definition_achievement_recurrence_policy
     AchievementProgressWithDefinitionAchievementRecurrencePolicy,
 )
 from ..models.achievement_progress_with_definition_status import AchievementProgressWithDefinitionStatus
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -155,16 +155,28 @@ class AchievementProgressWithDefinition:
         )
 
         progress = d["progress"]
+        if type(progress) is not float and type(progress) is not int:
+            raise wrong_type("progress", progress, "number")
 
         achievement_id = d["achievementId"]
+        if type(achievement_id) is not int:
+            raise wrong_type("achievementId", achievement_id, "integer")
 
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         title = d["title"]
+        if type(title) is not str:
+            raise wrong_type("title", title, "string")
 
         description = d["description"]
+        if type(description) is not str:
+            raise wrong_type("description", description, "string")
 
         campaign_id = d["campaignId"]
+        if type(campaign_id) is not int:
+            raise wrong_type("campaignId", campaign_id, "integer")
 
         achievement_recurrence_policy = cast(
             AchievementProgressWithDefinitionAchievementRecurrencePolicy,
@@ -204,6 +216,8 @@ class AchievementProgressWithDefinition:
             end_date = datetime.datetime.fromisoformat(_end_date)
 
         target = d.get("target", UNSET)
+        if (type(target) is not float and type(target) is not int) and target is not UNSET:
+            raise wrong_type("target", target, "number")
 
         _achievement_fixed_start_date = d.get("achievementFixedStartDate", UNSET)
         achievement_fixed_start_date: datetime.datetime | Unset
@@ -220,6 +234,15 @@ class AchievementProgressWithDefinition:
             achievement_end_date = datetime.datetime.fromisoformat(_achievement_end_date)
 
         achievement_allow_rollback_after_completion = d.get("achievementAllowRollbackAfterCompletion", UNSET)
+        if (
+            type(achievement_allow_rollback_after_completion) is not bool
+            and achievement_allow_rollback_after_completion is not UNSET
+        ):
+            raise wrong_type(
+                "achievementAllowRollbackAfterCompletion",
+                achievement_allow_rollback_after_completion,
+                "boolean",
+            )
 
         achievement_progress_with_definition = cls(
             status=status,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -56,10 +56,16 @@ class AddFreeItemEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         sku = d["sku"]
+        if type(sku) is not str:
+            raise wrong_type("sku", sku, "string")
 
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         desired_quantity = d.get("desiredQuantity", UNSET)
+        if type(desired_quantity) is not int and desired_quantity is not UNSET:
+            raise wrong_type("desiredQuantity", desired_quantity, "integer")
 
         add_free_item_effect_props = cls(
             sku=sku,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 if TYPE_CHECKING:
     from ..models.add_item_catalog_action_attributes import AddItemCatalogActionAttributes
@@ -103,8 +103,12 @@ class AddItemCatalogAction:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         sku = d["sku"]
+        if type(sku) is not str:
+            raise wrong_type("sku", sku, "string")
 
         price = d.get("price", UNSET)
+        if (type(price) is not float and type(price) is not int) and price is not UNSET:
+            raise wrong_type("price", price, "number")
 
         _attributes = d.get("attributes", UNSET)
         attributes: AddItemCatalogActionAttributes | Unset
@@ -121,6 +125,8 @@ class AddItemCatalogAction:
             product = Product.from_dict(_product)
 
         replace_if_exists = d.get("replaceIfExists", UNSET)
+        if type(replace_if_exists) is not bool and replace_if_exists is not UNSET:
+            raise wrong_type("replaceIfExists", replace_if_exists, "boolean")
 
         add_item_catalog_action = cls(
             sku=sku,

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -135,18 +135,34 @@ class AddLoyaltyPointsEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         program_id = d["programId"]
+        if type(program_id) is not int:
+            raise wrong_type("programId", program_id, "integer")
 
         sub_ledger_id = d["subLedgerId"]
+        if type(sub_ledger_id) is not str:
+            raise wrong_type("subLedgerId", sub_ledger_id, "string")
 
         value = d["value"]
+        if type(value) is not float and type(value) is not int:
+            raise wrong_type("value", value, "number")
 
         recipient_integration_id = d["recipientIntegrationId"]
+        if type(recipient_integration_id) is not str:
+            raise wrong_type("recipientIntegrationId", recipient_integration_id, "string")
 
         transaction_uuid = d["transactionUUID"]
+        if type(transaction_uuid) is not str:
+            raise wrong_type("transactionUUID", transaction_uuid, "string")
 
         desired_value = d.get("desiredValue", UNSET)
+        if (
+            type(desired_value) is not float and type(desired_value) is not int
+        ) and desired_value is not UNSET:
+            raise wrong_type("desiredValue", desired_value, "number")
 
         _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
@@ -163,18 +179,36 @@ class AddLoyaltyPointsEffectProps:
             expiry_date = datetime.datetime.fromisoformat(_expiry_date)
 
         cart_item_position = d.get("cartItemPosition", UNSET)
+        if (
+            type(cart_item_position) is not float and type(cart_item_position) is not int
+        ) and cart_item_position is not UNSET:
+            raise wrong_type("cartItemPosition", cart_item_position, "number")
 
         cart_item_sub_position = d.get("cartItemSubPosition", UNSET)
+        if (
+            type(cart_item_sub_position) is not float and type(cart_item_sub_position) is not int
+        ) and cart_item_sub_position is not UNSET:
+            raise wrong_type("cartItemSubPosition", cart_item_sub_position, "number")
 
         card_identifier = d.get("cardIdentifier", UNSET)
+        if type(card_identifier) is not str and card_identifier is not UNSET:
+            raise wrong_type("cardIdentifier", card_identifier, "string")
 
         bundle_index = d.get("bundleIndex", UNSET)
+        if type(bundle_index) is not int and bundle_index is not UNSET:
+            raise wrong_type("bundleIndex", bundle_index, "integer")
 
         bundle_name = d.get("bundleName", UNSET)
+        if type(bundle_name) is not str and bundle_name is not UNSET:
+            raise wrong_type("bundleName", bundle_name, "string")
 
         awaits_activation = d.get("awaitsActivation", UNSET)
+        if type(awaits_activation) is not bool and awaits_activation is not UNSET:
+            raise wrong_type("awaitsActivation", awaits_activation, "boolean")
 
         validity_duration = d.get("validityDuration", UNSET)
+        if type(validity_duration) is not str and validity_duration is not UNSET:
+            raise wrong_type("validityDuration", validity_duration, "string")
 
         add_loyalty_points_effect_props = cls(
             name=name,

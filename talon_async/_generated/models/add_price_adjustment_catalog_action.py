@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 if TYPE_CHECKING:
     from ..models.new_price_adjustment import NewPriceAdjustment
 
@@ -76,6 +78,8 @@ class AddPriceAdjustmentCatalogAction:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         sku = d["sku"]
+        if type(sku) is not str:
+            raise wrong_type("sku", sku, "string")
 
         adjustments = [
             NewPriceAdjustment.from_dict(adjustments_item_data) for adjustments_item_data in d["adjustments"]

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(("price",))
 
@@ -39,6 +41,8 @@ class AdditionalCost:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         price = d["price"]
+        if type(price) is not float and type(price) is not int:
+            raise wrong_type("price", price, "number")
 
         additional_cost = cls(
             price=price,

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 if TYPE_CHECKING:
     from ..models.referral import Referral
 
@@ -76,6 +78,8 @@ class AdvocateReferralsPage:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         total_result_size = d["totalResultSize"]
+        if type(total_result_size) is not int:
+            raise wrong_type("totalResultSize", total_result_size, "integer")
 
         data = [Referral.from_dict(data_item_data) for data_item_data in d["data"]]
 

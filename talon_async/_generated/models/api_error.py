@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 if TYPE_CHECKING:
     from ..models.error_source import ErrorSource
@@ -81,10 +81,14 @@ class APIError:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         title = d["title"]
+        if type(title) is not str:
+            raise wrong_type("title", title, "string")
 
         source = ErrorSource.from_dict(d["source"])
 
         details = d.get("details", UNSET)
+        if type(details) is not str and details is not UNSET:
+            raise wrong_type("details", details, "string")
 
         api_error = cls(
             title=title,

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -99,22 +99,38 @@ class Audience:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         account_id = d["accountId"]
+        if type(account_id) is not int:
+            raise wrong_type("accountId", account_id, "integer")
 
         id = d["id"]
+        if type(id) is not int:
+            raise wrong_type("id", id, "integer")
 
         created = datetime.datetime.fromisoformat(d["created"])
 
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         sandbox = d.get("sandbox", UNSET)
+        if type(sandbox) is not bool and sandbox is not UNSET:
+            raise wrong_type("sandbox", sandbox, "boolean")
 
         description = d.get("description", UNSET)
+        if type(description) is not str and description is not UNSET:
+            raise wrong_type("description", description, "string")
 
         integration = d.get("integration", UNSET)
+        if type(integration) is not str and integration is not UNSET:
+            raise wrong_type("integration", integration, "string")
 
         integration_id = d.get("integrationId", UNSET)
+        if type(integration_id) is not str and integration_id is not UNSET:
+            raise wrong_type("integrationId", integration_id, "string")
 
         created_in_3_rd_party = d.get("createdIn3rdParty", UNSET)
+        if type(created_in_3_rd_party) is not bool and created_in_3_rd_party is not UNSET:
+            raise wrong_type("createdIn3rdParty", created_in_3_rd_party, "boolean")
 
         _last_update = d.get("lastUpdate", UNSET)
         last_update: datetime.datetime | Unset

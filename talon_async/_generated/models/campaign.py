@@ -14,7 +14,7 @@ from ..models.campaign_frontend_state import CampaignFrontendState
 from ..models.campaign_revision_frontend_state import CampaignRevisionFrontendState
 from ..models.campaign_state import CampaignState
 from ..models.campaign_type import CampaignType
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 if TYPE_CHECKING:
     from ..models.campaign_attributes import CampaignAttributes
@@ -408,20 +408,30 @@ class Campaign:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         id = d["id"]
+        if type(id) is not int:
+            raise wrong_type("id", id, "integer")
 
         created = datetime.datetime.fromisoformat(d["created"])
 
         application_id = d["applicationId"]
+        if type(application_id) is not int:
+            raise wrong_type("applicationId", application_id, "integer")
 
         user_id = d["userId"]
+        if type(user_id) is not int:
+            raise wrong_type("userId", user_id, "integer")
 
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         state = cast(
             CampaignState, CampaignState._value2member_map_.get(d["state"]) or CampaignState(d["state"])
         )
 
         tags = d["tags"]
+        if type(tags) is not list or any(type(_item) is not str for _item in tags):
+            raise wrong_type("tags", tags, "array of string")
 
         features = [
             cast(
@@ -441,8 +451,12 @@ class Campaign:
         )
 
         stores_imported = d["storesImported"]
+        if type(stores_imported) is not bool:
+            raise wrong_type("storesImported", stores_imported, "boolean")
 
         description = d.get("description", UNSET)
+        if type(description) is not str and description is not UNSET:
+            raise wrong_type("description", description, "string")
 
         _start_time = d.get("startTime", UNSET)
         start_time: datetime.datetime | Unset
@@ -466,6 +480,8 @@ class Campaign:
             attributes = CampaignAttributes.from_dict(_attributes)
 
         active_ruleset_id = d.get("activeRulesetId", UNSET)
+        if type(active_ruleset_id) is not int and active_ruleset_id is not UNSET:
+            raise wrong_type("activeRulesetId", active_ruleset_id, "integer")
 
         _coupon_settings = d.get("couponSettings", UNSET)
         coupon_settings: CodeGeneratorSettings | Unset
@@ -482,6 +498,10 @@ class Campaign:
             referral_settings = CodeGeneratorSettings.from_dict(_referral_settings)
 
         campaign_groups = d.get("campaignGroups", UNSET)
+        if (
+            type(campaign_groups) is not list or any(type(_item) is not int for _item in campaign_groups)
+        ) and campaign_groups is not UNSET:
+            raise wrong_type("campaignGroups", campaign_groups, "array of integer")
 
         _type_ = d.get("type", UNSET)
         type_: CampaignType | Unset
@@ -491,6 +511,10 @@ class Campaign:
             type_ = cast(CampaignType, CampaignType._value2member_map_.get(_type_) or CampaignType(_type_))
 
         linked_store_ids = d.get("linkedStoreIds", UNSET)
+        if (
+            type(linked_store_ids) is not list or any(type(_item) is not int for _item in linked_store_ids)
+        ) and linked_store_ids is not UNSET:
+            raise wrong_type("linkedStoreIds", linked_store_ids, "array of integer")
 
         _budgets = d.get("budgets", UNSET)
         budgets: list[CampaignBudget] | Unset = UNSET
@@ -498,34 +522,81 @@ class Campaign:
             budgets = [CampaignBudget.from_dict(budgets_item_data) for budgets_item_data in _budgets]
 
         coupon_redemption_count = d.get("couponRedemptionCount", UNSET)
+        if type(coupon_redemption_count) is not int and coupon_redemption_count is not UNSET:
+            raise wrong_type("couponRedemptionCount", coupon_redemption_count, "integer")
 
         referral_redemption_count = d.get("referralRedemptionCount", UNSET)
+        if type(referral_redemption_count) is not int and referral_redemption_count is not UNSET:
+            raise wrong_type("referralRedemptionCount", referral_redemption_count, "integer")
 
         discount_count = d.get("discountCount", UNSET)
+        if (
+            type(discount_count) is not float and type(discount_count) is not int
+        ) and discount_count is not UNSET:
+            raise wrong_type("discountCount", discount_count, "number")
 
         discount_effect_count = d.get("discountEffectCount", UNSET)
+        if type(discount_effect_count) is not int and discount_effect_count is not UNSET:
+            raise wrong_type("discountEffectCount", discount_effect_count, "integer")
 
         coupon_creation_count = d.get("couponCreationCount", UNSET)
+        if type(coupon_creation_count) is not int and coupon_creation_count is not UNSET:
+            raise wrong_type("couponCreationCount", coupon_creation_count, "integer")
 
         custom_effect_count = d.get("customEffectCount", UNSET)
+        if type(custom_effect_count) is not int and custom_effect_count is not UNSET:
+            raise wrong_type("customEffectCount", custom_effect_count, "integer")
 
         referral_creation_count = d.get("referralCreationCount", UNSET)
+        if type(referral_creation_count) is not int and referral_creation_count is not UNSET:
+            raise wrong_type("referralCreationCount", referral_creation_count, "integer")
 
         add_free_item_effect_count = d.get("addFreeItemEffectCount", UNSET)
+        if type(add_free_item_effect_count) is not int and add_free_item_effect_count is not UNSET:
+            raise wrong_type("addFreeItemEffectCount", add_free_item_effect_count, "integer")
 
         awarded_giveaways_count = d.get("awardedGiveawaysCount", UNSET)
+        if type(awarded_giveaways_count) is not int and awarded_giveaways_count is not UNSET:
+            raise wrong_type("awardedGiveawaysCount", awarded_giveaways_count, "integer")
 
         created_loyalty_points_count = d.get("createdLoyaltyPointsCount", UNSET)
+        if (
+            type(created_loyalty_points_count) is not float and type(created_loyalty_points_count) is not int
+        ) and created_loyalty_points_count is not UNSET:
+            raise wrong_type("createdLoyaltyPointsCount", created_loyalty_points_count, "number")
 
         created_loyalty_points_effect_count = d.get("createdLoyaltyPointsEffectCount", UNSET)
+        if (
+            type(created_loyalty_points_effect_count) is not int
+            and created_loyalty_points_effect_count is not UNSET
+        ):
+            raise wrong_type(
+                "createdLoyaltyPointsEffectCount", created_loyalty_points_effect_count, "integer"
+            )
 
         redeemed_loyalty_points_count = d.get("redeemedLoyaltyPointsCount", UNSET)
+        if (
+            type(redeemed_loyalty_points_count) is not float
+            and type(redeemed_loyalty_points_count) is not int
+        ) and redeemed_loyalty_points_count is not UNSET:
+            raise wrong_type("redeemedLoyaltyPointsCount", redeemed_loyalty_points_count, "number")
 
         redeemed_loyalty_points_effect_count = d.get("redeemedLoyaltyPointsEffectCount", UNSET)
+        if (
+            type(redeemed_loyalty_points_effect_count) is not int
+            and redeemed_loyalty_points_effect_count is not UNSET
+        ):
+            raise wrong_type(
+                "redeemedLoyaltyPointsEffectCount", redeemed_loyalty_points_effect_count, "integer"
+            )
 
         call_api_effect_count = d.get("callApiEffectCount", UNSET)
+        if type(call_api_effect_count) is not int and call_api_effect_count is not UNSET:
+            raise wrong_type("callApiEffectCount", call_api_effect_count, "integer")
 
         reservecoupon_effect_count = d.get("reservecouponEffectCount", UNSET)
+        if type(reservecoupon_effect_count) is not int and reservecoupon_effect_count is not UNSET:
+            raise wrong_type("reservecouponEffectCount", reservecoupon_effect_count, "integer")
 
         _last_activity = d.get("lastActivity", UNSET)
         last_activity: datetime.datetime | Unset
@@ -542,12 +613,22 @@ class Campaign:
             updated = datetime.datetime.fromisoformat(_updated)
 
         created_by = d.get("createdBy", UNSET)
+        if type(created_by) is not str and created_by is not UNSET:
+            raise wrong_type("createdBy", created_by, "string")
 
         updated_by = d.get("updatedBy", UNSET)
+        if type(updated_by) is not str and updated_by is not UNSET:
+            raise wrong_type("updatedBy", updated_by, "string")
 
         template_id = d.get("templateId", UNSET)
+        if type(template_id) is not int and template_id is not UNSET:
+            raise wrong_type("templateId", template_id, "integer")
 
         value_maps_ids = d.get("valueMapsIds", UNSET)
+        if (
+            type(value_maps_ids) is not list or any(type(_item) is not int for _item in value_maps_ids)
+        ) and value_maps_ids is not UNSET:
+            raise wrong_type("valueMapsIds", value_maps_ids, "array of integer")
 
         _revision_frontend_state = d.get("revisionFrontendState", UNSET)
         revision_frontend_state: CampaignRevisionFrontendState | Unset
@@ -561,16 +642,28 @@ class Campaign:
             )
 
         active_revision_id = d.get("activeRevisionId", UNSET)
+        if type(active_revision_id) is not int and active_revision_id is not UNSET:
+            raise wrong_type("activeRevisionId", active_revision_id, "integer")
 
         active_revision_version_id = d.get("activeRevisionVersionId", UNSET)
+        if type(active_revision_version_id) is not int and active_revision_version_id is not UNSET:
+            raise wrong_type("activeRevisionVersionId", active_revision_version_id, "integer")
 
         version = d.get("version", UNSET)
+        if type(version) is not int and version is not UNSET:
+            raise wrong_type("version", version, "integer")
 
         current_revision_id = d.get("currentRevisionId", UNSET)
+        if type(current_revision_id) is not int and current_revision_id is not UNSET:
+            raise wrong_type("currentRevisionId", current_revision_id, "integer")
 
         current_revision_version_id = d.get("currentRevisionVersionId", UNSET)
+        if type(current_revision_version_id) is not int and current_revision_version_id is not UNSET:
+            raise wrong_type("currentRevisionVersionId", current_revision_version_id, "integer")
 
         stage_revision = d.get("stageRevision", UNSET)
+        if type(stage_revision) is not bool and stage_revision is not UNSET:
+            raise wrong_type("stageRevision", stage_revision, "boolean")
 
         campaign = cls(
             id=id,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
@@ -53,10 +55,16 @@ class CampaignBudget:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         action = d["action"]
+        if type(action) is not str:
+            raise wrong_type("action", action, "string")
 
         limit = d["limit"]
+        if type(limit) is not float and type(limit) is not int:
+            raise wrong_type("limit", limit, "number")
 
         counter = d["counter"]
+        if type(counter) is not float and type(counter) is not int:
+            raise wrong_type("counter", counter, "number")
 
         campaign_budget = cls(
             action=action,

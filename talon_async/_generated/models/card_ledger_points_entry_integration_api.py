@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -104,28 +104,50 @@ class CardLedgerPointsEntryIntegrationAPI:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         id = d["id"]
+        if type(id) is not int:
+            raise wrong_type("id", id, "integer")
 
         transaction_uuid = d["transactionUUID"]
+        if type(transaction_uuid) is not str:
+            raise wrong_type("transactionUUID", transaction_uuid, "string")
 
         created = datetime.datetime.fromisoformat(d["created"])
 
         program_id = d["programId"]
+        if type(program_id) is not int:
+            raise wrong_type("programId", program_id, "integer")
 
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         start_date = d["startDate"]
+        if type(start_date) is not str:
+            raise wrong_type("startDate", start_date, "string")
 
         expiry_date = d["expiryDate"]
+        if type(expiry_date) is not str:
+            raise wrong_type("expiryDate", expiry_date, "string")
 
         subledger_id = d["subledgerId"]
+        if type(subledger_id) is not str:
+            raise wrong_type("subledgerId", subledger_id, "string")
 
         amount = d["amount"]
+        if type(amount) is not float and type(amount) is not int:
+            raise wrong_type("amount", amount, "number")
 
         customer_profile_id = d.get("customerProfileID", UNSET)
+        if type(customer_profile_id) is not str and customer_profile_id is not UNSET:
+            raise wrong_type("customerProfileID", customer_profile_id, "string")
 
         customer_session_id = d.get("customerSessionId", UNSET)
+        if type(customer_session_id) is not str and customer_session_id is not UNSET:
+            raise wrong_type("customerSessionId", customer_session_id, "string")
 
         validity_duration = d.get("validityDuration", UNSET)
+        if type(validity_duration) is not str and validity_duration is not UNSET:
+            raise wrong_type("validityDuration", validity_duration, "string")
 
         card_ledger_points_entry_integration_api = cls(
             id=id,

@@ -10,7 +10,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 if TYPE_CHECKING:
     from ..models.cart_item_additional_costs import CartItemAdditionalCosts
@@ -214,18 +214,32 @@ class CartItem:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         sku = d["sku"]
+        if type(sku) is not str:
+            raise wrong_type("sku", sku, "string")
 
         quantity = d["quantity"]
+        if type(quantity) is not int:
+            raise wrong_type("quantity", quantity, "integer")
 
         name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            raise wrong_type("name", name, "string")
 
         returned_quantity = d.get("returnedQuantity", UNSET)
+        if type(returned_quantity) is not int and returned_quantity is not UNSET:
+            raise wrong_type("returnedQuantity", returned_quantity, "integer")
 
         remaining_quantity = d.get("remainingQuantity", UNSET)
+        if type(remaining_quantity) is not int and remaining_quantity is not UNSET:
+            raise wrong_type("remainingQuantity", remaining_quantity, "integer")
 
         price = d.get("price", UNSET)
+        if (type(price) is not float and type(price) is not int) and price is not UNSET:
+            raise wrong_type("price", price, "number")
 
         category = d.get("category", UNSET)
+        if type(category) is not str and category is not UNSET:
+            raise wrong_type("category", category, "string")
 
         _product = d.get("product", UNSET)
         product: Product | Unset
@@ -235,14 +249,24 @@ class CartItem:
             product = Product.from_dict(_product)
 
         weight = d.get("weight", UNSET)
+        if (type(weight) is not float and type(weight) is not int) and weight is not UNSET:
+            raise wrong_type("weight", weight, "number")
 
         height = d.get("height", UNSET)
+        if (type(height) is not float and type(height) is not int) and height is not UNSET:
+            raise wrong_type("height", height, "number")
 
         width = d.get("width", UNSET)
+        if (type(width) is not float and type(width) is not int) and width is not UNSET:
+            raise wrong_type("width", width, "number")
 
         length = d.get("length", UNSET)
+        if (type(length) is not float and type(length) is not int) and length is not UNSET:
+            raise wrong_type("length", length, "number")
 
         position = d.get("position", UNSET)
+        if (type(position) is not float and type(position) is not int) and position is not UNSET:
+            raise wrong_type("position", position, "number")
 
         _attributes = d.get("attributes", UNSET)
         attributes: CartItemAttributes | Unset
@@ -259,8 +283,12 @@ class CartItem:
             additional_costs = CartItemAdditionalCosts.from_dict(_additional_costs)
 
         catalog_item_id = d.get("catalogItemID", UNSET)
+        if type(catalog_item_id) is not int and catalog_item_id is not UNSET:
+            raise wrong_type("catalogItemID", catalog_item_id, "integer")
 
         selected_price_type = d.get("selectedPriceType", UNSET)
+        if type(selected_price_type) is not str and selected_price_type is not UNSET:
+            raise wrong_type("selectedPriceType", selected_price_type, "string")
 
         _adjustment_reference_id = d.get("adjustmentReferenceId", UNSET)
         adjustment_reference_id: UUID | Unset

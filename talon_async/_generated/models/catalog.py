@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -89,22 +89,39 @@ class Catalog:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         id = d["id"]
+        if type(id) is not int:
+            raise wrong_type("id", id, "integer")
 
         created = datetime.datetime.fromisoformat(d["created"])
 
         account_id = d["accountId"]
+        if type(account_id) is not int:
+            raise wrong_type("accountId", account_id, "integer")
 
         modified = datetime.datetime.fromisoformat(d["modified"])
 
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         description = d["description"]
+        if type(description) is not str:
+            raise wrong_type("description", description, "string")
 
         version = d["version"]
+        if type(version) is not int:
+            raise wrong_type("version", version, "integer")
 
         created_by = d["createdBy"]
+        if type(created_by) is not int:
+            raise wrong_type("createdBy", created_by, "integer")
 
         subscribed_applications_ids = d.get("subscribedApplicationsIds", UNSET)
+        if (
+            type(subscribed_applications_ids) is not list
+            or any(type(_item) is not int for _item in subscribed_applications_ids)
+        ) and subscribed_applications_ids is not UNSET:
+            raise wrong_type("subscribedApplicationsIds", subscribed_applications_ids, "array of integer")
 
         catalog = cls(
             id=id,

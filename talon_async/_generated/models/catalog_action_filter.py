@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.catalog_action_filter_op import CatalogActionFilterOp
+from ..types import wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -55,6 +56,8 @@ class CatalogActionFilter:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         attr = d["attr"]
+        if type(attr) is not str:
+            raise wrong_type("attr", attr, "string")
 
         op = cast(
             CatalogActionFilterOp,

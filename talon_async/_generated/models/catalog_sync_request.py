@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 if TYPE_CHECKING:
     from ..models.catalog_action import CatalogAction
@@ -81,6 +81,8 @@ class CatalogSyncRequest:
         actions = [CatalogAction.from_dict(actions_item_data) for actions_item_data in d["actions"]]
 
         version = d.get("version", UNSET)
+        if type(version) is not int and version is not UNSET:
+            raise wrong_type("version", version, "integer")
 
         catalog_sync_request = cls(
             actions=actions,

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -75,14 +75,24 @@ class ChangeLoyaltyTierLevelEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         rule_title = d["ruleTitle"]
+        if type(rule_title) is not str:
+            raise wrong_type("ruleTitle", rule_title, "string")
 
         program_id = d["programId"]
+        if type(program_id) is not int:
+            raise wrong_type("programId", program_id, "integer")
 
         sub_ledger_id = d["subLedgerId"]
+        if type(sub_ledger_id) is not str:
+            raise wrong_type("subLedgerId", sub_ledger_id, "string")
 
         new_tier_name = d["newTierName"]
+        if type(new_tier_name) is not str:
+            raise wrong_type("newTierName", new_tier_name, "string")
 
         previous_tier_name = d.get("previousTierName", UNSET)
+        if type(previous_tier_name) is not str and previous_tier_name is not UNSET:
+            raise wrong_type("previousTierName", previous_tier_name, "string")
 
         _expiry_date = d.get("expiryDate", UNSET)
         expiry_date: datetime.datetime | Unset

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
@@ -48,8 +50,12 @@ class CodeGeneratorSettings:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         valid_characters = d["validCharacters"]
+        if type(valid_characters) is not list or any(type(_item) is not str for _item in valid_characters):
+            raise wrong_type("validCharacters", valid_characters, "array of string")
 
         coupon_pattern = d["couponPattern"]
+        if type(coupon_pattern) is not str:
+            raise wrong_type("couponPattern", coupon_pattern, "string")
 
         code_generator_settings = cls(
             valid_characters=valid_characters,

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.coupon_rejection_reason_reason import CouponRejectionReasonReason
+from ..types import wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -55,8 +56,12 @@ class CouponRejectionReason:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         campaign_id = d["campaignId"]
+        if type(campaign_id) is not int:
+            raise wrong_type("campaignId", campaign_id, "integer")
 
         coupon_id = d["couponId"]
+        if type(coupon_id) is not int:
+            raise wrong_type("couponId", coupon_id, "integer")
 
         reason = cast(
             CouponRejectionReasonReason,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(("integrationIDs",))
 
@@ -39,6 +41,8 @@ class CouponReservations:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         integration_ids = d["integrationIDs"]
+        if type(integration_ids) is not list or any(type(_item) is not str for _item in integration_ids):
+            raise wrong_type("integrationIDs", integration_ids, "array of string")
 
         coupon_reservations = cls(
             integration_ids=integration_ids,

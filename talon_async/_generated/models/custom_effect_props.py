@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 if TYPE_CHECKING:
     from ..models.custom_effect_props_payload import CustomEffectPropsPayload
@@ -104,18 +104,34 @@ class CustomEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         effect_id = d["effectId"]
+        if type(effect_id) is not int:
+            raise wrong_type("effectId", effect_id, "integer")
 
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         payload = CustomEffectPropsPayload.from_dict(d["payload"])
 
         cart_item_position = d.get("cartItemPosition", UNSET)
+        if (
+            type(cart_item_position) is not float and type(cart_item_position) is not int
+        ) and cart_item_position is not UNSET:
+            raise wrong_type("cartItemPosition", cart_item_position, "number")
 
         cart_item_sub_position = d.get("cartItemSubPosition", UNSET)
+        if (
+            type(cart_item_sub_position) is not float and type(cart_item_sub_position) is not int
+        ) and cart_item_sub_position is not UNSET:
+            raise wrong_type("cartItemSubPosition", cart_item_sub_position, "number")
 
         bundle_index = d.get("bundleIndex", UNSET)
+        if type(bundle_index) is not int and bundle_index is not UNSET:
+            raise wrong_type("bundleIndex", bundle_index, "integer")
 
         bundle_name = d.get("bundleName", UNSET)
+        if type(bundle_name) is not str and bundle_name is not UNSET:
+            raise wrong_type("bundleName", bundle_name, "string")
 
         custom_effect_props = cls(
             effect_id=effect_id,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 if TYPE_CHECKING:
     from ..models.audience_membership import AudienceMembership
@@ -143,16 +143,26 @@ class CustomerProfile:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         id = d["id"]
+        if type(id) is not int:
+            raise wrong_type("id", id, "integer")
 
         created = datetime.datetime.fromisoformat(d["created"])
 
         integration_id = d["integrationId"]
+        if type(integration_id) is not str:
+            raise wrong_type("integrationId", integration_id, "string")
 
         account_id = d["accountId"]
+        if type(account_id) is not int:
+            raise wrong_type("accountId", account_id, "integer")
 
         closed_sessions = d["closedSessions"]
+        if type(closed_sessions) is not int:
+            raise wrong_type("closedSessions", closed_sessions, "integer")
 
         total_sales = d["totalSales"]
+        if type(total_sales) is not float and type(total_sales) is not int:
+            raise wrong_type("totalSales", total_sales, "number")
 
         last_activity = datetime.datetime.fromisoformat(d["lastActivity"])
 
@@ -180,6 +190,8 @@ class CustomerProfile:
             ]
 
         sandbox = d.get("sandbox", UNSET)
+        if type(sandbox) is not bool and sandbox is not UNSET:
+            raise wrong_type("sandbox", sandbox, "boolean")
 
         customer_profile = cls(
             id=id,

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.customer_profile_audience_request_item_action import CustomerProfileAudienceRequestItemAction
+from ..types import wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -61,8 +62,12 @@ class CustomerProfileAudienceRequestItem:
         )
 
         profile_integration_id = d["profileIntegrationId"]
+        if type(profile_integration_id) is not str:
+            raise wrong_type("profileIntegrationId", profile_integration_id, "string")
 
         audience_id = d["audienceId"]
+        if type(audience_id) is not int:
+            raise wrong_type("audienceId", audience_id, "integer")
 
         customer_profile_audience_request_item = cls(
             action=action,

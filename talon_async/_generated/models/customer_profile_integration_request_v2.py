@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.customer_profile_integration_request_v2_response_content_item import (
     CustomerProfileIntegrationRequestV2ResponseContentItem,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 if TYPE_CHECKING:
     from ..models.customer_profile_integration_request_v2_attributes import (
@@ -114,6 +114,11 @@ class CustomerProfileIntegrationRequestV2:
             attributes = CustomerProfileIntegrationRequestV2Attributes.from_dict(_attributes)
 
         evaluable_campaign_ids = d.get("evaluableCampaignIds", UNSET)
+        if (
+            type(evaluable_campaign_ids) is not list
+            or any(type(_item) is not int for _item in evaluable_campaign_ids)
+        ) and evaluable_campaign_ids is not UNSET:
+            raise wrong_type("evaluableCampaignIds", evaluable_campaign_ids, "array of integer")
 
         _audiences_changes = d.get("audiencesChanges", UNSET)
         audiences_changes: ProfileAudiencesChanges | Unset

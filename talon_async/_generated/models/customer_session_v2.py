@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.customer_session_v2_state import CustomerSessionV2State
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 if TYPE_CHECKING:
     from ..models.cart_item import CartItem
@@ -210,36 +210,71 @@ class CustomerSessionV2:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         id = d["id"]
+        if type(id) is not int:
+            raise wrong_type("id", id, "integer")
 
         created = datetime.datetime.fromisoformat(d["created"])
 
         integration_id = d["integrationId"]
+        if type(integration_id) is not str:
+            raise wrong_type("integrationId", integration_id, "string")
 
         application_id = d["applicationId"]
+        if type(application_id) is not int:
+            raise wrong_type("applicationId", application_id, "integer")
 
         first_session = d["firstSession"]
+        if type(first_session) is not bool:
+            raise wrong_type("firstSession", first_session, "boolean")
 
         update_count = d["updateCount"]
+        if type(update_count) is not int:
+            raise wrong_type("updateCount", update_count, "integer")
 
         total = d["total"]
+        if type(total) is not float and type(total) is not int:
+            raise wrong_type("total", total, "number")
 
         cart_item_total = d["cartItemTotal"]
+        if type(cart_item_total) is not float and type(cart_item_total) is not int:
+            raise wrong_type("cartItemTotal", cart_item_total, "number")
 
         additional_cost_total = d["additionalCostTotal"]
+        if type(additional_cost_total) is not float and type(additional_cost_total) is not int:
+            raise wrong_type("additionalCostTotal", additional_cost_total, "number")
 
         updated = datetime.datetime.fromisoformat(d["updated"])
 
         profile_id = d.get("profileId", UNSET)
+        if type(profile_id) is not str and profile_id is not UNSET:
+            raise wrong_type("profileId", profile_id, "string")
 
         store_integration_id = d.get("storeIntegrationId", UNSET)
+        if type(store_integration_id) is not str and store_integration_id is not UNSET:
+            raise wrong_type("storeIntegrationId", store_integration_id, "string")
 
         evaluable_campaign_ids = d.get("evaluableCampaignIds", UNSET)
+        if (
+            type(evaluable_campaign_ids) is not list
+            or any(type(_item) is not int for _item in evaluable_campaign_ids)
+        ) and evaluable_campaign_ids is not UNSET:
+            raise wrong_type("evaluableCampaignIds", evaluable_campaign_ids, "array of integer")
 
         coupon_codes = d.get("couponCodes", UNSET)
+        if (
+            type(coupon_codes) is not list or any(type(_item) is not str for _item in coupon_codes)
+        ) and coupon_codes is not UNSET:
+            raise wrong_type("couponCodes", coupon_codes, "array of string")
 
         referral_code = d.get("referralCode", UNSET)
+        if type(referral_code) is not str and referral_code is not UNSET:
+            raise wrong_type("referralCode", referral_code, "string")
 
         loyalty_cards = d.get("loyaltyCards", UNSET)
+        if (
+            type(loyalty_cards) is not list or any(type(_item) is not str for _item in loyalty_cards)
+        ) and loyalty_cards is not UNSET:
+            raise wrong_type("loyaltyCards", loyalty_cards, "array of string")
 
         _state = d.get("state", UNSET)
         state: CustomerSessionV2State | Unset
@@ -264,6 +299,10 @@ class CustomerSessionV2:
             additional_costs = CustomerSessionV2AdditionalCosts.from_dict(_additional_costs)
 
         identifiers = d.get("identifiers", UNSET)
+        if (
+            type(identifiers) is not list or any(type(_item) is not str for _item in identifiers)
+        ) and identifiers is not UNSET:
+            raise wrong_type("identifiers", identifiers, "array of string")
 
         _attributes = d.get("attributes", UNSET)
         attributes: CustomerSessionV2Attributes | Unset

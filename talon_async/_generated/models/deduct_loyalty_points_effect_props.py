@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -76,18 +76,32 @@ class DeductLoyaltyPointsEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         rule_title = d["ruleTitle"]
+        if type(rule_title) is not str:
+            raise wrong_type("ruleTitle", rule_title, "string")
 
         program_id = d["programId"]
+        if type(program_id) is not int:
+            raise wrong_type("programId", program_id, "integer")
 
         sub_ledger_id = d["subLedgerId"]
+        if type(sub_ledger_id) is not str:
+            raise wrong_type("subLedgerId", sub_ledger_id, "string")
 
         value = d["value"]
+        if type(value) is not float and type(value) is not int:
+            raise wrong_type("value", value, "number")
 
         transaction_uuid = d["transactionUUID"]
+        if type(transaction_uuid) is not str:
+            raise wrong_type("transactionUUID", transaction_uuid, "string")
 
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         card_identifier = d.get("cardIdentifier", UNSET)
+        if type(card_identifier) is not str and card_identifier is not UNSET:
+            raise wrong_type("cardIdentifier", card_identifier, "string")
 
         deduct_loyalty_points_effect_props = cls(
             rule_title=rule_title,

@@ -9,7 +9,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -133,34 +133,64 @@ class Effect:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         campaign_id = d["campaignId"]
+        if type(campaign_id) is not int:
+            raise wrong_type("campaignId", campaign_id, "integer")
 
         ruleset_id = d["rulesetId"]
+        if type(ruleset_id) is not int:
+            raise wrong_type("rulesetId", ruleset_id, "integer")
 
         rule_index = d["ruleIndex"]
+        if type(rule_index) is not int:
+            raise wrong_type("ruleIndex", rule_index, "integer")
 
         rule_name = d["ruleName"]
+        if type(rule_name) is not str:
+            raise wrong_type("ruleName", rule_name, "string")
 
         effect_type = d["effectType"]
+        if type(effect_type) is not str:
+            raise wrong_type("effectType", effect_type, "string")
 
         props = d["props"]
 
         triggered_by_coupon = d.get("triggeredByCoupon", UNSET)
+        if type(triggered_by_coupon) is not int and triggered_by_coupon is not UNSET:
+            raise wrong_type("triggeredByCoupon", triggered_by_coupon, "integer")
 
         triggered_for_catalog_item = d.get("triggeredForCatalogItem", UNSET)
+        if type(triggered_for_catalog_item) is not int and triggered_for_catalog_item is not UNSET:
+            raise wrong_type("triggeredForCatalogItem", triggered_for_catalog_item, "integer")
 
         condition_index = d.get("conditionIndex", UNSET)
+        if type(condition_index) is not int and condition_index is not UNSET:
+            raise wrong_type("conditionIndex", condition_index, "integer")
 
         evaluation_group_id = d.get("evaluationGroupID", UNSET)
+        if type(evaluation_group_id) is not int and evaluation_group_id is not UNSET:
+            raise wrong_type("evaluationGroupID", evaluation_group_id, "integer")
 
         evaluation_group_mode = d.get("evaluationGroupMode", UNSET)
+        if type(evaluation_group_mode) is not str and evaluation_group_mode is not UNSET:
+            raise wrong_type("evaluationGroupMode", evaluation_group_mode, "string")
 
         campaign_revision_id = d.get("campaignRevisionId", UNSET)
+        if type(campaign_revision_id) is not int and campaign_revision_id is not UNSET:
+            raise wrong_type("campaignRevisionId", campaign_revision_id, "integer")
 
         campaign_revision_version_id = d.get("campaignRevisionVersionId", UNSET)
+        if type(campaign_revision_version_id) is not int and campaign_revision_version_id is not UNSET:
+            raise wrong_type("campaignRevisionVersionId", campaign_revision_version_id, "integer")
 
         selected_price_type = d.get("selectedPriceType", UNSET)
+        if type(selected_price_type) is not str and selected_price_type is not UNSET:
+            raise wrong_type("selectedPriceType", selected_price_type, "string")
 
         selected_price = d.get("selectedPrice", UNSET)
+        if (
+            type(selected_price) is not float and type(selected_price) is not int
+        ) and selected_price is not UNSET:
+            raise wrong_type("selectedPrice", selected_price, "number")
 
         _adjustment_reference_id = d.get("adjustmentReferenceId", UNSET)
         adjustment_reference_id: UUID | Unset

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(("message",))
 
@@ -39,6 +41,8 @@ class ErrorEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         message = d["message"]
+        if type(message) is not str:
+            raise wrong_type("message", message, "string")
 
         error_effect_props = cls(
             message=message,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 if TYPE_CHECKING:
     from ..models.api_error import APIError
@@ -81,6 +81,8 @@ class ErrorResponse:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         message = d["message"]
+        if type(message) is not str:
+            raise wrong_type("message", message, "string")
 
         _errors = d.get("errors", UNSET)
         errors: list[APIError] | Unset = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 if TYPE_CHECKING:
     from ..models.api_error import APIError
@@ -85,6 +85,8 @@ class ErrorResponseWithStatus:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         message = d.get("message", UNSET)
+        if type(message) is not str and message is not UNSET:
+            raise wrong_type("message", message, "string")
 
         _errors = d.get("errors", UNSET)
         errors: list[APIError] | Unset = UNSET
@@ -92,6 +94,8 @@ class ErrorResponseWithStatus:
             errors = [APIError.from_dict(errors_item_data) for errors_item_data in _errors]
 
         status_code = d.get("StatusCode", UNSET)
+        if type(status_code) is not int and status_code is not UNSET:
+            raise wrong_type("StatusCode", status_code, "integer")
 
         error_response_with_status = cls(
             message=message,

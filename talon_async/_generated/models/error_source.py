@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -61,12 +61,20 @@ class ErrorSource:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         pointer = d.get("pointer", UNSET)
+        if type(pointer) is not str and pointer is not UNSET:
+            raise wrong_type("pointer", pointer, "string")
 
         parameter = d.get("parameter", UNSET)
+        if type(parameter) is not str and parameter is not UNSET:
+            raise wrong_type("parameter", parameter, "string")
 
         line = d.get("line", UNSET)
+        if type(line) is not str and line is not UNSET:
+            raise wrong_type("line", line, "string")
 
         resource = d.get("resource", UNSET)
+        if type(resource) is not str and resource is not UNSET:
+            raise wrong_type("resource", resource, "string")
 
         error_source = cls(
             pointer=pointer,

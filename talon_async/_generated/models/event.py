@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 if TYPE_CHECKING:
     from ..models.event_attributes import EventAttributes
@@ -145,22 +145,34 @@ class Event:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         id = d["id"]
+        if type(id) is not int:
+            raise wrong_type("id", id, "integer")
 
         created = datetime.datetime.fromisoformat(d["created"])
 
         application_id = d["applicationId"]
+        if type(application_id) is not int:
+            raise wrong_type("applicationId", application_id, "integer")
 
         type_ = d["type"]
+        if type(type_) is not str:
+            raise wrong_type("type", type_, "string")
 
         attributes = EventAttributes.from_dict(d["attributes"])
 
         effects = [EventEffectsItem.from_dict(effects_item_data) for effects_item_data in d["effects"]]
 
         profile_id = d.get("profileId", UNSET)
+        if type(profile_id) is not str and profile_id is not UNSET:
+            raise wrong_type("profileId", profile_id, "string")
 
         store_integration_id = d.get("storeIntegrationId", UNSET)
+        if type(store_integration_id) is not str and store_integration_id is not UNSET:
+            raise wrong_type("storeIntegrationId", store_integration_id, "string")
 
         session_id = d.get("sessionId", UNSET)
+        if type(session_id) is not str and session_id is not UNSET:
+            raise wrong_type("sessionId", session_id, "string")
 
         _ledger_entries = d.get("ledgerEntries", UNSET)
         ledger_entries: list[LedgerEntry] | Unset = UNSET

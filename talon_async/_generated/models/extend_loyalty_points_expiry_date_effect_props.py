@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 if TYPE_CHECKING:
     from ..models.loyalty_ledger_entry_expiry_date_change import LoyaltyLedgerEntryExpiryDateChange
@@ -91,10 +91,16 @@ class ExtendLoyaltyPointsExpiryDateEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         program_id = d["programId"]
+        if type(program_id) is not int:
+            raise wrong_type("programId", program_id, "integer")
 
         sub_ledger_id = d["subLedgerId"]
+        if type(sub_ledger_id) is not str:
+            raise wrong_type("subLedgerId", sub_ledger_id, "string")
 
         extension_duration = d["extensionDuration"]
+        if type(extension_duration) is not str:
+            raise wrong_type("extensionDuration", extension_duration, "string")
 
         _affected_transactions = d.get("affectedTransactions", UNSET)
         affected_transactions: list[LoyaltyLedgerEntryExpiryDateChange] | Unset = UNSET

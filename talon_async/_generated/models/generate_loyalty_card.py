@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.generate_loyalty_card_status import GenerateLoyaltyCardStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -73,8 +73,15 @@ class GenerateLoyaltyCard:
             )
 
         customer_profile_ids = d.get("customerProfileIds", UNSET)
+        if (
+            type(customer_profile_ids) is not list
+            or any(type(_item) is not str for _item in customer_profile_ids)
+        ) and customer_profile_ids is not UNSET:
+            raise wrong_type("customerProfileIds", customer_profile_ids, "array of string")
 
         card_identifier = d.get("cardIdentifier", UNSET)
+        if type(card_identifier) is not str and card_identifier is not UNSET:
+            raise wrong_type("cardIdentifier", card_identifier, "string")
 
         generate_loyalty_card = cls(
             status=status,

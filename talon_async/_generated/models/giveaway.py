@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 if TYPE_CHECKING:
     from ..models.giveaway_attributes import GiveawayAttributes
@@ -134,12 +134,18 @@ class Giveaway:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         id = d["id"]
+        if type(id) is not int:
+            raise wrong_type("id", id, "integer")
 
         created = datetime.datetime.fromisoformat(d["created"])
 
         code = d["code"]
+        if type(code) is not str:
+            raise wrong_type("code", code, "string")
 
         pool_id = d["poolId"]
+        if type(pool_id) is not int:
+            raise wrong_type("poolId", pool_id, "integer")
 
         _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
@@ -163,12 +169,20 @@ class Giveaway:
             attributes = GiveawayAttributes.from_dict(_attributes)
 
         used = d.get("used", UNSET)
+        if type(used) is not bool and used is not UNSET:
+            raise wrong_type("used", used, "boolean")
 
         import_id = d.get("importId", UNSET)
+        if type(import_id) is not int and import_id is not UNSET:
+            raise wrong_type("importId", import_id, "integer")
 
         profile_integration_id = d.get("profileIntegrationId", UNSET)
+        if type(profile_integration_id) is not str and profile_integration_id is not UNSET:
+            raise wrong_type("profileIntegrationId", profile_integration_id, "string")
 
         profile_id = d.get("profileId", UNSET)
+        if type(profile_id) is not int and profile_id is not UNSET:
+            raise wrong_type("profileId", profile_id, "integer")
 
         giveaway = cls(
             id=id,

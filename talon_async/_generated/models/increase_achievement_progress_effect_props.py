@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -76,18 +76,32 @@ class IncreaseAchievementProgressEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         achievement_id = d["achievementId"]
+        if type(achievement_id) is not int:
+            raise wrong_type("achievementId", achievement_id, "integer")
 
         achievement_name = d["achievementName"]
+        if type(achievement_name) is not str:
+            raise wrong_type("achievementName", achievement_name, "string")
 
         delta = d["delta"]
+        if type(delta) is not float and type(delta) is not int:
+            raise wrong_type("delta", delta, "number")
 
         value = d["value"]
+        if type(value) is not float and type(value) is not int:
+            raise wrong_type("value", value, "number")
 
         target = d["target"]
+        if type(target) is not float and type(target) is not int:
+            raise wrong_type("target", target, "number")
 
         is_just_completed = d["isJustCompleted"]
+        if type(is_just_completed) is not bool:
+            raise wrong_type("isJustCompleted", is_just_completed, "boolean")
 
         progress_tracker_id = d.get("progressTrackerId", UNSET)
+        if type(progress_tracker_id) is not int and progress_tracker_id is not UNSET:
+            raise wrong_type("progressTrackerId", progress_tracker_id, "integer")
 
         increase_achievement_progress_effect_props = cls(
             achievement_id=achievement_id,

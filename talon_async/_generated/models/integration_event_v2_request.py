@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.integration_event_v2_request_response_content_item import (
     IntegrationEventV2RequestResponseContentItem,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 if TYPE_CHECKING:
     from ..models.integration_event_v2_request_attributes import IntegrationEventV2RequestAttributes
@@ -120,12 +120,23 @@ class IntegrationEventV2Request:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         type_ = d["type"]
+        if type(type_) is not str:
+            raise wrong_type("type", type_, "string")
 
         profile_id = d.get("profileId", UNSET)
+        if type(profile_id) is not str and profile_id is not UNSET:
+            raise wrong_type("profileId", profile_id, "string")
 
         store_integration_id = d.get("storeIntegrationId", UNSET)
+        if type(store_integration_id) is not str and store_integration_id is not UNSET:
+            raise wrong_type("storeIntegrationId", store_integration_id, "string")
 
         evaluable_campaign_ids = d.get("evaluableCampaignIds", UNSET)
+        if (
+            type(evaluable_campaign_ids) is not list
+            or any(type(_item) is not int for _item in evaluable_campaign_ids)
+        ) and evaluable_campaign_ids is not UNSET:
+            raise wrong_type("evaluableCampaignIds", evaluable_campaign_ids, "array of integer")
 
         _attributes = d.get("attributes", UNSET)
         attributes: IntegrationEventV2RequestAttributes | Unset
@@ -135,6 +146,10 @@ class IntegrationEventV2Request:
             attributes = IntegrationEventV2RequestAttributes.from_dict(_attributes)
 
         loyalty_cards = d.get("loyaltyCards", UNSET)
+        if (
+            type(loyalty_cards) is not list or any(type(_item) is not str for _item in loyalty_cards)
+        ) and loyalty_cards is not UNSET:
+            raise wrong_type("loyaltyCards", loyalty_cards, "array of string")
 
         _response_content = d.get("responseContent", UNSET)
         response_content: list[IntegrationEventV2RequestResponseContentItem] | Unset = UNSET

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 if TYPE_CHECKING:
     from ..models.inventory_coupon_attributes import InventoryCouponAttributes
@@ -222,24 +222,44 @@ class InventoryCoupon:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         id = d["id"]
+        if type(id) is not int:
+            raise wrong_type("id", id, "integer")
 
         created = datetime.datetime.fromisoformat(d["created"])
 
         campaign_id = d["campaignId"]
+        if type(campaign_id) is not int:
+            raise wrong_type("campaignId", campaign_id, "integer")
 
         usage_counter = d["usageCounter"]
+        if type(usage_counter) is not int:
+            raise wrong_type("usageCounter", usage_counter, "integer")
 
         profile_redemption_count = d["profileRedemptionCount"]
+        if type(profile_redemption_count) is not int:
+            raise wrong_type("profileRedemptionCount", profile_redemption_count, "integer")
 
         state = d["state"]
+        if type(state) is not str:
+            raise wrong_type("state", state, "string")
 
         value = d.get("value", UNSET)
+        if type(value) is not str and value is not UNSET:
+            raise wrong_type("value", value, "string")
 
         usage_limit = d.get("usageLimit", UNSET)
+        if type(usage_limit) is not int and usage_limit is not UNSET:
+            raise wrong_type("usageLimit", usage_limit, "integer")
 
         discount_limit = d.get("discountLimit", UNSET)
+        if (
+            type(discount_limit) is not float and type(discount_limit) is not int
+        ) and discount_limit is not UNSET:
+            raise wrong_type("discountLimit", discount_limit, "number")
 
         reservation_limit = d.get("reservationLimit", UNSET)
+        if type(reservation_limit) is not int and reservation_limit is not UNSET:
+            raise wrong_type("reservationLimit", reservation_limit, "integer")
 
         _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
@@ -261,10 +281,22 @@ class InventoryCoupon:
             limits = [LimitConfig.from_dict(limits_item_data) for limits_item_data in _limits]
 
         discount_counter = d.get("discountCounter", UNSET)
+        if (
+            type(discount_counter) is not float and type(discount_counter) is not int
+        ) and discount_counter is not UNSET:
+            raise wrong_type("discountCounter", discount_counter, "number")
 
         discount_remainder = d.get("discountRemainder", UNSET)
+        if (
+            type(discount_remainder) is not float and type(discount_remainder) is not int
+        ) and discount_remainder is not UNSET:
+            raise wrong_type("discountRemainder", discount_remainder, "number")
 
         reservation_counter = d.get("reservationCounter", UNSET)
+        if (
+            type(reservation_counter) is not float and type(reservation_counter) is not int
+        ) and reservation_counter is not UNSET:
+            raise wrong_type("reservationCounter", reservation_counter, "number")
 
         _attributes = d.get("attributes", UNSET)
         attributes: InventoryCouponAttributes | Unset
@@ -274,18 +306,32 @@ class InventoryCoupon:
             attributes = InventoryCouponAttributes.from_dict(_attributes)
 
         referral_id = d.get("referralId", UNSET)
+        if type(referral_id) is not int and referral_id is not UNSET:
+            raise wrong_type("referralId", referral_id, "integer")
 
         recipient_integration_id = d.get("recipientIntegrationId", UNSET)
+        if type(recipient_integration_id) is not str and recipient_integration_id is not UNSET:
+            raise wrong_type("recipientIntegrationId", recipient_integration_id, "string")
 
         import_id = d.get("importId", UNSET)
+        if type(import_id) is not int and import_id is not UNSET:
+            raise wrong_type("importId", import_id, "integer")
 
         reservation = d.get("reservation", UNSET)
+        if type(reservation) is not bool and reservation is not UNSET:
+            raise wrong_type("reservation", reservation, "boolean")
 
         batch_id = d.get("batchId", UNSET)
+        if type(batch_id) is not str and batch_id is not UNSET:
+            raise wrong_type("batchId", batch_id, "string")
 
         is_reservation_mandatory = d.get("isReservationMandatory", UNSET)
+        if type(is_reservation_mandatory) is not bool and is_reservation_mandatory is not UNSET:
+            raise wrong_type("isReservationMandatory", is_reservation_mandatory, "boolean")
 
         implicitly_reserved = d.get("implicitlyReserved", UNSET)
+        if type(implicitly_reserved) is not bool and implicitly_reserved is not UNSET:
+            raise wrong_type("implicitlyReserved", implicitly_reserved, "boolean")
 
         inventory_coupon = cls(
             id=id,

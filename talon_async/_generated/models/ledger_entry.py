@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -93,24 +93,40 @@ class LedgerEntry:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         id = d["id"]
+        if type(id) is not int:
+            raise wrong_type("id", id, "integer")
 
         created = datetime.datetime.fromisoformat(d["created"])
 
         account_id = d["accountId"]
+        if type(account_id) is not int:
+            raise wrong_type("accountId", account_id, "integer")
 
         loyalty_program_id = d["loyaltyProgramId"]
+        if type(loyalty_program_id) is not int:
+            raise wrong_type("loyaltyProgramId", loyalty_program_id, "integer")
 
         event_id = d["eventId"]
+        if type(event_id) is not int:
+            raise wrong_type("eventId", event_id, "integer")
 
         amount = d["amount"]
+        if type(amount) is not int:
+            raise wrong_type("amount", amount, "integer")
 
         reason = d["reason"]
+        if type(reason) is not str:
+            raise wrong_type("reason", reason, "string")
 
         expiry_date = datetime.datetime.fromisoformat(d["expiryDate"])
 
         profile_id = d.get("profileId", UNSET)
+        if type(profile_id) is not str and profile_id is not UNSET:
+            raise wrong_type("profileId", profile_id, "string")
 
         reference_id = d.get("referenceId", UNSET)
+        if type(reference_id) is not int and reference_id is not UNSET:
+            raise wrong_type("referenceId", reference_id, "integer")
 
         ledger_entry = cls(
             id=id,

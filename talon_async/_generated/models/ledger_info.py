@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 if TYPE_CHECKING:
     from ..models.tier import Tier
@@ -122,20 +122,42 @@ class LedgerInfo:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         current_balance = d["currentBalance"]
+        if type(current_balance) is not float and type(current_balance) is not int:
+            raise wrong_type("currentBalance", current_balance, "number")
 
         pending_balance = d["pendingBalance"]
+        if type(pending_balance) is not float and type(pending_balance) is not int:
+            raise wrong_type("pendingBalance", pending_balance, "number")
 
         expired_balance = d["expiredBalance"]
+        if type(expired_balance) is not float and type(expired_balance) is not int:
+            raise wrong_type("expiredBalance", expired_balance, "number")
 
         spent_balance = d["spentBalance"]
+        if type(spent_balance) is not float and type(spent_balance) is not int:
+            raise wrong_type("spentBalance", spent_balance, "number")
 
         tentative_current_balance = d["tentativeCurrentBalance"]
+        if type(tentative_current_balance) is not float and type(tentative_current_balance) is not int:
+            raise wrong_type("tentativeCurrentBalance", tentative_current_balance, "number")
 
         negative_balance = d.get("negativeBalance", UNSET)
+        if (
+            type(negative_balance) is not float and type(negative_balance) is not int
+        ) and negative_balance is not UNSET:
+            raise wrong_type("negativeBalance", negative_balance, "number")
 
         tentative_pending_balance = d.get("tentativePendingBalance", UNSET)
+        if (
+            type(tentative_pending_balance) is not float and type(tentative_pending_balance) is not int
+        ) and tentative_pending_balance is not UNSET:
+            raise wrong_type("tentativePendingBalance", tentative_pending_balance, "number")
 
         tentative_negative_balance = d.get("tentativeNegativeBalance", UNSET)
+        if (
+            type(tentative_negative_balance) is not float and type(tentative_negative_balance) is not int
+        ) and tentative_negative_balance is not UNSET:
+            raise wrong_type("tentativeNegativeBalance", tentative_negative_balance, "number")
 
         _current_tier = d.get("currentTier", UNSET)
         current_tier: Tier | Unset
@@ -145,6 +167,10 @@ class LedgerInfo:
             current_tier = Tier.from_dict(_current_tier)
 
         points_to_next_tier = d.get("pointsToNextTier", UNSET)
+        if (
+            type(points_to_next_tier) is not float and type(points_to_next_tier) is not int
+        ) and points_to_next_tier is not UNSET:
+            raise wrong_type("pointsToNextTier", points_to_next_tier, "number")
 
         ledger_info = cls(
             current_balance=current_balance,

@@ -12,7 +12,7 @@ from attrs import field as _attrs_field
 from ..models.ledger_transaction_log_entry_integration_api_type import (
     LedgerTransactionLogEntryIntegrationAPIType,
 )
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 if TYPE_CHECKING:
     from ..models.loyalty_ledger_entry_flags import LoyaltyLedgerEntryFlags
@@ -151,10 +151,14 @@ class LedgerTransactionLogEntryIntegrationAPI:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         transaction_uuid = d["transactionUUID"]
+        if type(transaction_uuid) is not str:
+            raise wrong_type("transactionUUID", transaction_uuid, "string")
 
         created = datetime.datetime.fromisoformat(d["created"])
 
         program_id = d["programId"]
+        if type(program_id) is not int:
+            raise wrong_type("programId", program_id, "integer")
 
         type_ = cast(
             LedgerTransactionLogEntryIntegrationAPIType,
@@ -163,22 +167,40 @@ class LedgerTransactionLogEntryIntegrationAPI:
         )
 
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         start_date = d["startDate"]
+        if type(start_date) is not str:
+            raise wrong_type("startDate", start_date, "string")
 
         expiry_date = d["expiryDate"]
+        if type(expiry_date) is not str:
+            raise wrong_type("expiryDate", expiry_date, "string")
 
         subledger_id = d["subledgerId"]
+        if type(subledger_id) is not str:
+            raise wrong_type("subledgerId", subledger_id, "string")
 
         amount = d["amount"]
+        if type(amount) is not float and type(amount) is not int:
+            raise wrong_type("amount", amount, "number")
 
         id = d["id"]
+        if type(id) is not int:
+            raise wrong_type("id", id, "integer")
 
         customer_session_id = d.get("customerSessionId", UNSET)
+        if type(customer_session_id) is not str and customer_session_id is not UNSET:
+            raise wrong_type("customerSessionId", customer_session_id, "string")
 
         ruleset_id = d.get("rulesetId", UNSET)
+        if type(ruleset_id) is not int and ruleset_id is not UNSET:
+            raise wrong_type("rulesetId", ruleset_id, "integer")
 
         rule_name = d.get("ruleName", UNSET)
+        if type(rule_name) is not str and rule_name is not UNSET:
+            raise wrong_type("ruleName", rule_name, "string")
 
         _flags = d.get("flags", UNSET)
         flags: LoyaltyLedgerEntryFlags | Unset
@@ -188,6 +210,8 @@ class LedgerTransactionLogEntryIntegrationAPI:
             flags = LoyaltyLedgerEntryFlags.from_dict(_flags)
 
         validity_duration = d.get("validityDuration", UNSET)
+        if type(validity_duration) is not str and validity_duration is not UNSET:
+            raise wrong_type("validityDuration", validity_duration, "string")
 
         ledger_transaction_log_entry_integration_api = cls(
             transaction_uuid=transaction_uuid,

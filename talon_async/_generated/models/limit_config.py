@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.limit_config_entities_item import LimitConfigEntitiesItem
 from ..models.limit_config_period import LimitConfigPeriod
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -68,8 +68,12 @@ class LimitConfig:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         action = d["action"]
+        if type(action) is not str:
+            raise wrong_type("action", action, "string")
 
         limit = d["limit"]
+        if type(limit) is not float and type(limit) is not int:
+            raise wrong_type("limit", limit, "number")
 
         entities = [
             cast(

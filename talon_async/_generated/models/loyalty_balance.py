@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -67,14 +67,32 @@ class LoyaltyBalance:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         active_points = d.get("activePoints", UNSET)
+        if (
+            type(active_points) is not float and type(active_points) is not int
+        ) and active_points is not UNSET:
+            raise wrong_type("activePoints", active_points, "number")
 
         pending_points = d.get("pendingPoints", UNSET)
+        if (
+            type(pending_points) is not float and type(pending_points) is not int
+        ) and pending_points is not UNSET:
+            raise wrong_type("pendingPoints", pending_points, "number")
 
         spent_points = d.get("spentPoints", UNSET)
+        if (type(spent_points) is not float and type(spent_points) is not int) and spent_points is not UNSET:
+            raise wrong_type("spentPoints", spent_points, "number")
 
         expired_points = d.get("expiredPoints", UNSET)
+        if (
+            type(expired_points) is not float and type(expired_points) is not int
+        ) and expired_points is not UNSET:
+            raise wrong_type("expiredPoints", expired_points, "number")
 
         negative_points = d.get("negativePoints", UNSET)
+        if (
+            type(negative_points) is not float and type(negative_points) is not int
+        ) and negative_points is not UNSET:
+            raise wrong_type("negativePoints", negative_points, "number")
 
         loyalty_balance = cls(
             active_points=active_points,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 if TYPE_CHECKING:
     from ..models.projected_tier import ProjectedTier
@@ -123,14 +123,32 @@ class LoyaltyBalanceWithTier:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         active_points = d.get("activePoints", UNSET)
+        if (
+            type(active_points) is not float and type(active_points) is not int
+        ) and active_points is not UNSET:
+            raise wrong_type("activePoints", active_points, "number")
 
         pending_points = d.get("pendingPoints", UNSET)
+        if (
+            type(pending_points) is not float and type(pending_points) is not int
+        ) and pending_points is not UNSET:
+            raise wrong_type("pendingPoints", pending_points, "number")
 
         spent_points = d.get("spentPoints", UNSET)
+        if (type(spent_points) is not float and type(spent_points) is not int) and spent_points is not UNSET:
+            raise wrong_type("spentPoints", spent_points, "number")
 
         expired_points = d.get("expiredPoints", UNSET)
+        if (
+            type(expired_points) is not float and type(expired_points) is not int
+        ) and expired_points is not UNSET:
+            raise wrong_type("expiredPoints", expired_points, "number")
 
         negative_points = d.get("negativePoints", UNSET)
+        if (
+            type(negative_points) is not float and type(negative_points) is not int
+        ) and negative_points is not UNSET:
+            raise wrong_type("negativePoints", negative_points, "number")
 
         _current_tier = d.get("currentTier", UNSET)
         current_tier: Tier | Unset
@@ -147,8 +165,14 @@ class LoyaltyBalanceWithTier:
             projected_tier = ProjectedTier.from_dict(_projected_tier)
 
         points_to_next_tier = d.get("pointsToNextTier", UNSET)
+        if (
+            type(points_to_next_tier) is not float and type(points_to_next_tier) is not int
+        ) and points_to_next_tier is not UNSET:
+            raise wrong_type("pointsToNextTier", points_to_next_tier, "number")
 
         next_tier_name = d.get("nextTierName", UNSET)
+        if type(next_tier_name) is not str and next_tier_name is not UNSET:
+            raise wrong_type("nextTierName", next_tier_name, "string")
 
         loyalty_balance_with_tier = cls(
             active_points=active_points,

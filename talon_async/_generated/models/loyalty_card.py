@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 if TYPE_CHECKING:
     from ..models.ledger_info import LedgerInfo
@@ -173,22 +173,38 @@ class LoyaltyCard:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         id = d["id"]
+        if type(id) is not int:
+            raise wrong_type("id", id, "integer")
 
         created = datetime.datetime.fromisoformat(d["created"])
 
         program_id = d["programID"]
+        if type(program_id) is not int:
+            raise wrong_type("programID", program_id, "integer")
 
         status = d["status"]
+        if type(status) is not str:
+            raise wrong_type("status", status, "string")
 
         identifier = d["identifier"]
+        if type(identifier) is not str:
+            raise wrong_type("identifier", identifier, "string")
 
         users_per_card_limit = d["usersPerCardLimit"]
+        if type(users_per_card_limit) is not int:
+            raise wrong_type("usersPerCardLimit", users_per_card_limit, "integer")
 
         program_name = d.get("programName", UNSET)
+        if type(program_name) is not str and program_name is not UNSET:
+            raise wrong_type("programName", program_name, "string")
 
         program_title = d.get("programTitle", UNSET)
+        if type(program_title) is not str and program_title is not UNSET:
+            raise wrong_type("programTitle", program_title, "string")
 
         block_reason = d.get("blockReason", UNSET)
+        if type(block_reason) is not str and block_reason is not UNSET:
+            raise wrong_type("blockReason", block_reason, "string")
 
         _profiles = d.get("profiles", UNSET)
         profiles: list[LoyaltyCardProfileRegistration] | Unset = UNSET
@@ -220,10 +236,16 @@ class LoyaltyCard:
             modified = datetime.datetime.fromisoformat(_modified)
 
         old_card_identifier = d.get("oldCardIdentifier", UNSET)
+        if type(old_card_identifier) is not str and old_card_identifier is not UNSET:
+            raise wrong_type("oldCardIdentifier", old_card_identifier, "string")
 
         new_card_identifier = d.get("newCardIdentifier", UNSET)
+        if type(new_card_identifier) is not str and new_card_identifier is not UNSET:
+            raise wrong_type("newCardIdentifier", new_card_identifier, "string")
 
         batch_id = d.get("batchId", UNSET)
+        if type(batch_id) is not str and batch_id is not UNSET:
+            raise wrong_type("batchId", batch_id, "string")
 
         loyalty_card = cls(
             id=id,

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import rfc3339
+from ..types import rfc3339, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -51,6 +51,8 @@ class LoyaltyCardProfileRegistration:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         integration_id = d["integrationId"]
+        if type(integration_id) is not str:
+            raise wrong_type("integrationId", integration_id, "string")
 
         timestamp = datetime.datetime.fromisoformat(d["timestamp"])
 

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(("integrationId",))
 
@@ -39,6 +41,8 @@ class LoyaltyCardRegistration:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         integration_id = d["integrationId"]
+        if type(integration_id) is not str:
+            raise wrong_type("integrationId", integration_id, "string")
 
         loyalty_card_registration = cls(
             integration_id=integration_id,

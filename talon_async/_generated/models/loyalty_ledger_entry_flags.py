@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(("createsNegativeBalance",))
@@ -39,6 +39,8 @@ class LoyaltyLedgerEntryFlags:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         creates_negative_balance = d.get("createsNegativeBalance", UNSET)
+        if type(creates_negative_balance) is not bool and creates_negative_balance is not UNSET:
+            raise wrong_type("createsNegativeBalance", creates_negative_balance, "boolean")
 
         loyalty_ledger_entry_flags = cls(
             creates_negative_balance=creates_negative_balance,

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -54,6 +54,8 @@ class LoyaltyMembership:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         loyalty_program_id = d["loyaltyProgramId"]
+        if type(loyalty_program_id) is not int:
+            raise wrong_type("loyaltyProgramId", loyalty_program_id, "integer")
 
         _joined = d.get("joined", UNSET)
         joined: datetime.datetime | Unset

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 if TYPE_CHECKING:
     from ..models.ledger_info import LedgerInfo
@@ -105,10 +105,16 @@ class LoyaltyProgramLedgers:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         id = d["id"]
+        if type(id) is not int:
+            raise wrong_type("id", id, "integer")
 
         title = d["title"]
+        if type(title) is not str:
+            raise wrong_type("title", title, "string")
 
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         ledger = LedgerInfo.from_dict(d["ledger"])
 

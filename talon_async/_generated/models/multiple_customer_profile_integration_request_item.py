@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 if TYPE_CHECKING:
     from ..models.multiple_customer_profile_integration_request_item_attributes import (
@@ -82,6 +82,8 @@ class MultipleCustomerProfileIntegrationRequestItem:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         integration_id = d["integrationId"]
+        if type(integration_id) is not str:
+            raise wrong_type("integrationId", integration_id, "string")
 
         _attributes = d.get("attributes", UNSET)
         attributes: MultipleCustomerProfileIntegrationRequestItemAttributes | Unset

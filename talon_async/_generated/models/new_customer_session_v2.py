@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.new_customer_session_v2_state import NewCustomerSessionV2State
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 if TYPE_CHECKING:
     from ..models.cart_item import CartItem
@@ -156,16 +156,35 @@ class NewCustomerSessionV2:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         profile_id = d.get("profileId", UNSET)
+        if type(profile_id) is not str and profile_id is not UNSET:
+            raise wrong_type("profileId", profile_id, "string")
 
         store_integration_id = d.get("storeIntegrationId", UNSET)
+        if type(store_integration_id) is not str and store_integration_id is not UNSET:
+            raise wrong_type("storeIntegrationId", store_integration_id, "string")
 
         evaluable_campaign_ids = d.get("evaluableCampaignIds", UNSET)
+        if (
+            type(evaluable_campaign_ids) is not list
+            or any(type(_item) is not int for _item in evaluable_campaign_ids)
+        ) and evaluable_campaign_ids is not UNSET:
+            raise wrong_type("evaluableCampaignIds", evaluable_campaign_ids, "array of integer")
 
         coupon_codes = d.get("couponCodes", UNSET)
+        if (
+            type(coupon_codes) is not list or any(type(_item) is not str for _item in coupon_codes)
+        ) and coupon_codes is not UNSET:
+            raise wrong_type("couponCodes", coupon_codes, "array of string")
 
         referral_code = d.get("referralCode", UNSET)
+        if type(referral_code) is not str and referral_code is not UNSET:
+            raise wrong_type("referralCode", referral_code, "string")
 
         loyalty_cards = d.get("loyaltyCards", UNSET)
+        if (
+            type(loyalty_cards) is not list or any(type(_item) is not str for _item in loyalty_cards)
+        ) and loyalty_cards is not UNSET:
+            raise wrong_type("loyaltyCards", loyalty_cards, "array of string")
 
         _state = d.get("state", UNSET)
         state: NewCustomerSessionV2State | Unset
@@ -190,6 +209,10 @@ class NewCustomerSessionV2:
             additional_costs = NewCustomerSessionV2AdditionalCosts.from_dict(_additional_costs)
 
         identifiers = d.get("identifiers", UNSET)
+        if (
+            type(identifiers) is not list or any(type(_item) is not str for _item in identifiers)
+        ) and identifiers is not UNSET:
+            raise wrong_type("identifiers", identifiers, "array of string")
 
         _attributes = d.get("attributes", UNSET)
         attributes: NewCustomerSessionV2Attributes | Unset

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -91,15 +91,26 @@ class NewPriceAdjustment:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         price_type = d["priceType"]
+        if type(price_type) is not str:
+            raise wrong_type("priceType", price_type, "string")
 
         reference_id = d["referenceId"]
+        if type(reference_id) is not str:
+            raise wrong_type("referenceId", reference_id, "string")
 
         def _parse_price(data: object) -> float | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | Unset, data)
+            price_type_0 = data
+            if type(price_type_0) is not float and type(price_type_0) is not int:
+                raise wrong_type("price", price_type_0, "number")
+
+            return price_type_0
+            price_type_1 = data
+
+            return price_type_1
 
         price = _parse_price(d.get("price", UNSET))
 
@@ -125,6 +136,8 @@ class NewPriceAdjustment:
             effective_until = datetime.datetime.fromisoformat(_effective_until)
 
         context_id = d.get("contextId", UNSET)
+        if type(context_id) is not str and context_id is not UNSET:
+            raise wrong_type("contextId", context_id, "string")
 
         new_price_adjustment = cls(
             price_type=price_type,

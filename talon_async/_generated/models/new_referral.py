@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 if TYPE_CHECKING:
     from ..models.new_referral_attributes import NewReferralAttributes
@@ -112,8 +112,12 @@ class NewReferral:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         campaign_id = d["campaignId"]
+        if type(campaign_id) is not int:
+            raise wrong_type("campaignId", campaign_id, "integer")
 
         advocate_profile_integration_id = d["advocateProfileIntegrationId"]
+        if type(advocate_profile_integration_id) is not str:
+            raise wrong_type("advocateProfileIntegrationId", advocate_profile_integration_id, "string")
 
         _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
@@ -130,8 +134,12 @@ class NewReferral:
             expiry_date = datetime.datetime.fromisoformat(_expiry_date)
 
         usage_limit = d.get("usageLimit", UNSET)
+        if type(usage_limit) is not int and usage_limit is not UNSET:
+            raise wrong_type("usageLimit", usage_limit, "integer")
 
         friend_profile_integration_id = d.get("friendProfileIntegrationId", UNSET)
+        if type(friend_profile_integration_id) is not str and friend_profile_integration_id is not UNSET:
+            raise wrong_type("friendProfileIntegrationId", friend_profile_integration_id, "string")
 
         _attributes = d.get("attributes", UNSET)
         attributes: NewReferralAttributes | Unset

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 if TYPE_CHECKING:
     from ..models.new_referrals_for_multiple_advocates_attributes import (
@@ -124,8 +124,16 @@ class NewReferralsForMultipleAdvocates:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         campaign_id = d["campaignId"]
+        if type(campaign_id) is not int:
+            raise wrong_type("campaignId", campaign_id, "integer")
 
         advocate_profile_integration_ids = d["advocateProfileIntegrationIds"]
+        if type(advocate_profile_integration_ids) is not list or any(
+            type(_item) is not str for _item in advocate_profile_integration_ids
+        ):
+            raise wrong_type(
+                "advocateProfileIntegrationIds", advocate_profile_integration_ids, "array of string"
+            )
 
         _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
@@ -142,6 +150,8 @@ class NewReferralsForMultipleAdvocates:
             expiry_date = datetime.datetime.fromisoformat(_expiry_date)
 
         usage_limit = d.get("usageLimit", UNSET)
+        if type(usage_limit) is not int and usage_limit is not UNSET:
+            raise wrong_type("usageLimit", usage_limit, "integer")
 
         _attributes = d.get("attributes", UNSET)
         attributes: NewReferralsForMultipleAdvocatesAttributes | Unset
@@ -151,8 +161,14 @@ class NewReferralsForMultipleAdvocates:
             attributes = NewReferralsForMultipleAdvocatesAttributes.from_dict(_attributes)
 
         valid_characters = d.get("validCharacters", UNSET)
+        if (
+            type(valid_characters) is not list or any(type(_item) is not str for _item in valid_characters)
+        ) and valid_characters is not UNSET:
+            raise wrong_type("validCharacters", valid_characters, "array of string")
 
         referral_pattern = d.get("referralPattern", UNSET)
+        if type(referral_pattern) is not str and referral_pattern is not UNSET:
+            raise wrong_type("referralPattern", referral_pattern, "string")
 
         new_referrals_for_multiple_advocates = cls(
             campaign_id=campaign_id,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 if TYPE_CHECKING:
     from ..models.patch_item_catalog_action_attributes import PatchItemCatalogActionAttributes
@@ -103,8 +103,12 @@ class PatchItemCatalogAction:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         sku = d["sku"]
+        if type(sku) is not str:
+            raise wrong_type("sku", sku, "string")
 
         price = d.get("price", UNSET)
+        if (type(price) is not float and type(price) is not int) and price is not UNSET:
+            raise wrong_type("price", price, "number")
 
         _attributes = d.get("attributes", UNSET)
         attributes: PatchItemCatalogActionAttributes | Unset
@@ -121,6 +125,8 @@ class PatchItemCatalogAction:
             product = Product.from_dict(_product)
 
         create_if_not_exists = d.get("createIfNotExists", UNSET)
+        if type(create_if_not_exists) is not bool and create_if_not_exists is not UNSET:
+            raise wrong_type("createIfNotExists", create_if_not_exists, "boolean")
 
         patch_item_catalog_action = cls(
             sku=sku,

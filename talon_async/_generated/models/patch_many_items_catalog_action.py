@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 if TYPE_CHECKING:
     from ..models.catalog_action_filter import CatalogActionFilter
@@ -90,6 +90,8 @@ class PatchManyItemsCatalogAction:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         price = d.get("price", UNSET)
+        if (type(price) is not float and type(price) is not int) and price is not UNSET:
+            raise wrong_type("price", price, "number")
 
         _filters = d.get("filters", UNSET)
         filters: list[CatalogActionFilter] | Unset = UNSET

@@ -10,7 +10,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -75,8 +75,12 @@ class PriceDetail:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         price = d.get("price", UNSET)
+        if (type(price) is not float and type(price) is not int) and price is not UNSET:
+            raise wrong_type("price", price, "number")
 
         adjustment_context_id = d.get("adjustmentContextId", UNSET)
+        if type(adjustment_context_id) is not str and adjustment_context_id is not UNSET:
+            raise wrong_type("adjustmentContextId", adjustment_context_id, "string")
 
         _adjustment_reference_id = d.get("adjustmentReferenceId", UNSET)
         adjustment_reference_id: UUID | Unset

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
@@ -48,8 +50,12 @@ class ProfileAudiencesChanges:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         adds = d["adds"]
+        if type(adds) is not list or any(type(_item) is not int for _item in adds):
+            raise wrong_type("adds", adds, "array of integer")
 
         deletes = d["deletes"]
+        if type(deletes) is not list or any(type(_item) is not int for _item in deletes):
+            raise wrong_type("deletes", deletes, "array of integer")
 
         profile_audiences_changes = cls(
             adds=adds,

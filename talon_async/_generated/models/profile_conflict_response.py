@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -57,10 +57,14 @@ class ProfileConflictResponse:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         message = d.get("message", UNSET)
+        if type(message) is not str and message is not UNSET:
+            raise wrong_type("message", message, "string")
 
         errors = d.get("errors", UNSET)
 
         status_code = d.get("StatusCode", UNSET)
+        if type(status_code) is not int and status_code is not UNSET:
+            raise wrong_type("StatusCode", status_code, "integer")
 
         profile_conflict_response = cls(
             message=message,

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 if TYPE_CHECKING:
     from ..models.ledger_transaction_log_entry_integration_api import LedgerTransactionLogEntryIntegrationAPI
 
@@ -76,6 +78,8 @@ class ProfileTransactionsPage:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         has_more = d["hasMore"]
+        if type(has_more) is not bool:
+            raise wrong_type("hasMore", has_more, "boolean")
 
         data = [
             LedgerTransactionLogEntryIntegrationAPI.from_dict(data_item_data) for data_item_data in d["data"]

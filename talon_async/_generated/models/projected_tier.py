@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -57,10 +57,18 @@ class ProjectedTier:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         projected_active_points = d["projectedActivePoints"]
+        if type(projected_active_points) is not float and type(projected_active_points) is not int:
+            raise wrong_type("projectedActivePoints", projected_active_points, "number")
 
         stay_in_tier_points = d.get("stayInTierPoints", UNSET)
+        if (
+            type(stay_in_tier_points) is not float and type(stay_in_tier_points) is not int
+        ) and stay_in_tier_points is not UNSET:
+            raise wrong_type("stayInTierPoints", stay_in_tier_points, "number")
 
         projected_tier_name = d.get("projectedTierName", UNSET)
+        if type(projected_tier_name) is not str and projected_tier_name is not UNSET:
+            raise wrong_type("projectedTierName", projected_tier_name, "string")
 
         projected_tier = cls(
             projected_active_points=projected_active_points,

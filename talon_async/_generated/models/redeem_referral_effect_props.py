@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
@@ -48,8 +50,12 @@ class RedeemReferralEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         id = d["id"]
+        if type(id) is not int:
+            raise wrong_type("id", id, "integer")
 
         value = d["value"]
+        if type(value) is not str:
+            raise wrong_type("value", value, "string")
 
         redeem_referral_effect_props = cls(
             id=id,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 if TYPE_CHECKING:
     from ..models.referral_attributes import ReferralAttributes
@@ -144,16 +144,26 @@ class Referral:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         id = d["id"]
+        if type(id) is not int:
+            raise wrong_type("id", id, "integer")
 
         created = datetime.datetime.fromisoformat(d["created"])
 
         campaign_id = d["campaignId"]
+        if type(campaign_id) is not int:
+            raise wrong_type("campaignId", campaign_id, "integer")
 
         advocate_profile_integration_id = d["advocateProfileIntegrationId"]
+        if type(advocate_profile_integration_id) is not str:
+            raise wrong_type("advocateProfileIntegrationId", advocate_profile_integration_id, "string")
 
         code = d["code"]
+        if type(code) is not str:
+            raise wrong_type("code", code, "string")
 
         usage_counter = d["usageCounter"]
+        if type(usage_counter) is not int:
+            raise wrong_type("usageCounter", usage_counter, "integer")
 
         _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
@@ -170,8 +180,12 @@ class Referral:
             expiry_date = datetime.datetime.fromisoformat(_expiry_date)
 
         usage_limit = d.get("usageLimit", UNSET)
+        if type(usage_limit) is not int and usage_limit is not UNSET:
+            raise wrong_type("usageLimit", usage_limit, "integer")
 
         friend_profile_integration_id = d.get("friendProfileIntegrationId", UNSET)
+        if type(friend_profile_integration_id) is not str and friend_profile_integration_id is not UNSET:
+            raise wrong_type("friendProfileIntegrationId", friend_profile_integration_id, "string")
 
         _attributes = d.get("attributes", UNSET)
         attributes: ReferralAttributes | Unset
@@ -181,8 +195,12 @@ class Referral:
             attributes = ReferralAttributes.from_dict(_attributes)
 
         import_id = d.get("importId", UNSET)
+        if type(import_id) is not int and import_id is not UNSET:
+            raise wrong_type("importId", import_id, "integer")
 
         batch_id = d.get("batchId", UNSET)
+        if type(batch_id) is not str and batch_id is not UNSET:
+            raise wrong_type("batchId", batch_id, "string")
 
         referral = cls(
             id=id,

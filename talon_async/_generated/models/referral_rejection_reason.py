@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.referral_rejection_reason_reason import ReferralRejectionReasonReason
+from ..types import wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -55,8 +56,12 @@ class ReferralRejectionReason:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         campaign_id = d["campaignId"]
+        if type(campaign_id) is not int:
+            raise wrong_type("campaignId", campaign_id, "integer")
 
         referral_id = d["referralId"]
+        if type(referral_id) is not int:
+            raise wrong_type("referralId", referral_id, "integer")
 
         reason = cast(
             ReferralRejectionReasonReason,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -74,16 +74,28 @@ class RejectCouponEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         value = d["value"]
+        if type(value) is not str:
+            raise wrong_type("value", value, "string")
 
         rejection_reason = d["rejectionReason"]
+        if type(rejection_reason) is not str:
+            raise wrong_type("rejectionReason", rejection_reason, "string")
 
         condition_index = d.get("conditionIndex", UNSET)
+        if type(condition_index) is not int and condition_index is not UNSET:
+            raise wrong_type("conditionIndex", condition_index, "integer")
 
         effect_index = d.get("effectIndex", UNSET)
+        if type(effect_index) is not int and effect_index is not UNSET:
+            raise wrong_type("effectIndex", effect_index, "integer")
 
         details = d.get("details", UNSET)
+        if type(details) is not str and details is not UNSET:
+            raise wrong_type("details", details, "string")
 
         campaign_exclusion_reason = d.get("campaignExclusionReason", UNSET)
+        if type(campaign_exclusion_reason) is not str and campaign_exclusion_reason is not UNSET:
+            raise wrong_type("campaignExclusionReason", campaign_exclusion_reason, "string")
 
         reject_coupon_effect_props = cls(
             value=value,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -61,12 +61,20 @@ class RemoveFromAudienceEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         audience_id = d.get("audienceId", UNSET)
+        if type(audience_id) is not int and audience_id is not UNSET:
+            raise wrong_type("audienceId", audience_id, "integer")
 
         audience_name = d.get("audienceName", UNSET)
+        if type(audience_name) is not str and audience_name is not UNSET:
+            raise wrong_type("audienceName", audience_name, "string")
 
         profile_integration_id = d.get("profileIntegrationId", UNSET)
+        if type(profile_integration_id) is not str and profile_integration_id is not UNSET:
+            raise wrong_type("profileIntegrationId", profile_integration_id, "string")
 
         profile_id = d.get("profileId", UNSET)
+        if type(profile_id) is not int and profile_id is not UNSET:
+            raise wrong_type("profileId", profile_id, "integer")
 
         remove_from_audience_effect_props = cls(
             audience_id=audience_id,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
@@ -53,10 +55,16 @@ class ReserveCouponEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         coupon_value = d["couponValue"]
+        if type(coupon_value) is not str:
+            raise wrong_type("couponValue", coupon_value, "string")
 
         profile_integration_id = d["profileIntegrationId"]
+        if type(profile_integration_id) is not str:
+            raise wrong_type("profileIntegrationId", profile_integration_id, "string")
 
         is_new_reservation = d["isNewReservation"]
+        if type(is_new_reservation) is not bool:
+            raise wrong_type("isNewReservation", is_new_reservation, "boolean")
 
         reserve_coupon_effect_props = cls(
             coupon_value=coupon_value,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 if TYPE_CHECKING:
     from ..models.returned_cart_item import ReturnedCartItem
@@ -127,12 +127,18 @@ class Return:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         id = d["id"]
+        if type(id) is not int:
+            raise wrong_type("id", id, "integer")
 
         created = datetime.datetime.fromisoformat(d["created"])
 
         application_id = d["applicationId"]
+        if type(application_id) is not int:
+            raise wrong_type("applicationId", application_id, "integer")
 
         account_id = d["accountId"]
+        if type(account_id) is not int:
+            raise wrong_type("accountId", account_id, "integer")
 
         returned_cart_items = [
             ReturnedCartItem.from_dict(returned_cart_items_item_data)
@@ -140,16 +146,28 @@ class Return:
         ]
 
         event_id = d["eventId"]
+        if type(event_id) is not int:
+            raise wrong_type("eventId", event_id, "integer")
 
         session_id = d["sessionId"]
+        if type(session_id) is not int:
+            raise wrong_type("sessionId", session_id, "integer")
 
         session_integration_id = d["sessionIntegrationId"]
+        if type(session_integration_id) is not str:
+            raise wrong_type("sessionIntegrationId", session_integration_id, "string")
 
         profile_id = d.get("profileId", UNSET)
+        if type(profile_id) is not int and profile_id is not UNSET:
+            raise wrong_type("profileId", profile_id, "integer")
 
         profile_integration_id = d.get("profileIntegrationId", UNSET)
+        if type(profile_integration_id) is not str and profile_integration_id is not UNSET:
+            raise wrong_type("profileIntegrationId", profile_integration_id, "string")
 
         created_by = d.get("createdBy", UNSET)
+        if type(created_by) is not int and created_by is not UNSET:
+            raise wrong_type("createdBy", created_by, "integer")
 
         return_ = cls(
             id=id,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -55,10 +55,16 @@ class ReturnedCartItem:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         position = d.get("position", UNSET)
+        if type(position) is not int and position is not UNSET:
+            raise wrong_type("position", position, "integer")
 
         quantity = d.get("quantity", UNSET)
+        if type(quantity) is not int and quantity is not UNSET:
+            raise wrong_type("quantity", quantity, "integer")
 
         sku = d.get("sku", UNSET)
+        if type(sku) is not str and sku is not UNSET:
+            raise wrong_type("sku", sku, "string")
 
         returned_cart_item = cls(
             position=position,

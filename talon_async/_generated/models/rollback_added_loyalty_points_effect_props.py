@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -83,20 +83,40 @@ class RollbackAddedLoyaltyPointsEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         program_id = d["programId"]
+        if type(program_id) is not int:
+            raise wrong_type("programId", program_id, "integer")
 
         sub_ledger_id = d["subLedgerId"]
+        if type(sub_ledger_id) is not str:
+            raise wrong_type("subLedgerId", sub_ledger_id, "string")
 
         value = d["value"]
+        if type(value) is not float and type(value) is not int:
+            raise wrong_type("value", value, "number")
 
         recipient_integration_id = d["recipientIntegrationId"]
+        if type(recipient_integration_id) is not str:
+            raise wrong_type("recipientIntegrationId", recipient_integration_id, "string")
 
         transaction_uuid = d["transactionUUID"]
+        if type(transaction_uuid) is not str:
+            raise wrong_type("transactionUUID", transaction_uuid, "string")
 
         cart_item_position = d.get("cartItemPosition", UNSET)
+        if (
+            type(cart_item_position) is not float and type(cart_item_position) is not int
+        ) and cart_item_position is not UNSET:
+            raise wrong_type("cartItemPosition", cart_item_position, "number")
 
         cart_item_sub_position = d.get("cartItemSubPosition", UNSET)
+        if (
+            type(cart_item_sub_position) is not float and type(cart_item_sub_position) is not int
+        ) and cart_item_sub_position is not UNSET:
+            raise wrong_type("cartItemSubPosition", cart_item_sub_position, "number")
 
         card_identifier = d.get("cardIdentifier", UNSET)
+        if type(card_identifier) is not str and card_identifier is not UNSET:
+            raise wrong_type("cardIdentifier", card_identifier, "string")
 
         rollback_added_loyalty_points_effect_props = cls(
             program_id=program_id,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(("value",))
 
@@ -39,6 +41,8 @@ class RollbackCouponEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         value = d["value"]
+        if type(value) is not str:
+            raise wrong_type("value", value, "string")
 
         rollback_coupon_effect_props = cls(
             value=value,

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -88,14 +88,24 @@ class RollbackDeductedLoyaltyPointsEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         program_id = d["programId"]
+        if type(program_id) is not int:
+            raise wrong_type("programId", program_id, "integer")
 
         sub_ledger_id = d["subLedgerId"]
+        if type(sub_ledger_id) is not str:
+            raise wrong_type("subLedgerId", sub_ledger_id, "string")
 
         value = d["value"]
+        if type(value) is not float and type(value) is not int:
+            raise wrong_type("value", value, "number")
 
         recipient_integration_id = d["recipientIntegrationId"]
+        if type(recipient_integration_id) is not str:
+            raise wrong_type("recipientIntegrationId", recipient_integration_id, "string")
 
         transaction_uuid = d["transactionUUID"]
+        if type(transaction_uuid) is not str:
+            raise wrong_type("transactionUUID", transaction_uuid, "string")
 
         _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
@@ -112,6 +122,8 @@ class RollbackDeductedLoyaltyPointsEffectProps:
             expiry_date = datetime.datetime.fromisoformat(_expiry_date)
 
         card_identifier = d.get("cardIdentifier", UNSET)
+        if type(card_identifier) is not str and card_identifier is not UNSET:
+            raise wrong_type("cardIdentifier", card_identifier, "string")
 
         rollback_deducted_loyalty_points_effect_props = cls(
             program_id=program_id,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -80,18 +80,36 @@ class RollbackDiscountEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         value = d["value"]
+        if type(value) is not float and type(value) is not int:
+            raise wrong_type("value", value, "number")
 
         cart_item_position = d.get("cartItemPosition", UNSET)
+        if (
+            type(cart_item_position) is not float and type(cart_item_position) is not int
+        ) and cart_item_position is not UNSET:
+            raise wrong_type("cartItemPosition", cart_item_position, "number")
 
         cart_item_sub_position = d.get("cartItemSubPosition", UNSET)
+        if (
+            type(cart_item_sub_position) is not float and type(cart_item_sub_position) is not int
+        ) and cart_item_sub_position is not UNSET:
+            raise wrong_type("cartItemSubPosition", cart_item_sub_position, "number")
 
         additional_cost_id = d.get("additionalCostId", UNSET)
+        if type(additional_cost_id) is not int and additional_cost_id is not UNSET:
+            raise wrong_type("additionalCostId", additional_cost_id, "integer")
 
         additional_cost = d.get("additionalCost", UNSET)
+        if type(additional_cost) is not str and additional_cost is not UNSET:
+            raise wrong_type("additionalCost", additional_cost, "string")
 
         scope = d.get("scope", UNSET)
+        if type(scope) is not str and scope is not UNSET:
+            raise wrong_type("scope", scope, "string")
 
         rollback_discount_effect_props = cls(
             name=name,

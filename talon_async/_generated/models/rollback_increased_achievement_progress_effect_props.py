@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
@@ -68,16 +70,28 @@ class RollbackIncreasedAchievementProgressEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         achievement_id = d["achievementId"]
+        if type(achievement_id) is not int:
+            raise wrong_type("achievementId", achievement_id, "integer")
 
         achievement_name = d["achievementName"]
+        if type(achievement_name) is not str:
+            raise wrong_type("achievementName", achievement_name, "string")
 
         progress_tracker_id = d["progressTrackerId"]
+        if type(progress_tracker_id) is not int:
+            raise wrong_type("progressTrackerId", progress_tracker_id, "integer")
 
         decrease_progress_by = d["decreaseProgressBy"]
+        if type(decrease_progress_by) is not float and type(decrease_progress_by) is not int:
+            raise wrong_type("decreaseProgressBy", decrease_progress_by, "number")
 
         current_progress = d["currentProgress"]
+        if type(current_progress) is not float and type(current_progress) is not int:
+            raise wrong_type("currentProgress", current_progress, "number")
 
         target = d["target"]
+        if type(target) is not float and type(target) is not int:
+            raise wrong_type("target", target, "number")
 
         rollback_increased_achievement_progress_effect_props = cls(
             achievement_id=achievement_id,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -119,32 +119,60 @@ class RuleFailureReason:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         campaign_id = d["campaignID"]
+        if type(campaign_id) is not int:
+            raise wrong_type("campaignID", campaign_id, "integer")
 
         campaign_name = d["campaignName"]
+        if type(campaign_name) is not str:
+            raise wrong_type("campaignName", campaign_name, "string")
 
         ruleset_id = d["rulesetID"]
+        if type(ruleset_id) is not int:
+            raise wrong_type("rulesetID", ruleset_id, "integer")
 
         rule_index = d["ruleIndex"]
+        if type(rule_index) is not int:
+            raise wrong_type("ruleIndex", rule_index, "integer")
 
         rule_name = d["ruleName"]
+        if type(rule_name) is not str:
+            raise wrong_type("ruleName", rule_name, "string")
 
         coupon_id = d.get("couponID", UNSET)
+        if type(coupon_id) is not int and coupon_id is not UNSET:
+            raise wrong_type("couponID", coupon_id, "integer")
 
         coupon_value = d.get("couponValue", UNSET)
+        if type(coupon_value) is not str and coupon_value is not UNSET:
+            raise wrong_type("couponValue", coupon_value, "string")
 
         referral_id = d.get("referralID", UNSET)
+        if type(referral_id) is not int and referral_id is not UNSET:
+            raise wrong_type("referralID", referral_id, "integer")
 
         referral_value = d.get("referralValue", UNSET)
+        if type(referral_value) is not str and referral_value is not UNSET:
+            raise wrong_type("referralValue", referral_value, "string")
 
         condition_index = d.get("conditionIndex", UNSET)
+        if type(condition_index) is not int and condition_index is not UNSET:
+            raise wrong_type("conditionIndex", condition_index, "integer")
 
         effect_index = d.get("effectIndex", UNSET)
+        if type(effect_index) is not int and effect_index is not UNSET:
+            raise wrong_type("effectIndex", effect_index, "integer")
 
         details = d.get("details", UNSET)
+        if type(details) is not str and details is not UNSET:
+            raise wrong_type("details", details, "string")
 
         evaluation_group_id = d.get("evaluationGroupID", UNSET)
+        if type(evaluation_group_id) is not int and evaluation_group_id is not UNSET:
+            raise wrong_type("evaluationGroupID", evaluation_group_id, "integer")
 
         evaluation_group_mode = d.get("evaluationGroupMode", UNSET)
+        if type(evaluation_group_mode) is not str and evaluation_group_mode is not UNSET:
+            raise wrong_type("evaluationGroupMode", evaluation_group_mode, "string")
 
         rule_failure_reason = cls(
             campaign_id=campaign_id,

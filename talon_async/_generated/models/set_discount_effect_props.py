@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -62,12 +62,22 @@ class SetDiscountEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         value = d["value"]
+        if type(value) is not float and type(value) is not int:
+            raise wrong_type("value", value, "number")
 
         scope = d.get("scope", UNSET)
+        if type(scope) is not str and scope is not UNSET:
+            raise wrong_type("scope", scope, "string")
 
         desired_value = d.get("desiredValue", UNSET)
+        if (
+            type(desired_value) is not float and type(desired_value) is not int
+        ) and desired_value is not UNSET:
+            raise wrong_type("desiredValue", desired_value, "number")
 
         set_discount_effect_props = cls(
             name=name,

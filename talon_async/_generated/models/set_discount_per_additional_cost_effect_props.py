@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -66,14 +66,26 @@ class SetDiscountPerAdditionalCostEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         additional_cost_id = d["additionalCostId"]
+        if type(additional_cost_id) is not int:
+            raise wrong_type("additionalCostId", additional_cost_id, "integer")
 
         additional_cost = d["additionalCost"]
+        if type(additional_cost) is not str:
+            raise wrong_type("additionalCost", additional_cost, "string")
 
         value = d["value"]
+        if type(value) is not float and type(value) is not int:
+            raise wrong_type("value", value, "number")
 
         desired_value = d.get("desiredValue", UNSET)
+        if (
+            type(desired_value) is not float and type(desired_value) is not int
+        ) and desired_value is not UNSET:
+            raise wrong_type("desiredValue", desired_value, "number")
 
         set_discount_per_additional_cost_effect_props = cls(
             name=name,

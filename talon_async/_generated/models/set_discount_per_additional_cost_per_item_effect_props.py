@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -77,18 +77,34 @@ class SetDiscountPerAdditionalCostPerItemEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         additional_cost_id = d["additionalCostId"]
+        if type(additional_cost_id) is not int:
+            raise wrong_type("additionalCostId", additional_cost_id, "integer")
 
         value = d["value"]
+        if type(value) is not float and type(value) is not int:
+            raise wrong_type("value", value, "number")
 
         position = d["position"]
+        if type(position) is not float and type(position) is not int:
+            raise wrong_type("position", position, "number")
 
         additional_cost = d["additionalCost"]
+        if type(additional_cost) is not str:
+            raise wrong_type("additionalCost", additional_cost, "string")
 
         sub_position = d.get("subPosition", UNSET)
+        if (type(sub_position) is not float and type(sub_position) is not int) and sub_position is not UNSET:
+            raise wrong_type("subPosition", sub_position, "number")
 
         desired_value = d.get("desiredValue", UNSET)
+        if (
+            type(desired_value) is not float and type(desired_value) is not int
+        ) and desired_value is not UNSET:
+            raise wrong_type("desiredValue", desired_value, "number")
 
         set_discount_per_additional_cost_per_item_effect_props = cls(
             name=name,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -109,28 +109,62 @@ class SetDiscountPerItemEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         value = d["value"]
+        if type(value) is not float and type(value) is not int:
+            raise wrong_type("value", value, "number")
 
         position = d["position"]
+        if type(position) is not float and type(position) is not int:
+            raise wrong_type("position", position, "number")
 
         sub_position = d.get("subPosition", UNSET)
+        if (type(sub_position) is not float and type(sub_position) is not int) and sub_position is not UNSET:
+            raise wrong_type("subPosition", sub_position, "number")
 
         desired_value = d.get("desiredValue", UNSET)
+        if (
+            type(desired_value) is not float and type(desired_value) is not int
+        ) and desired_value is not UNSET:
+            raise wrong_type("desiredValue", desired_value, "number")
 
         scope = d.get("scope", UNSET)
+        if type(scope) is not str and scope is not UNSET:
+            raise wrong_type("scope", scope, "string")
 
         total_discount = d.get("totalDiscount", UNSET)
+        if (
+            type(total_discount) is not float and type(total_discount) is not int
+        ) and total_discount is not UNSET:
+            raise wrong_type("totalDiscount", total_discount, "number")
 
         desired_total_discount = d.get("desiredTotalDiscount", UNSET)
+        if (
+            type(desired_total_discount) is not float and type(desired_total_discount) is not int
+        ) and desired_total_discount is not UNSET:
+            raise wrong_type("desiredTotalDiscount", desired_total_discount, "number")
 
         bundle_index = d.get("bundleIndex", UNSET)
+        if type(bundle_index) is not int and bundle_index is not UNSET:
+            raise wrong_type("bundleIndex", bundle_index, "integer")
 
         bundle_name = d.get("bundleName", UNSET)
+        if type(bundle_name) is not str and bundle_name is not UNSET:
+            raise wrong_type("bundleName", bundle_name, "string")
 
         targeted_item_position = d.get("targetedItemPosition", UNSET)
+        if (
+            type(targeted_item_position) is not float and type(targeted_item_position) is not int
+        ) and targeted_item_position is not UNSET:
+            raise wrong_type("targetedItemPosition", targeted_item_position, "number")
 
         targeted_item_sub_position = d.get("targetedItemSubPosition", UNSET)
+        if (
+            type(targeted_item_sub_position) is not float and type(targeted_item_sub_position) is not int
+        ) and targeted_item_sub_position is not UNSET:
+            raise wrong_type("targetedItemSubPosition", targeted_item_sub_position, "number")
 
         set_discount_per_item_effect_props = cls(
             name=name,

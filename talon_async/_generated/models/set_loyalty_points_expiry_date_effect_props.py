@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 if TYPE_CHECKING:
     from ..models.loyalty_ledger_entry_expiry_date_change import LoyaltyLedgerEntryExpiryDateChange
@@ -92,8 +92,12 @@ class SetLoyaltyPointsExpiryDateEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         program_id = d["programId"]
+        if type(program_id) is not int:
+            raise wrong_type("programId", program_id, "integer")
 
         sub_ledger_id = d["subLedgerId"]
+        if type(sub_ledger_id) is not str:
+            raise wrong_type("subLedgerId", sub_ledger_id, "string")
 
         new_expiry_date = datetime.datetime.fromisoformat(d["newExpiryDate"])
 

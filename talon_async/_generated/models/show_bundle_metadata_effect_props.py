@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
@@ -53,10 +55,18 @@ class ShowBundleMetadataEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         description = d["description"]
+        if type(description) is not str:
+            raise wrong_type("description", description, "string")
 
         bundle_attributes = d["bundleAttributes"]
+        if type(bundle_attributes) is not list or any(type(_item) is not str for _item in bundle_attributes):
+            raise wrong_type("bundleAttributes", bundle_attributes, "array of string")
 
         items_indices = d["itemsIndices"]
+        if type(items_indices) is not list or any(
+            (type(_item) is not float and type(_item) is not int) for _item in items_indices
+        ):
+            raise wrong_type("itemsIndices", items_indices, "array of number")
 
         show_bundle_metadata_effect_props = cls(
             description=description,

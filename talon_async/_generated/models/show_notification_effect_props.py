@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
@@ -53,10 +55,16 @@ class ShowNotificationEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         notification_type = d["notificationType"]
+        if type(notification_type) is not str:
+            raise wrong_type("notificationType", notification_type, "string")
 
         title = d["title"]
+        if type(title) is not str:
+            raise wrong_type("title", title, "string")
 
         body = d["body"]
+        if type(body) is not str:
+            raise wrong_type("body", body, "string")
 
         show_notification_effect_props = cls(
             notification_type=notification_type,

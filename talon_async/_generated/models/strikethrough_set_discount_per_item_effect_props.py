@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
@@ -48,6 +50,8 @@ class StrikethroughSetDiscountPerItemEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         value = d["value"]
 

@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.tier_downgrade_policy import TierDowngradePolicy
-from ..types import UNSET, Unset, rfc3339
+from ..types import UNSET, Unset, rfc3339, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -76,8 +76,12 @@ class Tier:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         id = d["id"]
+        if type(id) is not int:
+            raise wrong_type("id", id, "integer")
 
         name = d["name"]
+        if type(name) is not str:
+            raise wrong_type("name", name, "string")
 
         _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
@@ -48,8 +50,12 @@ class TriggerWebhookEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         webhook_id = d["webhookId"]
+        if type(webhook_id) is not float and type(webhook_id) is not int:
+            raise wrong_type("webhookId", webhook_id, "number")
 
         webhook_name = d["webhookName"]
+        if type(webhook_name) is not str:
+            raise wrong_type("webhookName", webhook_name, "string")
 
         trigger_webhook_effect_props = cls(
             webhook_id=webhook_id,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
@@ -48,6 +50,8 @@ class UpdateAttributeEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         path = d["path"]
+        if type(path) is not str:
+            raise wrong_type("path", path, "string")
 
         value = d["value"]
 

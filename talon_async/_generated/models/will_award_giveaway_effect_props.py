@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import wrong_type
+
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
@@ -53,10 +55,16 @@ class WillAwardGiveawayEffectProps:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         pool_id = d["poolId"]
+        if type(pool_id) is not int:
+            raise wrong_type("poolId", pool_id, "integer")
 
         pool_name = d["poolName"]
+        if type(pool_name) is not str:
+            raise wrong_type("poolName", pool_name, "string")
 
         recipient_integration_id = d["recipientIntegrationId"]
+        if type(recipient_integration_id) is not str:
+            raise wrong_type("recipientIntegrationId", recipient_integration_id, "string")
 
         will_award_giveaway_effect_props = cls(
             pool_id=pool_id,
