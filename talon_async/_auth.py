@@ -58,11 +58,15 @@ class ApiKeyAuth(httpx.Auth):
     def __repr__(self) -> str:
         return f"ApiKeyAuth(origin='{self._origin[0]}://{self._origin[1]}', api_key='***')"
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def prepare(self, request: httpx.Request) -> None:
+        """Add the key if the request goes to the base URL's origin; apply and record the call's timeout."""
         if _origin(request.url) == self._origin:
             request.headers["Authorization"] = self._header
         call = current_call.get()
         if call is not None:
             call.request = request
             request.extensions["timeout"] = call.timeout
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self.prepare(request)
         yield request

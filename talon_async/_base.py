@@ -32,7 +32,7 @@ from ._locks import KeyedLocks
 from ._logging import log_attempt
 from ._response import RawResponse, RawSink, raw_sink
 from ._retry import is_timeout, retry_delay, should_retry, sleep
-from ._transport import AutoTransport
+from ._transport import AutoTransport, DirectSender
 from ._version import __version__
 
 __all__ = ["DEFAULT_MAX_CONCURRENCY", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "BaseClient", "TimeoutTypes"]
@@ -127,14 +127,17 @@ class BaseClient:
         all_headers = {"User-Agent": USER_AGENT, **(headers or {})}
         if http_client is None:
             limits = httpx.Limits(max_connections=max_concurrency, max_keepalive_connections=max_concurrency)
+            transport = transport or AutoTransport(limits)
             http_client = httpx.AsyncClient(
                 base_url=url,
                 auth=auth,
                 headers=all_headers,
                 timeout=timeout,
-                transport=transport or AutoTransport(limits),
+                transport=transport,
                 follow_redirects=False,
             )
+            # The httpx client still owns (and closes) the transport; requests skip its send path.
+            sender: DirectSender | None = DirectSender(http_client, auth, transport)
             self._owns_http_client = True
         else:
             # The generated functions send relative paths with no auth, so the caller's client
@@ -142,9 +145,10 @@ class BaseClient:
             http_client.base_url = url
             http_client.auth = auth
             http_client.headers.update(all_headers)
+            sender = None
             self._owns_http_client = False
         self._http = http_client
-        self._generated = AuthenticatedClient(async_client=http_client)
+        self._generated = AuthenticatedClient(async_client=http_client, sender=sender)
         # fast_acquire: an uncontended slot or lock costs no extra trip through the event loop,
         # which is most of a request's overhead here; the HTTP call itself is the checkpoint.
         self._limiter = anyio.Semaphore(max_concurrency, fast_acquire=True)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import sniffio
 
-__all__ = ["AutoTransport", "pick_transport"]
+from ._auth import ApiKeyAuth
+
+__all__ = ["AutoTransport", "DirectSender", "pick_transport"]
 
 
 def pick_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
@@ -62,3 +66,48 @@ def _no_silent_replays(transport: httpx.AsyncBaseTransport) -> None:
     if hasattr(session, "_retry_connection"):
         session._retry_connection = False
     transport.client = session  # type: ignore[attr-defined]
+
+
+class DirectSender:
+    """Strictly private. Sends the generated functions' requests straight to the transport.
+
+    ``httpx.AsyncClient.send`` costs more CPU than the transport under it: about 220 of the 330 µs
+    that a 204 costs at concurrency 32 (``bench/layers.py``), spent merging URLs, running the auth
+    flow, cookies, hooks and redirect bookkeeping. The facade's own client needs none of that:
+    every URL is the base URL plus a generated, escaped path; redirects are never followed; the
+    key goes to that one origin (``ApiKeyAuth.prepare`` still checks). The request carries the
+    same headers, timeouts and body encoding as through the client it stands in for.
+    """
+
+    __slots__ = ("_auth", "_headers", "_prefix", "_timeout", "_transport")
+
+    def __init__(
+        self, client: httpx.AsyncClient, auth: ApiKeyAuth, transport: httpx.AsyncBaseTransport
+    ) -> None:
+        self._prefix = str(client.base_url).rstrip("/")
+        self._headers = dict(client.headers.multi_items())
+        self._timeout = client.timeout.as_dict()
+        self._auth = auth
+        self._transport = transport
+
+    def __repr__(self) -> str:
+        return f"DirectSender({self._prefix!r})"
+
+    async def __call__(self, kwargs: dict[str, Any]) -> httpx.Response:
+        extra = kwargs.get("headers")
+        request = httpx.Request(
+            kwargs["method"],
+            self._prefix + kwargs["url"],
+            params=kwargs.get("params"),
+            headers={**self._headers, **extra} if extra else self._headers,
+            json=kwargs.get("json"),
+            extensions={"timeout": self._timeout},
+        )
+        self._auth.prepare(request)
+        response = await self._transport.handle_async_request(request)
+        response.request = request
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+        return response

@@ -120,7 +120,7 @@ async def asyncio_detailed(
         silent=silent,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.request(kwargs)
     # The body is read and the stream closed, but httpx's stream still points back at the response.
     # Dropping it frees each body when the caller lets go, not at the next full GC pass (which let
     # a walk over many pages hold a dozen of them).
