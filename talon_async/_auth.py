@@ -20,11 +20,27 @@ class CallContext:
     through this context: the auth hook applies ``timeout`` and records ``request``.
     """
 
-    __slots__ = ("request", "timeout")
+    __slots__ = ("_request", "_target", "timeout")
 
     def __init__(self, timeout: dict[str, Any]) -> None:
         self.timeout = timeout
-        self.request: httpx.Request | None = None
+        self._request: httpx.Request | None = None
+        self._target: tuple[str, str] | None = None
+
+    @property
+    def request(self) -> httpx.Request | None:
+        """The request being made, if one was built; ``None`` until then."""
+        if self._request is None and self._target is not None:
+            self._request = httpx.Request(*self._target)
+        return self._request
+
+    @request.setter
+    def request(self, request: httpx.Request | None) -> None:
+        self._request, self._target = request, None
+
+    def sending(self, method: str, url: str) -> None:
+        """Record a request sent without an ``httpx.Request``; one is built only if an error needs it."""
+        self._request, self._target = None, (method, url)
 
 
 current_call: ContextVar[CallContext | None] = ContextVar("talon_async_current_call", default=None)
@@ -58,10 +74,15 @@ class ApiKeyAuth(httpx.Auth):
     def __repr__(self) -> str:
         return f"ApiKeyAuth(origin='{self._origin[0]}://{self._origin[1]}', api_key='***')"
 
+    def header_for(self, url: httpx.URL) -> str | None:
+        """The ``Authorization`` value for a request to ``url``: the key's, for the base URL's origin only."""
+        return self._header if _origin(url) == self._origin else None
+
     def prepare(self, request: httpx.Request) -> None:
         """Add the key if the request goes to the base URL's origin; apply and record the call's timeout."""
-        if _origin(request.url) == self._origin:
-            request.headers["Authorization"] = self._header
+        header = self.header_for(request.url)
+        if header is not None:
+            request.headers["Authorization"] = header
         call = current_call.get()
         if call is not None:
             call.request = request

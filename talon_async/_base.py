@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import ipaddress
+import logging
 import os
 import platform
 import time
@@ -29,13 +31,20 @@ from ._generated.client import AuthenticatedClient
 from ._generated.errors import UnparsableResponse
 from ._generated.types import Response
 from ._locks import KeyedLocks
-from ._logging import log_attempt
+from ._logging import log_attempt, logger
 from ._response import RawResponse, RawSink, raw_sink
 from ._retry import is_timeout, retry_delay, should_retry, sleep
 from ._transport import AutoTransport, DirectSender
 from ._version import __version__
 
-__all__ = ["DEFAULT_MAX_CONCURRENCY", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "BaseClient", "TimeoutTypes"]
+__all__ = [
+    "DEFAULT_MAX_CONCURRENCY",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "BaseClient",
+    "TimeoutTypes",
+    "arm_deadline",
+]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -75,6 +84,22 @@ def attempt_deadline(timeouts: dict[str, Any]) -> float | None:
     if timeouts["read"] is None:
         return None
     return max(value for value in timeouts.values() if value is not None)  # type: ignore[no-any-return]
+
+
+def arm_deadline(scope: anyio.CancelScope, seconds: float | None) -> asyncio.TimerHandle | None:
+    """Cancel ``scope`` after ``seconds``; under asyncio, return the timer to disarm on exit.
+
+    ``anyio.move_on_after`` costs about 35 µs per call on asyncio (its deadline is re-armed
+    through the backend on entry and exit), a quarter of the facade's own cost for a 204; a plain
+    loop timer that cancels the scope costs 3 µs and ends the attempt the same way.
+    """
+    if seconds is None:
+        return None
+    loop = asyncio.events._get_running_loop()
+    if loop is None:
+        scope.deadline = anyio.current_time() + seconds
+        return None
+    return loop.call_later(seconds, scope.cancel)
 
 
 class BaseClient:
@@ -120,6 +145,7 @@ class BaseClient:
 
         self._base_url = url
         self._timeout = _timeout_dict(timeout)
+        self._deadline = attempt_deadline(self._timeout)
         self._max_retries = max_retries
         self._max_concurrency = max_concurrency
         self._dry = False
@@ -261,8 +287,11 @@ class BaseClient:
         timeout: TimeoutTypes,
         body: object,
     ) -> Response[Any]:
-        context = CallContext(self._timeout if timeout is None else _timeout_dict(timeout))
-        deadline = attempt_deadline(context.timeout)
+        if timeout is None:
+            context, deadline = CallContext(self._timeout), self._deadline
+        else:
+            context = CallContext(_timeout_dict(timeout))
+            deadline = attempt_deadline(context.timeout)
         token = current_call.set(context)
         try:
             attempt = 0
@@ -271,10 +300,16 @@ class BaseClient:
                 context.request = None
                 response: Response[Any] | None = None
                 try:
-                    async with self._limiter:
-                        with anyio.move_on_after(deadline) as scope:
-                            response = await call(self._generated)
-                            http_response = response.http_response
+                    scope = anyio.CancelScope()
+                    timer = arm_deadline(scope, deadline)
+                    try:
+                        async with self._limiter:
+                            with scope:
+                                response = await call(self._generated)
+                                http_response = response.http_response
+                    finally:
+                        if timer is not None:
+                            timer.cancel()
                     if scope.cancelled_caught:
                         raise httpx.ReadTimeout(
                             f"no complete answer within {deadline:g} s", request=context.request
@@ -345,6 +380,9 @@ def _path(request: httpx.Request | None) -> str:
 
 
 def _log(response: httpx.Response, started: float, attempt: int, retry_in: float | None = None) -> None:
+    # Checked here too: the arguments below would build the request a fast send never needed.
+    if not logger.isEnabledFor(logging.DEBUG):
+        return
     log_attempt(
         method=response.request.method,
         path=response.request.url.path,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Hashable
-from contextlib import asynccontextmanager
+from collections.abc import Hashable
 
 import anyio
 
@@ -32,16 +31,38 @@ class KeyedLocks:
     def __len__(self) -> int:
         return len(self._entries)
 
-    @asynccontextmanager
-    async def hold(self, key: Hashable) -> AsyncIterator[None]:
-        entry = self._entries.get(key)
+    def hold(self, key: Hashable) -> _Hold:
+        """``async with locks.hold(key):`` runs the block while no other holder of ``key`` does."""
+        return _Hold(self._entries, key)
+
+
+class _Hold:
+    """One ``hold()``: a plain class, since ``@asynccontextmanager`` costs a generator per call."""
+
+    __slots__ = ("_entries", "_entry", "_key")
+
+    def __init__(self, entries: dict[Hashable, _Entry], key: Hashable) -> None:
+        self._entries = entries
+        self._key = key
+
+    async def __aenter__(self) -> None:
+        entry = self._entries.get(self._key)
         if entry is None:
-            entry = self._entries[key] = _Entry()
+            entry = self._entries[self._key] = _Entry()
         entry.users += 1
+        self._entry = entry
         try:
-            async with entry.lock:
-                yield
-        finally:
-            entry.users -= 1
-            if entry.users == 0:
-                del self._entries[key]
+            await entry.lock.acquire()
+        except BaseException:
+            self._release_entry()
+            raise
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._entry.lock.release()
+        self._release_entry()
+
+    def _release_entry(self) -> None:
+        entry = self._entry
+        entry.users -= 1
+        if entry.users == 0:
+            del self._entries[self._key]

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import sniffio
 
+from ._aiohttp import AiohttpSender
 from ._auth import ApiKeyAuth
 
 __all__ = ["AutoTransport", "DirectSender", "pick_transport"]
@@ -39,12 +40,16 @@ class AutoTransport(httpx.AsyncBaseTransport):
         self._limits = limits
         self._inner: httpx.AsyncBaseTransport | None = None
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    def resolve(self) -> httpx.AsyncBaseTransport:
+        """The transport for the running async library, picked on first use."""
         inner = self._inner
         if inner is None:
             inner = self._inner = pick_transport(self._limits)
             _no_silent_replays(inner)
-        return await inner.handle_async_request(request)
+        return inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self.resolve().handle_async_request(request)
 
     async def aclose(self) -> None:
         if self._inner is not None:
@@ -75,25 +80,33 @@ class DirectSender:
     that a 204 costs at concurrency 32 (``bench/layers.py``), spent merging URLs, running the auth
     flow, cookies, hooks and redirect bookkeeping. The facade's own client needs none of that:
     every URL is the base URL plus a generated, escaped path; redirects are never followed; the
-    key goes to that one origin (``ApiKeyAuth.prepare`` still checks). The request carries the
-    same headers, timeouts and body encoding as through the client it stands in for.
+    key goes to that one origin (``ApiKeyAuth`` still checks). The request carries the same
+    headers, timeouts and body encoding as through the client it stands in for. When the default
+    transport turns out to be aiohttp, requests skip httpx's models too (``AiohttpSender``).
     """
 
-    __slots__ = ("_auth", "_headers", "_prefix", "_timeout", "_transport")
+    __slots__ = ("_auth", "_base_url", "_direct", "_headers", "_prefix", "_timeout", "_transport")
 
     def __init__(
         self, client: httpx.AsyncClient, auth: ApiKeyAuth, transport: httpx.AsyncBaseTransport
     ) -> None:
+        self._base_url = client.base_url
         self._prefix = str(client.base_url).rstrip("/")
         self._headers = dict(client.headers.multi_items())
         self._timeout = client.timeout.as_dict()
         self._auth = auth
         self._transport = transport
+        self._direct: AiohttpSender | None = None
 
     def __repr__(self) -> str:
         return f"DirectSender({self._prefix!r})"
 
     async def __call__(self, kwargs: dict[str, Any]) -> httpx.Response:
+        direct = self._direct
+        if direct is None and isinstance(self._transport, AutoTransport):
+            direct = self._direct = self._aiohttp_sender(self._transport.resolve())
+        if direct is not None:
+            return await direct(kwargs, self._timeout)
         extra = kwargs.get("headers")
         request = httpx.Request(
             kwargs["method"],
@@ -111,3 +124,17 @@ class DirectSender:
         finally:
             await response.aclose()
         return response
+
+    def _aiohttp_sender(self, transport: httpx.AsyncBaseTransport) -> AiohttpSender | None:
+        try:
+            from httpx_aiohttp import AiohttpTransport
+        except ImportError:
+            return None
+        session = getattr(transport, "client", None)
+        if session is None or not isinstance(transport, AiohttpTransport):
+            return None
+        headers = dict(self._headers)
+        header = self._auth.header_for(self._base_url)
+        if header is not None:
+            headers["Authorization"] = header
+        return AiohttpSender(session, self._prefix, headers)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -18,6 +18,7 @@ import pytest
 import talon_async
 from talon_async import TalonClient
 from tests.support.documents import DocumentFactory
+from tests.support.servers import serve
 from tests.support.spec import operations
 from tests.support.spec_app import BASE_URL, SpecApp
 
@@ -100,16 +101,39 @@ CASES: dict[str, tuple[str, list[Any], bool, int, str | None]] = {
 }
 
 
-@pytest.fixture
-def app() -> SpecApp:
-    return SpecApp(api_key=API_KEY)
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[SpecApp, str]]:
+    """One SpecApp over real HTTP on 127.0.0.1 for the module; each test starts it afresh."""
+    app = SpecApp(api_key=API_KEY)
+    with serve(app) as url:
+        yield app, url
+
+
+# "asgi": an explicit httpx transport, so requests are built as httpx.Request objects.
+# "loopback": the default transport over real HTTP, so under asyncio requests go straight to
+# aiohttp (talon_async._aiohttp) and under trio straight to httpcore: every path the facade has.
+@pytest.fixture(params=["asgi", "loopback"])
+def route(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture
-async def talon(app: SpecApp) -> AsyncIterator[TalonClient]:
-    async with TalonClient(
-        BASE_URL, API_KEY, transport=httpx.ASGITransport(app=app), max_retries=0
-    ) as client:
+def app(route: str, request: pytest.FixtureRequest) -> SpecApp:
+    if route == "asgi":
+        return SpecApp(api_key=API_KEY)
+    served_app: SpecApp = request.getfixturevalue("served")[0]
+    served_app.received.clear()
+    served_app.answer(500, {"message": "no answer scripted"})
+    return served_app
+
+
+@pytest.fixture
+async def talon(app: SpecApp, route: str, request: pytest.FixtureRequest) -> AsyncIterator[TalonClient]:
+    if route == "asgi":
+        client = TalonClient(BASE_URL, API_KEY, transport=httpx.ASGITransport(app=app), max_retries=0)
+    else:
+        client = TalonClient(request.getfixturevalue("served")[1], API_KEY, max_retries=0)
+    async with client:
         yield client
 
 
