@@ -44,8 +44,10 @@ class AcceptCouponEffectProps:
         if type(value) is not str:
             raise wrong_type("value", value, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         accept_coupon_effect_props = cls(
-            value=value,
+            value,
         )
 
         if not _JSON_KEYS.issuperset(d):

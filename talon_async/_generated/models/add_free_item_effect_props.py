@@ -67,10 +67,12 @@ class AddFreeItemEffectProps:
         if type(desired_quantity) is not int and desired_quantity is not UNSET:
             raise wrong_type("desiredQuantity", desired_quantity, "integer")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         add_free_item_effect_props = cls(
-            sku=sku,
-            name=name,
-            desired_quantity=desired_quantity,
+            sku,
+            name,
+            desired_quantity,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -128,12 +128,14 @@ class AddItemCatalogAction:
         if type(replace_if_exists) is not bool and replace_if_exists is not UNSET:
             raise wrong_type("replaceIfExists", replace_if_exists, "boolean")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         add_item_catalog_action = cls(
-            sku=sku,
-            price=price,
-            attributes=attributes,
-            product=product,
-            replace_if_exists=replace_if_exists,
+            sku,
+            price,
+            attributes,
+            product,
+            replace_if_exists,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -139,17 +139,19 @@ class Audience:
         else:
             last_update = datetime.datetime.fromisoformat(_last_update)
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         audience = cls(
-            account_id=account_id,
-            id=id,
-            created=created,
-            name=name,
-            sandbox=sandbox,
-            description=description,
-            integration=integration,
-            integration_id=integration_id,
-            created_in_3_rd_party=created_in_3_rd_party,
-            last_update=last_update,
+            account_id,
+            id,
+            created,
+            name,
+            sandbox,
+            description,
+            integration,
+            integration_id,
+            created_in_3_rd_party,
+            last_update,
         )
 
         if not _JSON_KEYS.issuperset(d):

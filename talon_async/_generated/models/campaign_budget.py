@@ -66,10 +66,12 @@ class CampaignBudget:
         if type(counter) is not float and type(counter) is not int:
             raise wrong_type("counter", counter, "number")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         campaign_budget = cls(
-            action=action,
-            limit=limit,
-            counter=counter,
+            action,
+            limit,
+            counter,
         )
 
         if not _JSON_KEYS.issuperset(d):

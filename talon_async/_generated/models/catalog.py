@@ -123,16 +123,18 @@ class Catalog:
         ) and subscribed_applications_ids is not UNSET:
             raise wrong_type("subscribedApplicationsIds", subscribed_applications_ids, "array of integer")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         catalog = cls(
-            id=id,
-            created=created,
-            account_id=account_id,
-            modified=modified,
-            name=name,
-            description=description,
-            version=version,
-            created_by=created_by,
-            subscribed_applications_ids=subscribed_applications_ids,
+            id,
+            created,
+            account_id,
+            modified,
+            name,
+            description,
+            version,
+            created_by,
+            subscribed_applications_ids,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -84,9 +84,11 @@ class CatalogSyncRequest:
         if type(version) is not int and version is not UNSET:
             raise wrong_type("version", version, "integer")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         catalog_sync_request = cls(
-            actions=actions,
-            version=version,
+            actions,
+            version,
         )
 
         if not _JSON_KEYS.issuperset(d):

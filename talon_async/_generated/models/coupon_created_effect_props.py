@@ -57,9 +57,11 @@ class CouponCreatedEffectProps:
         if type(profile_id) is not str:
             raise wrong_type("profileId", profile_id, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         coupon_created_effect_props = cls(
-            value=value,
-            profile_id=profile_id,
+            value,
+            profile_id,
         )
 
         if not _JSON_KEYS.issuperset(d):

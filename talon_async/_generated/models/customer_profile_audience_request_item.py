@@ -69,10 +69,12 @@ class CustomerProfileAudienceRequestItem:
         if type(audience_id) is not int:
             raise wrong_type("audienceId", audience_id, "integer")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         customer_profile_audience_request_item = cls(
-            action=action,
-            profile_integration_id=profile_integration_id,
-            audience_id=audience_id,
+            action,
+            profile_integration_id,
+            audience_id,
         )
 
         if not _JSON_KEYS.issuperset(d):

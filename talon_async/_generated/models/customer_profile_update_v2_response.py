@@ -65,8 +65,10 @@ class CustomerProfileUpdateV2Response:
         d = src_dict
         customer_profile = CustomerProfile.from_dict(d["customerProfile"])
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         customer_profile_update_v2_response = cls(
-            customer_profile=customer_profile,
+            customer_profile,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -76,11 +76,13 @@ class ErrorSource:
         if type(resource) is not str and resource is not UNSET:
             raise wrong_type("resource", resource, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         error_source = cls(
-            pointer=pointer,
-            parameter=parameter,
-            line=line,
-            resource=resource,
+            pointer,
+            parameter,
+            line,
+            resource,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -189,18 +189,20 @@ class Event:
         else:
             meta = Meta.from_dict(_meta)
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         event = cls(
-            id=id,
-            created=created,
-            application_id=application_id,
-            type_=type_,
-            attributes=attributes,
-            effects=effects,
-            profile_id=profile_id,
-            store_integration_id=store_integration_id,
-            session_id=session_id,
-            ledger_entries=ledger_entries,
-            meta=meta,
+            id,
+            created,
+            application_id,
+            type_,
+            attributes,
+            effects,
+            profile_id,
+            store_integration_id,
+            session_id,
+            ledger_entries,
+            meta,
         )
 
         if not _JSON_KEYS.issuperset(d):

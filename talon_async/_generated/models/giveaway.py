@@ -184,18 +184,20 @@ class Giveaway:
         if type(profile_id) is not int and profile_id is not UNSET:
             raise wrong_type("profileId", profile_id, "integer")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         giveaway = cls(
-            id=id,
-            created=created,
-            code=code,
-            pool_id=pool_id,
-            start_date=start_date,
-            end_date=end_date,
-            attributes=attributes,
-            used=used,
-            import_id=import_id,
-            profile_integration_id=profile_integration_id,
-            profile_id=profile_id,
+            id,
+            created,
+            code,
+            pool_id,
+            start_date,
+            end_date,
+            attributes,
+            used,
+            import_id,
+            profile_integration_id,
+            profile_id,
         )
 
         if not _JSON_KEYS.issuperset(d):

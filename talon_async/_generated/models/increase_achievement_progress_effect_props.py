@@ -103,14 +103,16 @@ class IncreaseAchievementProgressEffectProps:
         if type(progress_tracker_id) is not int and progress_tracker_id is not UNSET:
             raise wrong_type("progressTrackerId", progress_tracker_id, "integer")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         increase_achievement_progress_effect_props = cls(
-            achievement_id=achievement_id,
-            achievement_name=achievement_name,
-            delta=delta,
-            value=value,
-            target=target,
-            is_just_completed=is_just_completed,
-            progress_tracker_id=progress_tracker_id,
+            achievement_id,
+            achievement_name,
+            delta,
+            value,
+            target,
+            is_just_completed,
+            progress_tracker_id,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -128,17 +128,19 @@ class LedgerEntry:
         if type(reference_id) is not int and reference_id is not UNSET:
             raise wrong_type("referenceId", reference_id, "integer")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         ledger_entry = cls(
-            id=id,
-            created=created,
-            account_id=account_id,
-            loyalty_program_id=loyalty_program_id,
-            event_id=event_id,
-            amount=amount,
-            reason=reason,
-            expiry_date=expiry_date,
-            profile_id=profile_id,
-            reference_id=reference_id,
+            id,
+            created,
+            account_id,
+            loyalty_program_id,
+            event_id,
+            amount,
+            reason,
+            expiry_date,
+            profile_id,
+            reference_id,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -139,18 +139,20 @@ class LedgerPointsEntryIntegrationAPI:
         if type(validity_duration) is not str and validity_duration is not UNSET:
             raise wrong_type("validityDuration", validity_duration, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         ledger_points_entry_integration_api = cls(
-            id=id,
-            transaction_uuid=transaction_uuid,
-            created=created,
-            program_id=program_id,
-            name=name,
-            start_date=start_date,
-            expiry_date=expiry_date,
-            subledger_id=subledger_id,
-            amount=amount,
-            customer_session_id=customer_session_id,
-            validity_duration=validity_duration,
+            id,
+            transaction_uuid,
+            created,
+            program_id,
+            name,
+            start_date,
+            expiry_date,
+            subledger_id,
+            amount,
+            customer_session_id,
+            validity_duration,
         )
 
         if not _JSON_KEYS.issuperset(d):

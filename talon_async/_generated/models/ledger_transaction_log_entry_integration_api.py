@@ -213,22 +213,24 @@ class LedgerTransactionLogEntryIntegrationAPI:
         if type(validity_duration) is not str and validity_duration is not UNSET:
             raise wrong_type("validityDuration", validity_duration, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         ledger_transaction_log_entry_integration_api = cls(
-            transaction_uuid=transaction_uuid,
-            created=created,
-            program_id=program_id,
-            type_=type_,
-            name=name,
-            start_date=start_date,
-            expiry_date=expiry_date,
-            subledger_id=subledger_id,
-            amount=amount,
-            id=id,
-            customer_session_id=customer_session_id,
-            ruleset_id=ruleset_id,
-            rule_name=rule_name,
-            flags=flags,
-            validity_duration=validity_duration,
+            transaction_uuid,
+            created,
+            program_id,
+            type_,
+            name,
+            start_date,
+            expiry_date,
+            subledger_id,
+            amount,
+            id,
+            customer_session_id,
+            ruleset_id,
+            rule_name,
+            flags,
+            validity_duration,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -94,12 +94,14 @@ class LoyaltyBalance:
         ) and negative_points is not UNSET:
             raise wrong_type("negativePoints", negative_points, "number")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         loyalty_balance = cls(
-            active_points=active_points,
-            pending_points=pending_points,
-            spent_points=spent_points,
-            expired_points=expired_points,
-            negative_points=negative_points,
+            active_points,
+            pending_points,
+            spent_points,
+            expired_points,
+            negative_points,
         )
 
         if not _JSON_KEYS.issuperset(d):

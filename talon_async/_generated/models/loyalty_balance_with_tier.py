@@ -174,16 +174,18 @@ class LoyaltyBalanceWithTier:
         if type(next_tier_name) is not str and next_tier_name is not UNSET:
             raise wrong_type("nextTierName", next_tier_name, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         loyalty_balance_with_tier = cls(
-            active_points=active_points,
-            pending_points=pending_points,
-            spent_points=spent_points,
-            expired_points=expired_points,
-            negative_points=negative_points,
-            current_tier=current_tier,
-            projected_tier=projected_tier,
-            points_to_next_tier=points_to_next_tier,
-            next_tier_name=next_tier_name,
+            active_points,
+            pending_points,
+            spent_points,
+            expired_points,
+            negative_points,
+            current_tier,
+            projected_tier,
+            points_to_next_tier,
+            next_tier_name,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -247,23 +247,25 @@ class LoyaltyCard:
         if type(batch_id) is not str and batch_id is not UNSET:
             raise wrong_type("batchId", batch_id, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         loyalty_card = cls(
-            id=id,
-            created=created,
-            program_id=program_id,
-            status=status,
-            identifier=identifier,
-            users_per_card_limit=users_per_card_limit,
-            program_name=program_name,
-            program_title=program_title,
-            block_reason=block_reason,
-            profiles=profiles,
-            ledger=ledger,
-            subledgers=subledgers,
-            modified=modified,
-            old_card_identifier=old_card_identifier,
-            new_card_identifier=new_card_identifier,
-            batch_id=batch_id,
+            id,
+            created,
+            program_id,
+            status,
+            identifier,
+            users_per_card_limit,
+            program_name,
+            program_title,
+            block_reason,
+            profiles,
+            ledger,
+            subledgers,
+            modified,
+            old_card_identifier,
+            new_card_identifier,
+            batch_id,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -44,8 +44,10 @@ class LoyaltyCardRegistration:
         if type(integration_id) is not str:
             raise wrong_type("integrationId", integration_id, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         loyalty_card_registration = cls(
-            integration_id=integration_id,
+            integration_id,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -80,8 +80,10 @@ class MultipleCustomerProfileIntegrationRequest:
                 for customer_profiles_item_data in _customer_profiles
             ]
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         multiple_customer_profile_integration_request = cls(
-            customer_profiles=customer_profiles,
+            customer_profiles,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -76,8 +76,10 @@ class MultipleCustomerProfileIntegrationResponseV2:
                 for integration_states_item_data in _integration_states
             ]
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         multiple_customer_profile_integration_response_v2 = cls(
-            integration_states=integration_states,
+            integration_states,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -221,18 +221,20 @@ class NewCustomerSessionV2:
         else:
             attributes = NewCustomerSessionV2Attributes.from_dict(_attributes)
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         new_customer_session_v2 = cls(
-            profile_id=profile_id,
-            store_integration_id=store_integration_id,
-            evaluable_campaign_ids=evaluable_campaign_ids,
-            coupon_codes=coupon_codes,
-            referral_code=referral_code,
-            loyalty_cards=loyalty_cards,
-            state=state,
-            cart_items=cart_items,
-            additional_costs=additional_costs,
-            identifiers=identifiers,
-            attributes=attributes,
+            profile_id,
+            store_integration_id,
+            evaluable_campaign_ids,
+            coupon_codes,
+            referral_code,
+            loyalty_cards,
+            state,
+            cart_items,
+            additional_costs,
+            identifiers,
+            attributes,
         )
 
         if not _JSON_KEYS.issuperset(d):

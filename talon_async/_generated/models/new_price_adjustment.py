@@ -139,14 +139,16 @@ class NewPriceAdjustment:
         if type(context_id) is not str and context_id is not UNSET:
             raise wrong_type("contextId", context_id, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         new_price_adjustment = cls(
-            price_type=price_type,
-            reference_id=reference_id,
-            price=price,
-            calculated_at=calculated_at,
-            effective_from=effective_from,
-            effective_until=effective_until,
-            context_id=context_id,
+            price_type,
+            reference_id,
+            price,
+            calculated_at,
+            effective_from,
+            effective_until,
+            context_id,
         )
 
         if not _JSON_KEYS.issuperset(d):

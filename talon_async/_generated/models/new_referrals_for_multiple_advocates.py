@@ -170,15 +170,17 @@ class NewReferralsForMultipleAdvocates:
         if type(referral_pattern) is not str and referral_pattern is not UNSET:
             raise wrong_type("referralPattern", referral_pattern, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         new_referrals_for_multiple_advocates = cls(
-            campaign_id=campaign_id,
-            advocate_profile_integration_ids=advocate_profile_integration_ids,
-            start_date=start_date,
-            expiry_date=expiry_date,
-            usage_limit=usage_limit,
-            attributes=attributes,
-            valid_characters=valid_characters,
-            referral_pattern=referral_pattern,
+            campaign_id,
+            advocate_profile_integration_ids,
+            start_date,
+            expiry_date,
+            usage_limit,
+            attributes,
+            valid_characters,
+            referral_pattern,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -128,12 +128,14 @@ class PatchItemCatalogAction:
         if type(create_if_not_exists) is not bool and create_if_not_exists is not UNSET:
             raise wrong_type("createIfNotExists", create_if_not_exists, "boolean")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         patch_item_catalog_action = cls(
-            sku=sku,
-            price=price,
-            attributes=attributes,
-            product=product,
-            create_if_not_exists=create_if_not_exists,
+            sku,
+            price,
+            attributes,
+            product,
+            create_if_not_exists,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -105,10 +105,12 @@ class PatchManyItemsCatalogAction:
         else:
             attributes = PatchManyItemsCatalogActionAttributes.from_dict(_attributes)
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         patch_many_items_catalog_action = cls(
-            price=price,
-            filters=filters,
-            attributes=attributes,
+            price,
+            filters,
+            attributes,
         )
 
         if not _JSON_KEYS.issuperset(d):

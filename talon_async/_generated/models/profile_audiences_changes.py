@@ -57,9 +57,11 @@ class ProfileAudiencesChanges:
         if type(deletes) is not list or any(type(_item) is not int for _item in deletes):
             raise wrong_type("deletes", deletes, "array of integer")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         profile_audiences_changes = cls(
-            adds=adds,
-            deletes=deletes,
+            adds,
+            deletes,
         )
 
         if not _JSON_KEYS.issuperset(d):

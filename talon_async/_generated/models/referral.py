@@ -202,20 +202,22 @@ class Referral:
         if type(batch_id) is not str and batch_id is not UNSET:
             raise wrong_type("batchId", batch_id, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         referral = cls(
-            id=id,
-            created=created,
-            campaign_id=campaign_id,
-            advocate_profile_integration_id=advocate_profile_integration_id,
-            code=code,
-            usage_counter=usage_counter,
-            start_date=start_date,
-            expiry_date=expiry_date,
-            usage_limit=usage_limit,
-            friend_profile_integration_id=friend_profile_integration_id,
-            attributes=attributes,
-            import_id=import_id,
-            batch_id=batch_id,
+            id,
+            created,
+            campaign_id,
+            advocate_profile_integration_id,
+            code,
+            usage_counter,
+            start_date,
+            expiry_date,
+            usage_limit,
+            friend_profile_integration_id,
+            attributes,
+            import_id,
+            batch_id,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -76,11 +76,13 @@ class RemoveFromAudienceEffectProps:
         if type(profile_id) is not int and profile_id is not UNSET:
             raise wrong_type("profileId", profile_id, "integer")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         remove_from_audience_effect_props = cls(
-            audience_id=audience_id,
-            audience_name=audience_name,
-            profile_integration_id=profile_integration_id,
-            profile_id=profile_id,
+            audience_id,
+            audience_name,
+            profile_integration_id,
+            profile_id,
         )
 
         if not _JSON_KEYS.issuperset(d):

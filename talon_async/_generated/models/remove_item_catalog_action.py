@@ -44,8 +44,10 @@ class RemoveItemCatalogAction:
         if type(sku) is not str:
             raise wrong_type("sku", sku, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         remove_item_catalog_action = cls(
-            sku=sku,
+            sku,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -73,8 +73,10 @@ class RemoveManyItemsCatalogAction:
         if _filters is not UNSET:
             filters = [CatalogActionFilter.from_dict(filters_item_data) for filters_item_data in _filters]
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         remove_many_items_catalog_action = cls(
-            filters=filters,
+            filters,
         )
 
         if not _JSON_KEYS.issuperset(d):

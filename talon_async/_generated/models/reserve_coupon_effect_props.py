@@ -66,10 +66,12 @@ class ReserveCouponEffectProps:
         if type(is_new_reservation) is not bool:
             raise wrong_type("isNewReservation", is_new_reservation, "boolean")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         reserve_coupon_effect_props = cls(
-            coupon_value=coupon_value,
-            profile_integration_id=profile_integration_id,
-            is_new_reservation=is_new_reservation,
+            coupon_value,
+            profile_integration_id,
+            is_new_reservation,
         )
 
         if not _JSON_KEYS.issuperset(d):

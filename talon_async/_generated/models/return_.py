@@ -169,18 +169,20 @@ class Return:
         if type(created_by) is not int and created_by is not UNSET:
             raise wrong_type("createdBy", created_by, "integer")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         return_ = cls(
-            id=id,
-            created=created,
-            application_id=application_id,
-            account_id=account_id,
-            returned_cart_items=returned_cart_items,
-            event_id=event_id,
-            session_id=session_id,
-            session_integration_id=session_integration_id,
-            profile_id=profile_id,
-            profile_integration_id=profile_integration_id,
-            created_by=created_by,
+            id,
+            created,
+            application_id,
+            account_id,
+            returned_cart_items,
+            event_id,
+            session_id,
+            session_integration_id,
+            profile_id,
+            profile_integration_id,
+            created_by,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -66,10 +66,12 @@ class ReturnedCartItem:
         if type(sku) is not str and sku is not UNSET:
             raise wrong_type("sku", sku, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         returned_cart_item = cls(
-            position=position,
-            quantity=quantity,
-            sku=sku,
+            position,
+            quantity,
+            sku,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -118,15 +118,17 @@ class RollbackAddedLoyaltyPointsEffectProps:
         if type(card_identifier) is not str and card_identifier is not UNSET:
             raise wrong_type("cardIdentifier", card_identifier, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         rollback_added_loyalty_points_effect_props = cls(
-            program_id=program_id,
-            sub_ledger_id=sub_ledger_id,
-            value=value,
-            recipient_integration_id=recipient_integration_id,
-            transaction_uuid=transaction_uuid,
-            cart_item_position=cart_item_position,
-            cart_item_sub_position=cart_item_sub_position,
-            card_identifier=card_identifier,
+            program_id,
+            sub_ledger_id,
+            value,
+            recipient_integration_id,
+            transaction_uuid,
+            cart_item_position,
+            cart_item_sub_position,
+            card_identifier,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -125,15 +125,17 @@ class RollbackDeductedLoyaltyPointsEffectProps:
         if type(card_identifier) is not str and card_identifier is not UNSET:
             raise wrong_type("cardIdentifier", card_identifier, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         rollback_deducted_loyalty_points_effect_props = cls(
-            program_id=program_id,
-            sub_ledger_id=sub_ledger_id,
-            value=value,
-            recipient_integration_id=recipient_integration_id,
-            transaction_uuid=transaction_uuid,
-            start_date=start_date,
-            expiry_date=expiry_date,
-            card_identifier=card_identifier,
+            program_id,
+            sub_ledger_id,
+            value,
+            recipient_integration_id,
+            transaction_uuid,
+            start_date,
+            expiry_date,
+            card_identifier,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -111,14 +111,16 @@ class RollbackDiscountEffectProps:
         if type(scope) is not str and scope is not UNSET:
             raise wrong_type("scope", scope, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         rollback_discount_effect_props = cls(
-            name=name,
-            value=value,
-            cart_item_position=cart_item_position,
-            cart_item_sub_position=cart_item_sub_position,
-            additional_cost_id=additional_cost_id,
-            additional_cost=additional_cost,
-            scope=scope,
+            name,
+            value,
+            cart_item_position,
+            cart_item_sub_position,
+            additional_cost_id,
+            additional_cost,
+            scope,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -93,13 +93,15 @@ class RollbackIncreasedAchievementProgressEffectProps:
         if type(target) is not float and type(target) is not int:
             raise wrong_type("target", target, "number")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         rollback_increased_achievement_progress_effect_props = cls(
-            achievement_id=achievement_id,
-            achievement_name=achievement_name,
-            progress_tracker_id=progress_tracker_id,
-            decrease_progress_by=decrease_progress_by,
-            current_progress=current_progress,
-            target=target,
+            achievement_id,
+            achievement_name,
+            progress_tracker_id,
+            decrease_progress_by,
+            current_progress,
+            target,
         )
 
         if not _JSON_KEYS.issuperset(d):

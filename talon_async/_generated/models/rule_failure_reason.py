@@ -174,21 +174,23 @@ class RuleFailureReason:
         if type(evaluation_group_mode) is not str and evaluation_group_mode is not UNSET:
             raise wrong_type("evaluationGroupMode", evaluation_group_mode, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         rule_failure_reason = cls(
-            campaign_id=campaign_id,
-            campaign_name=campaign_name,
-            ruleset_id=ruleset_id,
-            rule_index=rule_index,
-            rule_name=rule_name,
-            coupon_id=coupon_id,
-            coupon_value=coupon_value,
-            referral_id=referral_id,
-            referral_value=referral_value,
-            condition_index=condition_index,
-            effect_index=effect_index,
-            details=details,
-            evaluation_group_id=evaluation_group_id,
-            evaluation_group_mode=evaluation_group_mode,
+            campaign_id,
+            campaign_name,
+            ruleset_id,
+            rule_index,
+            rule_name,
+            coupon_id,
+            coupon_value,
+            referral_id,
+            referral_value,
+            condition_index,
+            effect_index,
+            details,
+            evaluation_group_id,
+            evaluation_group_mode,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -66,10 +66,12 @@ class SessionConflictResponse:
         if type(status_code) is not int and status_code is not UNSET:
             raise wrong_type("StatusCode", status_code, "integer")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         session_conflict_response = cls(
-            message=message,
-            errors=errors,
-            status_code=status_code,
+            message,
+            errors,
+            status_code,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -79,11 +79,13 @@ class SetDiscountEffectProps:
         ) and desired_value is not UNSET:
             raise wrong_type("desiredValue", desired_value, "number")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         set_discount_effect_props = cls(
-            name=name,
-            value=value,
-            scope=scope,
-            desired_value=desired_value,
+            name,
+            value,
+            scope,
+            desired_value,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -166,19 +166,21 @@ class SetDiscountPerItemEffectProps:
         ) and targeted_item_sub_position is not UNSET:
             raise wrong_type("targetedItemSubPosition", targeted_item_sub_position, "number")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         set_discount_per_item_effect_props = cls(
-            name=name,
-            value=value,
-            position=position,
-            sub_position=sub_position,
-            desired_value=desired_value,
-            scope=scope,
-            total_discount=total_discount,
-            desired_total_discount=desired_total_discount,
-            bundle_index=bundle_index,
-            bundle_name=bundle_name,
-            targeted_item_position=targeted_item_position,
-            targeted_item_sub_position=targeted_item_sub_position,
+            name,
+            value,
+            position,
+            sub_position,
+            desired_value,
+            scope,
+            total_discount,
+            desired_total_discount,
+            bundle_index,
+            bundle_name,
+            targeted_item_position,
+            targeted_item_sub_position,
         )
 
         if not _JSON_KEYS.issuperset(d):

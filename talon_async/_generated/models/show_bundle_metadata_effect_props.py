@@ -68,10 +68,12 @@ class ShowBundleMetadataEffectProps:
         ):
             raise wrong_type("itemsIndices", items_indices, "array of number")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         show_bundle_metadata_effect_props = cls(
-            description=description,
-            bundle_attributes=bundle_attributes,
-            items_indices=items_indices,
+            description,
+            bundle_attributes,
+            items_indices,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -66,10 +66,12 @@ class ShowNotificationEffectProps:
         if type(body) is not str:
             raise wrong_type("body", body, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         show_notification_effect_props = cls(
-            notification_type=notification_type,
-            title=title,
-            body=body,
+            notification_type,
+            title,
+            body,
         )
 
         if not _JSON_KEYS.issuperset(d):

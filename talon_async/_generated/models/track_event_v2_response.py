@@ -225,16 +225,18 @@ class TrackEventV2Response:
                 for awarded_giveaways_item_data in _awarded_giveaways
             ]
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         track_event_v2_response = cls(
-            effects=effects,
-            created_coupons=created_coupons,
-            created_referrals=created_referrals,
-            customer_profile=customer_profile,
-            event=event,
-            loyalty=loyalty,
-            triggered_campaigns=triggered_campaigns,
-            rule_failure_reasons=rule_failure_reasons,
-            awarded_giveaways=awarded_giveaways,
+            effects,
+            created_coupons,
+            created_referrals,
+            customer_profile,
+            event,
+            loyalty,
+            triggered_campaigns,
+            rule_failure_reasons,
+            awarded_giveaways,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -57,9 +57,11 @@ class TriggerWebhookEffectProps:
         if type(webhook_name) is not str:
             raise wrong_type("webhookName", webhook_name, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         trigger_webhook_effect_props = cls(
-            webhook_id=webhook_id,
-            webhook_name=webhook_name,
+            webhook_id,
+            webhook_name,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -44,8 +44,10 @@ class UpdateAudience:
         if type(name) is not str:
             raise wrong_type("name", name, "string")
 
+        # Positional, in the order the class declares its fields: about half the cost of keywords,
+        # which matters for pages of a thousand entries.
         update_audience = cls(
-            name=name,
+            name,
         )
 
         if not _JSON_KEYS.issuperset(d):
