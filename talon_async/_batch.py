@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable, Iterator
 from contextlib import aclosing
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Generic, Literal, TypeVar
 
 import anyio
@@ -160,23 +161,49 @@ def _stopped_note(results: list[ChunkResult[T]]) -> str:
 async def _chunks(
     items: Iterable[T] | AsyncIterable[T], size: int, boundary: Boundary[T] | None
 ) -> AsyncGenerator[list[T]]:
-    chunk: list[T] = []
-    async for item in _aiter(items):
-        if boundary is not None and boundary(item, not chunk) and chunk:
+    if not isinstance(items, AsyncIterable):
+        # A plain iterable is cut without an await per item (10,000 of those cost about 5 ms).
+        for chunk in _sync_chunks(iter(items), size, boundary):
             yield chunk
-            chunk = []
-        chunk.append(item)
-        if len(chunk) == size:
+        return
+    cutter = _Cutter[T](size, boundary)
+    async for item in items:
+        for chunk in cutter.push(item):
             yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    if cutter.chunk:
+        yield cutter.chunk
 
 
-async def _aiter(items: Iterable[T] | AsyncIterable[T]) -> AsyncIterator[T]:
-    if isinstance(items, AsyncIterable):
-        async for item in items:
-            yield item
-    else:
-        for item in items:
-            yield item
+def _sync_chunks(items: Iterator[T], size: int, boundary: Boundary[T] | None) -> Iterator[list[T]]:
+    if boundary is None:
+        while chunk := list(islice(items, size)):
+            yield chunk
+        return
+    cutter = _Cutter[T](size, boundary)
+    for item in items:
+        yield from cutter.push(item)
+    if cutter.chunk:
+        yield cutter.chunk
+
+
+class _Cutter(Generic[T]):
+    """Cuts a stream of items into chunks of at most ``size``, also before each item ``boundary`` marks."""
+
+    __slots__ = ("boundary", "chunk", "size")
+
+    def __init__(self, size: int, boundary: Boundary[T] | None) -> None:
+        self.size = size
+        self.boundary = boundary
+        self.chunk: list[T] = []
+
+    def push(self, item: T) -> tuple[list[T], ...]:
+        """Add ``item``; return the chunks it closed (none, one, or two when ``size`` is 1)."""
+        closed: tuple[list[T], ...] = ()
+        if self.boundary is not None and self.boundary(item, not self.chunk) and self.chunk:
+            closed = (self.chunk,)
+            self.chunk = []
+        self.chunk.append(item)
+        if len(self.chunk) == self.size:
+            closed = (*closed, self.chunk)
+            self.chunk = []
+        return closed

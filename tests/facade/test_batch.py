@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import anyio
 import anyio.lowlevel
@@ -12,6 +13,7 @@ import httpx
 import pytest
 
 from talon_async import BadRequestError, BatchResult, ChunkResult, InvalidRequestError, catalog_action
+from talon_async._batch import _chunks
 from talon_async.models import AddItemCatalogAction, MultipleCustomerProfileIntegrationRequestItem
 from tests.facade.conftest import make_client
 from tests.support.documents import DocumentFactory
@@ -323,3 +325,37 @@ async def test_async_progress_callback_is_awaited() -> None:
         result = await talon.batch_update_customer_profiles(profiles(2500), on_progress=on_progress)
     assert result.ok
     assert sorted(reported) == [0, 1, 2]
+
+
+def _reference_chunks(items: list[int], size: int, starts_new: set[int]) -> list[list[int]]:
+    """The rule, spelled out: a chunk ends when it is full, or before an item in ``starts_new``."""
+    chunks: list[list[int]] = []
+    for item in items:
+        if not chunks or len(chunks[-1]) == size or (item in starts_new and chunks[-1]):
+            chunks.append([])
+        chunks[-1].append(item)
+    return [chunk for chunk in chunks if chunk]
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 1000])
+@pytest.mark.parametrize("with_boundary", [False, True])
+@pytest.mark.parametrize("source", ["list", "generator", "async"])
+async def test_chunks_are_cut_alike_from_any_source(size: int, with_boundary: bool, source: str) -> None:
+    """Lists, generators and async iterables are cut into the same chunks, with and without a boundary."""
+    items = list(range(23))
+    starts_new = {4, 5, 11, 22} if with_boundary else set()
+    calls: list[tuple[int, bool]] = []
+
+    def boundary(item: int, first: bool) -> bool:
+        calls.append((item, first))
+        return item in starts_new
+
+    async def agen() -> AsyncIterator[int]:
+        for item in items:
+            yield item
+
+    given: Any = {"list": items, "generator": iter(items), "async": agen()}[source]
+    chunks = [chunk async for chunk in _chunks(given, size, boundary if with_boundary else None)]
+    assert chunks == _reference_chunks(items, size, starts_new)
+    if with_boundary:
+        assert [item for item, _ in calls] == items  # asked once per item, in order
