@@ -141,7 +141,7 @@ class AiohttpSender:
         if call is not None:
             call.sending(method, url)
             timeout = call.timeout
-        with self._map_errors():
+        try:
             async with self._session.request(
                 method,
                 self._aiohttp[1].URL(url, encoded=True),
@@ -152,6 +152,10 @@ class AiohttpSender:
                 timeout=self._client_timeout(timeout),
             ) as answer:
                 content = await answer.read()
+        except Exception:
+            # Mapped only on failure: entering the mapping context on every call costs a generator.
+            with self._map_errors():
+                raise
         return LazyRequestResponse.read_from(
             answer.status, answer.raw_headers, content, answer.reason, (method, url)
         )
