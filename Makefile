@@ -5,11 +5,12 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check-generated lint check test demo bench clean
+.PHONY: install generate check-generated lint check audit test demo bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
+	# Python 3.11's venv seeds setuptools 65.5.0, which has known advisories (the audit flags it).
+	$(PY) -m pip install --quiet --upgrade "pip>=25.1" "setuptools>=78.1.1"
 	$(PY) -m pip install --quiet -e ".[testing,aiohttp]" --group dev
 	touch $(STAMP)
 
@@ -31,6 +32,10 @@ check: $(STAMP)
 	$(BIN)/ruff format --check --exclude talon_async/_generated .
 	$(BIN)/mypy
 	$(BIN)/bandit -q -c scripts/bandit.yaml -r talon_async
+	$(PY) scripts/audit.py
+
+audit: $(STAMP)
+	$(PY) scripts/audit.py
 
 test: $(STAMP)
 	$(BIN)/pytest

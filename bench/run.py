@@ -109,7 +109,7 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every request count")
     parser.add_argument("--clients", default=",".join(key for key, _, _ in CLIENTS))
     parser.add_argument("--workloads", default=",".join(WORKLOADS))
-    parser.add_argument("--passes", type=int, default=2, help="run every cell this often, keep the cheapest")
+    parser.add_argument("--passes", type=int, default=3, help="run every cell this often, keep the cheapest")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     opts = parser.parse_args()
     wanted = opts.clients.split(",")
