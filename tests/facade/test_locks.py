@@ -6,6 +6,8 @@ import json
 from collections import Counter
 
 import anyio
+import anyio.abc
+import anyio.lowlevel
 import httpx
 import pytest
 
@@ -156,4 +158,40 @@ async def test_keyed_locks_serialize_per_key() -> None:
         tg.start_soon(hold, "a", "a1")
         tg.start_soon(hold, "a", "a2")
     assert order in (["a1+", "a1-", "a2+", "a2-"], ["a2+", "a2-", "a1+", "a1-"])
+    assert len(locks) == 0
+
+
+async def test_keyed_locks_hand_over_when_a_waiter_is_cancelled() -> None:
+    """With a waiter cancelled in the queue, the next one still waits for the first holder, then goes in."""
+    locks = KeyedLocks()
+    events: list[str] = []
+    release_first = anyio.Event()
+    scopes: list[anyio.CancelScope] = []
+
+    async def first(task_status: anyio.abc.TaskStatus[None]) -> None:
+        async with locks.hold("k"):
+            events.append("first+")
+            task_status.started()
+            await release_first.wait()
+            events.append("first-")
+
+    async def waiter(label: str) -> None:
+        with anyio.CancelScope() as scope:
+            scopes.append(scope)
+            async with locks.hold("k"):
+                events.append(f"{label}+")
+                await anyio.lowlevel.checkpoint()
+                events.append(f"{label}-")
+
+    async with anyio.create_task_group() as tg:
+        await tg.start(first)
+        tg.start_soon(waiter, "cancelled")
+        await anyio.sleep(0.01)
+        tg.start_soon(waiter, "second")
+        await anyio.sleep(0.01)
+        scopes[0].cancel()
+        await anyio.sleep(0.01)
+        assert events == ["first+"]  # the first holder still has the key to itself
+        release_first.set()
+    assert events == ["first+", "first-", "second+", "second-"]
     assert len(locks) == 0
