@@ -430,7 +430,7 @@ class Campaign:
         )
 
         tags = d["tags"]
-        if type(tags) is not list or any(type(_item) is not str for _item in tags):
+        if type(tags) is not list or not {str}.issuperset(map(type, tags)):
             raise wrong_type("tags", tags, "array of string")
 
         features = [
@@ -499,7 +499,7 @@ class Campaign:
 
         campaign_groups = d.get("campaignGroups", UNSET)
         if (
-            type(campaign_groups) is not list or any(type(_item) is not int for _item in campaign_groups)
+            type(campaign_groups) is not list or not {int}.issuperset(map(type, campaign_groups))
         ) and campaign_groups is not UNSET:
             raise wrong_type("campaignGroups", campaign_groups, "array of integer")
 
@@ -512,7 +512,7 @@ class Campaign:
 
         linked_store_ids = d.get("linkedStoreIds", UNSET)
         if (
-            type(linked_store_ids) is not list or any(type(_item) is not int for _item in linked_store_ids)
+            type(linked_store_ids) is not list or not {int}.issuperset(map(type, linked_store_ids))
         ) and linked_store_ids is not UNSET:
             raise wrong_type("linkedStoreIds", linked_store_ids, "array of integer")
 
@@ -626,7 +626,7 @@ class Campaign:
 
         value_maps_ids = d.get("valueMapsIds", UNSET)
         if (
-            type(value_maps_ids) is not list or any(type(_item) is not int for _item in value_maps_ids)
+            type(value_maps_ids) is not list or not {int}.issuperset(map(type, value_maps_ids))
         ) and value_maps_ids is not UNSET:
             raise wrong_type("valueMapsIds", value_maps_ids, "array of integer")
 

@@ -119,7 +119,7 @@ class Catalog:
         subscribed_applications_ids = d.get("subscribedApplicationsIds", UNSET)
         if (
             type(subscribed_applications_ids) is not list
-            or any(type(_item) is not int for _item in subscribed_applications_ids)
+            or not {int}.issuperset(map(type, subscribed_applications_ids))
         ) and subscribed_applications_ids is not UNSET:
             raise wrong_type("subscribedApplicationsIds", subscribed_applications_ids, "array of integer")
 

@@ -50,7 +50,7 @@ class CodeGeneratorSettings:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         valid_characters = d["validCharacters"]
-        if type(valid_characters) is not list or any(type(_item) is not str for _item in valid_characters):
+        if type(valid_characters) is not list or not {str}.issuperset(map(type, valid_characters)):
             raise wrong_type("validCharacters", valid_characters, "array of string")
 
         coupon_pattern = d["couponPattern"]

@@ -41,7 +41,7 @@ class CouponReservations:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         integration_ids = d["integrationIDs"]
-        if type(integration_ids) is not list or any(type(_item) is not str for _item in integration_ids):
+        if type(integration_ids) is not list or not {str}.issuperset(map(type, integration_ids)):
             raise wrong_type("integrationIDs", integration_ids, "array of string")
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,

@@ -116,7 +116,7 @@ class CustomerProfileIntegrationRequestV2:
         evaluable_campaign_ids = d.get("evaluableCampaignIds", UNSET)
         if (
             type(evaluable_campaign_ids) is not list
-            or any(type(_item) is not int for _item in evaluable_campaign_ids)
+            or not {int}.issuperset(map(type, evaluable_campaign_ids))
         ) and evaluable_campaign_ids is not UNSET:
             raise wrong_type("evaluableCampaignIds", evaluable_campaign_ids, "array of integer")
 

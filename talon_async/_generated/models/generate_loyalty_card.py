@@ -74,8 +74,7 @@ class GenerateLoyaltyCard:
 
         customer_profile_ids = d.get("customerProfileIds", UNSET)
         if (
-            type(customer_profile_ids) is not list
-            or any(type(_item) is not str for _item in customer_profile_ids)
+            type(customer_profile_ids) is not list or not {str}.issuperset(map(type, customer_profile_ids))
         ) and customer_profile_ids is not UNSET:
             raise wrong_type("customerProfileIds", customer_profile_ids, "array of string")
 

@@ -134,7 +134,7 @@ class IntegrationEventV2Request:
         evaluable_campaign_ids = d.get("evaluableCampaignIds", UNSET)
         if (
             type(evaluable_campaign_ids) is not list
-            or any(type(_item) is not int for _item in evaluable_campaign_ids)
+            or not {int}.issuperset(map(type, evaluable_campaign_ids))
         ) and evaluable_campaign_ids is not UNSET:
             raise wrong_type("evaluableCampaignIds", evaluable_campaign_ids, "array of integer")
 
@@ -147,7 +147,7 @@ class IntegrationEventV2Request:
 
         loyalty_cards = d.get("loyaltyCards", UNSET)
         if (
-            type(loyalty_cards) is not list or any(type(_item) is not str for _item in loyalty_cards)
+            type(loyalty_cards) is not list or not {str}.issuperset(map(type, loyalty_cards))
         ) and loyalty_cards is not UNSET:
             raise wrong_type("loyaltyCards", loyalty_cards, "array of string")
 

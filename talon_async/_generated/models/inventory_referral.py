@@ -171,9 +171,7 @@ class InventoryReferral:
             raise wrong_type("usageCounter", usage_counter, "integer")
 
         referred_customers = d["referredCustomers"]
-        if type(referred_customers) is not list or any(
-            type(_item) is not str for _item in referred_customers
-        ):
+        if type(referred_customers) is not list or not {str}.issuperset(map(type, referred_customers)):
             raise wrong_type("referredCustomers", referred_customers, "array of string")
 
         _start_date = d.get("startDate", UNSET)

@@ -166,13 +166,13 @@ class NewCustomerSessionV2:
         evaluable_campaign_ids = d.get("evaluableCampaignIds", UNSET)
         if (
             type(evaluable_campaign_ids) is not list
-            or any(type(_item) is not int for _item in evaluable_campaign_ids)
+            or not {int}.issuperset(map(type, evaluable_campaign_ids))
         ) and evaluable_campaign_ids is not UNSET:
             raise wrong_type("evaluableCampaignIds", evaluable_campaign_ids, "array of integer")
 
         coupon_codes = d.get("couponCodes", UNSET)
         if (
-            type(coupon_codes) is not list or any(type(_item) is not str for _item in coupon_codes)
+            type(coupon_codes) is not list or not {str}.issuperset(map(type, coupon_codes))
         ) and coupon_codes is not UNSET:
             raise wrong_type("couponCodes", coupon_codes, "array of string")
 
@@ -182,7 +182,7 @@ class NewCustomerSessionV2:
 
         loyalty_cards = d.get("loyaltyCards", UNSET)
         if (
-            type(loyalty_cards) is not list or any(type(_item) is not str for _item in loyalty_cards)
+            type(loyalty_cards) is not list or not {str}.issuperset(map(type, loyalty_cards))
         ) and loyalty_cards is not UNSET:
             raise wrong_type("loyaltyCards", loyalty_cards, "array of string")
 
@@ -210,7 +210,7 @@ class NewCustomerSessionV2:
 
         identifiers = d.get("identifiers", UNSET)
         if (
-            type(identifiers) is not list or any(type(_item) is not str for _item in identifiers)
+            type(identifiers) is not list or not {str}.issuperset(map(type, identifiers))
         ) and identifiers is not UNSET:
             raise wrong_type("identifiers", identifiers, "array of string")
 

@@ -128,8 +128,8 @@ class NewReferralsForMultipleAdvocates:
             raise wrong_type("campaignId", campaign_id, "integer")
 
         advocate_profile_integration_ids = d["advocateProfileIntegrationIds"]
-        if type(advocate_profile_integration_ids) is not list or any(
-            type(_item) is not str for _item in advocate_profile_integration_ids
+        if type(advocate_profile_integration_ids) is not list or not {str}.issuperset(
+            map(type, advocate_profile_integration_ids)
         ):
             raise wrong_type(
                 "advocateProfileIntegrationIds", advocate_profile_integration_ids, "array of string"
@@ -162,7 +162,7 @@ class NewReferralsForMultipleAdvocates:
 
         valid_characters = d.get("validCharacters", UNSET)
         if (
-            type(valid_characters) is not list or any(type(_item) is not str for _item in valid_characters)
+            type(valid_characters) is not list or not {str}.issuperset(map(type, valid_characters))
         ) and valid_characters is not UNSET:
             raise wrong_type("validCharacters", valid_characters, "array of string")
 

@@ -50,11 +50,11 @@ class ProfileAudiencesChanges:
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         adds = d["adds"]
-        if type(adds) is not list or any(type(_item) is not int for _item in adds):
+        if type(adds) is not list or not {int}.issuperset(map(type, adds)):
             raise wrong_type("adds", adds, "array of integer")
 
         deletes = d["deletes"]
-        if type(deletes) is not list or any(type(_item) is not int for _item in deletes):
+        if type(deletes) is not list or not {int}.issuperset(map(type, deletes)):
             raise wrong_type("deletes", deletes, "array of integer")
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,

@@ -59,13 +59,11 @@ class ShowBundleMetadataEffectProps:
             raise wrong_type("description", description, "string")
 
         bundle_attributes = d["bundleAttributes"]
-        if type(bundle_attributes) is not list or any(type(_item) is not str for _item in bundle_attributes):
+        if type(bundle_attributes) is not list or not {str}.issuperset(map(type, bundle_attributes)):
             raise wrong_type("bundleAttributes", bundle_attributes, "array of string")
 
         items_indices = d["itemsIndices"]
-        if type(items_indices) is not list or any(
-            (type(_item) is not float and type(_item) is not int) for _item in items_indices
-        ):
+        if type(items_indices) is not list or not {float, int}.issuperset(map(type, items_indices)):
             raise wrong_type("itemsIndices", items_indices, "array of number")
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
