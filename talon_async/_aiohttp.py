@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["AiohttpSender"]
 
 
-_QUERIES: dict[tuple[tuple[str, Any], ...], str] = {}
+_QUERIES: dict[tuple[tuple[tuple[str, Any], ...], tuple[type, ...]], str] = {}
 
 
 def query_string(params: Mapping[str, Any]) -> str:
@@ -27,7 +27,8 @@ def query_string(params: Mapping[str, Any]) -> str:
     strings of hashable parameter sets are kept, up to a bound.
     """
     try:
-        key = tuple(params.items())
+        # The value types are part of the key: True == 1, but "true" is not "1".
+        key = (tuple(params.items()), tuple(map(type, params.values())))
         cached = _QUERIES.get(key)
     except TypeError:  # a list value: not hashable, encoded every time
         return _encode(params)

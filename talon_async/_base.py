@@ -300,16 +300,17 @@ class BaseClient:
                 context.request = None
                 response: Response[Any] | None = None
                 try:
-                    scope = anyio.CancelScope()
-                    timer = arm_deadline(scope, deadline)
-                    try:
-                        async with self._limiter:
+                    async with self._limiter:
+                        # Armed once a slot is ours: waiting for one is not part of the attempt.
+                        scope = anyio.CancelScope()
+                        timer = arm_deadline(scope, deadline)
+                        try:
                             with scope:
                                 response = await call(self._generated)
                                 http_response = response.http_response
-                    finally:
-                        if timer is not None:
-                            timer.cancel()
+                        finally:
+                            if timer is not None:
+                                timer.cancel()
                     if scope.cancelled_caught:
                         raise httpx.ReadTimeout(
                             f"no complete answer within {deadline:g} s", request=context.request

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import sniffio
@@ -96,16 +96,17 @@ class DirectSender:
         self._timeout = client.timeout.as_dict()
         self._auth = auth
         self._transport = transport
-        self._direct: AiohttpSender | None = None
+        self._direct: AiohttpSender | Literal[False] | None = None
 
     def __repr__(self) -> str:
         return f"DirectSender({self._prefix!r})"
 
     async def __call__(self, kwargs: dict[str, Any]) -> httpx.Response:
         direct = self._direct
-        if direct is None and isinstance(self._transport, AutoTransport):
-            direct = self._direct = self._aiohttp_sender(self._transport.resolve())
-        if direct is not None:
+        if direct is None:
+            # Decided once, at the first request: only then is the async library known.
+            direct = self._direct = self._aiohttp_sender()
+        if direct is not False:
             return await direct(kwargs, self._timeout)
         extra = kwargs.get("headers")
         request = httpx.Request(
@@ -125,14 +126,18 @@ class DirectSender:
             await response.aclose()
         return response
 
-    def _aiohttp_sender(self, transport: httpx.AsyncBaseTransport) -> AiohttpSender | None:
+    def _aiohttp_sender(self) -> AiohttpSender | Literal[False]:
+        """The aiohttp path if the default transport resolved to httpx-aiohttp's, else False."""
+        if not isinstance(self._transport, AutoTransport):
+            return False
+        transport = self._transport.resolve()
         try:
             from httpx_aiohttp import AiohttpTransport
         except ImportError:
-            return None
+            return False
         session = getattr(transport, "client", None)
         if session is None or not isinstance(transport, AiohttpTransport):
-            return None
+            return False
         headers = dict(self._headers)
         header = self._auth.header_for(self._base_url)
         if header is not None:

@@ -173,6 +173,13 @@ def test_query_string_matches_httpx_encoding(params: dict[str, Any]) -> None:
     assert query_string(params) == query_string(dict(params))  # the cached answer is the same
 
 
+def test_query_cache_tells_true_from_one() -> None:
+    """True and 1 are equal in Python but not on the wire: the cache keeps them apart."""
+    assert query_string({"skip": 1}) == "skip=1"
+    assert query_string({"skip": True}) == "skip=true"
+    assert query_string({"skip": 1}) == "skip=1"
+
+
 async def test_gzip_answer_is_decoded(anyio_backend: str) -> None:
     """A gzip-encoded answer is decompressed before parsing, whichever path sent the request."""
     document = DocumentFactory().document("IntegrationCustomerSessionResponse")

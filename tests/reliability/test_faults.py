@@ -352,3 +352,17 @@ async def test_undocumented_success_status_is_a_validation_error(
         await update_session(talon)
     assert caught.value.status_code == status
     assert caught.value.content == answer.payload()
+
+
+async def test_waiting_for_a_slot_is_not_part_of_the_attempt_deadline(
+    anyio_backend: str, server: FaultyServer
+) -> None:
+    """Three calls through one slot, each 0.3 s of a 0.5 s timeout, all succeed; the last waits 0.6 s."""
+    server.script(*[SlowHeaders(interval=0.1, max_seconds=0.3) for _ in range(3)])
+    async with client_for(server, timeout=0.5, max_retries=0, max_concurrency=1) as talon:
+        started = anyio.current_time()
+        async with anyio.create_task_group() as tg:
+            for _ in range(3):
+                tg.start_soon(talon.get_customer_inventory, "p-1")
+        assert anyio.current_time() - started > 0.5  # the last call waited longer than the timeout
+    assert server.request_count == 3
