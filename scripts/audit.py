@@ -5,7 +5,8 @@ answers from this workplace (PyPI's per-version JSON is missing from the mirror,
 not resolve), and a run that reaches neither "passes" having audited nothing. So this script
 serves ``scripts/advisories.json`` (the PyPA advisory database's records for every package the
 development environment installs) on 127.0.0.1 with the one OSV endpoint pip-audit uses, and runs
-``pip-audit --strict`` against it: the version matching and the verdict stay pip-audit's own.
+``pip-audit --strict`` against it. Which records affect an installed version is decided here, by
+OSV's range rules (``affects``), as api.osv.dev would; the report and exit status are pip-audit's.
 
     python scripts/audit.py            # offline, against the snapshot (what `make check` runs)
     python scripts/audit.py --online   # against api.osv.dev, where it is reachable
@@ -37,17 +38,13 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _key(text: str) -> Version:
-    return Version("0") if text == "0" else Version(text)
-
-
 def in_range(version: Version, events: Iterable[Mapping[str, str]]) -> bool:
     """Whether ``version`` falls in an OSV ECOSYSTEM range (introduced / fixed / last_affected events)."""
     affected = False
-    ordered = sorted(events, key=lambda event: _key(next(iter(event.values()))))
+    ordered = sorted(events, key=lambda event: Version(next(iter(event.values()))))
     for event in ordered:
         kind, text = next(iter(event.items()))
-        bound = _key(text)
+        bound = Version(text)
         if kind == "introduced" and bound <= version:
             affected = True
         elif (kind == "fixed" and bound <= version) or (kind == "last_affected" and bound < version):
@@ -139,6 +136,7 @@ def main() -> int:
             done = subprocess.run([*command, "--osv-url", url, "--cache-dir", cache], check=False)
     finally:
         server.shutdown()
+        server.server_close()
     audited = sorted(set(advisories.queries))
     print(
         f"pip-audit: {len(audited)} installed packages checked against the PyPA advisory snapshot of "

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
 import httpx
 
@@ -21,7 +20,7 @@ _QUERIES: dict[tuple[tuple[tuple[str, Any], ...], tuple[type, ...]], str] = {}
 
 
 def query_string(params: Mapping[str, Any]) -> str:
-    """``params`` as httpx encodes them: booleans as ``true``/``false``, lists as repeated keys.
+    """``params`` exactly as httpx encodes them: booleans as ``true``/``false``, lists as repeated keys.
 
     Most calls repeat a handful of flag combinations (``silent=yes``, ``dry=true``), so encoded
     strings of hashable parameter sets are kept, up to a bound.
@@ -40,11 +39,7 @@ def query_string(params: Mapping[str, Any]) -> str:
 
 
 def _encode(params: Mapping[str, Any]) -> str:
-    pairs: list[tuple[str, str]] = []
-    for key, value in params.items():
-        for item in value if isinstance(value, list | tuple) else (value,):
-            pairs.append((key, "true" if item is True else "false" if item is False else str(item)))
-    return urlencode(pairs)
+    return str(httpx.QueryParams(params))
 
 
 _READ = httpx.ByteStream(b"")
@@ -130,7 +125,7 @@ class AiohttpSender:
         if params:
             url = f"{url}?{query_string(params)}"
         extra = kwargs.get("headers")
-        headers = {**self._headers, **extra} if extra else self._headers
+        headers = {**self._headers, **{k.lower(): v for k, v in extra.items()}} if extra else self._headers
         payload = kwargs.get("json")
         body = (
             None
@@ -153,6 +148,9 @@ class AiohttpSender:
                 timeout=self._client_timeout(timeout),
             ) as answer:
                 content = await answer.read()
+        except self._aiohttp[0].ClientResponseError as exc:
+            # A malformed answer (bad status line or length); httpx-aiohttp's table leaves it raw.
+            raise httpx.RemoteProtocolError(f"{type(exc).__name__}: {exc.message}") from exc
         except Exception:
             # Mapped only on failure: entering the mapping context on every call costs a generator.
             with self._map_errors():

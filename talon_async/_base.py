@@ -14,6 +14,7 @@ from typing import Any, ParamSpec, Self, TypeVar
 
 import anyio
 import httpx
+import sniffio
 
 from ._auth import ApiKeyAuth, CallContext, current_call
 from ._bodies import unserializable
@@ -37,14 +38,7 @@ from ._retry import is_timeout, retry_delay, should_retry, sleep
 from ._transport import AutoTransport, DirectSender
 from ._version import __version__
 
-__all__ = [
-    "DEFAULT_MAX_CONCURRENCY",
-    "DEFAULT_MAX_RETRIES",
-    "DEFAULT_TIMEOUT",
-    "BaseClient",
-    "TimeoutTypes",
-    "arm_deadline",
-]
+__all__ = ["DEFAULT_MAX_CONCURRENCY", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "BaseClient", "TimeoutTypes"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -95,11 +89,10 @@ def arm_deadline(scope: anyio.CancelScope, seconds: float | None) -> asyncio.Tim
     """
     if seconds is None:
         return None
-    loop = asyncio.events._get_running_loop()
-    if loop is None:
+    if sniffio.current_async_library() != "asyncio":
         scope.deadline = anyio.current_time() + seconds
         return None
-    return loop.call_later(seconds, scope.cancel)
+    return asyncio.get_running_loop().call_later(seconds, scope.cancel)
 
 
 class BaseClient:

@@ -113,7 +113,7 @@ class DirectSender:
             kwargs["method"],
             self._prefix + kwargs["url"],
             params=kwargs.get("params"),
-            headers={**self._headers, **extra} if extra else self._headers,
+            headers={**self._headers, **{k.lower(): v for k, v in extra.items()}} if extra else self._headers,
             json=kwargs.get("json"),
             extensions={"timeout": self._timeout},
         )
@@ -139,6 +139,9 @@ class DirectSender:
         if session is None or not isinstance(transport, AiohttpTransport):
             return False
         headers = dict(self._headers)
+        # httpx offers br/zstd when their packages are installed; aiohttp decodes them only with
+        # its own optional packages, so ask for what it always decodes.
+        headers["accept-encoding"] = "gzip, deflate"
         header = self._auth.header_for(self._base_url)
         if header is not None:
             headers["Authorization"] = header

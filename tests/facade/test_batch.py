@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from itertools import pairwise
 from typing import Any
 
 import anyio
@@ -359,3 +360,9 @@ async def test_chunks_are_cut_alike_from_any_source(size: int, with_boundary: bo
     assert chunks == _reference_chunks(items, size, starts_new)
     if with_boundary:
         assert [item for item, _ in calls] == items  # asked once per item, in order
+        # ...and told whether the chunk it joins is still empty: for the first item, and for an item
+        # after a chunk that was cut because it was full (not one the boundary itself cut).
+        empty_before = {chunks[0][0]} | {
+            chunk[0] for before, chunk in pairwise(chunks) if len(before) == size
+        }
+        assert [first for _, first in calls] == [item in empty_before for item in items]

@@ -372,7 +372,9 @@ async def _perform(action: Action, request: Recorded, writer: asyncio.StreamWrit
                 await asyncio.sleep(action.interval)
                 writer.write(f"X-Drip-{n}: x\r\n".encode())
                 await writer.drain()
-            writer.write(b"Content-Length: 2\r\nContent-Type: application/json\r\n\r\n{}")
+            # The connection closes after this answer: say so, or a client reuses a dying connection.
+            writer.write(b"Content-Length: 2\r\nContent-Type: application/json\r\n")
+            writer.write(b"Connection: close\r\n\r\n{}")
             await writer.drain()
         case SlowBody():
             writer.write(_head(200, "OK", [("Content-Length", str(action.length))]))

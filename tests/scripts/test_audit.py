@@ -108,7 +108,7 @@ def test_snapshot_covers_every_installed_package_and_parses() -> None:
                     continue  # GIT ranges name commits; pip-audit reads ECOSYSTEM ones only
                 assert any("introduced" in event for event in entry["events"]), record["id"]
                 for event in entry["events"]:
-                    audit._key(next(iter(event.values())))
+                    audit.Version(next(iter(event.values())))
     checked = {audit.canonical(name) for name in document["packages_checked"]}
     installed = installed_packages()
     assert installed <= checked, f"not in the snapshot: {sorted(installed - checked)}"
