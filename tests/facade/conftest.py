@@ -1,4 +1,4 @@
-"""Fixtures for the facade tests: a TalonClient wired to an in-memory httpx transport."""
+"""Fixtures for the facade tests: a TalonClient wired to an in-memory httpx transport, or a served SpecApp."""
 
 from __future__ import annotations
 
@@ -9,11 +9,21 @@ import httpx
 import pytest
 
 from talon_async import TalonClient, set_testing
+from tests.support.servers import serve
+from tests.support.spec_app import SpecApp
 
 API_KEY = "tk_live_0123456789abcdef_SECRET"
 BASE_URL = "https://acme.europe-west1.talon.one"
 
 Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[SpecApp, str]]:
+    """One validating SpecApp over real HTTP on 127.0.0.1 for a test module: (app, base URL)."""
+    app = SpecApp(api_key=API_KEY)
+    with serve(app) as url:
+        yield app, url
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -17,14 +17,13 @@ import pytest
 
 import talon_async
 from talon_async import TalonClient
+from tests.facade.conftest import API_KEY
 from tests.support.documents import DocumentFactory
-from tests.support.servers import serve
 from tests.support.spec import operations
 from tests.support.spec_app import BASE_URL, SpecApp
 
 pytestmark = pytest.mark.anyio
 
-API_KEY = "tk-facade-0123456789abcdef"
 FACTORY = DocumentFactory()
 OPERATIONS = {op.operation_id: op for op in operations()}
 CARD = "CARD-0001-7Q"
@@ -99,14 +98,6 @@ CASES: dict[str, tuple[str, list[Any], bool, int, str | None]] = {
     "create_referral": ("createReferral", [], True, 201, "Referral"),
     "create_referrals_for_multiple_advocates": ("createReferralsForMultipleAdvocates", [], True, 204, None),
 }
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[SpecApp, str]]:
-    """One SpecApp over real HTTP on 127.0.0.1 for the module; each test starts it afresh."""
-    app = SpecApp(api_key=API_KEY)
-    with serve(app) as url:
-        yield app, url
 
 
 # "asgi": an explicit httpx transport, so requests are built as httpx.Request objects.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import traceback
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -21,7 +21,6 @@ from talon_async._aiohttp import AiohttpSender, query_string
 from talon_async._transport import DirectSender
 from tests.facade.conftest import API_KEY
 from tests.support.documents import DocumentFactory
-from tests.support.servers import serve
 from tests.support.spec_app import SpecApp
 
 pytestmark = pytest.mark.anyio
@@ -103,13 +102,6 @@ class Canned(Loopback):
             while b"\r\n\r\n" not in request:
                 request += await stream.receive()
             await stream.send(self.answer)
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[SpecApp, str]]:
-    app = SpecApp(api_key=API_KEY)
-    with serve(app) as url:
-        yield app, url
 
 
 async def test_default_client_sends_straight_to_aiohttp_under_asyncio_only(
