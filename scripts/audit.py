@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
 import tempfile
@@ -29,13 +28,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 SNAPSHOT = Path(__file__).resolve().parent / "advisories.json"
-
-
-def canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def in_range(version: Version, events: Iterable[Mapping[str, str]]) -> bool:
@@ -59,7 +55,7 @@ def affects(advisory: Mapping[str, Any], name: str, version: str) -> bool:
         return False
     for affected in advisory.get("affected", []):
         package = affected.get("package", {})
-        if package.get("ecosystem") != "PyPI" or canonical(package.get("name", "")) != name:
+        if package.get("ecosystem") != "PyPI" or canonicalize_name(package.get("name", "")) != name:
             continue
         if version in affected.get("versions", []):
             return True
@@ -77,15 +73,15 @@ class Advisories:
         self.by_package: dict[str, list[Mapping[str, Any]]] = {}
         for advisory in document["advisories"]:
             for affected in advisory.get("affected", []):
-                name = canonical(affected["package"]["name"])
+                name = canonicalize_name(affected["package"]["name"])
                 bucket = self.by_package.setdefault(name, [])
                 if advisory not in bucket:
                     bucket.append(advisory)
-        self.checked = {canonical(name) for name in document["packages_checked"]}
+        self.checked = {canonicalize_name(name) for name in document["packages_checked"]}
         self.queries: list[tuple[str, str]] = []
 
     def query(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        name = canonical(body["package"]["name"])
+        name = canonicalize_name(body["package"]["name"])
         version = str(body["version"])
         self.queries.append((name, version))
         vulns = [

@@ -13,7 +13,7 @@ from ._auth import current_call
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["AiohttpSender"]
+__all__ = ["AiohttpSender", "LazyRequestResponse", "query_string", "with_headers"]
 
 
 _QUERIES: dict[tuple[tuple[tuple[str, Any], ...], tuple[type, ...]], str] = {}
@@ -40,6 +40,11 @@ def query_string(params: Mapping[str, Any]) -> str:
 
 def _encode(params: Mapping[str, Any]) -> str:
     return str(httpx.QueryParams(params))
+
+
+def with_headers(base: dict[str, str], extra: Mapping[str, str] | None) -> dict[str, str]:
+    """``base`` (lower-case names) with an endpoint's own headers on top, names compared case-blind."""
+    return {**base, **{name.lower(): value for name, value in extra.items()}} if extra else base
 
 
 _READ = httpx.ByteStream(b"")
@@ -124,8 +129,7 @@ class AiohttpSender:
         params = kwargs.get("params")
         if params:
             url = f"{url}?{query_string(params)}"
-        extra = kwargs.get("headers")
-        headers = {**self._headers, **{k.lower(): v for k, v in extra.items()}} if extra else self._headers
+        headers = with_headers(self._headers, kwargs.get("headers"))
         payload = kwargs.get("json")
         body = (
             None

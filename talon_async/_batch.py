@@ -170,8 +170,8 @@ async def _chunks(
     async for item in items:
         for chunk in cutter.push(item):
             yield chunk
-    if cutter.chunk:
-        yield cutter.chunk
+    for chunk in cutter.flush():
+        yield chunk
 
 
 def _sync_chunks(items: Iterator[T], size: int, boundary: Boundary[T] | None) -> Iterator[list[T]]:
@@ -182,8 +182,7 @@ def _sync_chunks(items: Iterator[T], size: int, boundary: Boundary[T] | None) ->
     cutter = _Cutter[T](size, boundary)
     for item in items:
         yield from cutter.push(item)
-    if cutter.chunk:
-        yield cutter.chunk
+    yield from cutter.flush()
 
 
 class _Cutter(Generic[T]):
@@ -207,3 +206,7 @@ class _Cutter(Generic[T]):
             closed = (*closed, self.chunk)
             self.chunk = []
         return closed
+
+    def flush(self) -> tuple[list[T], ...]:
+        """The last, partly filled chunk, if any."""
+        return (self.chunk,) if self.chunk else ()

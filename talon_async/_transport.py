@@ -7,7 +7,7 @@ from typing import Any, Literal
 import httpx
 import sniffio
 
-from ._aiohttp import AiohttpSender
+from ._aiohttp import AiohttpSender, with_headers
 from ._auth import ApiKeyAuth
 
 __all__ = ["AutoTransport", "DirectSender", "pick_transport"]
@@ -108,12 +108,11 @@ class DirectSender:
             direct = self._direct = self._aiohttp_sender()
         if direct is not False:
             return await direct(kwargs, self._timeout)
-        extra = kwargs.get("headers")
         request = httpx.Request(
             kwargs["method"],
             self._prefix + kwargs["url"],
             params=kwargs.get("params"),
-            headers={**self._headers, **{k.lower(): v for k, v in extra.items()}} if extra else self._headers,
+            headers=with_headers(self._headers, kwargs.get("headers")),
             json=kwargs.get("json"),
             extensions={"timeout": self._timeout},
         )

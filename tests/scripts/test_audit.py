@@ -31,7 +31,7 @@ def installed_packages() -> set[str]:
     listed = subprocess.run(
         [sys.executable, "-m", "pip", "list", "--format=json"], capture_output=True, text=True, check=True
     )
-    return {audit.canonical(entry["name"]) for entry in json.loads(listed.stdout)} - {"talon-async"}
+    return {audit.canonicalize_name(entry["name"]) for entry in json.loads(listed.stdout)} - {"talon-async"}
 
 
 def run_audit(snapshot: Path) -> subprocess.CompletedProcess[str]:
@@ -109,7 +109,7 @@ def test_snapshot_covers_every_installed_package_and_parses() -> None:
                 assert any("introduced" in event for event in entry["events"]), record["id"]
                 for event in entry["events"]:
                     audit.Version(next(iter(event.values())))
-    checked = {audit.canonical(name) for name in document["packages_checked"]}
+    checked = {audit.canonicalize_name(name) for name in document["packages_checked"]}
     installed = installed_packages()
     assert installed <= checked, f"not in the snapshot: {sorted(installed - checked)}"
 
