@@ -18,7 +18,8 @@ import pytest
 from tests.support.spec import REPO_ROOT
 
 SHARED_ROOT = REPO_ROOT.parent / "shared"
-REFERENCE_PATH = SHARED_ROOT / "reference" / "integration-api.json"
+REFERENCE_ROOT = REPO_ROOT / "openapi" / "reference"
+REFERENCE_PATH = REFERENCE_ROOT / "integration-api.json"
 SEED_PATH = SHARED_ROOT / "seed" / "integration-api-php-sdk-docs.txt"
 
 # Reference (talon_one 26.2) schema name -> our schema name. Each rename is deliberate:
