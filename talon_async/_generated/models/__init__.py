@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from .add_price_adjustment_catalog_action import AddPriceAdjustmentCatalogAction
     from .add_to_audience_effect_props import AddToAudienceEffectProps
     from .additional_cost import AdditionalCost
+    from .advanced_event import AdvancedEvent
+    from .advanced_event_attributes import AdvancedEventAttributes
+    from .advanced_event_effects_item_type_1 import AdvancedEventEffectsItemType1
     from .advocate_referrals_page import AdvocateReferralsPage
     from .api_error import APIError
     from .audience import Audience
@@ -31,6 +34,15 @@ if TYPE_CHECKING:
     from .campaign import Campaign
     from .campaign_attributes import CampaignAttributes
     from .campaign_budget import CampaignBudget
+    from .campaign_coupon_attributes import CampaignCouponAttributes
+    from .campaign_eligibility import CampaignEligibility
+    from .campaign_eligibility_attributes import CampaignEligibilityAttributes
+    from .campaign_eligibility_failure import CampaignEligibilityFailure
+    from .campaign_eligibility_failure_failure_code import CampaignEligibilityFailureFailureCode
+    from .campaign_eligibility_features_item import CampaignEligibilityFeaturesItem
+    from .campaign_eligibility_result import CampaignEligibilityResult
+    from .campaign_eligibility_state import CampaignEligibilityState
+    from .campaign_experiment import CampaignExperiment
     from .campaign_features_item import CampaignFeaturesItem
     from .campaign_frontend_state import CampaignFrontendState
     from .campaign_revision_frontend_state import CampaignRevisionFrontendState
@@ -89,7 +101,8 @@ if TYPE_CHECKING:
     from .error_source import ErrorSource
     from .event import Event
     from .event_attributes import EventAttributes
-    from .event_effects_item import EventEffectsItem
+    from .event_effects_item_type_1 import EventEffectsItemType1
+    from .experiment_variant_allocation import ExperimentVariantAllocation
     from .extend_loyalty_points_expiry_date_effect_props import ExtendLoyaltyPointsExpiryDateEffectProps
     from .generate_loyalty_card import GenerateLoyaltyCard
     from .generate_loyalty_card_status import GenerateLoyaltyCardStatus
@@ -203,6 +216,10 @@ if TYPE_CHECKING:
         RollbackIncreasedAchievementProgressEffectProps,
     )
     from .rollback_referral_effect_props import RollbackReferralEffectProps
+    from .rule_eligibility import RuleEligibility
+    from .rule_eligibility_failure import RuleEligibilityFailure
+    from .rule_eligibility_failure_failure_code import RuleEligibilityFailureFailureCode
+    from .rule_eligibility_result import RuleEligibilityResult
     from .rule_failure_reason import RuleFailureReason
     from .session_conflict_response import SessionConflictResponse
     from .set_discount_effect_props import SetDiscountEffectProps
@@ -242,6 +259,9 @@ _MODULE_OF: dict[str, str] = {
     "AddPriceAdjustmentCatalogAction": ".add_price_adjustment_catalog_action",
     "AddToAudienceEffectProps": ".add_to_audience_effect_props",
     "AdditionalCost": ".additional_cost",
+    "AdvancedEvent": ".advanced_event",
+    "AdvancedEventAttributes": ".advanced_event_attributes",
+    "AdvancedEventEffectsItemType1": ".advanced_event_effects_item_type_1",
     "AdvocateReferralsPage": ".advocate_referrals_page",
     "APIError": ".api_error",
     "Audience": ".audience",
@@ -250,6 +270,15 @@ _MODULE_OF: dict[str, str] = {
     "Campaign": ".campaign",
     "CampaignAttributes": ".campaign_attributes",
     "CampaignBudget": ".campaign_budget",
+    "CampaignCouponAttributes": ".campaign_coupon_attributes",
+    "CampaignEligibility": ".campaign_eligibility",
+    "CampaignEligibilityAttributes": ".campaign_eligibility_attributes",
+    "CampaignEligibilityFailure": ".campaign_eligibility_failure",
+    "CampaignEligibilityFailureFailureCode": ".campaign_eligibility_failure_failure_code",
+    "CampaignEligibilityFeaturesItem": ".campaign_eligibility_features_item",
+    "CampaignEligibilityResult": ".campaign_eligibility_result",
+    "CampaignEligibilityState": ".campaign_eligibility_state",
+    "CampaignExperiment": ".campaign_experiment",
     "CampaignFeaturesItem": ".campaign_features_item",
     "CampaignFrontendState": ".campaign_frontend_state",
     "CampaignRevisionFrontendState": ".campaign_revision_frontend_state",
@@ -302,7 +331,8 @@ _MODULE_OF: dict[str, str] = {
     "ErrorSource": ".error_source",
     "Event": ".event",
     "EventAttributes": ".event_attributes",
-    "EventEffectsItem": ".event_effects_item",
+    "EventEffectsItemType1": ".event_effects_item_type_1",
+    "ExperimentVariantAllocation": ".experiment_variant_allocation",
     "ExtendLoyaltyPointsExpiryDateEffectProps": ".extend_loyalty_points_expiry_date_effect_props",
     "GenerateLoyaltyCard": ".generate_loyalty_card",
     "GenerateLoyaltyCardStatus": ".generate_loyalty_card_status",
@@ -406,6 +436,10 @@ _MODULE_OF: dict[str, str] = {
     "RollbackDiscountEffectProps": ".rollback_discount_effect_props",
     "RollbackIncreasedAchievementProgressEffectProps": ".rollback_increased_achievement_progress_effect_props",
     "RollbackReferralEffectProps": ".rollback_referral_effect_props",
+    "RuleEligibility": ".rule_eligibility",
+    "RuleEligibilityFailure": ".rule_eligibility_failure",
+    "RuleEligibilityFailureFailureCode": ".rule_eligibility_failure_failure_code",
+    "RuleEligibilityResult": ".rule_eligibility_result",
     "RuleFailureReason": ".rule_failure_reason",
     "SessionConflictResponse": ".session_conflict_response",
     "SetDiscountEffectProps": ".set_discount_effect_props",
@@ -456,6 +490,9 @@ __all__ = (
     "AddLoyaltyPointsEffectProps",
     "AddPriceAdjustmentCatalogAction",
     "AddToAudienceEffectProps",
+    "AdvancedEvent",
+    "AdvancedEventAttributes",
+    "AdvancedEventEffectsItemType1",
     "AdvocateReferralsPage",
     "APIError",
     "Audience",
@@ -464,6 +501,15 @@ __all__ = (
     "Campaign",
     "CampaignAttributes",
     "CampaignBudget",
+    "CampaignCouponAttributes",
+    "CampaignEligibility",
+    "CampaignEligibilityAttributes",
+    "CampaignEligibilityFailure",
+    "CampaignEligibilityFailureFailureCode",
+    "CampaignEligibilityFeaturesItem",
+    "CampaignEligibilityResult",
+    "CampaignEligibilityState",
+    "CampaignExperiment",
     "CampaignFeaturesItem",
     "CampaignFrontendState",
     "CampaignRevisionFrontendState",
@@ -516,7 +562,8 @@ __all__ = (
     "ErrorSource",
     "Event",
     "EventAttributes",
-    "EventEffectsItem",
+    "EventEffectsItemType1",
+    "ExperimentVariantAllocation",
     "ExtendLoyaltyPointsExpiryDateEffectProps",
     "GenerateLoyaltyCard",
     "GenerateLoyaltyCardStatus",
@@ -620,6 +667,10 @@ __all__ = (
     "RollbackDiscountEffectProps",
     "RollbackIncreasedAchievementProgressEffectProps",
     "RollbackReferralEffectProps",
+    "RuleEligibility",
+    "RuleEligibilityFailure",
+    "RuleEligibilityFailureFailureCode",
+    "RuleEligibilityResult",
     "RuleFailureReason",
     "SessionConflictResponse",
     "SetDiscountEffectProps",

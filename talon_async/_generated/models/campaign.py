@@ -19,6 +19,7 @@ from ..types import UNSET, Unset, rfc3339, wrong_type
 if TYPE_CHECKING:
     from ..models.campaign_attributes import CampaignAttributes
     from ..models.campaign_budget import CampaignBudget
+    from ..models.campaign_coupon_attributes import CampaignCouponAttributes
     from ..models.code_generator_settings import CodeGeneratorSettings
     from ..models.limit_config import LimitConfig
 
@@ -32,6 +33,7 @@ def _bind_models() -> None:
     global _models_bound
     from ..models.campaign_attributes import CampaignAttributes
     from ..models.campaign_budget import CampaignBudget
+    from ..models.campaign_coupon_attributes import CampaignCouponAttributes
     from ..models.code_generator_settings import CodeGeneratorSettings
     from ..models.limit_config import LimitConfig
 
@@ -39,6 +41,7 @@ def _bind_models() -> None:
         {
             "CampaignAttributes": CampaignAttributes,
             "CampaignBudget": CampaignBudget,
+            "CampaignCouponAttributes": CampaignCouponAttributes,
             "CodeGeneratorSettings": CodeGeneratorSettings,
             "LimitConfig": LimitConfig,
         }
@@ -54,13 +57,15 @@ _JSON_KEYS = frozenset(
         "applicationId",
         "userId",
         "name",
+        "description",
         "state",
         "tags",
         "features",
         "limits",
+        "type",
         "frontendState",
         "storesImported",
-        "description",
+        "reevaluateOnReturn",
         "startTime",
         "endTime",
         "attributes",
@@ -68,7 +73,6 @@ _JSON_KEYS = frozenset(
         "couponSettings",
         "referralSettings",
         "campaignGroups",
-        "type",
         "linkedStoreIds",
         "budgets",
         "couponRedemptionCount",
@@ -99,6 +103,8 @@ _JSON_KEYS = frozenset(
         "currentRevisionId",
         "currentRevisionVersionId",
         "stageRevision",
+        "couponAttributes",
+        "experimentId",
     )
 )
 
@@ -113,13 +119,17 @@ class Campaign:
     application_id: int
     user_id: int
     name: str
+    description: str
     state: CampaignState
     tags: list[str]
     features: list[CampaignFeaturesItem]
     limits: list[LimitConfig]
+    type_: CampaignType
+    """ Talon.One assumes `"advanced"` when omitted. Unset unless you set it, so an update never resends it by
+    accident. """
     frontend_state: CampaignFrontendState
     stores_imported: bool
-    description: str | Unset = UNSET
+    reevaluate_on_return: bool
     start_time: datetime.datetime | Unset = UNSET
     end_time: datetime.datetime | Unset = UNSET
     attributes: CampaignAttributes | Unset = UNSET
@@ -127,9 +137,6 @@ class Campaign:
     coupon_settings: CodeGeneratorSettings | Unset = UNSET
     referral_settings: CodeGeneratorSettings | Unset = UNSET
     campaign_groups: list[int] | Unset = UNSET
-    type_: CampaignType | Unset = UNSET
-    """ Talon.One assumes `"advanced"` when omitted. Unset unless you set it, so an update never resends it by
-    accident. """
     linked_store_ids: list[int] | Unset = UNSET
     budgets: list[CampaignBudget] | Unset = UNSET
     coupon_redemption_count: int | Unset = UNSET
@@ -162,6 +169,8 @@ class Campaign:
     stage_revision: bool | Unset = UNSET
     """ Talon.One assumes `false` when omitted. Unset unless you set it, so an update never resends it by accident.
     """
+    coupon_attributes: CampaignCouponAttributes | Unset = UNSET
+    experiment_id: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -177,6 +186,8 @@ class Campaign:
 
         name = self.name
 
+        description = self.description
+
         state = self.state.value
 
         tags = self.tags
@@ -191,11 +202,13 @@ class Campaign:
             limits_item = limits_item_data.to_dict()
             limits.append(limits_item)
 
+        type_ = self.type_.value
+
         frontend_state = self.frontend_state.value
 
         stores_imported = self.stores_imported
 
-        description = self.description
+        reevaluate_on_return = self.reevaluate_on_return
 
         start_time: str | Unset = UNSET
         if not isinstance(self.start_time, Unset):
@@ -222,10 +235,6 @@ class Campaign:
         campaign_groups: list[int] | Unset = UNSET
         if not isinstance(self.campaign_groups, Unset):
             campaign_groups = self.campaign_groups
-
-        type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_.value
 
         linked_store_ids: list[int] | Unset = UNSET
         if not isinstance(self.linked_store_ids, Unset):
@@ -302,6 +311,12 @@ class Campaign:
 
         stage_revision = self.stage_revision
 
+        coupon_attributes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.coupon_attributes, Unset):
+            coupon_attributes = self.coupon_attributes.to_dict()
+
+        experiment_id = self.experiment_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -311,16 +326,17 @@ class Campaign:
                 "applicationId": application_id,
                 "userId": user_id,
                 "name": name,
+                "description": description,
                 "state": state,
                 "tags": tags,
                 "features": features,
                 "limits": limits,
+                "type": type_,
                 "frontendState": frontend_state,
                 "storesImported": stores_imported,
+                "reevaluateOnReturn": reevaluate_on_return,
             }
         )
-        if description is not UNSET:
-            field_dict["description"] = description
         if start_time is not UNSET:
             field_dict["startTime"] = start_time
         if end_time is not UNSET:
@@ -335,8 +351,6 @@ class Campaign:
             field_dict["referralSettings"] = referral_settings
         if campaign_groups is not UNSET:
             field_dict["campaignGroups"] = campaign_groups
-        if type_ is not UNSET:
-            field_dict["type"] = type_
         if linked_store_ids is not UNSET:
             field_dict["linkedStoreIds"] = linked_store_ids
         if budgets is not UNSET:
@@ -397,6 +411,10 @@ class Campaign:
             field_dict["currentRevisionVersionId"] = current_revision_version_id
         if stage_revision is not UNSET:
             field_dict["stageRevision"] = stage_revision
+        if coupon_attributes is not UNSET:
+            field_dict["couponAttributes"] = coupon_attributes
+        if experiment_id is not UNSET:
+            field_dict["experimentId"] = experiment_id
 
         return field_dict
 
@@ -425,6 +443,10 @@ class Campaign:
         if type(name) is not str:
             raise wrong_type("name", name, "string")
 
+        description = d["description"]
+        if type(description) is not str:
+            raise wrong_type("description", description, "string")
+
         state = cast(
             CampaignState, CampaignState._value2member_map_.get(d["state"]) or CampaignState(d["state"])
         )
@@ -444,6 +466,8 @@ class Campaign:
 
         limits = [LimitConfig.from_dict(limits_item_data) for limits_item_data in d["limits"]]
 
+        type_ = cast(CampaignType, CampaignType._value2member_map_.get(d["type"]) or CampaignType(d["type"]))
+
         frontend_state = cast(
             CampaignFrontendState,
             CampaignFrontendState._value2member_map_.get(d["frontendState"])
@@ -454,9 +478,9 @@ class Campaign:
         if type(stores_imported) is not bool:
             raise wrong_type("storesImported", stores_imported, "boolean")
 
-        description = d.get("description", UNSET)
-        if type(description) is not str and description is not UNSET:
-            raise wrong_type("description", description, "string")
+        reevaluate_on_return = d["reevaluateOnReturn"]
+        if type(reevaluate_on_return) is not bool:
+            raise wrong_type("reevaluateOnReturn", reevaluate_on_return, "boolean")
 
         _start_time = d.get("startTime", UNSET)
         start_time: datetime.datetime | Unset
@@ -502,13 +526,6 @@ class Campaign:
             type(campaign_groups) is not list or not {int}.issuperset(map(type, campaign_groups))
         ) and campaign_groups is not UNSET:
             raise wrong_type("campaignGroups", campaign_groups, "array of integer")
-
-        _type_ = d.get("type", UNSET)
-        type_: CampaignType | Unset
-        if _type_ is UNSET:
-            type_ = UNSET
-        else:
-            type_ = cast(CampaignType, CampaignType._value2member_map_.get(_type_) or CampaignType(_type_))
 
         linked_store_ids = d.get("linkedStoreIds", UNSET)
         if (
@@ -665,6 +682,17 @@ class Campaign:
         if type(stage_revision) is not bool and stage_revision is not UNSET:
             raise wrong_type("stageRevision", stage_revision, "boolean")
 
+        _coupon_attributes = d.get("couponAttributes", UNSET)
+        coupon_attributes: CampaignCouponAttributes | Unset
+        if _coupon_attributes is UNSET:
+            coupon_attributes = UNSET
+        else:
+            coupon_attributes = CampaignCouponAttributes.from_dict(_coupon_attributes)
+
+        experiment_id = d.get("experimentId", UNSET)
+        if type(experiment_id) is not int and experiment_id is not UNSET:
+            raise wrong_type("experimentId", experiment_id, "integer")
+
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.
         campaign = cls(
@@ -673,13 +701,15 @@ class Campaign:
             application_id,
             user_id,
             name,
+            description,
             state,
             tags,
             features,
             limits,
+            type_,
             frontend_state,
             stores_imported,
-            description,
+            reevaluate_on_return,
             start_time,
             end_time,
             attributes,
@@ -687,7 +717,6 @@ class Campaign:
             coupon_settings,
             referral_settings,
             campaign_groups,
-            type_,
             linked_store_ids,
             budgets,
             coupon_redemption_count,
@@ -718,6 +747,8 @@ class Campaign:
             current_revision_id,
             current_revision_version_id,
             stage_revision,
+            coupon_attributes,
+            experiment_id,
         )
 
         if not _JSON_KEYS.issuperset(d):

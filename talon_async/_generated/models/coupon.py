@@ -41,9 +41,9 @@ _JSON_KEYS = frozenset(
         "id",
         "created",
         "campaignId",
-        "usageCounter",
         "value",
         "usageLimit",
+        "usageCounter",
         "discountLimit",
         "reservationLimit",
         "startDate",
@@ -72,9 +72,9 @@ class Coupon:
     id: int
     created: datetime.datetime
     campaign_id: int
+    value: str
+    usage_limit: int
     usage_counter: int
-    value: str | Unset = UNSET
-    usage_limit: int | Unset = UNSET
     discount_limit: float | Unset = UNSET
     reservation_limit: int | Unset = UNSET
     start_date: datetime.datetime | Unset = UNSET
@@ -106,11 +106,11 @@ class Coupon:
 
         campaign_id = self.campaign_id
 
-        usage_counter = self.usage_counter
-
         value = self.value
 
         usage_limit = self.usage_limit
+
+        usage_counter = self.usage_counter
 
         discount_limit = self.discount_limit
 
@@ -162,13 +162,11 @@ class Coupon:
                 "id": id,
                 "created": created,
                 "campaignId": campaign_id,
+                "value": value,
+                "usageLimit": usage_limit,
                 "usageCounter": usage_counter,
             }
         )
-        if value is not UNSET:
-            field_dict["value"] = value
-        if usage_limit is not UNSET:
-            field_dict["usageLimit"] = usage_limit
         if discount_limit is not UNSET:
             field_dict["discountLimit"] = discount_limit
         if reservation_limit is not UNSET:
@@ -221,17 +219,17 @@ class Coupon:
         if type(campaign_id) is not int:
             raise wrong_type("campaignId", campaign_id, "integer")
 
+        value = d["value"]
+        if type(value) is not str:
+            raise wrong_type("value", value, "string")
+
+        usage_limit = d["usageLimit"]
+        if type(usage_limit) is not int:
+            raise wrong_type("usageLimit", usage_limit, "integer")
+
         usage_counter = d["usageCounter"]
         if type(usage_counter) is not int:
             raise wrong_type("usageCounter", usage_counter, "integer")
-
-        value = d.get("value", UNSET)
-        if type(value) is not str and value is not UNSET:
-            raise wrong_type("value", value, "string")
-
-        usage_limit = d.get("usageLimit", UNSET)
-        if type(usage_limit) is not int and usage_limit is not UNSET:
-            raise wrong_type("usageLimit", usage_limit, "integer")
 
         discount_limit = d.get("discountLimit", UNSET)
         if (
@@ -321,9 +319,9 @@ class Coupon:
             id,
             created,
             campaign_id,
-            usage_counter,
             value,
             usage_limit,
+            usage_counter,
             discount_limit,
             reservation_limit,
             start_date,

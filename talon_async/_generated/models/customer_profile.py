@@ -44,11 +44,11 @@ _JSON_KEYS = frozenset(
         "id",
         "created",
         "integrationId",
+        "attributes",
         "accountId",
         "closedSessions",
         "totalSales",
         "lastActivity",
-        "attributes",
         "loyaltyMemberships",
         "audienceMemberships",
         "sandbox",
@@ -64,12 +64,12 @@ class CustomerProfile:
     id: int
     created: datetime.datetime
     integration_id: str
+    attributes: CustomerProfileAttributes
     account_id: int
     closed_sessions: int
     total_sales: float
     last_activity: datetime.datetime
-    attributes: CustomerProfileAttributes | Unset = UNSET
-    loyalty_memberships: list[LoyaltyMembership] | Unset = UNSET
+    loyalty_memberships: list[LoyaltyMembership] | None | Unset = UNSET
     audience_memberships: list[AudienceMembership] | Unset = UNSET
     sandbox: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -83,6 +83,8 @@ class CustomerProfile:
 
         integration_id = self.integration_id
 
+        attributes = self.attributes.to_dict()
+
         account_id = self.account_id
 
         closed_sessions = self.closed_sessions
@@ -91,16 +93,17 @@ class CustomerProfile:
 
         last_activity = rfc3339(self.last_activity, "lastActivity")
 
-        attributes: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.attributes, Unset):
-            attributes = self.attributes.to_dict()
-
-        loyalty_memberships: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.loyalty_memberships, Unset):
+        loyalty_memberships: list[dict[str, Any]] | None | Unset
+        if isinstance(self.loyalty_memberships, Unset):
+            loyalty_memberships = UNSET
+        elif isinstance(self.loyalty_memberships, list):
             loyalty_memberships = []
-            for loyalty_memberships_item_data in self.loyalty_memberships:
-                loyalty_memberships_item = loyalty_memberships_item_data.to_dict()
-                loyalty_memberships.append(loyalty_memberships_item)
+            for loyalty_memberships_type_0_item_data in self.loyalty_memberships:
+                loyalty_memberships_type_0_item = loyalty_memberships_type_0_item_data.to_dict()
+                loyalty_memberships.append(loyalty_memberships_type_0_item)
+
+        else:
+            loyalty_memberships = self.loyalty_memberships
 
         audience_memberships: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.audience_memberships, Unset):
@@ -118,14 +121,13 @@ class CustomerProfile:
                 "id": id,
                 "created": created,
                 "integrationId": integration_id,
+                "attributes": attributes,
                 "accountId": account_id,
                 "closedSessions": closed_sessions,
                 "totalSales": total_sales,
                 "lastActivity": last_activity,
             }
         )
-        if attributes is not UNSET:
-            field_dict["attributes"] = attributes
         if loyalty_memberships is not UNSET:
             field_dict["loyaltyMemberships"] = loyalty_memberships
         if audience_memberships is not UNSET:
@@ -152,6 +154,8 @@ class CustomerProfile:
         if type(integration_id) is not str:
             raise wrong_type("integrationId", integration_id, "string")
 
+        attributes = CustomerProfileAttributes.from_dict(d["attributes"])
+
         account_id = d["accountId"]
         if type(account_id) is not int:
             raise wrong_type("accountId", account_id, "integer")
@@ -166,20 +170,27 @@ class CustomerProfile:
 
         last_activity = datetime.datetime.fromisoformat(d["lastActivity"])
 
-        _attributes = d.get("attributes", UNSET)
-        attributes: CustomerProfileAttributes | Unset
-        if _attributes is UNSET:
-            attributes = UNSET
-        else:
-            attributes = CustomerProfileAttributes.from_dict(_attributes)
+        def _parse_loyalty_memberships(data: object) -> list[LoyaltyMembership] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                loyalty_memberships_type_0 = [
+                    LoyaltyMembership.from_dict(loyalty_memberships_type_0_item_data)
+                    for loyalty_memberships_type_0_item_data in data
+                ]
 
-        _loyalty_memberships = d.get("loyaltyMemberships", UNSET)
-        loyalty_memberships: list[LoyaltyMembership] | Unset = UNSET
-        if _loyalty_memberships is not UNSET:
-            loyalty_memberships = [
-                LoyaltyMembership.from_dict(loyalty_memberships_item_data)
-                for loyalty_memberships_item_data in _loyalty_memberships
-            ]
+                return loyalty_memberships_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            loyalty_memberships_type_1 = data
+
+            return loyalty_memberships_type_1
+
+        loyalty_memberships = _parse_loyalty_memberships(d.get("loyaltyMemberships", UNSET))
 
         _audience_memberships = d.get("audienceMemberships", UNSET)
         audience_memberships: list[AudienceMembership] | Unset = UNSET
@@ -199,11 +210,11 @@ class CustomerProfile:
             id,
             created,
             integration_id,
+            attributes,
             account_id,
             closed_sessions,
             total_sales,
             last_activity,
-            attributes,
             loyalty_memberships,
             audience_memberships,
             sandbox,

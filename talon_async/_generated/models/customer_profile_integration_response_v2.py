@@ -12,6 +12,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.campaign import Campaign
+    from ..models.campaign_eligibility import CampaignEligibility
     from ..models.coupon import Coupon
     from ..models.customer_profile import CustomerProfile
     from ..models.effect import Effect
@@ -30,6 +31,7 @@ def _bind_models() -> None:
     # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.campaign import Campaign
+    from ..models.campaign_eligibility import CampaignEligibility
     from ..models.coupon import Coupon
     from ..models.customer_profile import CustomerProfile
     from ..models.effect import Effect
@@ -42,6 +44,7 @@ def _bind_models() -> None:
     globals().update(
         {
             "Campaign": Campaign,
+            "CampaignEligibility": CampaignEligibility,
             "Coupon": Coupon,
             "CustomerProfile": CustomerProfile,
             "Effect": Effect,
@@ -67,6 +70,7 @@ _JSON_KEYS = frozenset(
         "triggeredCampaigns",
         "ruleFailureReasons",
         "awardedGiveaways",
+        "campaignEligibility",
     )
 )
 
@@ -85,6 +89,7 @@ class CustomerProfileIntegrationResponseV2:
     triggered_campaigns: list[Campaign] | Unset = UNSET
     rule_failure_reasons: list[RuleFailureReason] | Unset = UNSET
     awarded_giveaways: list[Giveaway] | Unset = UNSET
+    campaign_eligibility: list[CampaignEligibility] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -138,6 +143,13 @@ class CustomerProfileIntegrationResponseV2:
                 awarded_giveaways_item = awarded_giveaways_item_data.to_dict()
                 awarded_giveaways.append(awarded_giveaways_item)
 
+        campaign_eligibility: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.campaign_eligibility, Unset):
+            campaign_eligibility = []
+            for campaign_eligibility_item_data in self.campaign_eligibility:
+                campaign_eligibility_item = campaign_eligibility_item_data.to_dict()
+                campaign_eligibility.append(campaign_eligibility_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -159,6 +171,8 @@ class CustomerProfileIntegrationResponseV2:
             field_dict["ruleFailureReasons"] = rule_failure_reasons
         if awarded_giveaways is not UNSET:
             field_dict["awardedGiveaways"] = awarded_giveaways
+        if campaign_eligibility is not UNSET:
+            field_dict["campaignEligibility"] = campaign_eligibility
 
         return field_dict
 
@@ -225,6 +239,14 @@ class CustomerProfileIntegrationResponseV2:
                 for awarded_giveaways_item_data in _awarded_giveaways
             ]
 
+        _campaign_eligibility = d.get("campaignEligibility", UNSET)
+        campaign_eligibility: list[CampaignEligibility] | Unset = UNSET
+        if _campaign_eligibility is not UNSET:
+            campaign_eligibility = [
+                CampaignEligibility.from_dict(campaign_eligibility_item_data)
+                for campaign_eligibility_item_data in _campaign_eligibility
+            ]
+
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.
         customer_profile_integration_response_v2 = cls(
@@ -237,6 +259,7 @@ class CustomerProfileIntegrationResponseV2:
             triggered_campaigns,
             rule_failure_reasons,
             awarded_giveaways,
+            campaign_eligibility,
         )
 
         if not _JSON_KEYS.issuperset(d):

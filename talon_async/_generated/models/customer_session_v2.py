@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..models.cart_item import CartItem
     from ..models.customer_session_v2_additional_costs import CustomerSessionV2AdditionalCosts
     from ..models.customer_session_v2_attributes import CustomerSessionV2Attributes
+    from ..models.experiment_variant_allocation import ExperimentVariantAllocation
 
 
 _models_bound = False
@@ -28,12 +29,14 @@ def _bind_models() -> None:
     from ..models.cart_item import CartItem
     from ..models.customer_session_v2_additional_costs import CustomerSessionV2AdditionalCosts
     from ..models.customer_session_v2_attributes import CustomerSessionV2Attributes
+    from ..models.experiment_variant_allocation import ExperimentVariantAllocation
 
     globals().update(
         {
             "CartItem": CartItem,
             "CustomerSessionV2AdditionalCosts": CustomerSessionV2AdditionalCosts,
             "CustomerSessionV2Attributes": CustomerSessionV2Attributes,
+            "ExperimentVariantAllocation": ExperimentVariantAllocation,
         }
     )
     _models_bound = True
@@ -46,23 +49,25 @@ _JSON_KEYS = frozenset(
         "created",
         "integrationId",
         "applicationId",
+        "profileId",
+        "state",
+        "cartItems",
+        "attributes",
         "firstSession",
         "updateCount",
         "total",
         "cartItemTotal",
         "additionalCostTotal",
         "updated",
-        "profileId",
+        "cartItemAdditionalCostTotal",
         "storeIntegrationId",
         "evaluableCampaignIds",
         "couponCodes",
         "referralCode",
         "loyaltyCards",
-        "state",
-        "cartItems",
         "additionalCosts",
         "identifiers",
-        "attributes",
+        "experimentVariantAllocations",
     )
 )
 
@@ -76,25 +81,27 @@ class CustomerSessionV2:
     created: datetime.datetime
     integration_id: str
     application_id: int
+    profile_id: str
+    state: CustomerSessionV2State
+    """ Talon.One assumes `"open"` when omitted. Unset unless you set it, so an update never resends it by accident.
+    """
+    cart_items: list[CartItem]
+    attributes: CustomerSessionV2Attributes
     first_session: bool
     update_count: int
     total: float
     cart_item_total: float
     additional_cost_total: float
     updated: datetime.datetime
-    profile_id: str | Unset = UNSET
+    cart_item_additional_cost_total: float
     store_integration_id: str | Unset = UNSET
     evaluable_campaign_ids: list[int] | Unset = UNSET
     coupon_codes: list[str] | Unset = UNSET
     referral_code: str | Unset = UNSET
     loyalty_cards: list[str] | Unset = UNSET
-    state: CustomerSessionV2State | Unset = UNSET
-    """ Talon.One assumes `"open"` when omitted. Unset unless you set it, so an update never resends it by accident.
-    """
-    cart_items: list[CartItem] | Unset = UNSET
     additional_costs: CustomerSessionV2AdditionalCosts | Unset = UNSET
     identifiers: list[str] | Unset = UNSET
-    attributes: CustomerSessionV2Attributes | Unset = UNSET
+    experiment_variant_allocations: list[ExperimentVariantAllocation] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -108,6 +115,17 @@ class CustomerSessionV2:
 
         application_id = self.application_id
 
+        profile_id = self.profile_id
+
+        state = self.state.value
+
+        cart_items = []
+        for cart_items_item_data in self.cart_items:
+            cart_items_item = cart_items_item_data.to_dict()
+            cart_items.append(cart_items_item)
+
+        attributes = self.attributes.to_dict()
+
         first_session = self.first_session
 
         update_count = self.update_count
@@ -120,7 +138,7 @@ class CustomerSessionV2:
 
         updated = rfc3339(self.updated, "updated")
 
-        profile_id = self.profile_id
+        cart_item_additional_cost_total = self.cart_item_additional_cost_total
 
         store_integration_id = self.store_integration_id
 
@@ -138,17 +156,6 @@ class CustomerSessionV2:
         if not isinstance(self.loyalty_cards, Unset):
             loyalty_cards = self.loyalty_cards
 
-        state: str | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
-
-        cart_items: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.cart_items, Unset):
-            cart_items = []
-            for cart_items_item_data in self.cart_items:
-                cart_items_item = cart_items_item_data.to_dict()
-                cart_items.append(cart_items_item)
-
         additional_costs: dict[str, Any] | Unset = UNSET
         if not isinstance(self.additional_costs, Unset):
             additional_costs = self.additional_costs.to_dict()
@@ -157,9 +164,12 @@ class CustomerSessionV2:
         if not isinstance(self.identifiers, Unset):
             identifiers = self.identifiers
 
-        attributes: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.attributes, Unset):
-            attributes = self.attributes.to_dict()
+        experiment_variant_allocations: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.experiment_variant_allocations, Unset):
+            experiment_variant_allocations = []
+            for experiment_variant_allocations_item_data in self.experiment_variant_allocations:
+                experiment_variant_allocations_item = experiment_variant_allocations_item_data.to_dict()
+                experiment_variant_allocations.append(experiment_variant_allocations_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -169,16 +179,19 @@ class CustomerSessionV2:
                 "created": created,
                 "integrationId": integration_id,
                 "applicationId": application_id,
+                "profileId": profile_id,
+                "state": state,
+                "cartItems": cart_items,
+                "attributes": attributes,
                 "firstSession": first_session,
                 "updateCount": update_count,
                 "total": total,
                 "cartItemTotal": cart_item_total,
                 "additionalCostTotal": additional_cost_total,
                 "updated": updated,
+                "cartItemAdditionalCostTotal": cart_item_additional_cost_total,
             }
         )
-        if profile_id is not UNSET:
-            field_dict["profileId"] = profile_id
         if store_integration_id is not UNSET:
             field_dict["storeIntegrationId"] = store_integration_id
         if evaluable_campaign_ids is not UNSET:
@@ -189,16 +202,12 @@ class CustomerSessionV2:
             field_dict["referralCode"] = referral_code
         if loyalty_cards is not UNSET:
             field_dict["loyaltyCards"] = loyalty_cards
-        if state is not UNSET:
-            field_dict["state"] = state
-        if cart_items is not UNSET:
-            field_dict["cartItems"] = cart_items
         if additional_costs is not UNSET:
             field_dict["additionalCosts"] = additional_costs
         if identifiers is not UNSET:
             field_dict["identifiers"] = identifiers
-        if attributes is not UNSET:
-            field_dict["attributes"] = attributes
+        if experiment_variant_allocations is not UNSET:
+            field_dict["experimentVariantAllocations"] = experiment_variant_allocations
 
         return field_dict
 
@@ -223,6 +232,19 @@ class CustomerSessionV2:
         if type(application_id) is not int:
             raise wrong_type("applicationId", application_id, "integer")
 
+        profile_id = d["profileId"]
+        if type(profile_id) is not str:
+            raise wrong_type("profileId", profile_id, "string")
+
+        state = cast(
+            CustomerSessionV2State,
+            CustomerSessionV2State._value2member_map_.get(d["state"]) or CustomerSessionV2State(d["state"]),
+        )
+
+        cart_items = [CartItem.from_dict(cart_items_item_data) for cart_items_item_data in d["cartItems"]]
+
+        attributes = CustomerSessionV2Attributes.from_dict(d["attributes"])
+
         first_session = d["firstSession"]
         if type(first_session) is not bool:
             raise wrong_type("firstSession", first_session, "boolean")
@@ -245,9 +267,12 @@ class CustomerSessionV2:
 
         updated = datetime.datetime.fromisoformat(d["updated"])
 
-        profile_id = d.get("profileId", UNSET)
-        if type(profile_id) is not str and profile_id is not UNSET:
-            raise wrong_type("profileId", profile_id, "string")
+        cart_item_additional_cost_total = d["cartItemAdditionalCostTotal"]
+        if (
+            type(cart_item_additional_cost_total) is not float
+            and type(cart_item_additional_cost_total) is not int
+        ):
+            raise wrong_type("cartItemAdditionalCostTotal", cart_item_additional_cost_total, "number")
 
         store_integration_id = d.get("storeIntegrationId", UNSET)
         if type(store_integration_id) is not str and store_integration_id is not UNSET:
@@ -276,21 +301,6 @@ class CustomerSessionV2:
         ) and loyalty_cards is not UNSET:
             raise wrong_type("loyaltyCards", loyalty_cards, "array of string")
 
-        _state = d.get("state", UNSET)
-        state: CustomerSessionV2State | Unset
-        if _state is UNSET:
-            state = UNSET
-        else:
-            state = cast(
-                CustomerSessionV2State,
-                CustomerSessionV2State._value2member_map_.get(_state) or CustomerSessionV2State(_state),
-            )
-
-        _cart_items = d.get("cartItems", UNSET)
-        cart_items: list[CartItem] | Unset = UNSET
-        if _cart_items is not UNSET:
-            cart_items = [CartItem.from_dict(cart_items_item_data) for cart_items_item_data in _cart_items]
-
         _additional_costs = d.get("additionalCosts", UNSET)
         additional_costs: CustomerSessionV2AdditionalCosts | Unset
         if _additional_costs is UNSET:
@@ -304,12 +314,13 @@ class CustomerSessionV2:
         ) and identifiers is not UNSET:
             raise wrong_type("identifiers", identifiers, "array of string")
 
-        _attributes = d.get("attributes", UNSET)
-        attributes: CustomerSessionV2Attributes | Unset
-        if _attributes is UNSET:
-            attributes = UNSET
-        else:
-            attributes = CustomerSessionV2Attributes.from_dict(_attributes)
+        _experiment_variant_allocations = d.get("experimentVariantAllocations", UNSET)
+        experiment_variant_allocations: list[ExperimentVariantAllocation] | Unset = UNSET
+        if _experiment_variant_allocations is not UNSET:
+            experiment_variant_allocations = [
+                ExperimentVariantAllocation.from_dict(experiment_variant_allocations_item_data)
+                for experiment_variant_allocations_item_data in _experiment_variant_allocations
+            ]
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.
@@ -318,23 +329,25 @@ class CustomerSessionV2:
             created,
             integration_id,
             application_id,
+            profile_id,
+            state,
+            cart_items,
+            attributes,
             first_session,
             update_count,
             total,
             cart_item_total,
             additional_cost_total,
             updated,
-            profile_id,
+            cart_item_additional_cost_total,
             store_integration_id,
             evaluable_campaign_ids,
             coupon_codes,
             referral_code,
             loyalty_cards,
-            state,
-            cart_items,
             additional_costs,
             identifiers,
-            attributes,
+            experiment_variant_allocations,
         )
 
         if not _JSON_KEYS.issuperset(d):

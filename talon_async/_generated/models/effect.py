@@ -30,6 +30,7 @@ _JSON_KEYS = frozenset(
         "selectedPriceType",
         "selectedPrice",
         "adjustmentReferenceId",
+        "experimentId",
     )
 )
 
@@ -55,6 +56,7 @@ class Effect:
     selected_price_type: str | Unset = UNSET
     selected_price: float | Unset = UNSET
     adjustment_reference_id: UUID | Unset = UNSET
+    experiment_id: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,6 +94,8 @@ class Effect:
         if not isinstance(self.adjustment_reference_id, Unset):
             adjustment_reference_id = str(self.adjustment_reference_id)
 
+        experiment_id = self.experiment_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -124,6 +128,8 @@ class Effect:
             field_dict["selectedPrice"] = selected_price
         if adjustment_reference_id is not UNSET:
             field_dict["adjustmentReferenceId"] = adjustment_reference_id
+        if experiment_id is not UNSET:
+            field_dict["experimentId"] = experiment_id
 
         return field_dict
 
@@ -199,6 +205,10 @@ class Effect:
         else:
             adjustment_reference_id = UUID(_adjustment_reference_id)
 
+        experiment_id = d.get("experimentId", UNSET)
+        if type(experiment_id) is not int and experiment_id is not UNSET:
+            raise wrong_type("experimentId", experiment_id, "integer")
+
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.
         effect = cls(
@@ -218,6 +228,7 @@ class Effect:
             selected_price_type,
             selected_price,
             adjustment_reference_id,
+            experiment_id,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -13,7 +13,7 @@ from ..types import UNSET, Unset, rfc3339, wrong_type
 
 if TYPE_CHECKING:
     from ..models.event_attributes import EventAttributes
-    from ..models.event_effects_item import EventEffectsItem
+    from ..models.event_effects_item_type_1 import EventEffectsItemType1
     from ..models.ledger_entry import LedgerEntry
     from ..models.meta import Meta
 
@@ -26,14 +26,14 @@ def _bind_models() -> None:
     # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.event_attributes import EventAttributes
-    from ..models.event_effects_item import EventEffectsItem
+    from ..models.event_effects_item_type_1 import EventEffectsItemType1
     from ..models.ledger_entry import LedgerEntry
     from ..models.meta import Meta
 
     globals().update(
         {
             "EventAttributes": EventAttributes,
-            "EventEffectsItem": EventEffectsItem,
+            "EventEffectsItemType1": EventEffectsItemType1,
             "LedgerEntry": LedgerEntry,
             "Meta": Meta,
         }
@@ -55,6 +55,7 @@ _JSON_KEYS = frozenset(
         "sessionId",
         "ledgerEntries",
         "meta",
+        "integrationId",
     )
 )
 
@@ -69,12 +70,13 @@ class Event:
     application_id: int
     type_: str
     attributes: EventAttributes
-    effects: list[EventEffectsItem]
+    effects: list[EventEffectsItemType1 | list[Any]]
     profile_id: str | Unset = UNSET
     store_integration_id: str | Unset = UNSET
     session_id: str | Unset = UNSET
     ledger_entries: list[LedgerEntry] | Unset = UNSET
     meta: Meta | Unset = UNSET
+    integration_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,7 +94,13 @@ class Event:
 
         effects = []
         for effects_item_data in self.effects:
-            effects_item = effects_item_data.to_dict()
+            effects_item: dict[str, Any] | list[Any]
+            if isinstance(effects_item_data, list):
+                effects_item = effects_item_data
+
+            else:
+                effects_item = effects_item_data.to_dict()
+
             effects.append(effects_item)
 
         profile_id = self.profile_id
@@ -111,6 +119,8 @@ class Event:
         meta: dict[str, Any] | Unset = UNSET
         if not isinstance(self.meta, Unset):
             meta = self.meta.to_dict()
+
+        integration_id = self.integration_id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -134,6 +144,8 @@ class Event:
             field_dict["ledgerEntries"] = ledger_entries
         if meta is not UNSET:
             field_dict["meta"] = meta
+        if integration_id is not UNSET:
+            field_dict["integrationId"] = integration_id
 
         return field_dict
 
@@ -160,7 +172,28 @@ class Event:
 
         attributes = EventAttributes.from_dict(d["attributes"])
 
-        effects = [EventEffectsItem.from_dict(effects_item_data) for effects_item_data in d["effects"]]
+        effects = []
+        _effects = d["effects"]
+        for effects_item_data in _effects:
+
+            def _parse_effects_item(data: object) -> EventEffectsItemType1 | list[Any]:
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    effects_item_type_0 = data
+
+                    return effects_item_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if not isinstance(data, dict):
+                    raise TypeError()
+                effects_item_type_1 = EventEffectsItemType1.from_dict(data)
+
+                return effects_item_type_1
+
+            effects_item = _parse_effects_item(effects_item_data)
+
+            effects.append(effects_item)
 
         profile_id = d.get("profileId", UNSET)
         if type(profile_id) is not str and profile_id is not UNSET:
@@ -189,6 +222,10 @@ class Event:
         else:
             meta = Meta.from_dict(_meta)
 
+        integration_id = d.get("integrationId", UNSET)
+        if type(integration_id) is not str and integration_id is not UNSET:
+            raise wrong_type("integrationId", integration_id, "string")
+
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.
         event = cls(
@@ -203,6 +240,7 @@ class Event:
             session_id,
             ledger_entries,
             meta,
+            integration_id,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -41,10 +41,10 @@ _JSON_KEYS = frozenset(
         "id",
         "created",
         "campaignId",
-        "usageCounter",
-        "profileRedemptionCount",
         "value",
         "usageLimit",
+        "usageCounter",
+        "profileRedemptionCount",
         "discountLimit",
         "reservationLimit",
         "startDate",
@@ -73,10 +73,10 @@ class IntegrationCoupon:
     id: int
     created: datetime.datetime
     campaign_id: int
+    value: str
+    usage_limit: int
     usage_counter: int
     profile_redemption_count: int
-    value: str | Unset = UNSET
-    usage_limit: int | Unset = UNSET
     discount_limit: float | Unset = UNSET
     reservation_limit: int | Unset = UNSET
     start_date: datetime.datetime | Unset = UNSET
@@ -108,13 +108,13 @@ class IntegrationCoupon:
 
         campaign_id = self.campaign_id
 
-        usage_counter = self.usage_counter
-
-        profile_redemption_count = self.profile_redemption_count
-
         value = self.value
 
         usage_limit = self.usage_limit
+
+        usage_counter = self.usage_counter
+
+        profile_redemption_count = self.profile_redemption_count
 
         discount_limit = self.discount_limit
 
@@ -166,14 +166,12 @@ class IntegrationCoupon:
                 "id": id,
                 "created": created,
                 "campaignId": campaign_id,
+                "value": value,
+                "usageLimit": usage_limit,
                 "usageCounter": usage_counter,
                 "profileRedemptionCount": profile_redemption_count,
             }
         )
-        if value is not UNSET:
-            field_dict["value"] = value
-        if usage_limit is not UNSET:
-            field_dict["usageLimit"] = usage_limit
         if discount_limit is not UNSET:
             field_dict["discountLimit"] = discount_limit
         if reservation_limit is not UNSET:
@@ -226,6 +224,14 @@ class IntegrationCoupon:
         if type(campaign_id) is not int:
             raise wrong_type("campaignId", campaign_id, "integer")
 
+        value = d["value"]
+        if type(value) is not str:
+            raise wrong_type("value", value, "string")
+
+        usage_limit = d["usageLimit"]
+        if type(usage_limit) is not int:
+            raise wrong_type("usageLimit", usage_limit, "integer")
+
         usage_counter = d["usageCounter"]
         if type(usage_counter) is not int:
             raise wrong_type("usageCounter", usage_counter, "integer")
@@ -233,14 +239,6 @@ class IntegrationCoupon:
         profile_redemption_count = d["profileRedemptionCount"]
         if type(profile_redemption_count) is not int:
             raise wrong_type("profileRedemptionCount", profile_redemption_count, "integer")
-
-        value = d.get("value", UNSET)
-        if type(value) is not str and value is not UNSET:
-            raise wrong_type("value", value, "string")
-
-        usage_limit = d.get("usageLimit", UNSET)
-        if type(usage_limit) is not int and usage_limit is not UNSET:
-            raise wrong_type("usageLimit", usage_limit, "integer")
 
         discount_limit = d.get("discountLimit", UNSET)
         if (
@@ -330,10 +328,10 @@ class IntegrationCoupon:
             id,
             created,
             campaign_id,
-            usage_counter,
-            profile_redemption_count,
             value,
             usage_limit,
+            usage_counter,
+            profile_redemption_count,
             discount_limit,
             reservation_limit,
             start_date,

@@ -5,6 +5,7 @@ from enum import StrEnum
 
 class IntegrationRequestResponseContentItem(StrEnum):
     AWARDEDGIVEAWAYS = "awardedGiveaways"
+    CAMPAIGNELIGIBILITY = "campaignEligibility"
     COUPONS = "coupons"
     CUSTOMERPROFILE = "customerProfile"
     CUSTOMERSESSION = "customerSession"

@@ -11,7 +11,9 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.advanced_event import AdvancedEvent
     from ..models.campaign import Campaign
+    from ..models.campaign_eligibility import CampaignEligibility
     from ..models.coupon import Coupon
     from ..models.customer_profile import CustomerProfile
     from ..models.customer_session_v2 import CustomerSessionV2
@@ -33,7 +35,9 @@ def _bind_models() -> None:
     # Model modules import each other in cycles, so they cannot import at the top. Binding the names
     # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
+    from ..models.advanced_event import AdvancedEvent
     from ..models.campaign import Campaign
+    from ..models.campaign_eligibility import CampaignEligibility
     from ..models.coupon import Coupon
     from ..models.customer_profile import CustomerProfile
     from ..models.customer_session_v2 import CustomerSessionV2
@@ -49,7 +53,9 @@ def _bind_models() -> None:
 
     globals().update(
         {
+            "AdvancedEvent": AdvancedEvent,
             "Campaign": Campaign,
+            "CampaignEligibility": CampaignEligibility,
             "Coupon": Coupon,
             "CustomerProfile": CustomerProfile,
             "CustomerSessionV2": CustomerSessionV2,
@@ -84,6 +90,8 @@ _JSON_KEYS = frozenset(
         "awardedGiveaways",
         "return",
         "previousReturns",
+        "advancedEvent",
+        "campaignEligibility",
     )
 )
 
@@ -107,6 +115,8 @@ class IntegrationStateV2:
     awarded_giveaways: list[Giveaway] | Unset = UNSET
     return_: Return | Unset = UNSET
     previous_returns: list[Return] | Unset = UNSET
+    advanced_event: AdvancedEvent | Unset = UNSET
+    campaign_eligibility: list[CampaignEligibility] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -186,6 +196,17 @@ class IntegrationStateV2:
                 previous_returns_item = previous_returns_item_data.to_dict()
                 previous_returns.append(previous_returns_item)
 
+        advanced_event: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.advanced_event, Unset):
+            advanced_event = self.advanced_event.to_dict()
+
+        campaign_eligibility: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.campaign_eligibility, Unset):
+            campaign_eligibility = []
+            for campaign_eligibility_item_data in self.campaign_eligibility:
+                campaign_eligibility_item = campaign_eligibility_item_data.to_dict()
+                campaign_eligibility.append(campaign_eligibility_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -217,6 +238,10 @@ class IntegrationStateV2:
             field_dict["return"] = return_
         if previous_returns is not UNSET:
             field_dict["previousReturns"] = previous_returns
+        if advanced_event is not UNSET:
+            field_dict["advancedEvent"] = advanced_event
+        if campaign_eligibility is not UNSET:
+            field_dict["campaignEligibility"] = campaign_eligibility
 
         return field_dict
 
@@ -317,6 +342,21 @@ class IntegrationStateV2:
                 for previous_returns_item_data in _previous_returns
             ]
 
+        _advanced_event = d.get("advancedEvent", UNSET)
+        advanced_event: AdvancedEvent | Unset
+        if _advanced_event is UNSET:
+            advanced_event = UNSET
+        else:
+            advanced_event = AdvancedEvent.from_dict(_advanced_event)
+
+        _campaign_eligibility = d.get("campaignEligibility", UNSET)
+        campaign_eligibility: list[CampaignEligibility] | Unset = UNSET
+        if _campaign_eligibility is not UNSET:
+            campaign_eligibility = [
+                CampaignEligibility.from_dict(campaign_eligibility_item_data)
+                for campaign_eligibility_item_data in _campaign_eligibility
+            ]
+
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.
         integration_state_v2 = cls(
@@ -334,6 +374,8 @@ class IntegrationStateV2:
             awarded_giveaways,
             return_,
             previous_returns,
+            advanced_event,
+            campaign_eligibility,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -41,11 +41,11 @@ _JSON_KEYS = frozenset(
         "id",
         "created",
         "campaignId",
+        "value",
+        "usageLimit",
         "usageCounter",
         "profileRedemptionCount",
         "state",
-        "value",
-        "usageLimit",
         "discountLimit",
         "reservationLimit",
         "startDate",
@@ -74,11 +74,11 @@ class InventoryCoupon:
     id: int
     created: datetime.datetime
     campaign_id: int
+    value: str
+    usage_limit: int
     usage_counter: int
     profile_redemption_count: int
     state: str
-    value: str | Unset = UNSET
-    usage_limit: int | Unset = UNSET
     discount_limit: float | Unset = UNSET
     reservation_limit: int | Unset = UNSET
     start_date: datetime.datetime | Unset = UNSET
@@ -110,15 +110,15 @@ class InventoryCoupon:
 
         campaign_id = self.campaign_id
 
+        value = self.value
+
+        usage_limit = self.usage_limit
+
         usage_counter = self.usage_counter
 
         profile_redemption_count = self.profile_redemption_count
 
         state = self.state
-
-        value = self.value
-
-        usage_limit = self.usage_limit
 
         discount_limit = self.discount_limit
 
@@ -170,15 +170,13 @@ class InventoryCoupon:
                 "id": id,
                 "created": created,
                 "campaignId": campaign_id,
+                "value": value,
+                "usageLimit": usage_limit,
                 "usageCounter": usage_counter,
                 "profileRedemptionCount": profile_redemption_count,
                 "state": state,
             }
         )
-        if value is not UNSET:
-            field_dict["value"] = value
-        if usage_limit is not UNSET:
-            field_dict["usageLimit"] = usage_limit
         if discount_limit is not UNSET:
             field_dict["discountLimit"] = discount_limit
         if reservation_limit is not UNSET:
@@ -231,6 +229,14 @@ class InventoryCoupon:
         if type(campaign_id) is not int:
             raise wrong_type("campaignId", campaign_id, "integer")
 
+        value = d["value"]
+        if type(value) is not str:
+            raise wrong_type("value", value, "string")
+
+        usage_limit = d["usageLimit"]
+        if type(usage_limit) is not int:
+            raise wrong_type("usageLimit", usage_limit, "integer")
+
         usage_counter = d["usageCounter"]
         if type(usage_counter) is not int:
             raise wrong_type("usageCounter", usage_counter, "integer")
@@ -242,14 +248,6 @@ class InventoryCoupon:
         state = d["state"]
         if type(state) is not str:
             raise wrong_type("state", state, "string")
-
-        value = d.get("value", UNSET)
-        if type(value) is not str and value is not UNSET:
-            raise wrong_type("value", value, "string")
-
-        usage_limit = d.get("usageLimit", UNSET)
-        if type(usage_limit) is not int and usage_limit is not UNSET:
-            raise wrong_type("usageLimit", usage_limit, "integer")
 
         discount_limit = d.get("discountLimit", UNSET)
         if (
@@ -339,11 +337,11 @@ class InventoryCoupon:
             id,
             created,
             campaign_id,
+            value,
+            usage_limit,
             usage_counter,
             profile_redemption_count,
             state,
-            value,
-            usage_limit,
             discount_limit,
             reservation_limit,
             start_date,

@@ -37,6 +37,7 @@ _JSON_KEYS = frozenset(
     (
         "id",
         "created",
+        "usageLimit",
         "campaignId",
         "advocateProfileIntegrationId",
         "code",
@@ -44,7 +45,6 @@ _JSON_KEYS = frozenset(
         "referredCustomers",
         "startDate",
         "expiryDate",
-        "usageLimit",
         "friendProfileIntegrationId",
         "attributes",
         "importId",
@@ -60,6 +60,7 @@ T = TypeVar("T", bound="InventoryReferral")
 class InventoryReferral:
     id: int
     created: datetime.datetime
+    usage_limit: int
     campaign_id: int
     advocate_profile_integration_id: str
     code: str
@@ -67,7 +68,6 @@ class InventoryReferral:
     referred_customers: list[str]
     start_date: datetime.datetime | Unset = UNSET
     expiry_date: datetime.datetime | Unset = UNSET
-    usage_limit: int | Unset = UNSET
     friend_profile_integration_id: str | Unset = UNSET
     attributes: InventoryReferralAttributes | Unset = UNSET
     import_id: int | Unset = UNSET
@@ -80,6 +80,8 @@ class InventoryReferral:
         id = self.id
 
         created = rfc3339(self.created, "created")
+
+        usage_limit = self.usage_limit
 
         campaign_id = self.campaign_id
 
@@ -99,8 +101,6 @@ class InventoryReferral:
         if not isinstance(self.expiry_date, Unset):
             expiry_date = rfc3339(self.expiry_date, "expiryDate")
 
-        usage_limit = self.usage_limit
-
         friend_profile_integration_id = self.friend_profile_integration_id
 
         attributes: dict[str, Any] | Unset = UNSET
@@ -117,6 +117,7 @@ class InventoryReferral:
             {
                 "id": id,
                 "created": created,
+                "usageLimit": usage_limit,
                 "campaignId": campaign_id,
                 "advocateProfileIntegrationId": advocate_profile_integration_id,
                 "code": code,
@@ -128,8 +129,6 @@ class InventoryReferral:
             field_dict["startDate"] = start_date
         if expiry_date is not UNSET:
             field_dict["expiryDate"] = expiry_date
-        if usage_limit is not UNSET:
-            field_dict["usageLimit"] = usage_limit
         if friend_profile_integration_id is not UNSET:
             field_dict["friendProfileIntegrationId"] = friend_profile_integration_id
         if attributes is not UNSET:
@@ -153,6 +152,10 @@ class InventoryReferral:
             raise wrong_type("id", id, "integer")
 
         created = datetime.datetime.fromisoformat(d["created"])
+
+        usage_limit = d["usageLimit"]
+        if type(usage_limit) is not int:
+            raise wrong_type("usageLimit", usage_limit, "integer")
 
         campaign_id = d["campaignId"]
         if type(campaign_id) is not int:
@@ -188,10 +191,6 @@ class InventoryReferral:
         else:
             expiry_date = datetime.datetime.fromisoformat(_expiry_date)
 
-        usage_limit = d.get("usageLimit", UNSET)
-        if type(usage_limit) is not int and usage_limit is not UNSET:
-            raise wrong_type("usageLimit", usage_limit, "integer")
-
         friend_profile_integration_id = d.get("friendProfileIntegrationId", UNSET)
         if type(friend_profile_integration_id) is not str and friend_profile_integration_id is not UNSET:
             raise wrong_type("friendProfileIntegrationId", friend_profile_integration_id, "string")
@@ -216,6 +215,7 @@ class InventoryReferral:
         inventory_referral = cls(
             id,
             created,
+            usage_limit,
             campaign_id,
             advocate_profile_integration_id,
             code,
@@ -223,7 +223,6 @@ class InventoryReferral:
             referred_customers,
             start_date,
             expiry_date,
-            usage_limit,
             friend_profile_integration_id,
             attributes,
             import_id,

@@ -16,13 +16,13 @@ _JSON_KEYS = frozenset(
     (
         "id",
         "created",
+        "profileId",
         "accountId",
         "loyaltyProgramId",
         "eventId",
         "amount",
         "reason",
         "expiryDate",
-        "profileId",
         "referenceId",
     )
 )
@@ -35,13 +35,13 @@ T = TypeVar("T", bound="LedgerEntry")
 class LedgerEntry:
     id: int
     created: datetime.datetime
+    profile_id: str
     account_id: int
     loyalty_program_id: int
     event_id: int
     amount: int
     reason: str
     expiry_date: datetime.datetime
-    profile_id: str | Unset = UNSET
     reference_id: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -49,6 +49,8 @@ class LedgerEntry:
         id = self.id
 
         created = rfc3339(self.created, "created")
+
+        profile_id = self.profile_id
 
         account_id = self.account_id
 
@@ -62,8 +64,6 @@ class LedgerEntry:
 
         expiry_date = rfc3339(self.expiry_date, "expiryDate")
 
-        profile_id = self.profile_id
-
         reference_id = self.reference_id
 
         field_dict: dict[str, Any] = {}
@@ -72,6 +72,7 @@ class LedgerEntry:
             {
                 "id": id,
                 "created": created,
+                "profileId": profile_id,
                 "accountId": account_id,
                 "loyaltyProgramId": loyalty_program_id,
                 "eventId": event_id,
@@ -80,8 +81,6 @@ class LedgerEntry:
                 "expiryDate": expiry_date,
             }
         )
-        if profile_id is not UNSET:
-            field_dict["profileId"] = profile_id
         if reference_id is not UNSET:
             field_dict["referenceId"] = reference_id
 
@@ -97,6 +96,10 @@ class LedgerEntry:
             raise wrong_type("id", id, "integer")
 
         created = datetime.datetime.fromisoformat(d["created"])
+
+        profile_id = d["profileId"]
+        if type(profile_id) is not str:
+            raise wrong_type("profileId", profile_id, "string")
 
         account_id = d["accountId"]
         if type(account_id) is not int:
@@ -120,10 +123,6 @@ class LedgerEntry:
 
         expiry_date = datetime.datetime.fromisoformat(d["expiryDate"])
 
-        profile_id = d.get("profileId", UNSET)
-        if type(profile_id) is not str and profile_id is not UNSET:
-            raise wrong_type("profileId", profile_id, "string")
-
         reference_id = d.get("referenceId", UNSET)
         if type(reference_id) is not int and reference_id is not UNSET:
             raise wrong_type("referenceId", reference_id, "integer")
@@ -133,13 +132,13 @@ class LedgerEntry:
         ledger_entry = cls(
             id,
             created,
+            profile_id,
             account_id,
             loyalty_program_id,
             event_id,
             amount,
             reason,
             expiry_date,
-            profile_id,
             reference_id,
         )
 

@@ -44,6 +44,7 @@ _JSON_KEYS = frozenset(
         "tentativeNegativeBalance",
         "currentTier",
         "pointsToNextTier",
+        "nextTierName",
     )
 )
 
@@ -63,6 +64,7 @@ class LedgerInfo:
     tentative_negative_balance: float | Unset = UNSET
     current_tier: Tier | Unset = UNSET
     points_to_next_tier: float | Unset = UNSET
+    next_tier_name: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,6 +92,8 @@ class LedgerInfo:
 
         points_to_next_tier = self.points_to_next_tier
 
+        next_tier_name = self.next_tier_name
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -111,6 +115,8 @@ class LedgerInfo:
             field_dict["currentTier"] = current_tier
         if points_to_next_tier is not UNSET:
             field_dict["pointsToNextTier"] = points_to_next_tier
+        if next_tier_name is not UNSET:
+            field_dict["nextTierName"] = next_tier_name
 
         return field_dict
 
@@ -172,6 +178,10 @@ class LedgerInfo:
         ) and points_to_next_tier is not UNSET:
             raise wrong_type("pointsToNextTier", points_to_next_tier, "number")
 
+        next_tier_name = d.get("nextTierName", UNSET)
+        if type(next_tier_name) is not str and next_tier_name is not UNSET:
+            raise wrong_type("nextTierName", next_tier_name, "string")
+
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.
         ledger_info = cls(
@@ -185,6 +195,7 @@ class LedgerInfo:
             tentative_negative_balance,
             current_tier,
             points_to_next_tier,
+            next_tier_name,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -21,6 +21,7 @@ _JSON_KEYS = frozenset(
         "integrationId",
         "createdIn3rdParty",
         "lastUpdate",
+        "subscribedApplicationsIds",
     )
 )
 
@@ -37,6 +38,7 @@ class NewAudience:
     integration_id: str | Unset = UNSET
     created_in_3_rd_party: bool | Unset = UNSET
     last_update: datetime.datetime | Unset = UNSET
+    subscribed_applications_ids: list[int] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,6 +57,10 @@ class NewAudience:
         last_update: str | Unset = UNSET
         if not isinstance(self.last_update, Unset):
             last_update = rfc3339(self.last_update, "lastUpdate")
+
+        subscribed_applications_ids: list[int] | Unset = UNSET
+        if not isinstance(self.subscribed_applications_ids, Unset):
+            subscribed_applications_ids = self.subscribed_applications_ids
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -75,6 +81,8 @@ class NewAudience:
             field_dict["createdIn3rdParty"] = created_in_3_rd_party
         if last_update is not UNSET:
             field_dict["lastUpdate"] = last_update
+        if subscribed_applications_ids is not UNSET:
+            field_dict["subscribedApplicationsIds"] = subscribed_applications_ids
 
         return field_dict
 
@@ -114,6 +122,13 @@ class NewAudience:
         else:
             last_update = datetime.datetime.fromisoformat(_last_update)
 
+        subscribed_applications_ids = d.get("subscribedApplicationsIds", UNSET)
+        if (
+            type(subscribed_applications_ids) is not list
+            or not {int}.issuperset(map(type, subscribed_applications_ids))
+        ) and subscribed_applications_ids is not UNSET:
+            raise wrong_type("subscribedApplicationsIds", subscribed_applications_ids, "array of integer")
+
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.
         new_audience = cls(
@@ -124,6 +139,7 @@ class NewAudience:
             integration_id,
             created_in_3_rd_party,
             last_update,
+            subscribed_applications_ids,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -13,6 +13,7 @@ from ..types import UNSET, Unset, wrong_type
 
 if TYPE_CHECKING:
     from ..models.cart_item import CartItem
+    from ..models.experiment_variant_allocation import ExperimentVariantAllocation
     from ..models.new_customer_session_v2_additional_costs import NewCustomerSessionV2AdditionalCosts
     from ..models.new_customer_session_v2_attributes import NewCustomerSessionV2Attributes
 
@@ -25,12 +26,14 @@ def _bind_models() -> None:
     # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.cart_item import CartItem
+    from ..models.experiment_variant_allocation import ExperimentVariantAllocation
     from ..models.new_customer_session_v2_additional_costs import NewCustomerSessionV2AdditionalCosts
     from ..models.new_customer_session_v2_attributes import NewCustomerSessionV2Attributes
 
     globals().update(
         {
             "CartItem": CartItem,
+            "ExperimentVariantAllocation": ExperimentVariantAllocation,
             "NewCustomerSessionV2AdditionalCosts": NewCustomerSessionV2AdditionalCosts,
             "NewCustomerSessionV2Attributes": NewCustomerSessionV2Attributes,
         }
@@ -52,6 +55,7 @@ _JSON_KEYS = frozenset(
         "additionalCosts",
         "identifiers",
         "attributes",
+        "experimentVariantAllocations",
     )
 )
 
@@ -74,6 +78,7 @@ class NewCustomerSessionV2:
     additional_costs: NewCustomerSessionV2AdditionalCosts | Unset = UNSET
     identifiers: list[str] | Unset = UNSET
     attributes: NewCustomerSessionV2Attributes | Unset = UNSET
+    experiment_variant_allocations: list[ExperimentVariantAllocation] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -120,6 +125,13 @@ class NewCustomerSessionV2:
         if not isinstance(self.attributes, Unset):
             attributes = self.attributes.to_dict()
 
+        experiment_variant_allocations: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.experiment_variant_allocations, Unset):
+            experiment_variant_allocations = []
+            for experiment_variant_allocations_item_data in self.experiment_variant_allocations:
+                experiment_variant_allocations_item = experiment_variant_allocations_item_data.to_dict()
+                experiment_variant_allocations.append(experiment_variant_allocations_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -145,6 +157,8 @@ class NewCustomerSessionV2:
             field_dict["identifiers"] = identifiers
         if attributes is not UNSET:
             field_dict["attributes"] = attributes
+        if experiment_variant_allocations is not UNSET:
+            field_dict["experimentVariantAllocations"] = experiment_variant_allocations
 
         return field_dict
 
@@ -221,6 +235,14 @@ class NewCustomerSessionV2:
         else:
             attributes = NewCustomerSessionV2Attributes.from_dict(_attributes)
 
+        _experiment_variant_allocations = d.get("experimentVariantAllocations", UNSET)
+        experiment_variant_allocations: list[ExperimentVariantAllocation] | Unset = UNSET
+        if _experiment_variant_allocations is not UNSET:
+            experiment_variant_allocations = [
+                ExperimentVariantAllocation.from_dict(experiment_variant_allocations_item_data)
+                for experiment_variant_allocations_item_data in _experiment_variant_allocations
+            ]
+
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.
         new_customer_session_v2 = cls(
@@ -235,6 +257,7 @@ class NewCustomerSessionV2:
             additional_costs,
             identifiers,
             attributes,
+            experiment_variant_allocations,
         )
 
         if not _JSON_KEYS.issuperset(d):

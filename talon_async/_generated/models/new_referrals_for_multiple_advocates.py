@@ -39,11 +39,11 @@ def _bind_models() -> None:
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
+        "usageLimit",
         "campaignId",
         "advocateProfileIntegrationIds",
         "startDate",
         "expiryDate",
-        "usageLimit",
         "attributes",
         "validCharacters",
         "referralPattern",
@@ -56,11 +56,11 @@ T = TypeVar("T", bound="NewReferralsForMultipleAdvocates")
 
 @_attrs_define
 class NewReferralsForMultipleAdvocates:
+    usage_limit: int
     campaign_id: int
     advocate_profile_integration_ids: list[str]
     start_date: datetime.datetime | Unset = UNSET
     expiry_date: datetime.datetime | Unset = UNSET
-    usage_limit: int | Unset = UNSET
     attributes: NewReferralsForMultipleAdvocatesAttributes | Unset = UNSET
     valid_characters: list[str] | Unset = UNSET
     referral_pattern: str | Unset = UNSET
@@ -69,6 +69,8 @@ class NewReferralsForMultipleAdvocates:
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
             _bind_models()
+        usage_limit = self.usage_limit
+
         campaign_id = self.campaign_id
 
         advocate_profile_integration_ids = self.advocate_profile_integration_ids
@@ -80,8 +82,6 @@ class NewReferralsForMultipleAdvocates:
         expiry_date: str | Unset = UNSET
         if not isinstance(self.expiry_date, Unset):
             expiry_date = rfc3339(self.expiry_date, "expiryDate")
-
-        usage_limit = self.usage_limit
 
         attributes: dict[str, Any] | Unset = UNSET
         if not isinstance(self.attributes, Unset):
@@ -97,6 +97,7 @@ class NewReferralsForMultipleAdvocates:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "usageLimit": usage_limit,
                 "campaignId": campaign_id,
                 "advocateProfileIntegrationIds": advocate_profile_integration_ids,
             }
@@ -105,8 +106,6 @@ class NewReferralsForMultipleAdvocates:
             field_dict["startDate"] = start_date
         if expiry_date is not UNSET:
             field_dict["expiryDate"] = expiry_date
-        if usage_limit is not UNSET:
-            field_dict["usageLimit"] = usage_limit
         if attributes is not UNSET:
             field_dict["attributes"] = attributes
         if valid_characters is not UNSET:
@@ -123,6 +122,10 @@ class NewReferralsForMultipleAdvocates:
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
+        usage_limit = d["usageLimit"]
+        if type(usage_limit) is not int:
+            raise wrong_type("usageLimit", usage_limit, "integer")
+
         campaign_id = d["campaignId"]
         if type(campaign_id) is not int:
             raise wrong_type("campaignId", campaign_id, "integer")
@@ -149,10 +152,6 @@ class NewReferralsForMultipleAdvocates:
         else:
             expiry_date = datetime.datetime.fromisoformat(_expiry_date)
 
-        usage_limit = d.get("usageLimit", UNSET)
-        if type(usage_limit) is not int and usage_limit is not UNSET:
-            raise wrong_type("usageLimit", usage_limit, "integer")
-
         _attributes = d.get("attributes", UNSET)
         attributes: NewReferralsForMultipleAdvocatesAttributes | Unset
         if _attributes is UNSET:
@@ -173,11 +172,11 @@ class NewReferralsForMultipleAdvocates:
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.
         new_referrals_for_multiple_advocates = cls(
+            usage_limit,
             campaign_id,
             advocate_profile_integration_ids,
             start_date,
             expiry_date,
-            usage_limit,
             attributes,
             valid_characters,
             referral_pattern,

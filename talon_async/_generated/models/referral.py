@@ -37,13 +37,13 @@ _JSON_KEYS = frozenset(
     (
         "id",
         "created",
+        "usageLimit",
         "campaignId",
         "advocateProfileIntegrationId",
         "code",
         "usageCounter",
         "startDate",
         "expiryDate",
-        "usageLimit",
         "friendProfileIntegrationId",
         "attributes",
         "importId",
@@ -59,13 +59,13 @@ T = TypeVar("T", bound="Referral")
 class Referral:
     id: int
     created: datetime.datetime
+    usage_limit: int
     campaign_id: int
     advocate_profile_integration_id: str
     code: str
     usage_counter: int
     start_date: datetime.datetime | Unset = UNSET
     expiry_date: datetime.datetime | Unset = UNSET
-    usage_limit: int | Unset = UNSET
     friend_profile_integration_id: str | Unset = UNSET
     attributes: ReferralAttributes | Unset = UNSET
     import_id: int | Unset = UNSET
@@ -78,6 +78,8 @@ class Referral:
         id = self.id
 
         created = rfc3339(self.created, "created")
+
+        usage_limit = self.usage_limit
 
         campaign_id = self.campaign_id
 
@@ -95,8 +97,6 @@ class Referral:
         if not isinstance(self.expiry_date, Unset):
             expiry_date = rfc3339(self.expiry_date, "expiryDate")
 
-        usage_limit = self.usage_limit
-
         friend_profile_integration_id = self.friend_profile_integration_id
 
         attributes: dict[str, Any] | Unset = UNSET
@@ -113,6 +113,7 @@ class Referral:
             {
                 "id": id,
                 "created": created,
+                "usageLimit": usage_limit,
                 "campaignId": campaign_id,
                 "advocateProfileIntegrationId": advocate_profile_integration_id,
                 "code": code,
@@ -123,8 +124,6 @@ class Referral:
             field_dict["startDate"] = start_date
         if expiry_date is not UNSET:
             field_dict["expiryDate"] = expiry_date
-        if usage_limit is not UNSET:
-            field_dict["usageLimit"] = usage_limit
         if friend_profile_integration_id is not UNSET:
             field_dict["friendProfileIntegrationId"] = friend_profile_integration_id
         if attributes is not UNSET:
@@ -148,6 +147,10 @@ class Referral:
             raise wrong_type("id", id, "integer")
 
         created = datetime.datetime.fromisoformat(d["created"])
+
+        usage_limit = d["usageLimit"]
+        if type(usage_limit) is not int:
+            raise wrong_type("usageLimit", usage_limit, "integer")
 
         campaign_id = d["campaignId"]
         if type(campaign_id) is not int:
@@ -179,10 +182,6 @@ class Referral:
         else:
             expiry_date = datetime.datetime.fromisoformat(_expiry_date)
 
-        usage_limit = d.get("usageLimit", UNSET)
-        if type(usage_limit) is not int and usage_limit is not UNSET:
-            raise wrong_type("usageLimit", usage_limit, "integer")
-
         friend_profile_integration_id = d.get("friendProfileIntegrationId", UNSET)
         if type(friend_profile_integration_id) is not str and friend_profile_integration_id is not UNSET:
             raise wrong_type("friendProfileIntegrationId", friend_profile_integration_id, "string")
@@ -207,13 +206,13 @@ class Referral:
         referral = cls(
             id,
             created,
+            usage_limit,
             campaign_id,
             advocate_profile_integration_id,
             code,
             usage_counter,
             start_date,
             expiry_date,
-            usage_limit,
             friend_profile_integration_id,
             attributes,
             import_id,

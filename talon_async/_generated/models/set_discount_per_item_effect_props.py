@@ -25,6 +25,7 @@ _JSON_KEYS = frozenset(
         "bundleName",
         "targetedItemPosition",
         "targetedItemSubPosition",
+        "excludedFromPriceHistory",
     )
 )
 
@@ -46,6 +47,7 @@ class SetDiscountPerItemEffectProps:
     bundle_name: str | Unset = UNSET
     targeted_item_position: float | Unset = UNSET
     targeted_item_sub_position: float | Unset = UNSET
+    excluded_from_price_history: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -72,6 +74,8 @@ class SetDiscountPerItemEffectProps:
         targeted_item_position = self.targeted_item_position
 
         targeted_item_sub_position = self.targeted_item_sub_position
+
+        excluded_from_price_history = self.excluded_from_price_history
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -100,6 +104,8 @@ class SetDiscountPerItemEffectProps:
             field_dict["targetedItemPosition"] = targeted_item_position
         if targeted_item_sub_position is not UNSET:
             field_dict["targetedItemSubPosition"] = targeted_item_sub_position
+        if excluded_from_price_history is not UNSET:
+            field_dict["excludedFromPriceHistory"] = excluded_from_price_history
 
         return field_dict
 
@@ -166,6 +172,10 @@ class SetDiscountPerItemEffectProps:
         ) and targeted_item_sub_position is not UNSET:
             raise wrong_type("targetedItemSubPosition", targeted_item_sub_position, "number")
 
+        excluded_from_price_history = d.get("excludedFromPriceHistory", UNSET)
+        if type(excluded_from_price_history) is not bool and excluded_from_price_history is not UNSET:
+            raise wrong_type("excludedFromPriceHistory", excluded_from_price_history, "boolean")
+
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.
         set_discount_per_item_effect_props = cls(
@@ -181,6 +191,7 @@ class SetDiscountPerItemEffectProps:
             bundle_name,
             targeted_item_position,
             targeted_item_sub_position,
+            excluded_from_price_history,
         )
 
         if not _JSON_KEYS.issuperset(d):

@@ -8,10 +8,15 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import wrong_type
+from ..types import UNSET, Unset, wrong_type
 
 # Keys that map to attributes; any other key goes to additional_properties.
-_JSON_KEYS = frozenset(("name",))
+_JSON_KEYS = frozenset(
+    (
+        "name",
+        "subscribedApplicationsIds",
+    )
+)
 
 
 T = TypeVar("T", bound="UpdateAudience")
@@ -20,10 +25,15 @@ T = TypeVar("T", bound="UpdateAudience")
 @_attrs_define
 class UpdateAudience:
     name: str
+    subscribed_applications_ids: list[int] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
+
+        subscribed_applications_ids: list[int] | Unset = UNSET
+        if not isinstance(self.subscribed_applications_ids, Unset):
+            subscribed_applications_ids = self.subscribed_applications_ids
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -32,6 +42,8 @@ class UpdateAudience:
                 "name": name,
             }
         )
+        if subscribed_applications_ids is not UNSET:
+            field_dict["subscribedApplicationsIds"] = subscribed_applications_ids
 
         return field_dict
 
@@ -44,10 +56,18 @@ class UpdateAudience:
         if type(name) is not str:
             raise wrong_type("name", name, "string")
 
+        subscribed_applications_ids = d.get("subscribedApplicationsIds", UNSET)
+        if (
+            type(subscribed_applications_ids) is not list
+            or not {int}.issuperset(map(type, subscribed_applications_ids))
+        ) and subscribed_applications_ids is not UNSET:
+            raise wrong_type("subscribedApplicationsIds", subscribed_applications_ids, "array of integer")
+
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.
         update_audience = cls(
             name,
+            subscribed_applications_ids,
         )
 
         if not _JSON_KEYS.issuperset(d):

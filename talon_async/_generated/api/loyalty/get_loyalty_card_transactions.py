@@ -25,7 +25,7 @@ def _get_kwargs(
     end_date: datetime.datetime | Unset = UNSET,
     customer_session_ids: list[str] | Unset = UNSET,
     transaction_uuids: list[str] | Unset = UNSET,
-    page_size: int | Unset = 1000,
+    page_size: int | Unset = 50,
     skip: int | Unset = UNSET,
     awaits_activation: bool | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -145,7 +145,7 @@ async def asyncio_detailed(
     end_date: datetime.datetime | Unset = UNSET,
     customer_session_ids: list[str] | Unset = UNSET,
     transaction_uuids: list[str] | Unset = UNSET,
-    page_size: int | Unset = 1000,
+    page_size: int | Unset = 50,
     skip: int | Unset = UNSET,
     awaits_activation: bool | Unset = UNSET,
 ) -> Response[ErrorResponseWithStatus | LoyaltyCardTransactionsPage]:
@@ -160,7 +160,7 @@ async def asyncio_detailed(
         end_date (datetime.datetime | Unset):
         customer_session_ids (list[str] | Unset):
         transaction_uuids (list[str] | Unset):
-        page_size (int | Unset):  Default: 1000.
+        page_size (int | Unset):  Default: 50.
         skip (int | Unset):
         awaits_activation (bool | Unset):
 
@@ -206,7 +206,7 @@ async def asyncio(
     end_date: datetime.datetime | Unset = UNSET,
     customer_session_ids: list[str] | Unset = UNSET,
     transaction_uuids: list[str] | Unset = UNSET,
-    page_size: int | Unset = 1000,
+    page_size: int | Unset = 50,
     skip: int | Unset = UNSET,
     awaits_activation: bool | Unset = UNSET,
 ) -> ErrorResponseWithStatus | LoyaltyCardTransactionsPage | None:
@@ -221,7 +221,7 @@ async def asyncio(
         end_date (datetime.datetime | Unset):
         customer_session_ids (list[str] | Unset):
         transaction_uuids (list[str] | Unset):
-        page_size (int | Unset):  Default: 1000.
+        page_size (int | Unset):  Default: 50.
         skip (int | Unset):
         awaits_activation (bool | Unset):
 

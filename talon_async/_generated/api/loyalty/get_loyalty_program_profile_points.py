@@ -20,7 +20,7 @@ def _get_kwargs(
     integration_id: str,
     *,
     status: LoyaltyPointsStatus | Unset = LoyaltyPointsStatus.ACTIVE,
-    subledger_id: str | Unset = UNSET,
+    subledger_id: list[str] | Unset = UNSET,
     customer_session_ids: list[str] | Unset = UNSET,
     transaction_uuids: list[str] | Unset = UNSET,
     page_size: int | Unset = 50,
@@ -36,7 +36,11 @@ def _get_kwargs(
 
     params["status"] = json_status
 
-    params["subledgerId"] = subledger_id
+    json_subledger_id: list[str] | Unset = UNSET
+    if not isinstance(subledger_id, Unset):
+        json_subledger_id = subledger_id
+
+    params["subledgerId"] = json_subledger_id
 
     json_customer_session_ids: list[str] | Unset = UNSET
     if not isinstance(customer_session_ids, Unset):
@@ -128,7 +132,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     status: LoyaltyPointsStatus | Unset = LoyaltyPointsStatus.ACTIVE,
-    subledger_id: str | Unset = UNSET,
+    subledger_id: list[str] | Unset = UNSET,
     customer_session_ids: list[str] | Unset = UNSET,
     transaction_uuids: list[str] | Unset = UNSET,
     page_size: int | Unset = 50,
@@ -141,7 +145,7 @@ async def asyncio_detailed(
         loyalty_program_id (int):
         integration_id (str):
         status (LoyaltyPointsStatus | Unset):  Default: LoyaltyPointsStatus.ACTIVE.
-        subledger_id (str | Unset):
+        subledger_id (list[str] | Unset):
         customer_session_ids (list[str] | Unset):
         transaction_uuids (list[str] | Unset):
         page_size (int | Unset):  Default: 50.
@@ -183,7 +187,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     status: LoyaltyPointsStatus | Unset = LoyaltyPointsStatus.ACTIVE,
-    subledger_id: str | Unset = UNSET,
+    subledger_id: list[str] | Unset = UNSET,
     customer_session_ids: list[str] | Unset = UNSET,
     transaction_uuids: list[str] | Unset = UNSET,
     page_size: int | Unset = 50,
@@ -196,7 +200,7 @@ async def asyncio(
         loyalty_program_id (int):
         integration_id (str):
         status (LoyaltyPointsStatus | Unset):  Default: LoyaltyPointsStatus.ACTIVE.
-        subledger_id (str | Unset):
+        subledger_id (list[str] | Unset):
         customer_session_ids (list[str] | Unset):
         transaction_uuids (list[str] | Unset):
         page_size (int | Unset):  Default: 50.

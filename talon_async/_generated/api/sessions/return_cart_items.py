@@ -20,12 +20,15 @@ def _get_kwargs(
     *,
     body: ReturnIntegrationRequest,
     dry: bool | Unset = UNSET,
+    run_rule_engine: bool | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
     params: dict[str, Any] = {}
 
     params["dry"] = dry
+
+    params["runRuleEngine"] = run_rule_engine
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -94,12 +97,14 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: ReturnIntegrationRequest,
     dry: bool | Unset = UNSET,
+    run_rule_engine: bool | Unset = UNSET,
 ) -> Response[ErrorResponse | ErrorResponseWithStatus | IntegrationStateV2]:
     """Return cart items
 
     Args:
         customer_session_id (str):
         dry (bool | Unset):
+        run_rule_engine (bool | Unset):
         body (ReturnIntegrationRequest):
 
     Raises:
@@ -114,6 +119,7 @@ async def asyncio_detailed(
         customer_session_id=customer_session_id,
         body=body,
         dry=dry,
+        run_rule_engine=run_rule_engine,
     )
 
     response = await client.request(kwargs)
@@ -131,12 +137,14 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ReturnIntegrationRequest,
     dry: bool | Unset = UNSET,
+    run_rule_engine: bool | Unset = UNSET,
 ) -> ErrorResponse | ErrorResponseWithStatus | IntegrationStateV2 | None:
     """Return cart items
 
     Args:
         customer_session_id (str):
         dry (bool | Unset):
+        run_rule_engine (bool | Unset):
         body (ReturnIntegrationRequest):
 
     Raises:
@@ -153,5 +161,6 @@ async def asyncio(
             client=client,
             body=body,
             dry=dry,
+            run_rule_engine=run_rule_engine,
         )
     ).parsed

@@ -3,22 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="EventEffectsItem")
+from ..models.campaign_eligibility_failure_failure_code import CampaignEligibilityFailureFailureCode
+
+# Keys that map to attributes; any other key goes to additional_properties.
+_JSON_KEYS = frozenset(("failureCode",))
+
+
+T = TypeVar("T", bound="CampaignEligibilityFailure")
 
 
 @_attrs_define
-class EventEffectsItem:
+class CampaignEligibilityFailure:
+    failure_code: CampaignEligibilityFailureFailureCode
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        failure_code = self.failure_code.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "failureCode": failure_code,
+            }
+        )
 
         return field_dict
 
@@ -27,12 +40,23 @@ class EventEffectsItem:
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
+        failure_code = cast(
+            CampaignEligibilityFailureFailureCode,
+            CampaignEligibilityFailureFailureCode._value2member_map_.get(d["failureCode"])
+            or CampaignEligibilityFailureFailureCode(d["failureCode"]),
+        )
+
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.
-        event_effects_item = cls()
+        campaign_eligibility_failure = cls(
+            failure_code,
+        )
 
-        event_effects_item.additional_properties = dict(d)
-        return event_effects_item
+        if not _JSON_KEYS.issuperset(d):
+            campaign_eligibility_failure.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_KEYS
+            }
+        return campaign_eligibility_failure
 
     @property
     def additional_keys(self) -> list[str]:
