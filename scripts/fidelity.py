@@ -115,6 +115,8 @@ class Comparison:
         self.components: Mapping[str, Any] = ours.get("components", {}).get("schemas", {})
         self.found: dict[str, Difference] = {}
         self._seen: set[tuple[int, str, str]] = set()
+        # Every anchor the contract also declares (both sides were compared there).
+        self.visited: set[str] = set()
 
     # --- recording -----------------------------------------------------------------------------
 
@@ -206,6 +208,7 @@ class Comparison:
                 self.add(f"{anchor}: missing", LOSING, "parameter missing from ours")
                 continue
             our_param = mine.pop((where, name))
+            self.visited.add(anchor)
             self.required_flag(anchor, bool(param.get("required")), bool(our_param.get("required")), REQUEST)
             self.schema(param.get("schema"), our_param.get("schema"), anchor, REQUEST)
         for where, name in mine:
@@ -256,8 +259,10 @@ class Comparison:
 
     def schema(self, official: Schema | None, ours: Schema | None, anchor: str, direction: str) -> None:
         mine = self.flat(ours, official=False)
+        self.visited.add(anchor)
         if mine.name is not None:
             anchor = mine.name
+        self.visited.add(anchor)
         # The official contract is a finite tree, so this only stops repeats, never recursion.
         marker = (id(official), anchor, direction)
         if marker in self._seen:

@@ -89,6 +89,12 @@ def cart_totals(s: Session) -> tuple[float, float]:
 
 def session(store: Store, s: Session) -> dict[str, Any]:
     cart_total, cost_total = cart_totals(s)
+    # Required in every session answer: what the items' own additional costs add up to.
+    item_costs = sum(
+        float(cost.get("price") or 0) * remaining_quantity(item)
+        for item in s.cart_items
+        for cost in (item.get("additionalCosts") or {}).values()
+    )
     items = []
     for position, item in enumerate(s.cart_items):
         rendered = dict(item)
@@ -102,7 +108,8 @@ def session(store: Store, s: Session) -> dict[str, Any]:
             "created": timestamp(s.created),
             "integrationId": s.integration_id,
             "applicationId": store.application_id,
-            "profileId": s.profile_id,
+            # An anonymous session has the empty profile ID, as it was created with.
+            "profileId": s.profile_id or "",
             "storeIntegrationId": s.store_integration_id,
             "evaluableCampaignIds": s.evaluable_campaign_ids,
             "couponCodes": list(s.coupon_codes),
@@ -118,6 +125,7 @@ def session(store: Store, s: Session) -> dict[str, Any]:
             "total": round(cart_total + cost_total, 6),
             "cartItemTotal": cart_total,
             "additionalCostTotal": cost_total,
+            "cartItemAdditionalCostTotal": round(item_costs, 6),
             "updated": timestamp(s.updated),
         }
     )
@@ -158,7 +166,8 @@ def referral(r: Referral, *, inventory: bool = False) -> dict[str, Any]:
             "created": timestamp(r.created),
             "startDate": timestamp(r.start_date) if r.start_date else None,
             "expiryDate": timestamp(r.expiry_date) if r.expiry_date else None,
-            "usageLimit": r.usage_limit,
+            # Always present in a referral answer; 0 is Talon.One's "no limit".
+            "usageLimit": r.usage_limit if r.usage_limit is not None else 0,
             "campaignId": r.campaign_id,
             "advocateProfileIntegrationId": r.advocate,
             "friendProfileIntegrationId": r.friend,

@@ -130,9 +130,9 @@ DICT_CASES: dict[str, tuple[Call, str]] = {
     ),
     "unknown enum value in a list": (
         lambda t: t.update_customer_session("s1", body={"customerSession": {}, "responseContent": ["x"]}),
-        "body.responseContent[0]: 'x' is not one of 'awardedGiveaways', 'coupons', 'customerProfile', "
-        "'customerSession', 'event', 'loyalty', 'previousReturns', 'referral', 'ruleFailureReasons', "
-        "'triggeredCampaigns'",
+        "body.responseContent[0]: 'x' is not one of 'awardedGiveaways', 'campaignEligibility', 'coupons', "
+        "'customerProfile', 'customerSession', 'event', 'loyalty', 'previousReturns', 'referral', "
+        "'ruleFailureReasons', 'triggeredCampaigns'",
     ),
     "string where an object belongs": (
         lambda t: t.update_customer_session("s1", body={"customerSession": "s1"}),
