@@ -231,7 +231,9 @@ class Comparison:
             return
         if official is None or ours is None:
             category = LOSING if ours is None else BREAKING
-            self.add(f"{anchor}: body", category, f"official body {official is not None}, ours {ours is not None}")
+            self.add(
+                f"{anchor}: body", category, f"official body {official is not None}, ours {ours is not None}"
+            )
             return
         self.required_flag(anchor, bool(official.get("required")), bool(ours.get("required")), REQUEST)
         self.content(anchor, official, ours, REQUEST)
@@ -337,7 +339,11 @@ class Comparison:
             self.add(f"{anchor}.{name}: extra", COSMETIC, "property the contract lacks")
         for name in sorted(theirs.required - mine.required):
             if name not in theirs.properties:
-                self.add(f"{anchor}.{name}: required-undeclared", COSMETIC, "official requires a name it never declares")
+                self.add(
+                    f"{anchor}.{name}: required-undeclared",
+                    COSMETIC,
+                    "official requires a name it never declares",
+                )
             else:
                 self.add(f"{anchor}.{name}: required", LOSING, "official requires it, ours does not")
         for name in sorted(mine.required - theirs.required):
@@ -411,7 +417,9 @@ class Comparison:
         for kind in ours:
             self.add(f"{anchor}<{kind}>: extra", COSMETIC, "action type the contract lacks")
 
-    def our_variants(self, official: Schema | None, theirs: _Flat, mine: _Flat, anchor: str, direction: str) -> None:
+    def our_variants(
+        self, official: Schema | None, theirs: _Flat, mine: _Flat, anchor: str, direction: str
+    ) -> None:
         """Ours accepts several shapes where the contract names one: compare the matching branch."""
         shapes = [self.flat(branch, official=False) for branch in mine.variants]
         kinds = sorted(str(shape.type) for shape in shapes)

@@ -16,7 +16,7 @@ __all__ = ["PROPS_BY_EFFECT_TYPE", "effects_of", "matching_effects", "typed_prop
 
 # effectType -> props model, as the spec's `x-effect-type` on each *EffectProps schema says
 # (tests/facade/test_effects.py checks this against the spec). Props schemas without an
-# effect type name (ErrorEffectProps, CustomEffectProps, ...) cannot be dispatched to.
+# effect type name (the strikethrough ones) cannot be dispatched to.
 PROPS_BY_EFFECT_TYPE: dict[str, str] = {
     "acceptCoupon": "AcceptCouponEffectProps",
     "acceptReferral": "AcceptReferralEffectProps",
@@ -26,7 +26,9 @@ PROPS_BY_EFFECT_TYPE: dict[str, str] = {
     "awardGiveaway": "AwardGiveawayEffectProps",
     "changeLoyaltyTierLevel": "ChangeLoyaltyTierLevelEffectProps",
     "couponCreated": "CouponCreatedEffectProps",
+    "customEffect": "CustomEffectProps",
     "deductLoyaltyPoints": "DeductLoyaltyPointsEffectProps",
+    "error": "ErrorEffectProps",
     "extendLoyaltyPointsExpiryDate": "ExtendLoyaltyPointsExpiryDateEffectProps",
     "increaseAchievementProgress": "IncreaseAchievementProgressEffectProps",
     "redeemReferral": "RedeemReferralEffectProps",
@@ -46,9 +48,11 @@ PROPS_BY_EFFECT_TYPE: dict[str, str] = {
     "setDiscountPerAdditionalCostPerItem": "SetDiscountPerAdditionalCostPerItemEffectProps",
     "setDiscountPerItem": "SetDiscountPerItemEffectProps",
     "setLoyaltyPointsExpiryDate": "SetLoyaltyPointsExpiryDateEffectProps",
+    "showBundleMetadata": "ShowBundleMetadataEffectProps",
     "showNotification": "ShowNotificationEffectProps",
     "triggerWebhook": "TriggerWebhookEffectProps",
     "updateAttribute": "UpdateAttributeEffectProps",
+    "willAwardGiveaway": "WillAwardGiveawayEffectProps",
 }
 
 

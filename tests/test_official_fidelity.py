@@ -134,9 +134,21 @@ def _drop_body(spec: Spec) -> None:
 PLANTED: dict[str, tuple[Callable[[Spec], None], str, str]] = {
     "operation missing": (_drop_operation, "createAudienceV2: operation", "breaking"),
     "route moved": (_move_operation, "createAudienceV2: route", "breaking"),
-    "parameter missing": (_drop_parameter, "returnCartItems.param[query:runRuleEngine]: missing", "information-losing"),
-    "parameter required": (_require_parameter, "getLoyaltyCardPoints.param[query:pageSize]: required", "breaking"),
-    "parameter type": (_string_parameter, "getLoyaltyProgramProfilePoints.param[query:subledgerId]: type", "breaking"),
+    "parameter missing": (
+        _drop_parameter,
+        "returnCartItems.param[query:runRuleEngine]: missing",
+        "information-losing",
+    ),
+    "parameter required": (
+        _require_parameter,
+        "getLoyaltyCardPoints.param[query:pageSize]: required",
+        "breaking",
+    ),
+    "parameter type": (
+        _string_parameter,
+        "getLoyaltyProgramProfilePoints.param[query:subledgerId]: type",
+        "breaking",
+    ),
     "nullability": (_not_nullable, "CustomerProfile.loyaltyMemberships: nullable", "breaking"),
     "enum value": (_drop_enum_value, "Campaign.features[]: enum", "breaking"),
     "typed format": (_date_time_format, "Campaign.name: format", "breaking"),
@@ -144,16 +156,28 @@ PLANTED: dict[str, tuple[Callable[[Spec], None], str, str]] = {
     "constraint missing": (_drop_constraint, "NewAudience.name: minLength", "information-losing"),
     "constraint stricter": (_tighter_constraint, "NewAudience.name: maxLength", "breaking"),
     "default": (_change_default, "getLoyaltyCardPoints.param[query:pageSize]: default", "cosmetic"),
-    "required dropped": (_drop_required, "NewReferralsForMultipleAdvocates.usageLimit: required", "information-losing"),
+    "required dropped": (
+        _drop_required,
+        "NewReferralsForMultipleAdvocates.usageLimit: required",
+        "information-losing",
+    ),
     "required added": (_add_required, "Campaign.couponAttributes: required", "breaking"),
-    "property missing": (_drop_property, "CustomerSessionV2.cartItemAdditionalCostTotal: missing", "information-losing"),
+    "property missing": (
+        _drop_property,
+        "CustomerSessionV2.cartItemAdditionalCostTotal: missing",
+        "information-losing",
+    ),
     "property extra": (_extra_property, "Campaign.giftWrap: extra", "cosmetic"),
     "status missing": (_drop_status, "deleteAudienceV2.response[404]: missing", "information-losing"),
     "untyped slot": (_untyped_property, "LedgerInfo.nextTierName: untyped", "information-losing"),
     "effect props missing": (_drop_effect_props, "effectProps[error]: missing", "information-losing"),
     "effect props differ": (_effect_props_type, "ErrorEffectProps.message: type", "breaking"),
     "catalog payload differs": (_catalog_payload_type, "PatchItemCatalogAction.price: type", "breaking"),
-    "catalog action missing": (_drop_catalog_action, "CatalogAction<REMOVE_MANY>: missing", "information-losing"),
+    "catalog action missing": (
+        _drop_catalog_action,
+        "CatalogAction<REMOVE_MANY>: missing",
+        "information-losing",
+    ),
     "request body missing": (_drop_body, "createAudienceV2.request: body", "information-losing"),
 }
 

@@ -176,7 +176,11 @@ def test_seed_parameters_are_declared_alike(operation_id: str) -> None:
     reference = {o["operationId"]: o for o in load_reference()["operations"]}[operation_id]
     extras = {p["name"] for p in reference["query_params"] if not p["in_seed"]}
     # Beyond both: parameters the official contract declares (returnCartItems' runRuleEngine).
-    official = {p["name"] for p in ours.parameters if official_declares(f"{operation_id}.param[{p['in']}:{p['name']}]")}
+    official = {
+        p["name"]
+        for p in ours.parameters
+        if official_declares(f"{operation_id}.param[{p['in']}:{p['name']}]")
+    }
     assert {p["name"] for p in ours.parameters} - seed_names - official == extras - official
 
 
