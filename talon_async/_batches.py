@@ -12,7 +12,6 @@ from ._batch import BatchResult, ChunkResult, run_batches
 from ._catalogs import CatalogMethods
 from ._coupons import CouponMethods
 from ._errors import InvalidRequestError
-from ._generated.types import UNSET
 from ._params import Body, as_model, date_param
 from ._profiles import ProfileMethods
 
@@ -123,9 +122,9 @@ class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethod
         advocate_profile_integration_ids: Iterable[str] | AsyncIterable[str],
         *,
         campaign_id: int,
+        usage_limit: int,
         start_date: datetime.datetime | None = None,
         expiry_date: datetime.datetime | None = None,
-        usage_limit: int | None = None,
         silent: bool = True,
         concurrency: int = 4,
         on_progress: Callable[[ChunkResult[Any]], object] | None = None,
@@ -147,7 +146,7 @@ class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethod
                 advocate_profile_integration_ids=chunk,
                 start_date=start,
                 expiry_date=expiry,
-                usage_limit=UNSET if usage_limit is None else usage_limit,
+                usage_limit=usage_limit,
             )
             return await self.create_referrals_for_multiple_advocates(
                 body=body, silent=silent, timeout=timeout

@@ -107,9 +107,13 @@ class SessionMethods(BaseClient):
         *,
         body: ReturnIntegrationRequest | Body,
         dry: bool = False,
+        run_rule_engine: bool | None = None,
         timeout: TimeoutTypes = None,
     ) -> IntegrationStateV2:
-        """Return items of a closed session (``POST /v2/customer_sessions/{id}/returns``)."""
+        """Return items of a closed session (``POST /v2/customer_sessions/{id}/returns``).
+
+        ``run_rule_engine`` is sent only when given; without it Talon.One applies its own default.
+        """
         from ._generated.api.sessions import return_cart_items as op
         from ._generated.models.return_integration_request import ReturnIntegrationRequest
 
@@ -118,7 +122,11 @@ class SessionMethods(BaseClient):
         dry = dry or self._dry
         response = await self._send(
             lambda c: op.asyncio_detailed(
-                customer_session_id, client=c, body=request, dry=True if dry else UNSET
+                customer_session_id,
+                client=c,
+                body=request,
+                dry=True if dry else UNSET,
+                run_rule_engine=UNSET if run_rule_engine is None else run_rule_engine,
             ),
             method="POST",
             idempotent=dry,

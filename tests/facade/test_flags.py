@@ -56,7 +56,7 @@ OVER_LIMIT: dict[str, tuple[Call, str]] = {
     ),
     "advocates": (
         lambda t: t.create_referrals_for_multiple_advocates(
-            body={"campaignId": 1, "advocateProfileIntegrationIds": ["p"] * 1001}
+            body={"campaignId": 1, "usageLimit": 1, "advocateProfileIntegrationIds": ["p"] * 1001}
         ),
         "advocateProfileIntegrationIds",
     ),
@@ -210,12 +210,12 @@ NO_DRY_MODE: dict[str, Call] = {
         body={"campaignId": 1, "advocateProfileIntegrationId": "p"}
     ),
     "create_referrals_for_multiple_advocates": lambda t: t.create_referrals_for_multiple_advocates(
-        body={"campaignId": 1, "advocateProfileIntegrationIds": []}
+        body={"campaignId": 1, "usageLimit": 1, "advocateProfileIntegrationIds": []}
     ),
     "batch_update_customer_profiles": lambda t: t.batch_update_customer_profiles([{"integrationId": "p"}]),
     "batch_update_customer_profile_audiences": lambda t: t.batch_update_customer_profile_audiences([]),
     "batch_sync_catalog": lambda t: t.batch_sync_catalog(1, []),
-    "batch_create_referrals": lambda t: t.batch_create_referrals(["p"], campaign_id=1),
+    "batch_create_referrals": lambda t: t.batch_create_referrals(["p"], campaign_id=1, usage_limit=1),
 }
 
 

@@ -322,7 +322,7 @@ async def test_per_call_timeout_reaches_every_page_and_chunk(app: SpecApp) -> No
             await talon.batch_update_customer_profile_audiences(
                 [{"action": "add", "profileIntegrationId": "p", "audienceId": 1}], timeout=PER_CALL
             ),
-            await talon.batch_create_referrals(["a"], campaign_id=1, timeout=PER_CALL),
+            await talon.batch_create_referrals(["a"], campaign_id=1, usage_limit=1, timeout=PER_CALL),
         ]
         app.answer(200, FACTORY.document("Catalog"))
         results.append(

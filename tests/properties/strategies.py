@@ -159,6 +159,9 @@ def for_type(tp: Any, depth: int) -> st.SearchStrategy[Any]:
     if origin is dict:
         size = 0 if depth >= MAX_DEPTH else 2
         return st.dictionaries(st.text(max_size=10), for_type(args[1], depth), max_size=size)
+    if isinstance(tp, types.UnionType) or origin is typing.Union:
+        # A value the spec accepts in several shapes (oneOf), e.g. an event effect.
+        return st.one_of(*(for_type(member, depth) for member in args))
     raise NotImplementedError(f"type {tp!r}: teach tests/properties/strategies.py")
 
 

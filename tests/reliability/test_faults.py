@@ -268,7 +268,14 @@ async def test_read_retries_are_counted_exactly(anyio_backend: str, server: Faul
 
 
 EFFECT = {"campaignId": 1, "rulesetId": 2, "ruleIndex": 0, "ruleName": "r", "effectType": "acceptCoupon"}
-COUPON = {"id": 7, "created": "2024-05-14T09:30:00+00:00", "campaignId": 1, "usageCounter": 0}
+COUPON = {
+    "id": 7,
+    "created": "2024-05-14T09:30:00+00:00",
+    "campaignId": 1,
+    "value": "C-7",
+    "usageLimit": 1,
+    "usageCounter": 0,
+}
 BAD_ANSWERS: dict[str, Respond] = {
     "malformed-json": Respond(200, b'{"effects": [{"campaignId": '),
     "html-instead-of-json": Respond(200, b"<html><body>Maintenance</body></html>", content_type="text/html"),

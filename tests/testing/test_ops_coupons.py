@@ -101,6 +101,7 @@ async def test_referrals_for_many_advocates(http: httpx.AsyncClient) -> None:
     body = {
         "campaignId": 4,
         "advocateProfileIntegrationIds": ["a", "b", "c"],
+        "usageLimit": 1,
         "referralPattern": "REF-###",
         "validCharacters": ["X", "Y", "Z"],
     }

@@ -60,7 +60,7 @@ def test_query_values_are_typed_with_defaults() -> None:
         op, [("pageSize", "20"), ("subledgerId", "a"), ("subledgerId", "b"), ("awaitsActivation", "true")]
     )
     assert (query["pageSize"], query["subledgerId"], query["awaitsActivation"]) == (20, ["a", "b"], True)
-    assert spec.cast_query(op, [])["pageSize"] == 1000
+    assert spec.cast_query(op, [])["pageSize"] == 50
     assert spec.cast_query(spec.operations["trackEventV2"], [])["silent"] == "yes"
 
 

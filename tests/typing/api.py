@@ -73,6 +73,8 @@ async def sessions(talon: TalonClient) -> None:
         ),
         IntegrationStateV2,
     )
+    returned = {"returnedCartItems": [{"position": 0}]}
+    assert_type(await talon.return_cart_items("s1", body=returned, run_rule_engine=True), IntegrationStateV2)
     assert_type(await talon.get_customer_session("s1"), IntegrationCustomerSessionResponse)
     raw = await talon.with_raw_response(talon.get_customer_session, "s1")
     assert_type(raw, RawResponse[IntegrationCustomerSessionResponse])
@@ -94,7 +96,7 @@ async def silent_overloads(talon: TalonClient, flag: bool) -> None:
         await talon.update_customer_profiles(body={"customerProfiles": []}, silent=flag),
         MultipleCustomerProfileIntegrationResponseV2 | None,
     )
-    referrals = {"campaignId": 1, "advocateProfileIntegrationIds": []}
+    referrals = {"campaignId": 1, "usageLimit": 1, "advocateProfileIntegrationIds": []}
     assert_type(await talon.create_referrals_for_multiple_advocates(body=referrals), None)
     assert_type(
         await talon.create_referrals_for_multiple_advocates(body=referrals, silent=False),
@@ -138,7 +140,7 @@ async def batches(talon: TalonClient) -> None:
     def progress(chunk: ChunkResult[object]) -> None:
         assert_type(chunk.outcome, Literal["ok", "failed"])
 
-    result = await talon.batch_create_referrals(["a", "b"], campaign_id=1, on_progress=progress)
+    result = await talon.batch_create_referrals(["a", "b"], campaign_id=1, usage_limit=1, on_progress=progress)
     assert_type(result, BatchResult[str])
     profiles = await talon.batch_update_customer_profiles([{"integrationId": "p1"}], timeout=30.0)
     assert_type(profiles, BatchResult[MultipleCustomerProfileIntegrationRequestItem | Mapping[str, Any]])
