@@ -140,7 +140,9 @@ async def batches(talon: TalonClient) -> None:
     def progress(chunk: ChunkResult[object]) -> None:
         assert_type(chunk.outcome, Literal["ok", "failed"])
 
-    result = await talon.batch_create_referrals(["a", "b"], campaign_id=1, usage_limit=1, on_progress=progress)
+    result = await talon.batch_create_referrals(
+        ["a", "b"], campaign_id=1, usage_limit=1, on_progress=progress
+    )
     assert_type(result, BatchResult[str])
     profiles = await talon.batch_update_customer_profiles([{"integrationId": "p1"}], timeout=30.0)
     assert_type(profiles, BatchResult[MultipleCustomerProfileIntegrationRequestItem | Mapping[str, Any]])
