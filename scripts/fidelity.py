@@ -293,6 +293,8 @@ class Comparison:
     def scalars(self, theirs: _Flat, mine: _Flat, anchor: str, direction: str) -> None:
         if theirs.type and mine.type and theirs.type != mine.type:
             self.add(f"{anchor}: type", BREAKING, f"ours {mine.type}, official {theirs.type}")
+        elif theirs.type and not mine.type and not mine.untyped and not mine.variants:
+            self.add(f"{anchor}: type", LOSING, f"ours has no type, official {theirs.type}")
         if theirs.nullable and not mine.nullable:
             self.add(f"{anchor}: nullable", BREAKING, "official allows null, ours does not")
         elif mine.nullable and not theirs.nullable and not theirs.untyped:

@@ -216,7 +216,7 @@ class LoyaltyMethods(BaseClient):
         integration_id: str,
         *,
         status: LoyaltyPointsStatus | str | None = None,
-        subledger_id: str | None = None,
+        subledger_id: Sequence[str] | None = None,
         customer_session_ids: Sequence[str] | None = None,
         transaction_uuids: Sequence[str] | None = None,
         page_size: int | None = None,
@@ -235,13 +235,14 @@ class LoyaltyMethods(BaseClient):
         sort_ = enum_param(LoyaltyPointsSort, sort, "sort")
         sessions = strings_param(customer_session_ids, "customer_session_ids")
         uuids = strings_param(transaction_uuids, "transaction_uuids")
+        subledgers = strings_param(subledger_id, "subledger_id")
         response = await self._send(
             lambda c: op.asyncio_detailed(
                 loyalty_program_id,
                 integration_id,
                 client=c,
                 status=status_,
-                subledger_id=UNSET if subledger_id is None else subledger_id,
+                subledger_id=subledgers,
                 customer_session_ids=sessions,
                 transaction_uuids=uuids,
                 page_size=size,
@@ -437,7 +438,7 @@ class LoyaltyMethods(BaseClient):
         page_size: int = MAX_ITEMS,
         max_items: int | None = None,
         status: LoyaltyPointsStatus | str | None = None,
-        subledger_id: str | None = None,
+        subledger_id: Sequence[str] | None = None,
         customer_session_ids: Sequence[str] | None = None,
         transaction_uuids: Sequence[str] | None = None,
         sort: LoyaltyPointsSort | str | None = None,

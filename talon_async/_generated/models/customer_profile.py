@@ -14,7 +14,6 @@ from ..types import UNSET, Unset, rfc3339, wrong_type
 if TYPE_CHECKING:
     from ..models.audience_membership import AudienceMembership
     from ..models.customer_profile_attributes import CustomerProfileAttributes
-    from ..models.loyalty_membership import LoyaltyMembership
 
 
 _models_bound = False
@@ -26,13 +25,11 @@ def _bind_models() -> None:
     global _models_bound
     from ..models.audience_membership import AudienceMembership
     from ..models.customer_profile_attributes import CustomerProfileAttributes
-    from ..models.loyalty_membership import LoyaltyMembership
 
     globals().update(
         {
             "AudienceMembership": AudienceMembership,
             "CustomerProfileAttributes": CustomerProfileAttributes,
-            "LoyaltyMembership": LoyaltyMembership,
         }
     )
     _models_bound = True
@@ -69,7 +66,7 @@ class CustomerProfile:
     closed_sessions: int
     total_sales: float
     last_activity: datetime.datetime
-    loyalty_memberships: list[LoyaltyMembership] | None | Unset = UNSET
+    loyalty_memberships: Any | Unset = UNSET
     audience_memberships: list[AudienceMembership] | Unset = UNSET
     sandbox: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -93,17 +90,7 @@ class CustomerProfile:
 
         last_activity = rfc3339(self.last_activity, "lastActivity")
 
-        loyalty_memberships: list[dict[str, Any]] | None | Unset
-        if isinstance(self.loyalty_memberships, Unset):
-            loyalty_memberships = UNSET
-        elif isinstance(self.loyalty_memberships, list):
-            loyalty_memberships = []
-            for loyalty_memberships_type_0_item_data in self.loyalty_memberships:
-                loyalty_memberships_type_0_item = loyalty_memberships_type_0_item_data.to_dict()
-                loyalty_memberships.append(loyalty_memberships_type_0_item)
-
-        else:
-            loyalty_memberships = self.loyalty_memberships
+        loyalty_memberships = self.loyalty_memberships
 
         audience_memberships: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.audience_memberships, Unset):
@@ -170,27 +157,7 @@ class CustomerProfile:
 
         last_activity = datetime.datetime.fromisoformat(d["lastActivity"])
 
-        def _parse_loyalty_memberships(data: object) -> list[LoyaltyMembership] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                loyalty_memberships_type_0 = [
-                    LoyaltyMembership.from_dict(loyalty_memberships_type_0_item_data)
-                    for loyalty_memberships_type_0_item_data in data
-                ]
-
-                return loyalty_memberships_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            loyalty_memberships_type_1 = data
-
-            return loyalty_memberships_type_1
-
-        loyalty_memberships = _parse_loyalty_memberships(d.get("loyaltyMemberships", UNSET))
+        loyalty_memberships = d.get("loyaltyMemberships", UNSET)
 
         _audience_memberships = d.get("audienceMemberships", UNSET)
         audience_memberships: list[AudienceMembership] | Unset = UNSET
