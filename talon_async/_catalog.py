@@ -31,6 +31,7 @@ __all__ = [
     "catalog_action",
     "catalog_payload",
     "check_catalog_actions",
+    "check_catalog_payload",
     "type_and_sku",
 ]
 
@@ -101,8 +102,37 @@ def type_and_sku(item: object) -> tuple[str, str | None]:
     return action_type, sku if isinstance(sku, str) else None
 
 
+def check_catalog_payload(action: CatalogAction, field: str) -> None:
+    """Refuse a payload that does not fit its action type, naming the field at fault.
+
+    The contract's action is a ``oneOf`` on ``type``, each with its own payload schema. The spec
+    keeps ``CatalogAction`` one model (so ``catalog_action``/``catalog_payload`` and existing code
+    keep working) and names each type's payload in ``x-payload-by-type``; this check applies it, so
+    ``{"type": "ADD", "payload": {}}`` fails here rather than at Talon.One.
+    """
+    from ._bodies import undecodable
+    from ._generated import models
+
+    name = PAYLOAD_BY_ACTION_TYPE.get(str(action.type_))
+    if name is None:
+        return
+    cls = getattr(models, name)
+    payload = action.payload.to_dict()
+    try:
+        cls.from_dict(payload)
+    except (KeyError, ValueError, TypeError, AttributeError) as error:
+        key, _, reason = str(error).partition(": ")
+        if isinstance(error, TypeError) and reason and key in payload:
+            # A wrong scalar type names its JSON key: put it on the path.
+            raise InvalidRequestError(f"{field}.payload.{key}: {reason}") from None
+        raise undecodable(cls, payload, error, f"{field}.payload") from None
+
+
 def check_catalog_actions(actions: Sequence[CatalogAction]) -> None:
-    """Talon.One's documented rules for one sync request: one action type, no SKU twice."""
+    """Talon.One's documented rules for one sync request: each payload fits its action type, one
+    action type, no SKU twice."""
+    for index, action in enumerate(actions):
+        check_catalog_payload(action, f"body.actions[{index}]")
     types = sorted({str(action.type_) for action in actions})
     if len(types) > 1:
         raise InvalidRequestError(

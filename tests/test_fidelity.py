@@ -128,6 +128,8 @@ def _official_wins(found: str) -> bool:
     """A difference from ``differences`` where ours agrees with the official contract instead."""
     where, _, rest = found.partition(": ")
     aspect = rest.split(" ", 1)[0]
+    if allowlisted(f"{where.removesuffix('[]')}: untyped"):
+        return True  # ours deliberately takes any value there (see the allowlist)
     if allowlisted(f"{where.removesuffix('[]')}[]: variants"):
         return True  # ours accepts both shapes the SDK and the contract give (see the allowlist)
     return aspect in (*COMPARED_KEYWORDS, "enum") and official_agrees(where, aspect)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
-from talon_async import catalog_action, catalog_payload, models
+from talon_async import InvalidRequestError, catalog_action, catalog_payload, models
 from talon_async._catalog import PAYLOAD_BY_ACTION_TYPE
 from talon_async.models import (
     AddItemCatalogAction,
@@ -13,6 +14,7 @@ from talon_async.models import (
     PatchItemCatalogAction,
     RemoveItemCatalogAction,
 )
+from tests.facade.conftest import make_client
 from tests.support.documents import DocumentFactory
 from tests.support.spec import schemas
 
@@ -57,3 +59,49 @@ def test_non_payload_is_rejected() -> None:
     """Passing something that is not a payload model is a TypeError naming it."""
     with pytest.raises(TypeError, match="CatalogAction"):
         catalog_action(CatalogAction.from_dict({"type": "ADD", "payload": {}}))  # type: ignore[arg-type]
+
+
+def _never(request: httpx.Request) -> httpx.Response:
+    raise AssertionError(f"nothing may be sent: {request.url}")
+
+
+BAD_PAYLOADS = {
+    "ADD without sku": (
+        {"type": "ADD", "payload": {}},
+        "body.actions[0].payload: missing required key 'sku'",
+    ),
+    "PATCH with a string price": (
+        {"type": "PATCH", "payload": {"sku": "S1", "price": "cheap"}},
+        "body.actions[0].payload.price: expected number, got str",
+    ),
+    "PATCH_MANY with an unknown filter op": (
+        {"type": "PATCH_MANY", "payload": {"filters": [{"attr": "a", "op": "NEAR", "value": 1}]}},
+        "body.actions[0].payload.filters[0].op: 'NEAR' is not one of",
+    ),
+    "price adjustment without referenceId": (
+        {"type": "ADD_PRICE_ADJUSTMENT", "payload": {"sku": "S1", "adjustments": [{"priceType": "p"}]}},
+        "body.actions[0].payload.adjustments[0]: missing required key 'referenceId'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PAYLOADS))
+@pytest.mark.anyio
+async def test_payload_that_does_not_fit_its_type_fails_before_sending(case: str) -> None:
+    """A sync action whose payload breaks its type's schema raises InvalidRequestError naming the field."""
+    action, message = BAD_PAYLOADS[case]
+    async with make_client(_never) as talon:
+        with pytest.raises(InvalidRequestError) as caught:
+            await talon.sync_catalog(1, body={"actions": [action]})
+    assert str(caught.value).startswith(message)
+
+
+@pytest.mark.anyio
+async def test_typed_action_with_a_foreign_payload_fails_before_sending() -> None:
+    """A CatalogAction built by hand with a payload of another type is refused like a dict body."""
+    action = CatalogAction.from_dict({"type": "REMOVE", "payload": {"price": 1.0}})
+    async with make_client(_never) as talon:
+        with pytest.raises(
+            InvalidRequestError, match=r"body\.actions\[0\]\.payload: missing required key 'sku'"
+        ):
+            await talon.sync_catalog(1, body=CatalogSyncRequest(actions=[action]))
