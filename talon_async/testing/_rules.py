@@ -119,7 +119,8 @@ class PointsPerCurrencyUnit:
     campaign_id: int = 2
 
     def __call__(self, ctx: RuleContext) -> list[Effect]:
-        if ctx.session is None:
+        # Integers are unbounded in the contract, so a cart can add up past what a float holds.
+        if ctx.session is None or not math.isfinite(ctx.cart_total):
             return []
         value = math.floor(ctx.cart_total) * self.points
         if value <= 0:
