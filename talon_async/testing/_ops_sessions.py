@@ -8,6 +8,7 @@ items rolls them back the way the API documents.
 from __future__ import annotations
 
 import copy
+import math
 from datetime import datetime
 from typing import Any
 
@@ -134,6 +135,22 @@ def _transition_error(was: str, target: str) -> TalonHTTPError:
     )
 
 
+def _finite_cart(request: dict[str, Any]) -> bool:
+    """Integers are unbounded in the contract: refuse a cart whose totals no float can hold."""
+    try:
+        total = 0.0
+        for item in request.get("cartItems") or []:
+            quantity = float(item.get("quantity") or 0)
+            total += float(item.get("price") or 0) * quantity
+            for cost in (item.get("additionalCosts") or {}).values():
+                total += float(cost.get("price") or 0) * quantity
+        for cost in (request.get("additionalCosts") or {}).values():
+            total += float(cost.get("price") or 0)
+    except (OverflowError, TypeError, ValueError, AttributeError):
+        return False
+    return math.isfinite(total)
+
+
 async def update_customer_session(call: Call) -> Reply:
     sid = call.path["customerSessionId"]
     async with call.fake.updating("session", sid):
@@ -144,6 +161,10 @@ async def update_customer_session(call: Call) -> Reply:
         target = request.get("state", was)
         if target not in _TRANSITIONS[was]:
             raise _transition_error(was, target)
+        if not _finite_cart(request):
+            raise bad_request(
+                "the cart adds up past the largest number a total can hold", pointer="/customerSession"
+            )
         if session is None:
             session = Session(call.store.next_id("session"), sid, created=now, updated=now)
             new_profile = request.get("profileId")
