@@ -66,6 +66,8 @@ class ProfileConflictResponse:
             message = absent("message", message, "string", strict)
 
         errors = d.get("errors", UNSET)
+        if type(errors) is not list and errors is not UNSET:
+            errors = absent("errors", errors, "array", strict)
 
         status_code = d.get("StatusCode", UNSET)
         if type(status_code) is not int and status_code is not UNSET:
