@@ -104,7 +104,7 @@ def test_null_in_an_optional_prop_keeps_the_effect() -> None:
 
 
 def test_props_that_do_not_fit_are_kept_untyped_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
-    """Props missing a required field come back as the dict and are logged, never raised or silently dropped."""
+    """Props missing a required field come back as the dict and are logged, never raised."""
     effect = Effect.from_dict(effect_doc("setDiscount", {"name": "10% off"}))
     with caplog.at_level("WARNING", logger="talon_async"):
         assert typed_props(effect) == {"name": "10% off"}

@@ -60,7 +60,7 @@ def _session_answer() -> dict[str, Any]:
 async def test_always_null_loyalty_memberships_is_accepted(
     anyio_backend: str, canned: tuple[CannedApp, str]
 ) -> None:
-    """A profile answer with loyaltyMemberships: null (as Talon documents it) decodes on the default client."""
+    """A profile answer with loyaltyMemberships: null (as Talon documents it) decodes by default."""
     app, url = canned
     app.document = _profile_answer()
     async with TalonClient(url, API_KEY) as talon:
@@ -71,7 +71,7 @@ async def test_always_null_loyalty_memberships_is_accepted(
 
 
 async def test_unknown_session_state_is_kept(anyio_backend: str, canned: tuple[CannedApp, str]) -> None:
-    """A customerSession.state this SDK does not list comes back as a not-known member holding the raw value."""
+    """A customerSession.state this SDK does not list comes back as a not-known member of the enum."""
     app, url = canned
     app.document = _session_answer()
     async with TalonClient(url, API_KEY) as talon:
@@ -82,7 +82,9 @@ async def test_unknown_session_state_is_kept(anyio_backend: str, canned: tuple[C
     assert answer.to_dict()["customerSession"]["state"] == NEW_STATE
 
 
-async def test_strict_client_refuses_both_naming_the_path(anyio_backend: str, canned: tuple[CannedApp, str]) -> None:
+async def test_strict_client_refuses_both_naming_the_path(
+    anyio_backend: str, canned: tuple[CannedApp, str]
+) -> None:
     """With strict_responses=True the same answers raise APIResponseValidationError naming the JSON path."""
     app, url = canned
     async with TalonClient(url, API_KEY, strict_responses=True) as talon:
@@ -97,7 +99,7 @@ async def test_strict_client_refuses_both_naming_the_path(anyio_backend: str, ca
 
 
 async def test_fake_clients_are_strict_unless_told_otherwise() -> None:
-    """FakeTalon().client() decodes strictly, so a drifting fake fails a user's test; strict_responses=False opts out."""
+    """FakeTalon().client() decodes strictly, so a drifting fake fails a test, unless told otherwise."""
     fake = FakeTalon()
     async with fake.client() as strict, fake.client(strict_responses=False) as tolerant:
         assert strict.strict_responses

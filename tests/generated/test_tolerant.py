@@ -91,7 +91,7 @@ def test_null_in_a_non_nullable_optional_property_is_refused_when_strict(name: s
 
 @pytest.mark.parametrize(("name", "key"), REQUIRED_NON_NULLABLE, ids=_ids(REQUIRED_NON_NULLABLE))
 def test_null_in_a_required_property_is_refused_in_both_modes(name: str, key: str) -> None:
-    """A null in a required, non-nullable property cannot be typed honestly, so it fails tolerant decoding too."""
+    """A null in a required, non-nullable property cannot be typed honestly, so it fails in both modes."""
     document = {**FACTORY.document(name), key: None}
     # The UUID constructor's own error does not name the field; every other decoder's does.
     named = resolve(schemas()[name]["properties"][key]).get("format") != "uuid"
@@ -102,7 +102,7 @@ def test_null_in_a_required_property_is_refused_in_both_modes(name: str, key: st
 
 @pytest.mark.parametrize(("name", "key"), ENUM_FIELDS, ids=_ids(ENUM_FIELDS))
 def test_unknown_enum_value_is_kept_and_round_trips(name: str, key: str) -> None:
-    """A value the enum does not list decodes to an instance of the enum, not known, and to_dict writes it back."""
+    """A value the enum does not list decodes to a not-known enum instance that to_dict writes back."""
     kind = _enum_kind(schemas()[name]["properties"][key])
     wrong = UNKNOWN_VALUE if kind == "value" else [UNKNOWN_VALUE]
     document = {**FACTORY.document(name), key: wrong}
@@ -153,7 +153,7 @@ def test_enum_of_the_wrong_json_type_is_refused_in_both_modes() -> None:
 
 
 def test_pseudo_member_is_shared_pickles_and_leaves_the_enum_strict() -> None:
-    """One pseudo-member per unknown value; it pickles and copies as itself; the enum's own lookup still refuses it."""
+    """One pseudo-member per unknown value, kept by pickle and copy; calling the enum still refuses it."""
     first = unknown_member(CustomerSessionV2State, "on_hold")
     assert first is unknown_member(CustomerSessionV2State, "on_hold")
     assert isinstance(first, CustomerSessionV2State)
@@ -194,7 +194,7 @@ DATE_TIMES = {
 
 @pytest.mark.parametrize("text", sorted(DATE_TIMES))
 def test_every_rfc3339_form_parses_and_round_trips_the_instant(text: str) -> None:
-    """Z or offset, either case, any fraction length, a leap second: the instant and its offset survive to_dict."""
+    """Z or offset, either case, any fraction, a leap second: the instant and offset survive to_dict."""
     cls = model_class("Audience")
     document = {**FACTORY.document("Audience", required_only=True), "created": text}
     for strict in (False, True):
@@ -218,12 +218,16 @@ def test_strict_error_names_the_json_path_through_nested_models() -> None:
     coupons = [FACTORY.document("Coupon"), {**FACTORY.document("Coupon"), "usageLimit": None}]
     document = {**FACTORY.document("IntegrationStateV2"), "createdCoupons": coupons}
     assert IntegrationStateV2.from_dict(document).created_coupons[1].usage_limit is UNSET
-    with pytest.raises(TypeError, match=r"^createdCoupons\[1\]\.usageLimit: null in a property that is not nullable$"):
+    with pytest.raises(
+        TypeError, match=r"^createdCoupons\[1\]\.usageLimit: null in a property that is not nullable$"
+    ):
         IntegrationStateV2.from_dict(document, strict=True)
     session = {**FACTORY.document("CustomerSessionV2"), "state": UNKNOWN_VALUE}
     document = {**FACTORY.document("IntegrationStateV2"), "customerSession": session}
     assert IntegrationStateV2.from_dict(document).customer_session.state.value == UNKNOWN_VALUE
-    with pytest.raises(ValueError, match=r"^customerSession\.state: not a known CustomerSessionV2State value$"):
+    with pytest.raises(
+        ValueError, match=r"^customerSession\.state: not a known CustomerSessionV2State value$"
+    ):
         IntegrationStateV2.from_dict(document, strict=True)
 
 
