@@ -5,6 +5,7 @@
 import datetime
 import enum
 import re
+import uuid
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import quote
@@ -146,6 +147,16 @@ def parse_datetime(value: object, field: str) -> datetime.datetime:
     return parsed
 
 
+def parse_uuid(value: object, field: str) -> uuid.UUID:
+    """A UUID that ``uuid.UUID`` refused, refused again with an error naming the field."""
+    if type(value) is not str:
+        raise wrong_type(field, value, "UUID string")
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ValueError(f"{field}: not a UUID") from None
+
+
 def in_field(error: X, field: str, value: object = UNSET) -> X | TypeError:
     """``error``, raised while decoding the object in ``field``, with ``field`` put in front of its path.
 
@@ -200,6 +211,7 @@ __all__ = [
     "in_item",
     "null_field",
     "parse_datetime",
+    "parse_uuid",
     "path_segment",
     "rfc3339",
     "unknown_member",

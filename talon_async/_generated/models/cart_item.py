@@ -17,6 +17,7 @@ from ..types import (
     in_field,
     null_field,
     parse_datetime,
+    parse_uuid,
     rfc3339,
     wrong_type,
 )
@@ -322,7 +323,10 @@ class CartItem:
         elif _adjustment_reference_id is None:
             adjustment_reference_id = null_field("adjustmentReferenceId", strict)
         else:
-            adjustment_reference_id = UUID(_adjustment_reference_id)
+            try:
+                adjustment_reference_id = UUID(_adjustment_reference_id)
+            except (TypeError, ValueError, AttributeError):
+                adjustment_reference_id = parse_uuid(_adjustment_reference_id, "adjustmentReferenceId")
 
         _adjustment_effective_from = d.get("adjustmentEffectiveFrom", UNSET)
         adjustment_effective_from: datetime.datetime | Unset

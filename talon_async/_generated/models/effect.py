@@ -14,6 +14,7 @@ from ..types import (
     Unset,
     absent,
     null_field,
+    parse_uuid,
     wrong_type,
 )
 
@@ -210,7 +211,10 @@ class Effect:
         elif _adjustment_reference_id is None:
             adjustment_reference_id = null_field("adjustmentReferenceId", strict)
         else:
-            adjustment_reference_id = UUID(_adjustment_reference_id)
+            try:
+                adjustment_reference_id = UUID(_adjustment_reference_id)
+            except (TypeError, ValueError, AttributeError):
+                adjustment_reference_id = parse_uuid(_adjustment_reference_id, "adjustmentReferenceId")
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

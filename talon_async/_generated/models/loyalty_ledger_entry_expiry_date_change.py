@@ -15,6 +15,7 @@ from ..types import (
     Unset,
     null_field,
     parse_datetime,
+    parse_uuid,
     rfc3339,
 )
 
@@ -66,7 +67,11 @@ class LoyaltyLedgerEntryExpiryDateChange:
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
-        transaction_uuid = UUID(d["transactionUUID"])
+        _transaction_uuid = d["transactionUUID"]
+        try:
+            transaction_uuid = UUID(_transaction_uuid)
+        except (TypeError, ValueError, AttributeError):
+            transaction_uuid = parse_uuid(_transaction_uuid, "transactionUUID")
 
         _new_expiry_date = d["newExpiryDate"]
         try:
