@@ -110,6 +110,7 @@ class BaseClient:
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
+        strict_responses: bool = False,
     ) -> None:
         base_url = base_url if base_url is not None else os.environ.get("TALON_BASE_URL", "")
         api_key = api_key if api_key is not None else os.environ.get("TALON_API_KEY", "")
@@ -167,7 +168,11 @@ class BaseClient:
             sender = None
             self._owns_http_client = False
         self._http = http_client
-        self._generated = AuthenticatedClient(async_client=http_client, sender=sender)
+        # Tolerant by default: a null, an enum value or a key the spec does not know must not fail a
+        # call in production; strict_responses=True (the default of talon_async.testing) refuses them.
+        self._generated = AuthenticatedClient(
+            async_client=http_client, sender=sender, strict_responses=strict_responses
+        )
         # fast_acquire: an uncontended slot or lock costs no extra trip through the event loop,
         # which is most of a request's overhead here; the HTTP call itself is the checkpoint.
         self._limiter = anyio.Semaphore(max_concurrency, fast_acquire=True)
@@ -187,6 +192,11 @@ class BaseClient:
     @property
     def max_retries(self) -> int:
         return self._max_retries
+
+    @property
+    def strict_responses(self) -> bool:
+        """Whether answers are decoded strictly (see docs/compatibility.md)."""
+        return self._generated.strict_responses
 
     @property
     def is_dry_run(self) -> bool:

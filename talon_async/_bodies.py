@@ -146,7 +146,7 @@ def _dict_mismatch(value: Any, hint: Any, path: str) -> str | None:
         if hasattr(option, "from_dict"):
             if not isinstance(value, Mapping):
                 return f"{path}: expected an object ({option.__name__}), got {type(value).__name__}"
-            error = _error(functools.partial(option.from_dict, value))
+            error = _error(functools.partial(option.from_dict, value, strict=True))
             if error is None:
                 return None
             return _locate_in_dict(option, value, error, path) or _plain(option, error, path)

@@ -23,4 +23,9 @@ class TalonClient(SessionMethods, LoyaltyMethods, BatchMethods):
     environment variables. Use it as ``async with TalonClient() as talon: ...`` or call
     ``await talon.aclose()``. Path values are positional, everything else keyword-only; bodies
     are models or plain dicts; every method takes a per-call ``timeout=``.
+
+    Answers are read tolerantly: a ``null`` in a property that is not nullable reads as absent, an
+    enum value this SDK does not list is kept (``member.is_known`` is False). Pass
+    ``strict_responses=True`` to have such answers raise ``APIResponseValidationError`` instead
+    (docs/compatibility.md).
     """

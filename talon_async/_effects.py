@@ -88,8 +88,11 @@ def _effect_type_of(props_class: type[Any]) -> str:
 def typed_props(effect: Effect) -> Any:
     """The effect's props as their typed model, chosen by ``effect.effect_type``.
 
-    An unknown effect type, or props that do not fit their schema, come back unchanged (a dict),
-    so a new or changed effect on the server never breaks a client.
+    Props are read as tolerantly as answers are (a ``null`` in an optional prop reads as absent,
+    an unknown enum value is kept). An unknown effect type comes back unchanged (a dict); so do
+    props that still do not fit their model (a required prop missing, a wrong type), with a
+    warning on the ``talon_async`` logger. Never raises: a new or changed effect on the server
+    must not break a checkout.
     """
     props = effect.props
     if not isinstance(props, dict):
@@ -101,12 +104,19 @@ def typed_props(effect: Effect) -> Any:
         return cls.from_dict(props)
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         if logger.isEnabledFor(logging.WARNING):
-            logger.warning("%s effect props do not match %s: %r", effect.effect_type, cls.__name__, exc)
+            logger.warning(
+                "%s effect props do not match %s, kept as a dict: %r", effect.effect_type, cls.__name__, exc
+            )
         return props
 
 
 def matching_effects(source: _HasEffects | Iterable[Effect], props_type: type[P]) -> list[tuple[Effect, P]]:
-    """Each effect of the kind ``props_type`` stands for, paired with its typed props."""
+    """Each effect of the kind ``props_type`` stands for, paired with its typed props.
+
+    An effect of that kind whose props do not fit ``props_type`` cannot be typed and is left out
+    of the result, never silently: ``typed_props`` logs a warning for it, and it stays in
+    ``source`` (``typed_props(effect)`` gives its props as a dict).
+    """
     effect_type = _effect_type_of(props_type)
     effects: Iterable[Effect] = source if isinstance(source, Iterable) else (source.effects or [])
     pairs: list[tuple[Effect, P]] = []
@@ -116,12 +126,16 @@ def matching_effects(source: _HasEffects | Iterable[Effect], props_type: type[P]
         props = typed_props(effect)
         if isinstance(props, props_type):
             pairs.append((effect, props))
+        elif not isinstance(props, dict) and logger.isEnabledFor(logging.WARNING):
+            # typed_props has already warned about a dict that does not fit.
+            logger.warning("%s effect has %s for props, left out", effect_type, type(props).__name__)
     return pairs
 
 
 def effects_of(source: _HasEffects | Iterable[Effect], props_type: type[P]) -> list[P]:
     """The typed props of every effect of one kind, e.g. ``effects_of(state, SetDiscountEffectProps)``.
 
-    ``source`` is a response with ``effects`` (session, event, profile) or a list of effects.
+    ``source`` is a response with ``effects`` (session, event, profile) or a list of effects. As
+    in ``matching_effects``, an effect whose props do not fit is left out with a warning logged.
     """
     return [props for _, props in matching_effects(source, props_type)]

@@ -83,7 +83,7 @@ def flag(value: bool) -> bool | Unset:
 
 class _FromDict(Protocol):
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Any: ...
+    def from_dict(cls, src_dict: Mapping[str, Any], strict: bool = ...) -> Any: ...
 
 
 M = TypeVar("M", bound=_FromDict)
@@ -97,7 +97,8 @@ def as_model(cls: type[M], value: M | Mapping[str, Any], field: str) -> M:
     if type(value) is not dict and not isinstance(value, Mapping):
         raise InvalidRequestError(f"{field}: expected {cls.__name__} or a dict, got {type(value).__name__}")
     try:
-        model: M = cls.from_dict(value)
+        # Strict: what we send must match the contract, even where answers are read tolerantly.
+        model: M = cls.from_dict(value, strict=True)
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise undecodable(cls, value, exc, field) from exc
     return model

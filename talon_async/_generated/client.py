@@ -22,6 +22,9 @@ class AuthenticatedClient:
     _async_client: httpx.AsyncClient = field(alias="async_client", repr=False)
     raise_on_unexpected_status: bool = field(default=False, kw_only=True)
     """Raise ``errors.UnexpectedStatus`` for a status code the spec does not document."""
+    strict_responses: bool = field(default=False, kw_only=True)
+    """Decode answers strictly: a null in a property that is not nullable, or an enum value the
+    spec does not list, fails the parse instead of being read as absent or kept."""
     sender: Sender | None = field(default=None, kw_only=True, repr=False)
     """Replaces ``httpx.AsyncClient.request`` for every endpoint when set: the facade hands its own
     client's requests straight to the transport, which costs a fraction of the CPU."""

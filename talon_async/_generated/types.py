@@ -3,8 +3,11 @@
 """Shared types for the generated endpoint functions and models."""
 
 import datetime
-from collections.abc import MutableMapping
-from typing import Generic, Literal, TypeVar
+import enum
+import re
+import uuid
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -42,7 +45,145 @@ def path_segment(value: object, field: str) -> str:
 
 def wrong_type(field: str, value: object, expected: str) -> TypeError:
     """The error for a JSON value of the wrong type; it names the type, never the value itself."""
-    return TypeError(f"{field}: expected {expected}, got {type(value).__name__}")
+    return TypeError(f"{field}: expected {expected}, got {'null' if value is None else type(value).__name__}")
+
+
+# Decoding is tolerant unless ``strict`` is passed down through every nested ``from_dict``. The
+# helpers below run only once the inline fast check has failed, so a well-formed document pays
+# nothing for them.
+
+
+def null_field(field: str, strict: bool) -> Unset:
+    """A null in an optional property the spec does not declare nullable: read as absent, or refused when strict."""
+    if strict:
+        raise TypeError(f"{field}: null in a property that is not nullable")
+    return UNSET
+
+
+def absent(field: str, value: object, expected: str, strict: bool) -> Unset:
+    """An optional scalar that failed its type test: a null reads as absent (unless strict), anything else is refused."""
+    if value is None:
+        return null_field(field, strict)
+    raise wrong_type(field, value, expected)
+
+
+E = TypeVar("E", bound=enum.Enum)
+X = TypeVar("X", bound=BaseException)
+
+# Each enum keeps at most this many distinct unknown values; more still decode, uncached, so a
+# server sending ever-new values cannot grow memory without bound.
+_UNKNOWN_CACHE_SIZE = 64
+_unknown_members: dict[type[enum.Enum], dict[object, Any]] = {}
+
+
+def unknown_member(cls: type[E], value: object) -> E | None:
+    """A pseudo-member of ``cls`` for a value it does not list, as tolerant decoding keeps it.
+
+    The member is an instance of ``cls`` (a ``str`` or ``int`` equal to ``value``); its ``value``
+    and ``name`` are the raw value, so it serialises back unchanged, and its ``is_known`` is
+    False. It is not added to the class: ``cls(value)`` still refuses the value, so requests
+    built in code stay strict. A value of the wrong JSON type gets no member (``None``).
+    """
+    is_str = issubclass(cls, str)
+    if type(value) is not (str if is_str else int):
+        return None
+    cache = _unknown_members.setdefault(cls, {})
+    member: E | None = cache.get(value)
+    if member is None:
+        # As the enum machinery builds its own members: the base type's __new__, then the fields.
+        new: Any = str.__new__ if is_str else int.__new__
+        member = new(cls, value)
+        member._name_ = str(value)
+        member._value_ = value
+        # Pickling by value would call cls(value), which refuses it: rebuild the pseudo-member instead.
+        object.__setattr__(member, "__reduce_ex__", lambda _protocol: (unknown_member, (cls, value)))
+        if len(cache) < _UNKNOWN_CACHE_SIZE:
+            cache[value] = member
+    return member
+
+
+def enum_member(cls: type[E], value: object, field: str, strict: bool) -> E:
+    """The member of ``cls`` for a JSON value the fast lookup did not find.
+
+    A value ``cls`` does not list is kept as a pseudo-member (see ``unknown_member``) unless
+    ``strict``; a value of the wrong JSON type is refused either way.
+    """
+    try:
+        member = cls._value2member_map_.get(value)
+    except TypeError:  # unhashable: a list or an object where a string belongs
+        member = None
+    if member is not None:
+        return member  # type: ignore[return-value]
+    expected = "string" if issubclass(cls, str) else "integer"
+    if value is None:
+        raise wrong_type(field, value, expected)
+    pseudo = unknown_member(cls, value)
+    if pseudo is None:
+        raise wrong_type(field, value, expected)
+    if strict:
+        raise ValueError(f"{field}: not a known {cls.__name__} value")
+    return pseudo
+
+
+_LEAP_SECOND = re.compile(r"(T\d\d:\d\d:)60")
+
+
+def parse_datetime(value: object, field: str) -> datetime.datetime:
+    """A date-time that ``datetime.fromisoformat`` refused: the RFC 3339 forms it does not read.
+
+    RFC 3339 allows a lower-case ``t`` and ``z``, and a leap second (``23:59:60``), which Python
+    cannot represent: it is read as the last microsecond of its minute.
+    """
+    if type(value) is not str:
+        raise wrong_type(field, value, "date-time string")
+    text = value.upper()
+    text, leap = _LEAP_SECOND.subn(r"\g<1>59", text, count=1)
+    try:
+        parsed = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{field}: not an RFC 3339 date-time") from None
+    if leap:
+        parsed = parsed.replace(microsecond=999999)
+    return parsed
+
+
+def parse_uuid(value: object, field: str) -> uuid.UUID:
+    """A UUID that ``uuid.UUID`` refused, refused again with an error naming the field."""
+    if type(value) is not str:
+        raise wrong_type(field, value, "UUID string")
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ValueError(f"{field}: not a UUID") from None
+
+
+def in_field(error: X, field: str, value: object = UNSET) -> X | TypeError:
+    """``error``, raised while decoding the object in ``field``, with ``field`` put in front of its path.
+
+    Every decoding error message starts with the JSON path of the value at fault, so nested
+    models build the full path (``customerSession.cartItems[2].sku``) as the error travels up.
+    A ``value`` that is not an object at all is reported as such.
+    """
+    if value is not UNSET and not isinstance(value, Mapping):
+        return wrong_type(field, value, "object")
+    if error.args and isinstance(error.args[0], str):
+        inner = error.args[0]
+        error.args = (f"{field}{'' if inner.startswith('[') else '.'}{inner}", *error.args[1:])
+    return error
+
+
+def in_item(
+    error: X, field: str, items: object, decode: Callable[[Any, bool], object], strict: bool
+) -> X | TypeError:
+    """Like ``in_field`` for a list of objects; decodes the items again to find the one at fault."""
+    if not isinstance(items, list):
+        return wrong_type(field, items, "array")
+    for index, item in enumerate(items):
+        try:
+            decode(item, strict)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return in_field(error, f"{field}[{index}]", item)
+    return in_field(error, f"{field}[]")
 
 
 T = TypeVar("T")
@@ -60,4 +201,19 @@ class Response(Generic[T]):
     http_response: httpx.Response
 
 
-__all__ = ["UNSET", "Response", "Unset", "path_segment", "rfc3339", "wrong_type"]
+__all__ = [
+    "UNSET",
+    "Response",
+    "Unset",
+    "absent",
+    "enum_member",
+    "in_field",
+    "in_item",
+    "null_field",
+    "parse_datetime",
+    "parse_uuid",
+    "path_segment",
+    "rfc3339",
+    "unknown_member",
+    "wrong_type",
+]

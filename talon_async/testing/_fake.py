@@ -118,9 +118,14 @@ class FakeTalon:
         return httpx.ASGITransport(app=self.app)
 
     def client(self, **kwargs: Any) -> TalonClient:
-        """A ``TalonClient`` wired to this fake in-process; ``kwargs`` go to ``TalonClient``."""
+        """A ``TalonClient`` wired to this fake in-process; ``kwargs`` go to ``TalonClient``.
+
+        Its answers are decoded strictly unless ``strict_responses=False`` is passed, so a test
+        notices a fake (or a recorded answer) that drifts from the spec.
+        """
         from .._client import TalonClient
 
+        kwargs.setdefault("strict_responses", True)
         return TalonClient(BASE_URL, self.api_key, transport=self.transport(), **kwargs)
 
     @property

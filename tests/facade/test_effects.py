@@ -23,10 +23,14 @@ pytestmark = pytest.mark.anyio
 FACTORY = DocumentFactory()
 
 
-def test_mapping_equals_the_specs_x_effect_type() -> None:
-    """The dispatch table is exactly the spec's x-effect-type annotations on the *EffectProps schemas."""
+def test_mapping_agrees_with_the_specs_x_effect_type() -> None:
+    """The dispatch table holds every x-effect-type annotation of the spec, and names only *EffectProps
+    schemas that carry no other effect type."""
     from_spec = {s["x-effect-type"]: name for name, s in schemas().items() if s.get("x-effect-type")}
-    assert from_spec == PROPS_BY_EFFECT_TYPE
+    assert from_spec.items() <= PROPS_BY_EFFECT_TYPE.items()
+    for effect_type, name in PROPS_BY_EFFECT_TYPE.items():
+        assert name.endswith("EffectProps")
+        assert schemas()[name].get("x-effect-type") in (None, effect_type)
 
 
 @pytest.mark.parametrize("effect_type", sorted(PROPS_BY_EFFECT_TYPE))
@@ -91,3 +95,27 @@ async def test_typed_effects_from_a_live_call() -> None:
     async with make_client(lambda r: httpx.Response(200, json=body)) as talon:
         state = await talon.update_customer_session("s1", body={"customerSession": {}})
     assert [d.value for d in effects_of(state, SetDiscountEffectProps)] == [12.5]
+
+
+def test_null_in_an_optional_prop_keeps_the_effect() -> None:
+    """A setDiscount whose optional prop is null is typed (the null read as absent), not dropped."""
+    effect = Effect.from_dict(effect_doc("setDiscount", {"name": "10% off", "value": 10.0, "scope": None}))
+    assert [(d.name, d.value) for d in effects_of([effect], SetDiscountEffectProps)] == [("10% off", 10.0)]
+
+
+def test_props_that_do_not_fit_are_kept_untyped_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    """Props missing a required field come back as the dict and are logged, never raised."""
+    effect = Effect.from_dict(effect_doc("setDiscount", {"name": "10% off"}))
+    with caplog.at_level("WARNING", logger="talon_async"):
+        assert typed_props(effect) == {"name": "10% off"}
+        assert effects_of([effect], SetDiscountEffectProps) == []
+    assert len(caplog.records) == 2
+    assert all("setDiscount" in record.getMessage() for record in caplog.records)
+
+
+def test_null_props_of_a_known_type_are_logged_when_left_out(caplog: pytest.LogCaptureFixture) -> None:
+    """A setDiscount with props: null cannot be typed; effects_of leaves it out and says so in the log."""
+    effect = Effect.from_dict(effect_doc("setDiscount", None))
+    with caplog.at_level("WARNING", logger="talon_async"):
+        assert effects_of([effect], SetDiscountEffectProps) == []
+    assert "setDiscount effect has NoneType for props" in caplog.text

@@ -289,12 +289,13 @@ BAD_ANSWERS: dict[str, Respond] = {
     "list-for-integer": Respond(200, {**STATE, "createdCoupons": [{**COUPON, "usageCounter": [0]}]}),
     "integer-for-string": Respond(200, {**STATE, "effects": [{**EFFECT, "ruleName": 5, "props": {}}]}),
 }
-# The field each wrong-scalar answer above gets wrong, as the validation error's cause names it.
+# The JSON path of the field each wrong-scalar answer above gets wrong, as the validation error's
+# cause names it.
 WRONG_FIELD = {
-    "string-for-integer": "campaignId: expected integer, got str",
-    "string-for-nested-integer": "id: expected integer, got str",
-    "list-for-integer": "usageCounter: expected integer, got list",
-    "integer-for-string": "ruleName: expected string, got int",
+    "string-for-integer": "effects[0].campaignId: expected integer, got str",
+    "string-for-nested-integer": "createdCoupons[0].id: expected integer, got str",
+    "list-for-integer": "createdCoupons[0].usageCounter: expected integer, got list",
+    "integer-for-string": "effects[0].ruleName: expected string, got int",
 }
 
 

@@ -16,7 +16,16 @@ from ..models.achievement_progress_with_definition_achievement_recurrence_policy
     AchievementProgressWithDefinitionAchievementRecurrencePolicy,
 )
 from ..models.achievement_progress_with_definition_status import AchievementProgressWithDefinitionStatus
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    enum_member,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -144,14 +153,15 @@ class AchievementProgressWithDefinition:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         status = cast(
             AchievementProgressWithDefinitionStatus,
             AchievementProgressWithDefinitionStatus._value2member_map_.get(d["status"])
-            or AchievementProgressWithDefinitionStatus(d["status"]),
+            or enum_member(AchievementProgressWithDefinitionStatus, d["status"], "status", strict),
         )
 
         progress = d["progress"]
@@ -183,7 +193,12 @@ class AchievementProgressWithDefinition:
             AchievementProgressWithDefinitionAchievementRecurrencePolicy._value2member_map_.get(
                 d["achievementRecurrencePolicy"]
             )
-            or AchievementProgressWithDefinitionAchievementRecurrencePolicy(d["achievementRecurrencePolicy"]),
+            or enum_member(
+                AchievementProgressWithDefinitionAchievementRecurrencePolicy,
+                d["achievementRecurrencePolicy"],
+                "achievementRecurrencePolicy",
+                strict,
+            ),
         )
 
         achievement_activation_policy = cast(
@@ -191,57 +206,90 @@ class AchievementProgressWithDefinition:
             AchievementProgressWithDefinitionAchievementActivationPolicy._value2member_map_.get(
                 d["achievementActivationPolicy"]
             )
-            or AchievementProgressWithDefinitionAchievementActivationPolicy(d["achievementActivationPolicy"]),
+            or enum_member(
+                AchievementProgressWithDefinitionAchievementActivationPolicy,
+                d["achievementActivationPolicy"],
+                "achievementActivationPolicy",
+                strict,
+            ),
         )
 
         _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
         if _start_date is UNSET:
             start_date = UNSET
+        elif _start_date is None:
+            start_date = null_field("startDate", strict)
         else:
-            start_date = datetime.datetime.fromisoformat(_start_date)
+            try:
+                start_date = datetime.datetime.fromisoformat(_start_date)
+            except (TypeError, ValueError):
+                start_date = parse_datetime(_start_date, "startDate")
 
         _completion_date = d.get("completionDate", UNSET)
         completion_date: datetime.datetime | Unset
         if _completion_date is UNSET:
             completion_date = UNSET
+        elif _completion_date is None:
+            completion_date = null_field("completionDate", strict)
         else:
-            completion_date = datetime.datetime.fromisoformat(_completion_date)
+            try:
+                completion_date = datetime.datetime.fromisoformat(_completion_date)
+            except (TypeError, ValueError):
+                completion_date = parse_datetime(_completion_date, "completionDate")
 
         _end_date = d.get("endDate", UNSET)
         end_date: datetime.datetime | Unset
         if _end_date is UNSET:
             end_date = UNSET
+        elif _end_date is None:
+            end_date = null_field("endDate", strict)
         else:
-            end_date = datetime.datetime.fromisoformat(_end_date)
+            try:
+                end_date = datetime.datetime.fromisoformat(_end_date)
+            except (TypeError, ValueError):
+                end_date = parse_datetime(_end_date, "endDate")
 
         target = d.get("target", UNSET)
         if (type(target) is not float and type(target) is not int) and target is not UNSET:
-            raise wrong_type("target", target, "number")
+            target = absent("target", target, "number", strict)
 
         _achievement_fixed_start_date = d.get("achievementFixedStartDate", UNSET)
         achievement_fixed_start_date: datetime.datetime | Unset
         if _achievement_fixed_start_date is UNSET:
             achievement_fixed_start_date = UNSET
+        elif _achievement_fixed_start_date is None:
+            achievement_fixed_start_date = null_field("achievementFixedStartDate", strict)
         else:
-            achievement_fixed_start_date = datetime.datetime.fromisoformat(_achievement_fixed_start_date)
+            try:
+                achievement_fixed_start_date = datetime.datetime.fromisoformat(_achievement_fixed_start_date)
+            except (TypeError, ValueError):
+                achievement_fixed_start_date = parse_datetime(
+                    _achievement_fixed_start_date, "achievementFixedStartDate"
+                )
 
         _achievement_end_date = d.get("achievementEndDate", UNSET)
         achievement_end_date: datetime.datetime | Unset
         if _achievement_end_date is UNSET:
             achievement_end_date = UNSET
+        elif _achievement_end_date is None:
+            achievement_end_date = null_field("achievementEndDate", strict)
         else:
-            achievement_end_date = datetime.datetime.fromisoformat(_achievement_end_date)
+            try:
+                achievement_end_date = datetime.datetime.fromisoformat(_achievement_end_date)
+            except (TypeError, ValueError):
+                achievement_end_date = parse_datetime(_achievement_end_date, "achievementEndDate")
 
         achievement_allow_rollback_after_completion = d.get("achievementAllowRollbackAfterCompletion", UNSET)
         if (
             type(achievement_allow_rollback_after_completion) is not bool
             and achievement_allow_rollback_after_completion is not UNSET
         ):
-            raise wrong_type(
+            achievement_allow_rollback_after_completion = absent(
                 "achievementAllowRollbackAfterCompletion",
                 achievement_allow_rollback_after_completion,
                 "boolean",
+                strict,
             )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,

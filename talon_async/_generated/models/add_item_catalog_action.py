@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_field,
+    null_field,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.add_item_catalog_action_attributes import AddItemCatalogActionAttributes
@@ -96,7 +103,8 @@ class AddItemCatalogAction:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -108,25 +116,35 @@ class AddItemCatalogAction:
 
         price = d.get("price", UNSET)
         if (type(price) is not float and type(price) is not int) and price is not UNSET:
-            raise wrong_type("price", price, "number")
+            price = absent("price", price, "number", strict)
 
         _attributes = d.get("attributes", UNSET)
         attributes: AddItemCatalogActionAttributes | Unset
         if _attributes is UNSET:
             attributes = UNSET
+        elif _attributes is None:
+            attributes = null_field("attributes", strict)
         else:
-            attributes = AddItemCatalogActionAttributes.from_dict(_attributes)
+            try:
+                attributes = AddItemCatalogActionAttributes.from_dict(_attributes, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "attributes", _attributes)
 
         _product = d.get("product", UNSET)
         product: Product | Unset
         if _product is UNSET:
             product = UNSET
+        elif _product is None:
+            product = null_field("product", strict)
         else:
-            product = Product.from_dict(_product)
+            try:
+                product = Product.from_dict(_product, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "product", _product)
 
         replace_if_exists = d.get("replaceIfExists", UNSET)
         if type(replace_if_exists) is not bool and replace_if_exists is not UNSET:
-            raise wrong_type("replaceIfExists", replace_if_exists, "boolean")
+            replace_if_exists = absent("replaceIfExists", replace_if_exists, "boolean", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

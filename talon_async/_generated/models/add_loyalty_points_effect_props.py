@@ -9,7 +9,15 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -130,7 +138,8 @@ class AddLoyaltyPointsEffectProps:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -162,53 +171,63 @@ class AddLoyaltyPointsEffectProps:
         if (
             type(desired_value) is not float and type(desired_value) is not int
         ) and desired_value is not UNSET:
-            raise wrong_type("desiredValue", desired_value, "number")
+            desired_value = absent("desiredValue", desired_value, "number", strict)
 
         _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
         if _start_date is UNSET:
             start_date = UNSET
+        elif _start_date is None:
+            start_date = null_field("startDate", strict)
         else:
-            start_date = datetime.datetime.fromisoformat(_start_date)
+            try:
+                start_date = datetime.datetime.fromisoformat(_start_date)
+            except (TypeError, ValueError):
+                start_date = parse_datetime(_start_date, "startDate")
 
         _expiry_date = d.get("expiryDate", UNSET)
         expiry_date: datetime.datetime | Unset
         if _expiry_date is UNSET:
             expiry_date = UNSET
+        elif _expiry_date is None:
+            expiry_date = null_field("expiryDate", strict)
         else:
-            expiry_date = datetime.datetime.fromisoformat(_expiry_date)
+            try:
+                expiry_date = datetime.datetime.fromisoformat(_expiry_date)
+            except (TypeError, ValueError):
+                expiry_date = parse_datetime(_expiry_date, "expiryDate")
 
         cart_item_position = d.get("cartItemPosition", UNSET)
         if (
             type(cart_item_position) is not float and type(cart_item_position) is not int
         ) and cart_item_position is not UNSET:
-            raise wrong_type("cartItemPosition", cart_item_position, "number")
+            cart_item_position = absent("cartItemPosition", cart_item_position, "number", strict)
 
         cart_item_sub_position = d.get("cartItemSubPosition", UNSET)
         if (
             type(cart_item_sub_position) is not float and type(cart_item_sub_position) is not int
         ) and cart_item_sub_position is not UNSET:
-            raise wrong_type("cartItemSubPosition", cart_item_sub_position, "number")
+            cart_item_sub_position = absent("cartItemSubPosition", cart_item_sub_position, "number", strict)
 
         card_identifier = d.get("cardIdentifier", UNSET)
         if type(card_identifier) is not str and card_identifier is not UNSET:
-            raise wrong_type("cardIdentifier", card_identifier, "string")
+            card_identifier = absent("cardIdentifier", card_identifier, "string", strict)
 
         bundle_index = d.get("bundleIndex", UNSET)
         if type(bundle_index) is not int and bundle_index is not UNSET:
-            raise wrong_type("bundleIndex", bundle_index, "integer")
+            bundle_index = absent("bundleIndex", bundle_index, "integer", strict)
 
         bundle_name = d.get("bundleName", UNSET)
         if type(bundle_name) is not str and bundle_name is not UNSET:
-            raise wrong_type("bundleName", bundle_name, "string")
+            bundle_name = absent("bundleName", bundle_name, "string", strict)
 
         awaits_activation = d.get("awaitsActivation", UNSET)
         if type(awaits_activation) is not bool and awaits_activation is not UNSET:
-            raise wrong_type("awaitsActivation", awaits_activation, "boolean")
+            awaits_activation = absent("awaitsActivation", awaits_activation, "boolean", strict)
 
         validity_duration = d.get("validityDuration", UNSET)
         if type(validity_duration) is not str and validity_duration is not UNSET:
-            raise wrong_type("validityDuration", validity_duration, "string")
+            validity_duration = absent("validityDuration", validity_duration, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

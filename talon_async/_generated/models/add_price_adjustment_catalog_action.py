@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import wrong_type
+from ..types import (
+    in_item,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.new_price_adjustment import NewPriceAdjustment
@@ -71,7 +74,8 @@ class AddPriceAdjustmentCatalogAction:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -81,9 +85,14 @@ class AddPriceAdjustmentCatalogAction:
         if type(sku) is not str:
             raise wrong_type("sku", sku, "string")
 
-        adjustments = [
-            NewPriceAdjustment.from_dict(adjustments_item_data) for adjustments_item_data in d["adjustments"]
-        ]
+        _adjustments = d["adjustments"]
+        try:
+            adjustments = [
+                NewPriceAdjustment.from_dict(adjustments_item_data, strict)
+                for adjustments_item_data in _adjustments
+            ]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_item(exc, "adjustments", _adjustments, NewPriceAdjustment.from_dict, strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

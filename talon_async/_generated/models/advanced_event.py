@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.advanced_event_attributes import AdvancedEventAttributes
@@ -125,7 +133,8 @@ class AdvancedEvent:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -135,7 +144,11 @@ class AdvancedEvent:
         if type(id) is not int:
             raise wrong_type("id", id, "integer")
 
-        created = datetime.datetime.fromisoformat(d["created"])
+        _created = d["created"]
+        try:
+            created = datetime.datetime.fromisoformat(_created)
+        except (TypeError, ValueError):
+            created = parse_datetime(_created, "created")
 
         application_id = d["applicationId"]
         if type(application_id) is not int:
@@ -145,7 +158,11 @@ class AdvancedEvent:
         if type(type_) is not str:
             raise wrong_type("type", type_, "string")
 
-        attributes = AdvancedEventAttributes.from_dict(d["attributes"])
+        _attributes = d["attributes"]
+        try:
+            attributes = AdvancedEventAttributes.from_dict(_attributes, strict)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_field(exc, "attributes", _attributes)
 
         effects = []
         _effects = d["effects"]
@@ -156,13 +173,21 @@ class AdvancedEvent:
                     if not isinstance(data, list):
                         raise TypeError()
                     effects_item_type_0 = data
+                    if type(effects_item_type_0) is not list:
+                        raise wrong_type("effects[]", effects_item_type_0, "array")
 
                     return effects_item_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                effects_item_type_1 = AdvancedEventEffectsItemType1.from_dict(data)
+                _effects_item_type_1 = data
+                try:
+                    effects_item_type_1 = AdvancedEventEffectsItemType1.from_dict(
+                        _effects_item_type_1, strict
+                    )
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    raise in_field(exc, "effects[]", _effects_item_type_1)
 
                 return effects_item_type_1
 
@@ -172,19 +197,19 @@ class AdvancedEvent:
 
         connected_session_id = d.get("connectedSessionId", UNSET)
         if type(connected_session_id) is not str and connected_session_id is not UNSET:
-            raise wrong_type("connectedSessionId", connected_session_id, "string")
+            connected_session_id = absent("connectedSessionId", connected_session_id, "string", strict)
 
         profile_id = d.get("profileId", UNSET)
         if type(profile_id) is not str and profile_id is not UNSET:
-            raise wrong_type("profileId", profile_id, "string")
+            profile_id = absent("profileId", profile_id, "string", strict)
 
         store_integration_id = d.get("storeIntegrationId", UNSET)
         if type(store_integration_id) is not str and store_integration_id is not UNSET:
-            raise wrong_type("storeIntegrationId", store_integration_id, "string")
+            store_integration_id = absent("storeIntegrationId", store_integration_id, "string", strict)
 
         integration_id = d.get("integrationId", UNSET)
         if type(integration_id) is not str and integration_id is not UNSET:
-            raise wrong_type("integrationId", integration_id, "string")
+            integration_id = absent("integrationId", integration_id, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_field,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.error_source import ErrorSource
@@ -74,7 +80,8 @@ class APIError:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -84,11 +91,15 @@ class APIError:
         if type(title) is not str:
             raise wrong_type("title", title, "string")
 
-        source = ErrorSource.from_dict(d["source"])
+        _source = d["source"]
+        try:
+            source = ErrorSource.from_dict(_source, strict)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_field(exc, "source", _source)
 
         details = d.get("details", UNSET)
         if type(details) is not str and details is not UNSET:
-            raise wrong_type("details", details, "string")
+            details = absent("details", details, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -14,7 +14,18 @@ from ..models.campaign_frontend_state import CampaignFrontendState
 from ..models.campaign_revision_frontend_state import CampaignRevisionFrontendState
 from ..models.campaign_state import CampaignState
 from ..models.campaign_type import CampaignType
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    enum_member,
+    in_field,
+    in_item,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.campaign_attributes import CampaignAttributes
@@ -419,7 +430,8 @@ class Campaign:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -429,7 +441,11 @@ class Campaign:
         if type(id) is not int:
             raise wrong_type("id", id, "integer")
 
-        created = datetime.datetime.fromisoformat(d["created"])
+        _created = d["created"]
+        try:
+            created = datetime.datetime.fromisoformat(_created)
+        except (TypeError, ValueError):
+            created = parse_datetime(_created, "created")
 
         application_id = d["applicationId"]
         if type(application_id) is not int:
@@ -448,30 +464,43 @@ class Campaign:
             raise wrong_type("description", description, "string")
 
         state = cast(
-            CampaignState, CampaignState._value2member_map_.get(d["state"]) or CampaignState(d["state"])
+            CampaignState,
+            CampaignState._value2member_map_.get(d["state"])
+            or enum_member(CampaignState, d["state"], "state", strict),
         )
 
         tags = d["tags"]
         if type(tags) is not list or not {str}.issuperset(map(type, tags)):
             raise wrong_type("tags", tags, "array of string")
 
+        _features = d["features"]
+        if type(_features) is not list:
+            raise wrong_type("features", _features, "array")
         features = [
             cast(
                 CampaignFeaturesItem,
                 CampaignFeaturesItem._value2member_map_.get(features_item_data)
-                or CampaignFeaturesItem(features_item_data),
+                or enum_member(CampaignFeaturesItem, features_item_data, "features[]", strict),
             )
-            for features_item_data in d["features"]
+            for features_item_data in _features
         ]
 
-        limits = [LimitConfig.from_dict(limits_item_data) for limits_item_data in d["limits"]]
+        _limits = d["limits"]
+        try:
+            limits = [LimitConfig.from_dict(limits_item_data, strict) for limits_item_data in _limits]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_item(exc, "limits", _limits, LimitConfig.from_dict, strict)
 
-        type_ = cast(CampaignType, CampaignType._value2member_map_.get(d["type"]) or CampaignType(d["type"]))
+        type_ = cast(
+            CampaignType,
+            CampaignType._value2member_map_.get(d["type"])
+            or enum_member(CampaignType, d["type"], "type", strict),
+        )
 
         frontend_state = cast(
             CampaignFrontendState,
             CampaignFrontendState._value2member_map_.get(d["frontendState"])
-            or CampaignFrontendState(d["frontendState"]),
+            or enum_member(CampaignFrontendState, d["frontendState"], "frontendState", strict),
         )
 
         stores_imported = d["storesImported"]
@@ -486,109 +515,153 @@ class Campaign:
         start_time: datetime.datetime | Unset
         if _start_time is UNSET:
             start_time = UNSET
+        elif _start_time is None:
+            start_time = null_field("startTime", strict)
         else:
-            start_time = datetime.datetime.fromisoformat(_start_time)
+            try:
+                start_time = datetime.datetime.fromisoformat(_start_time)
+            except (TypeError, ValueError):
+                start_time = parse_datetime(_start_time, "startTime")
 
         _end_time = d.get("endTime", UNSET)
         end_time: datetime.datetime | Unset
         if _end_time is UNSET:
             end_time = UNSET
+        elif _end_time is None:
+            end_time = null_field("endTime", strict)
         else:
-            end_time = datetime.datetime.fromisoformat(_end_time)
+            try:
+                end_time = datetime.datetime.fromisoformat(_end_time)
+            except (TypeError, ValueError):
+                end_time = parse_datetime(_end_time, "endTime")
 
         _attributes = d.get("attributes", UNSET)
         attributes: CampaignAttributes | Unset
         if _attributes is UNSET:
             attributes = UNSET
+        elif _attributes is None:
+            attributes = null_field("attributes", strict)
         else:
-            attributes = CampaignAttributes.from_dict(_attributes)
+            try:
+                attributes = CampaignAttributes.from_dict(_attributes, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "attributes", _attributes)
 
         active_ruleset_id = d.get("activeRulesetId", UNSET)
         if type(active_ruleset_id) is not int and active_ruleset_id is not UNSET:
-            raise wrong_type("activeRulesetId", active_ruleset_id, "integer")
+            active_ruleset_id = absent("activeRulesetId", active_ruleset_id, "integer", strict)
 
         _coupon_settings = d.get("couponSettings", UNSET)
         coupon_settings: CodeGeneratorSettings | Unset
         if _coupon_settings is UNSET:
             coupon_settings = UNSET
+        elif _coupon_settings is None:
+            coupon_settings = null_field("couponSettings", strict)
         else:
-            coupon_settings = CodeGeneratorSettings.from_dict(_coupon_settings)
+            try:
+                coupon_settings = CodeGeneratorSettings.from_dict(_coupon_settings, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "couponSettings", _coupon_settings)
 
         _referral_settings = d.get("referralSettings", UNSET)
         referral_settings: CodeGeneratorSettings | Unset
         if _referral_settings is UNSET:
             referral_settings = UNSET
+        elif _referral_settings is None:
+            referral_settings = null_field("referralSettings", strict)
         else:
-            referral_settings = CodeGeneratorSettings.from_dict(_referral_settings)
+            try:
+                referral_settings = CodeGeneratorSettings.from_dict(_referral_settings, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "referralSettings", _referral_settings)
 
         campaign_groups = d.get("campaignGroups", UNSET)
         if (
             type(campaign_groups) is not list or not {int}.issuperset(map(type, campaign_groups))
         ) and campaign_groups is not UNSET:
-            raise wrong_type("campaignGroups", campaign_groups, "array of integer")
+            campaign_groups = absent("campaignGroups", campaign_groups, "array of integer", strict)
 
         linked_store_ids = d.get("linkedStoreIds", UNSET)
         if (
             type(linked_store_ids) is not list or not {int}.issuperset(map(type, linked_store_ids))
         ) and linked_store_ids is not UNSET:
-            raise wrong_type("linkedStoreIds", linked_store_ids, "array of integer")
+            linked_store_ids = absent("linkedStoreIds", linked_store_ids, "array of integer", strict)
 
         _budgets = d.get("budgets", UNSET)
         budgets: list[CampaignBudget] | Unset = UNSET
-        if _budgets is not UNSET:
-            budgets = [CampaignBudget.from_dict(budgets_item_data) for budgets_item_data in _budgets]
+        if _budgets is None:
+            budgets = null_field("budgets", strict)
+        elif _budgets is not UNSET:
+            try:
+                budgets = [
+                    CampaignBudget.from_dict(budgets_item_data, strict) for budgets_item_data in _budgets
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "budgets", _budgets, CampaignBudget.from_dict, strict)
 
         coupon_redemption_count = d.get("couponRedemptionCount", UNSET)
         if type(coupon_redemption_count) is not int and coupon_redemption_count is not UNSET:
-            raise wrong_type("couponRedemptionCount", coupon_redemption_count, "integer")
+            coupon_redemption_count = absent(
+                "couponRedemptionCount", coupon_redemption_count, "integer", strict
+            )
 
         referral_redemption_count = d.get("referralRedemptionCount", UNSET)
         if type(referral_redemption_count) is not int and referral_redemption_count is not UNSET:
-            raise wrong_type("referralRedemptionCount", referral_redemption_count, "integer")
+            referral_redemption_count = absent(
+                "referralRedemptionCount", referral_redemption_count, "integer", strict
+            )
 
         discount_count = d.get("discountCount", UNSET)
         if (
             type(discount_count) is not float and type(discount_count) is not int
         ) and discount_count is not UNSET:
-            raise wrong_type("discountCount", discount_count, "number")
+            discount_count = absent("discountCount", discount_count, "number", strict)
 
         discount_effect_count = d.get("discountEffectCount", UNSET)
         if type(discount_effect_count) is not int and discount_effect_count is not UNSET:
-            raise wrong_type("discountEffectCount", discount_effect_count, "integer")
+            discount_effect_count = absent("discountEffectCount", discount_effect_count, "integer", strict)
 
         coupon_creation_count = d.get("couponCreationCount", UNSET)
         if type(coupon_creation_count) is not int and coupon_creation_count is not UNSET:
-            raise wrong_type("couponCreationCount", coupon_creation_count, "integer")
+            coupon_creation_count = absent("couponCreationCount", coupon_creation_count, "integer", strict)
 
         custom_effect_count = d.get("customEffectCount", UNSET)
         if type(custom_effect_count) is not int and custom_effect_count is not UNSET:
-            raise wrong_type("customEffectCount", custom_effect_count, "integer")
+            custom_effect_count = absent("customEffectCount", custom_effect_count, "integer", strict)
 
         referral_creation_count = d.get("referralCreationCount", UNSET)
         if type(referral_creation_count) is not int and referral_creation_count is not UNSET:
-            raise wrong_type("referralCreationCount", referral_creation_count, "integer")
+            referral_creation_count = absent(
+                "referralCreationCount", referral_creation_count, "integer", strict
+            )
 
         add_free_item_effect_count = d.get("addFreeItemEffectCount", UNSET)
         if type(add_free_item_effect_count) is not int and add_free_item_effect_count is not UNSET:
-            raise wrong_type("addFreeItemEffectCount", add_free_item_effect_count, "integer")
+            add_free_item_effect_count = absent(
+                "addFreeItemEffectCount", add_free_item_effect_count, "integer", strict
+            )
 
         awarded_giveaways_count = d.get("awardedGiveawaysCount", UNSET)
         if type(awarded_giveaways_count) is not int and awarded_giveaways_count is not UNSET:
-            raise wrong_type("awardedGiveawaysCount", awarded_giveaways_count, "integer")
+            awarded_giveaways_count = absent(
+                "awardedGiveawaysCount", awarded_giveaways_count, "integer", strict
+            )
 
         created_loyalty_points_count = d.get("createdLoyaltyPointsCount", UNSET)
         if (
             type(created_loyalty_points_count) is not float and type(created_loyalty_points_count) is not int
         ) and created_loyalty_points_count is not UNSET:
-            raise wrong_type("createdLoyaltyPointsCount", created_loyalty_points_count, "number")
+            created_loyalty_points_count = absent(
+                "createdLoyaltyPointsCount", created_loyalty_points_count, "number", strict
+            )
 
         created_loyalty_points_effect_count = d.get("createdLoyaltyPointsEffectCount", UNSET)
         if (
             type(created_loyalty_points_effect_count) is not int
             and created_loyalty_points_effect_count is not UNSET
         ):
-            raise wrong_type(
-                "createdLoyaltyPointsEffectCount", created_loyalty_points_effect_count, "integer"
+            created_loyalty_points_effect_count = absent(
+                "createdLoyaltyPointsEffectCount", created_loyalty_points_effect_count, "integer", strict
             )
 
         redeemed_loyalty_points_count = d.get("redeemedLoyaltyPointsCount", UNSET)
@@ -596,102 +669,129 @@ class Campaign:
             type(redeemed_loyalty_points_count) is not float
             and type(redeemed_loyalty_points_count) is not int
         ) and redeemed_loyalty_points_count is not UNSET:
-            raise wrong_type("redeemedLoyaltyPointsCount", redeemed_loyalty_points_count, "number")
+            redeemed_loyalty_points_count = absent(
+                "redeemedLoyaltyPointsCount", redeemed_loyalty_points_count, "number", strict
+            )
 
         redeemed_loyalty_points_effect_count = d.get("redeemedLoyaltyPointsEffectCount", UNSET)
         if (
             type(redeemed_loyalty_points_effect_count) is not int
             and redeemed_loyalty_points_effect_count is not UNSET
         ):
-            raise wrong_type(
-                "redeemedLoyaltyPointsEffectCount", redeemed_loyalty_points_effect_count, "integer"
+            redeemed_loyalty_points_effect_count = absent(
+                "redeemedLoyaltyPointsEffectCount", redeemed_loyalty_points_effect_count, "integer", strict
             )
 
         call_api_effect_count = d.get("callApiEffectCount", UNSET)
         if type(call_api_effect_count) is not int and call_api_effect_count is not UNSET:
-            raise wrong_type("callApiEffectCount", call_api_effect_count, "integer")
+            call_api_effect_count = absent("callApiEffectCount", call_api_effect_count, "integer", strict)
 
         reservecoupon_effect_count = d.get("reservecouponEffectCount", UNSET)
         if type(reservecoupon_effect_count) is not int and reservecoupon_effect_count is not UNSET:
-            raise wrong_type("reservecouponEffectCount", reservecoupon_effect_count, "integer")
+            reservecoupon_effect_count = absent(
+                "reservecouponEffectCount", reservecoupon_effect_count, "integer", strict
+            )
 
         _last_activity = d.get("lastActivity", UNSET)
         last_activity: datetime.datetime | Unset
         if _last_activity is UNSET:
             last_activity = UNSET
+        elif _last_activity is None:
+            last_activity = null_field("lastActivity", strict)
         else:
-            last_activity = datetime.datetime.fromisoformat(_last_activity)
+            try:
+                last_activity = datetime.datetime.fromisoformat(_last_activity)
+            except (TypeError, ValueError):
+                last_activity = parse_datetime(_last_activity, "lastActivity")
 
         _updated = d.get("updated", UNSET)
         updated: datetime.datetime | Unset
         if _updated is UNSET:
             updated = UNSET
+        elif _updated is None:
+            updated = null_field("updated", strict)
         else:
-            updated = datetime.datetime.fromisoformat(_updated)
+            try:
+                updated = datetime.datetime.fromisoformat(_updated)
+            except (TypeError, ValueError):
+                updated = parse_datetime(_updated, "updated")
 
         created_by = d.get("createdBy", UNSET)
         if type(created_by) is not str and created_by is not UNSET:
-            raise wrong_type("createdBy", created_by, "string")
+            created_by = absent("createdBy", created_by, "string", strict)
 
         updated_by = d.get("updatedBy", UNSET)
         if type(updated_by) is not str and updated_by is not UNSET:
-            raise wrong_type("updatedBy", updated_by, "string")
+            updated_by = absent("updatedBy", updated_by, "string", strict)
 
         template_id = d.get("templateId", UNSET)
         if type(template_id) is not int and template_id is not UNSET:
-            raise wrong_type("templateId", template_id, "integer")
+            template_id = absent("templateId", template_id, "integer", strict)
 
         value_maps_ids = d.get("valueMapsIds", UNSET)
         if (
             type(value_maps_ids) is not list or not {int}.issuperset(map(type, value_maps_ids))
         ) and value_maps_ids is not UNSET:
-            raise wrong_type("valueMapsIds", value_maps_ids, "array of integer")
+            value_maps_ids = absent("valueMapsIds", value_maps_ids, "array of integer", strict)
 
         _revision_frontend_state = d.get("revisionFrontendState", UNSET)
         revision_frontend_state: CampaignRevisionFrontendState | Unset
         if _revision_frontend_state is UNSET:
             revision_frontend_state = UNSET
+        elif _revision_frontend_state is None:
+            revision_frontend_state = null_field("revisionFrontendState", strict)
         else:
             revision_frontend_state = cast(
                 CampaignRevisionFrontendState,
                 CampaignRevisionFrontendState._value2member_map_.get(_revision_frontend_state)
-                or CampaignRevisionFrontendState(_revision_frontend_state),
+                or enum_member(
+                    CampaignRevisionFrontendState, _revision_frontend_state, "revisionFrontendState", strict
+                ),
             )
 
         active_revision_id = d.get("activeRevisionId", UNSET)
         if type(active_revision_id) is not int and active_revision_id is not UNSET:
-            raise wrong_type("activeRevisionId", active_revision_id, "integer")
+            active_revision_id = absent("activeRevisionId", active_revision_id, "integer", strict)
 
         active_revision_version_id = d.get("activeRevisionVersionId", UNSET)
         if type(active_revision_version_id) is not int and active_revision_version_id is not UNSET:
-            raise wrong_type("activeRevisionVersionId", active_revision_version_id, "integer")
+            active_revision_version_id = absent(
+                "activeRevisionVersionId", active_revision_version_id, "integer", strict
+            )
 
         version = d.get("version", UNSET)
         if type(version) is not int and version is not UNSET:
-            raise wrong_type("version", version, "integer")
+            version = absent("version", version, "integer", strict)
 
         current_revision_id = d.get("currentRevisionId", UNSET)
         if type(current_revision_id) is not int and current_revision_id is not UNSET:
-            raise wrong_type("currentRevisionId", current_revision_id, "integer")
+            current_revision_id = absent("currentRevisionId", current_revision_id, "integer", strict)
 
         current_revision_version_id = d.get("currentRevisionVersionId", UNSET)
         if type(current_revision_version_id) is not int and current_revision_version_id is not UNSET:
-            raise wrong_type("currentRevisionVersionId", current_revision_version_id, "integer")
+            current_revision_version_id = absent(
+                "currentRevisionVersionId", current_revision_version_id, "integer", strict
+            )
 
         stage_revision = d.get("stageRevision", UNSET)
         if type(stage_revision) is not bool and stage_revision is not UNSET:
-            raise wrong_type("stageRevision", stage_revision, "boolean")
+            stage_revision = absent("stageRevision", stage_revision, "boolean", strict)
 
         _coupon_attributes = d.get("couponAttributes", UNSET)
         coupon_attributes: CampaignCouponAttributes | Unset
         if _coupon_attributes is UNSET:
             coupon_attributes = UNSET
+        elif _coupon_attributes is None:
+            coupon_attributes = null_field("couponAttributes", strict)
         else:
-            coupon_attributes = CampaignCouponAttributes.from_dict(_coupon_attributes)
+            try:
+                coupon_attributes = CampaignCouponAttributes.from_dict(_coupon_attributes, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "couponAttributes", _coupon_attributes)
 
         experiment_id = d.get("experimentId", UNSET)
         if type(experiment_id) is not int and experiment_id is not UNSET:
-            raise wrong_type("experimentId", experiment_id, "integer")
+            experiment_id = absent("experimentId", experiment_id, "integer", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -11,7 +11,18 @@ from attrs import field as _attrs_field
 
 from ..models.campaign_eligibility_features_item import CampaignEligibilityFeaturesItem
 from ..models.campaign_eligibility_state import CampaignEligibilityState
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    enum_member,
+    in_field,
+    in_item,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.campaign_eligibility_attributes import CampaignEligibilityAttributes
@@ -157,7 +168,8 @@ class CampaignEligibility:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -178,60 +190,91 @@ class CampaignEligibility:
         state = cast(
             CampaignEligibilityState,
             CampaignEligibilityState._value2member_map_.get(d["state"])
-            or CampaignEligibilityState(d["state"]),
+            or enum_member(CampaignEligibilityState, d["state"], "state", strict),
         )
 
         tags = d["tags"]
         if type(tags) is not list or not {str}.issuperset(map(type, tags)):
             raise wrong_type("tags", tags, "array of string")
 
+        _features = d["features"]
+        if type(_features) is not list:
+            raise wrong_type("features", _features, "array")
         features = [
             cast(
                 CampaignEligibilityFeaturesItem,
                 CampaignEligibilityFeaturesItem._value2member_map_.get(features_item_data)
-                or CampaignEligibilityFeaturesItem(features_item_data),
+                or enum_member(CampaignEligibilityFeaturesItem, features_item_data, "features[]", strict),
             )
-            for features_item_data in d["features"]
+            for features_item_data in _features
         ]
 
-        eligibility = [
-            CampaignEligibilityResult.from_dict(eligibility_item_data)
-            for eligibility_item_data in d["eligibility"]
-        ]
+        _eligibility = d["eligibility"]
+        try:
+            eligibility = [
+                CampaignEligibilityResult.from_dict(eligibility_item_data, strict)
+                for eligibility_item_data in _eligibility
+            ]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_item(exc, "eligibility", _eligibility, CampaignEligibilityResult.from_dict, strict)
 
-        rules = [RuleEligibility.from_dict(rules_item_data) for rules_item_data in d["rules"]]
+        _rules = d["rules"]
+        try:
+            rules = [RuleEligibility.from_dict(rules_item_data, strict) for rules_item_data in _rules]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_item(exc, "rules", _rules, RuleEligibility.from_dict, strict)
 
         description = d.get("description", UNSET)
         if type(description) is not str and description is not UNSET:
-            raise wrong_type("description", description, "string")
+            description = absent("description", description, "string", strict)
 
         _start_time = d.get("startTime", UNSET)
         start_time: datetime.datetime | Unset
         if _start_time is UNSET:
             start_time = UNSET
+        elif _start_time is None:
+            start_time = null_field("startTime", strict)
         else:
-            start_time = datetime.datetime.fromisoformat(_start_time)
+            try:
+                start_time = datetime.datetime.fromisoformat(_start_time)
+            except (TypeError, ValueError):
+                start_time = parse_datetime(_start_time, "startTime")
 
         _end_time = d.get("endTime", UNSET)
         end_time: datetime.datetime | Unset
         if _end_time is UNSET:
             end_time = UNSET
+        elif _end_time is None:
+            end_time = null_field("endTime", strict)
         else:
-            end_time = datetime.datetime.fromisoformat(_end_time)
+            try:
+                end_time = datetime.datetime.fromisoformat(_end_time)
+            except (TypeError, ValueError):
+                end_time = parse_datetime(_end_time, "endTime")
 
         _attributes = d.get("attributes", UNSET)
         attributes: CampaignEligibilityAttributes | Unset
         if _attributes is UNSET:
             attributes = UNSET
+        elif _attributes is None:
+            attributes = null_field("attributes", strict)
         else:
-            attributes = CampaignEligibilityAttributes.from_dict(_attributes)
+            try:
+                attributes = CampaignEligibilityAttributes.from_dict(_attributes, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "attributes", _attributes)
 
         _experiment = d.get("experiment", UNSET)
         experiment: CampaignExperiment | Unset
         if _experiment is UNSET:
             experiment = UNSET
+        elif _experiment is None:
+            experiment = null_field("experiment", strict)
         else:
-            experiment = CampaignExperiment.from_dict(_experiment)
+            try:
+                experiment = CampaignExperiment.from_dict(_experiment, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "experiment", _experiment)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

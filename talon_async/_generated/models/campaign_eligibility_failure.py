@@ -9,6 +9,9 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.campaign_eligibility_failure_failure_code import CampaignEligibilityFailureFailureCode
+from ..types import (
+    enum_member,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(("failureCode",))
@@ -36,14 +39,15 @@ class CampaignEligibilityFailure:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         failure_code = cast(
             CampaignEligibilityFailureFailureCode,
             CampaignEligibilityFailureFailureCode._value2member_map_.get(d["failureCode"])
-            or CampaignEligibilityFailureFailureCode(d["failureCode"]),
+            or enum_member(CampaignEligibilityFailureFailureCode, d["failureCode"], "failureCode", strict),
         )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,

@@ -12,7 +12,15 @@ from attrs import field as _attrs_field
 from ..models.card_ledger_transaction_log_entry_integration_api_type import (
     CardLedgerTransactionLogEntryIntegrationAPIType,
 )
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    enum_member,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -118,7 +126,8 @@ class CardLedgerTransactionLogEntryIntegrationAPI:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -126,7 +135,11 @@ class CardLedgerTransactionLogEntryIntegrationAPI:
         if type(transaction_uuid) is not str:
             raise wrong_type("transactionUUID", transaction_uuid, "string")
 
-        created = datetime.datetime.fromisoformat(d["created"])
+        _created = d["created"]
+        try:
+            created = datetime.datetime.fromisoformat(_created)
+        except (TypeError, ValueError):
+            created = parse_datetime(_created, "created")
 
         program_id = d["programId"]
         if type(program_id) is not int:
@@ -139,7 +152,7 @@ class CardLedgerTransactionLogEntryIntegrationAPI:
         type_ = cast(
             CardLedgerTransactionLogEntryIntegrationAPIType,
             CardLedgerTransactionLogEntryIntegrationAPIType._value2member_map_.get(d["type"])
-            or CardLedgerTransactionLogEntryIntegrationAPIType(d["type"]),
+            or enum_member(CardLedgerTransactionLogEntryIntegrationAPIType, d["type"], "type", strict),
         )
 
         name = d["name"]
@@ -168,19 +181,19 @@ class CardLedgerTransactionLogEntryIntegrationAPI:
 
         customer_session_id = d.get("customerSessionId", UNSET)
         if type(customer_session_id) is not str and customer_session_id is not UNSET:
-            raise wrong_type("customerSessionId", customer_session_id, "string")
+            customer_session_id = absent("customerSessionId", customer_session_id, "string", strict)
 
         ruleset_id = d.get("rulesetId", UNSET)
         if type(ruleset_id) is not int and ruleset_id is not UNSET:
-            raise wrong_type("rulesetId", ruleset_id, "integer")
+            ruleset_id = absent("rulesetId", ruleset_id, "integer", strict)
 
         rule_name = d.get("ruleName", UNSET)
         if type(rule_name) is not str and rule_name is not UNSET:
-            raise wrong_type("ruleName", rule_name, "string")
+            rule_name = absent("ruleName", rule_name, "string", strict)
 
         validity_duration = d.get("validityDuration", UNSET)
         if type(validity_duration) is not str and validity_duration is not UNSET:
-            raise wrong_type("validityDuration", validity_duration, "string")
+            validity_duration = absent("validityDuration", validity_duration, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

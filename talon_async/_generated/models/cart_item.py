@@ -10,7 +10,17 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_field,
+    null_field,
+    parse_datetime,
+    parse_uuid,
+    rfc3339,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.cart_item_additional_costs import CartItemAdditionalCosts
@@ -207,7 +217,8 @@ class CartItem:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -223,100 +234,139 @@ class CartItem:
 
         name = d.get("name", UNSET)
         if type(name) is not str and name is not UNSET:
-            raise wrong_type("name", name, "string")
+            name = absent("name", name, "string", strict)
 
         returned_quantity = d.get("returnedQuantity", UNSET)
         if type(returned_quantity) is not int and returned_quantity is not UNSET:
-            raise wrong_type("returnedQuantity", returned_quantity, "integer")
+            returned_quantity = absent("returnedQuantity", returned_quantity, "integer", strict)
 
         remaining_quantity = d.get("remainingQuantity", UNSET)
         if type(remaining_quantity) is not int and remaining_quantity is not UNSET:
-            raise wrong_type("remainingQuantity", remaining_quantity, "integer")
+            remaining_quantity = absent("remainingQuantity", remaining_quantity, "integer", strict)
 
         price = d.get("price", UNSET)
         if (type(price) is not float and type(price) is not int) and price is not UNSET:
-            raise wrong_type("price", price, "number")
+            price = absent("price", price, "number", strict)
 
         category = d.get("category", UNSET)
         if type(category) is not str and category is not UNSET:
-            raise wrong_type("category", category, "string")
+            category = absent("category", category, "string", strict)
 
         _product = d.get("product", UNSET)
         product: Product | Unset
         if _product is UNSET:
             product = UNSET
+        elif _product is None:
+            product = null_field("product", strict)
         else:
-            product = Product.from_dict(_product)
+            try:
+                product = Product.from_dict(_product, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "product", _product)
 
         weight = d.get("weight", UNSET)
         if (type(weight) is not float and type(weight) is not int) and weight is not UNSET:
-            raise wrong_type("weight", weight, "number")
+            weight = absent("weight", weight, "number", strict)
 
         height = d.get("height", UNSET)
         if (type(height) is not float and type(height) is not int) and height is not UNSET:
-            raise wrong_type("height", height, "number")
+            height = absent("height", height, "number", strict)
 
         width = d.get("width", UNSET)
         if (type(width) is not float and type(width) is not int) and width is not UNSET:
-            raise wrong_type("width", width, "number")
+            width = absent("width", width, "number", strict)
 
         length = d.get("length", UNSET)
         if (type(length) is not float and type(length) is not int) and length is not UNSET:
-            raise wrong_type("length", length, "number")
+            length = absent("length", length, "number", strict)
 
         position = d.get("position", UNSET)
         if (type(position) is not float and type(position) is not int) and position is not UNSET:
-            raise wrong_type("position", position, "number")
+            position = absent("position", position, "number", strict)
 
         _attributes = d.get("attributes", UNSET)
         attributes: CartItemAttributes | Unset
         if _attributes is UNSET:
             attributes = UNSET
+        elif _attributes is None:
+            attributes = null_field("attributes", strict)
         else:
-            attributes = CartItemAttributes.from_dict(_attributes)
+            try:
+                attributes = CartItemAttributes.from_dict(_attributes, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "attributes", _attributes)
 
         _additional_costs = d.get("additionalCosts", UNSET)
         additional_costs: CartItemAdditionalCosts | Unset
         if _additional_costs is UNSET:
             additional_costs = UNSET
+        elif _additional_costs is None:
+            additional_costs = null_field("additionalCosts", strict)
         else:
-            additional_costs = CartItemAdditionalCosts.from_dict(_additional_costs)
+            try:
+                additional_costs = CartItemAdditionalCosts.from_dict(_additional_costs, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "additionalCosts", _additional_costs)
 
         catalog_item_id = d.get("catalogItemID", UNSET)
         if type(catalog_item_id) is not int and catalog_item_id is not UNSET:
-            raise wrong_type("catalogItemID", catalog_item_id, "integer")
+            catalog_item_id = absent("catalogItemID", catalog_item_id, "integer", strict)
 
         selected_price_type = d.get("selectedPriceType", UNSET)
         if type(selected_price_type) is not str and selected_price_type is not UNSET:
-            raise wrong_type("selectedPriceType", selected_price_type, "string")
+            selected_price_type = absent("selectedPriceType", selected_price_type, "string", strict)
 
         _adjustment_reference_id = d.get("adjustmentReferenceId", UNSET)
         adjustment_reference_id: UUID | Unset
         if _adjustment_reference_id is UNSET:
             adjustment_reference_id = UNSET
+        elif _adjustment_reference_id is None:
+            adjustment_reference_id = null_field("adjustmentReferenceId", strict)
         else:
-            adjustment_reference_id = UUID(_adjustment_reference_id)
+            try:
+                adjustment_reference_id = UUID(_adjustment_reference_id)
+            except (TypeError, ValueError, AttributeError):
+                adjustment_reference_id = parse_uuid(_adjustment_reference_id, "adjustmentReferenceId")
 
         _adjustment_effective_from = d.get("adjustmentEffectiveFrom", UNSET)
         adjustment_effective_from: datetime.datetime | Unset
         if _adjustment_effective_from is UNSET:
             adjustment_effective_from = UNSET
+        elif _adjustment_effective_from is None:
+            adjustment_effective_from = null_field("adjustmentEffectiveFrom", strict)
         else:
-            adjustment_effective_from = datetime.datetime.fromisoformat(_adjustment_effective_from)
+            try:
+                adjustment_effective_from = datetime.datetime.fromisoformat(_adjustment_effective_from)
+            except (TypeError, ValueError):
+                adjustment_effective_from = parse_datetime(
+                    _adjustment_effective_from, "adjustmentEffectiveFrom"
+                )
 
         _adjustment_effective_until = d.get("adjustmentEffectiveUntil", UNSET)
         adjustment_effective_until: datetime.datetime | Unset
         if _adjustment_effective_until is UNSET:
             adjustment_effective_until = UNSET
+        elif _adjustment_effective_until is None:
+            adjustment_effective_until = null_field("adjustmentEffectiveUntil", strict)
         else:
-            adjustment_effective_until = datetime.datetime.fromisoformat(_adjustment_effective_until)
+            try:
+                adjustment_effective_until = datetime.datetime.fromisoformat(_adjustment_effective_until)
+            except (TypeError, ValueError):
+                adjustment_effective_until = parse_datetime(
+                    _adjustment_effective_until, "adjustmentEffectiveUntil"
+                )
 
         _prices = d.get("prices", UNSET)
         prices: CartItemPrices | Unset
         if _prices is UNSET:
             prices = UNSET
+        elif _prices is None:
+            prices = null_field("prices", strict)
         else:
-            prices = CartItemPrices.from_dict(_prices)
+            try:
+                prices = CartItemPrices.from_dict(_prices, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "prices", _prices)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

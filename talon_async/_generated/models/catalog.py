@@ -9,7 +9,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -84,7 +91,8 @@ class Catalog:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -92,13 +100,21 @@ class Catalog:
         if type(id) is not int:
             raise wrong_type("id", id, "integer")
 
-        created = datetime.datetime.fromisoformat(d["created"])
+        _created = d["created"]
+        try:
+            created = datetime.datetime.fromisoformat(_created)
+        except (TypeError, ValueError):
+            created = parse_datetime(_created, "created")
 
         account_id = d["accountId"]
         if type(account_id) is not int:
             raise wrong_type("accountId", account_id, "integer")
 
-        modified = datetime.datetime.fromisoformat(d["modified"])
+        _modified = d["modified"]
+        try:
+            modified = datetime.datetime.fromisoformat(_modified)
+        except (TypeError, ValueError):
+            modified = parse_datetime(_modified, "modified")
 
         name = d["name"]
         if type(name) is not str:
@@ -121,7 +137,9 @@ class Catalog:
             type(subscribed_applications_ids) is not list
             or not {int}.issuperset(map(type, subscribed_applications_ids))
         ) and subscribed_applications_ids is not UNSET:
-            raise wrong_type("subscribedApplicationsIds", subscribed_applications_ids, "array of integer")
+            subscribed_applications_ids = absent(
+                "subscribedApplicationsIds", subscribed_applications_ids, "array of integer", strict
+            )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -9,6 +9,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.catalog_action_type import CatalogActionType
+from ..types import (
+    enum_member,
+    in_field,
+)
 
 if TYPE_CHECKING:
     from ..models.catalog_action_payload import CatalogActionPayload
@@ -68,7 +72,8 @@ class CatalogAction:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -76,10 +81,15 @@ class CatalogAction:
         d = src_dict
         type_ = cast(
             CatalogActionType,
-            CatalogActionType._value2member_map_.get(d["type"]) or CatalogActionType(d["type"]),
+            CatalogActionType._value2member_map_.get(d["type"])
+            or enum_member(CatalogActionType, d["type"], "type", strict),
         )
 
-        payload = CatalogActionPayload.from_dict(d["payload"])
+        _payload = d["payload"]
+        try:
+            payload = CatalogActionPayload.from_dict(_payload, strict)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_field(exc, "payload", _payload)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_item,
+)
 
 if TYPE_CHECKING:
     from ..models.catalog_action import CatalogAction
@@ -72,17 +77,22 @@ class CatalogSyncRequest:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
-        actions = [CatalogAction.from_dict(actions_item_data) for actions_item_data in d["actions"]]
+        _actions = d["actions"]
+        try:
+            actions = [CatalogAction.from_dict(actions_item_data, strict) for actions_item_data in _actions]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_item(exc, "actions", _actions, CatalogAction.from_dict, strict)
 
         version = d.get("version", UNSET)
         if type(version) is not int and version is not UNSET:
-            raise wrong_type("version", version, "integer")
+            version = absent("version", version, "integer", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -9,7 +9,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.coupon_rejection_reason_reason import CouponRejectionReasonReason
-from ..types import wrong_type
+from ..types import (
+    enum_member,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -51,7 +54,8 @@ class CouponRejectionReason:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -66,7 +70,7 @@ class CouponRejectionReason:
         reason = cast(
             CouponRejectionReasonReason,
             CouponRejectionReasonReason._value2member_map_.get(d["reason"])
-            or CouponRejectionReasonReason(d["reason"]),
+            or enum_member(CouponRejectionReasonReason, d["reason"], "reason", strict),
         )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,

@@ -19,3 +19,8 @@ class CouponRejectionReasonReason(StrEnum):
 
     def __str__(self) -> str:
         return str(self.value)
+
+    @property
+    def is_known(self) -> bool:
+        """False for a value this version of the SDK does not list, kept as the server sent it."""
+        return type(self)._value2member_map_.get(self._value_) is self

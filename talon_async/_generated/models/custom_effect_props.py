@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_field,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.custom_effect_props_payload import CustomEffectPropsPayload
@@ -97,7 +103,8 @@ class CustomEffectProps:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -111,27 +118,31 @@ class CustomEffectProps:
         if type(name) is not str:
             raise wrong_type("name", name, "string")
 
-        payload = CustomEffectPropsPayload.from_dict(d["payload"])
+        _payload = d["payload"]
+        try:
+            payload = CustomEffectPropsPayload.from_dict(_payload, strict)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_field(exc, "payload", _payload)
 
         cart_item_position = d.get("cartItemPosition", UNSET)
         if (
             type(cart_item_position) is not float and type(cart_item_position) is not int
         ) and cart_item_position is not UNSET:
-            raise wrong_type("cartItemPosition", cart_item_position, "number")
+            cart_item_position = absent("cartItemPosition", cart_item_position, "number", strict)
 
         cart_item_sub_position = d.get("cartItemSubPosition", UNSET)
         if (
             type(cart_item_sub_position) is not float and type(cart_item_sub_position) is not int
         ) and cart_item_sub_position is not UNSET:
-            raise wrong_type("cartItemSubPosition", cart_item_sub_position, "number")
+            cart_item_sub_position = absent("cartItemSubPosition", cart_item_sub_position, "number", strict)
 
         bundle_index = d.get("bundleIndex", UNSET)
         if type(bundle_index) is not int and bundle_index is not UNSET:
-            raise wrong_type("bundleIndex", bundle_index, "integer")
+            bundle_index = absent("bundleIndex", bundle_index, "integer", strict)
 
         bundle_name = d.get("bundleName", UNSET)
         if type(bundle_name) is not str and bundle_name is not UNSET:
-            raise wrong_type("bundleName", bundle_name, "string")
+            bundle_name = absent("bundleName", bundle_name, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    in_field,
+    in_item,
+    null_field,
+)
 
 if TYPE_CHECKING:
     from ..models.achievement_progress_with_definition import AchievementProgressWithDefinition
@@ -130,7 +136,8 @@ class CustomerInventory:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -140,40 +147,77 @@ class CustomerInventory:
         profile: CustomerProfile | Unset
         if _profile is UNSET:
             profile = UNSET
+        elif _profile is None:
+            profile = null_field("profile", strict)
         else:
-            profile = CustomerProfile.from_dict(_profile)
+            try:
+                profile = CustomerProfile.from_dict(_profile, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "profile", _profile)
 
         _loyalty = d.get("loyalty", UNSET)
         loyalty: Loyalty | Unset
         if _loyalty is UNSET:
             loyalty = UNSET
+        elif _loyalty is None:
+            loyalty = null_field("loyalty", strict)
         else:
-            loyalty = Loyalty.from_dict(_loyalty)
+            try:
+                loyalty = Loyalty.from_dict(_loyalty, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "loyalty", _loyalty)
 
         _referrals = d.get("referrals", UNSET)
         referrals: list[InventoryReferral] | Unset = UNSET
-        if _referrals is not UNSET:
-            referrals = [
-                InventoryReferral.from_dict(referrals_item_data) for referrals_item_data in _referrals
-            ]
+        if _referrals is None:
+            referrals = null_field("referrals", strict)
+        elif _referrals is not UNSET:
+            try:
+                referrals = [
+                    InventoryReferral.from_dict(referrals_item_data, strict)
+                    for referrals_item_data in _referrals
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "referrals", _referrals, InventoryReferral.from_dict, strict)
 
         _coupons = d.get("coupons", UNSET)
         coupons: list[InventoryCoupon] | Unset = UNSET
-        if _coupons is not UNSET:
-            coupons = [InventoryCoupon.from_dict(coupons_item_data) for coupons_item_data in _coupons]
+        if _coupons is None:
+            coupons = null_field("coupons", strict)
+        elif _coupons is not UNSET:
+            try:
+                coupons = [
+                    InventoryCoupon.from_dict(coupons_item_data, strict) for coupons_item_data in _coupons
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "coupons", _coupons, InventoryCoupon.from_dict, strict)
 
         _giveaways = d.get("giveaways", UNSET)
         giveaways: list[Giveaway] | Unset = UNSET
-        if _giveaways is not UNSET:
-            giveaways = [Giveaway.from_dict(giveaways_item_data) for giveaways_item_data in _giveaways]
+        if _giveaways is None:
+            giveaways = null_field("giveaways", strict)
+        elif _giveaways is not UNSET:
+            try:
+                giveaways = [
+                    Giveaway.from_dict(giveaways_item_data, strict) for giveaways_item_data in _giveaways
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "giveaways", _giveaways, Giveaway.from_dict, strict)
 
         _achievements = d.get("achievements", UNSET)
         achievements: list[AchievementProgressWithDefinition] | Unset = UNSET
-        if _achievements is not UNSET:
-            achievements = [
-                AchievementProgressWithDefinition.from_dict(achievements_item_data)
-                for achievements_item_data in _achievements
-            ]
+        if _achievements is None:
+            achievements = null_field("achievements", strict)
+        elif _achievements is not UNSET:
+            try:
+                achievements = [
+                    AchievementProgressWithDefinition.from_dict(achievements_item_data, strict)
+                    for achievements_item_data in _achievements
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(
+                    exc, "achievements", _achievements, AchievementProgressWithDefinition.from_dict, strict
+                )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_field,
+    in_item,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.audience_membership import AudienceMembership
@@ -125,7 +135,8 @@ class CustomerProfile:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -135,13 +146,21 @@ class CustomerProfile:
         if type(id) is not int:
             raise wrong_type("id", id, "integer")
 
-        created = datetime.datetime.fromisoformat(d["created"])
+        _created = d["created"]
+        try:
+            created = datetime.datetime.fromisoformat(_created)
+        except (TypeError, ValueError):
+            created = parse_datetime(_created, "created")
 
         integration_id = d["integrationId"]
         if type(integration_id) is not str:
             raise wrong_type("integrationId", integration_id, "string")
 
-        attributes = CustomerProfileAttributes.from_dict(d["attributes"])
+        _attributes = d["attributes"]
+        try:
+            attributes = CustomerProfileAttributes.from_dict(_attributes, strict)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_field(exc, "attributes", _attributes)
 
         account_id = d["accountId"]
         if type(account_id) is not int:
@@ -155,21 +174,32 @@ class CustomerProfile:
         if type(total_sales) is not float and type(total_sales) is not int:
             raise wrong_type("totalSales", total_sales, "number")
 
-        last_activity = datetime.datetime.fromisoformat(d["lastActivity"])
+        _last_activity = d["lastActivity"]
+        try:
+            last_activity = datetime.datetime.fromisoformat(_last_activity)
+        except (TypeError, ValueError):
+            last_activity = parse_datetime(_last_activity, "lastActivity")
 
         loyalty_memberships = d.get("loyaltyMemberships", UNSET)
 
         _audience_memberships = d.get("audienceMemberships", UNSET)
         audience_memberships: list[AudienceMembership] | Unset = UNSET
-        if _audience_memberships is not UNSET:
-            audience_memberships = [
-                AudienceMembership.from_dict(audience_memberships_item_data)
-                for audience_memberships_item_data in _audience_memberships
-            ]
+        if _audience_memberships is None:
+            audience_memberships = null_field("audienceMemberships", strict)
+        elif _audience_memberships is not UNSET:
+            try:
+                audience_memberships = [
+                    AudienceMembership.from_dict(audience_memberships_item_data, strict)
+                    for audience_memberships_item_data in _audience_memberships
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(
+                    exc, "audienceMemberships", _audience_memberships, AudienceMembership.from_dict, strict
+                )
 
         sandbox = d.get("sandbox", UNSET)
         if type(sandbox) is not bool and sandbox is not UNSET:
-            raise wrong_type("sandbox", sandbox, "boolean")
+            sandbox = absent("sandbox", sandbox, "boolean", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    in_item,
+    null_field,
+)
 
 if TYPE_CHECKING:
     from ..models.customer_profile_audience_request_item import CustomerProfileAudienceRequestItem
@@ -62,7 +67,8 @@ class CustomerProfileAudienceRequest:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -70,8 +76,16 @@ class CustomerProfileAudienceRequest:
         d = src_dict
         _data = d.get("data", UNSET)
         data: list[CustomerProfileAudienceRequestItem] | Unset = UNSET
-        if _data is not UNSET:
-            data = [CustomerProfileAudienceRequestItem.from_dict(data_item_data) for data_item_data in _data]
+        if _data is None:
+            data = null_field("data", strict)
+        elif _data is not UNSET:
+            try:
+                data = [
+                    CustomerProfileAudienceRequestItem.from_dict(data_item_data, strict)
+                    for data_item_data in _data
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "data", _data, CustomerProfileAudienceRequestItem.from_dict, strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

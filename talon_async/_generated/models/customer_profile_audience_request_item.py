@@ -9,7 +9,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.customer_profile_audience_request_item_action import CustomerProfileAudienceRequestItemAction
-from ..types import wrong_type
+from ..types import (
+    enum_member,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -51,14 +54,15 @@ class CustomerProfileAudienceRequestItem:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         action = cast(
             CustomerProfileAudienceRequestItemAction,
             CustomerProfileAudienceRequestItemAction._value2member_map_.get(d["action"])
-            or CustomerProfileAudienceRequestItemAction(d["action"]),
+            or enum_member(CustomerProfileAudienceRequestItemAction, d["action"], "action", strict),
         )
 
         profile_integration_id = d["profileIntegrationId"]

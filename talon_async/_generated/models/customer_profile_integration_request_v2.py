@@ -11,7 +11,15 @@ from attrs import field as _attrs_field
 from ..models.customer_profile_integration_request_v2_response_content_item import (
     CustomerProfileIntegrationRequestV2ResponseContentItem,
 )
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    enum_member,
+    in_field,
+    null_field,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.customer_profile_integration_request_v2_attributes import (
@@ -100,7 +108,8 @@ class CustomerProfileIntegrationRequestV2:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -110,33 +119,54 @@ class CustomerProfileIntegrationRequestV2:
         attributes: CustomerProfileIntegrationRequestV2Attributes | Unset
         if _attributes is UNSET:
             attributes = UNSET
+        elif _attributes is None:
+            attributes = null_field("attributes", strict)
         else:
-            attributes = CustomerProfileIntegrationRequestV2Attributes.from_dict(_attributes)
+            try:
+                attributes = CustomerProfileIntegrationRequestV2Attributes.from_dict(_attributes, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "attributes", _attributes)
 
         evaluable_campaign_ids = d.get("evaluableCampaignIds", UNSET)
         if (
             type(evaluable_campaign_ids) is not list
             or not {int}.issuperset(map(type, evaluable_campaign_ids))
         ) and evaluable_campaign_ids is not UNSET:
-            raise wrong_type("evaluableCampaignIds", evaluable_campaign_ids, "array of integer")
+            evaluable_campaign_ids = absent(
+                "evaluableCampaignIds", evaluable_campaign_ids, "array of integer", strict
+            )
 
         _audiences_changes = d.get("audiencesChanges", UNSET)
         audiences_changes: ProfileAudiencesChanges | Unset
         if _audiences_changes is UNSET:
             audiences_changes = UNSET
+        elif _audiences_changes is None:
+            audiences_changes = null_field("audiencesChanges", strict)
         else:
-            audiences_changes = ProfileAudiencesChanges.from_dict(_audiences_changes)
+            try:
+                audiences_changes = ProfileAudiencesChanges.from_dict(_audiences_changes, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "audiencesChanges", _audiences_changes)
 
         _response_content = d.get("responseContent", UNSET)
         response_content: list[CustomerProfileIntegrationRequestV2ResponseContentItem] | Unset = UNSET
-        if _response_content is not UNSET:
+        if _response_content is None:
+            response_content = null_field("responseContent", strict)
+        elif _response_content is not UNSET:
+            if type(_response_content) is not list:
+                raise wrong_type("responseContent", _response_content, "array")
             response_content = [
                 cast(
                     CustomerProfileIntegrationRequestV2ResponseContentItem,
                     CustomerProfileIntegrationRequestV2ResponseContentItem._value2member_map_.get(
                         response_content_item_data
                     )
-                    or CustomerProfileIntegrationRequestV2ResponseContentItem(response_content_item_data),
+                    or enum_member(
+                        CustomerProfileIntegrationRequestV2ResponseContentItem,
+                        response_content_item_data,
+                        "responseContent[]",
+                        strict,
+                    ),
                 )
                 for response_content_item_data in _response_content
             ]

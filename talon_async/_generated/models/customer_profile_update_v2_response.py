@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import (
+    in_field,
+)
+
 if TYPE_CHECKING:
     from ..models.customer_profile import CustomerProfile
 
@@ -57,13 +61,18 @@ class CustomerProfileUpdateV2Response:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
-        customer_profile = CustomerProfile.from_dict(d["customerProfile"])
+        _customer_profile = d["customerProfile"]
+        try:
+            customer_profile = CustomerProfile.from_dict(_customer_profile, strict)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_field(exc, "customerProfile", _customer_profile)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -10,7 +10,18 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.customer_session_v2_state import CustomerSessionV2State
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    enum_member,
+    in_field,
+    in_item,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.cart_item import CartItem
@@ -212,7 +223,8 @@ class CustomerSessionV2:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -222,7 +234,11 @@ class CustomerSessionV2:
         if type(id) is not int:
             raise wrong_type("id", id, "integer")
 
-        created = datetime.datetime.fromisoformat(d["created"])
+        _created = d["created"]
+        try:
+            created = datetime.datetime.fromisoformat(_created)
+        except (TypeError, ValueError):
+            created = parse_datetime(_created, "created")
 
         integration_id = d["integrationId"]
         if type(integration_id) is not str:
@@ -238,12 +254,23 @@ class CustomerSessionV2:
 
         state = cast(
             CustomerSessionV2State,
-            CustomerSessionV2State._value2member_map_.get(d["state"]) or CustomerSessionV2State(d["state"]),
+            CustomerSessionV2State._value2member_map_.get(d["state"])
+            or enum_member(CustomerSessionV2State, d["state"], "state", strict),
         )
 
-        cart_items = [CartItem.from_dict(cart_items_item_data) for cart_items_item_data in d["cartItems"]]
+        _cart_items = d["cartItems"]
+        try:
+            cart_items = [
+                CartItem.from_dict(cart_items_item_data, strict) for cart_items_item_data in _cart_items
+            ]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_item(exc, "cartItems", _cart_items, CartItem.from_dict, strict)
 
-        attributes = CustomerSessionV2Attributes.from_dict(d["attributes"])
+        _attributes = d["attributes"]
+        try:
+            attributes = CustomerSessionV2Attributes.from_dict(_attributes, strict)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_field(exc, "attributes", _attributes)
 
         first_session = d["firstSession"]
         if type(first_session) is not bool:
@@ -265,7 +292,11 @@ class CustomerSessionV2:
         if type(additional_cost_total) is not float and type(additional_cost_total) is not int:
             raise wrong_type("additionalCostTotal", additional_cost_total, "number")
 
-        updated = datetime.datetime.fromisoformat(d["updated"])
+        _updated = d["updated"]
+        try:
+            updated = datetime.datetime.fromisoformat(_updated)
+        except (TypeError, ValueError):
+            updated = parse_datetime(_updated, "updated")
 
         cart_item_additional_cost_total = d["cartItemAdditionalCostTotal"]
         if (
@@ -276,51 +307,69 @@ class CustomerSessionV2:
 
         store_integration_id = d.get("storeIntegrationId", UNSET)
         if type(store_integration_id) is not str and store_integration_id is not UNSET:
-            raise wrong_type("storeIntegrationId", store_integration_id, "string")
+            store_integration_id = absent("storeIntegrationId", store_integration_id, "string", strict)
 
         evaluable_campaign_ids = d.get("evaluableCampaignIds", UNSET)
         if (
             type(evaluable_campaign_ids) is not list
             or not {int}.issuperset(map(type, evaluable_campaign_ids))
         ) and evaluable_campaign_ids is not UNSET:
-            raise wrong_type("evaluableCampaignIds", evaluable_campaign_ids, "array of integer")
+            evaluable_campaign_ids = absent(
+                "evaluableCampaignIds", evaluable_campaign_ids, "array of integer", strict
+            )
 
         coupon_codes = d.get("couponCodes", UNSET)
         if (
             type(coupon_codes) is not list or not {str}.issuperset(map(type, coupon_codes))
         ) and coupon_codes is not UNSET:
-            raise wrong_type("couponCodes", coupon_codes, "array of string")
+            coupon_codes = absent("couponCodes", coupon_codes, "array of string", strict)
 
         referral_code = d.get("referralCode", UNSET)
         if type(referral_code) is not str and referral_code is not UNSET:
-            raise wrong_type("referralCode", referral_code, "string")
+            referral_code = absent("referralCode", referral_code, "string", strict)
 
         loyalty_cards = d.get("loyaltyCards", UNSET)
         if (
             type(loyalty_cards) is not list or not {str}.issuperset(map(type, loyalty_cards))
         ) and loyalty_cards is not UNSET:
-            raise wrong_type("loyaltyCards", loyalty_cards, "array of string")
+            loyalty_cards = absent("loyaltyCards", loyalty_cards, "array of string", strict)
 
         _additional_costs = d.get("additionalCosts", UNSET)
         additional_costs: CustomerSessionV2AdditionalCosts | Unset
         if _additional_costs is UNSET:
             additional_costs = UNSET
+        elif _additional_costs is None:
+            additional_costs = null_field("additionalCosts", strict)
         else:
-            additional_costs = CustomerSessionV2AdditionalCosts.from_dict(_additional_costs)
+            try:
+                additional_costs = CustomerSessionV2AdditionalCosts.from_dict(_additional_costs, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "additionalCosts", _additional_costs)
 
         identifiers = d.get("identifiers", UNSET)
         if (
             type(identifiers) is not list or not {str}.issuperset(map(type, identifiers))
         ) and identifiers is not UNSET:
-            raise wrong_type("identifiers", identifiers, "array of string")
+            identifiers = absent("identifiers", identifiers, "array of string", strict)
 
         _experiment_variant_allocations = d.get("experimentVariantAllocations", UNSET)
         experiment_variant_allocations: list[ExperimentVariantAllocation] | Unset = UNSET
-        if _experiment_variant_allocations is not UNSET:
-            experiment_variant_allocations = [
-                ExperimentVariantAllocation.from_dict(experiment_variant_allocations_item_data)
-                for experiment_variant_allocations_item_data in _experiment_variant_allocations
-            ]
+        if _experiment_variant_allocations is None:
+            experiment_variant_allocations = null_field("experimentVariantAllocations", strict)
+        elif _experiment_variant_allocations is not UNSET:
+            try:
+                experiment_variant_allocations = [
+                    ExperimentVariantAllocation.from_dict(experiment_variant_allocations_item_data, strict)
+                    for experiment_variant_allocations_item_data in _experiment_variant_allocations
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(
+                    exc,
+                    "experimentVariantAllocations",
+                    _experiment_variant_allocations,
+                    ExperimentVariantAllocation.from_dict,
+                    strict,
+                )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

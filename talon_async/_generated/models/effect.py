@@ -9,7 +9,14 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    null_field,
+    parse_uuid,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -134,7 +141,8 @@ class Effect:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -162,52 +170,61 @@ class Effect:
 
         triggered_by_coupon = d.get("triggeredByCoupon", UNSET)
         if type(triggered_by_coupon) is not int and triggered_by_coupon is not UNSET:
-            raise wrong_type("triggeredByCoupon", triggered_by_coupon, "integer")
+            triggered_by_coupon = absent("triggeredByCoupon", triggered_by_coupon, "integer", strict)
 
         triggered_for_catalog_item = d.get("triggeredForCatalogItem", UNSET)
         if type(triggered_for_catalog_item) is not int and triggered_for_catalog_item is not UNSET:
-            raise wrong_type("triggeredForCatalogItem", triggered_for_catalog_item, "integer")
+            triggered_for_catalog_item = absent(
+                "triggeredForCatalogItem", triggered_for_catalog_item, "integer", strict
+            )
 
         condition_index = d.get("conditionIndex", UNSET)
         if type(condition_index) is not int and condition_index is not UNSET:
-            raise wrong_type("conditionIndex", condition_index, "integer")
+            condition_index = absent("conditionIndex", condition_index, "integer", strict)
 
         evaluation_group_id = d.get("evaluationGroupID", UNSET)
         if type(evaluation_group_id) is not int and evaluation_group_id is not UNSET:
-            raise wrong_type("evaluationGroupID", evaluation_group_id, "integer")
+            evaluation_group_id = absent("evaluationGroupID", evaluation_group_id, "integer", strict)
 
         evaluation_group_mode = d.get("evaluationGroupMode", UNSET)
         if type(evaluation_group_mode) is not str and evaluation_group_mode is not UNSET:
-            raise wrong_type("evaluationGroupMode", evaluation_group_mode, "string")
+            evaluation_group_mode = absent("evaluationGroupMode", evaluation_group_mode, "string", strict)
 
         campaign_revision_id = d.get("campaignRevisionId", UNSET)
         if type(campaign_revision_id) is not int and campaign_revision_id is not UNSET:
-            raise wrong_type("campaignRevisionId", campaign_revision_id, "integer")
+            campaign_revision_id = absent("campaignRevisionId", campaign_revision_id, "integer", strict)
 
         campaign_revision_version_id = d.get("campaignRevisionVersionId", UNSET)
         if type(campaign_revision_version_id) is not int and campaign_revision_version_id is not UNSET:
-            raise wrong_type("campaignRevisionVersionId", campaign_revision_version_id, "integer")
+            campaign_revision_version_id = absent(
+                "campaignRevisionVersionId", campaign_revision_version_id, "integer", strict
+            )
 
         selected_price_type = d.get("selectedPriceType", UNSET)
         if type(selected_price_type) is not str and selected_price_type is not UNSET:
-            raise wrong_type("selectedPriceType", selected_price_type, "string")
+            selected_price_type = absent("selectedPriceType", selected_price_type, "string", strict)
 
         selected_price = d.get("selectedPrice", UNSET)
         if (
             type(selected_price) is not float and type(selected_price) is not int
         ) and selected_price is not UNSET:
-            raise wrong_type("selectedPrice", selected_price, "number")
+            selected_price = absent("selectedPrice", selected_price, "number", strict)
 
         _adjustment_reference_id = d.get("adjustmentReferenceId", UNSET)
         adjustment_reference_id: UUID | Unset
         if _adjustment_reference_id is UNSET:
             adjustment_reference_id = UNSET
+        elif _adjustment_reference_id is None:
+            adjustment_reference_id = null_field("adjustmentReferenceId", strict)
         else:
-            adjustment_reference_id = UUID(_adjustment_reference_id)
+            try:
+                adjustment_reference_id = UUID(_adjustment_reference_id)
+            except (TypeError, ValueError, AttributeError):
+                adjustment_reference_id = parse_uuid(_adjustment_reference_id, "adjustmentReferenceId")
 
         experiment_id = d.get("experimentId", UNSET)
         if type(experiment_id) is not int and experiment_id is not UNSET:
-            raise wrong_type("experimentId", experiment_id, "integer")
+            experiment_id = absent("experimentId", experiment_id, "integer", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    in_item,
+    null_field,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.api_error import APIError
@@ -74,7 +80,8 @@ class ErrorResponse:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -86,8 +93,13 @@ class ErrorResponse:
 
         _errors = d.get("errors", UNSET)
         errors: list[APIError] | Unset = UNSET
-        if _errors is not UNSET:
-            errors = [APIError.from_dict(errors_item_data) for errors_item_data in _errors]
+        if _errors is None:
+            errors = null_field("errors", strict)
+        elif _errors is not UNSET:
+            try:
+                errors = [APIError.from_dict(errors_item_data, strict) for errors_item_data in _errors]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "errors", _errors, APIError.from_dict, strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

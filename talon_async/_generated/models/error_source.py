@@ -8,7 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -56,25 +60,26 @@ class ErrorSource:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         pointer = d.get("pointer", UNSET)
         if type(pointer) is not str and pointer is not UNSET:
-            raise wrong_type("pointer", pointer, "string")
+            pointer = absent("pointer", pointer, "string", strict)
 
         parameter = d.get("parameter", UNSET)
         if type(parameter) is not str and parameter is not UNSET:
-            raise wrong_type("parameter", parameter, "string")
+            parameter = absent("parameter", parameter, "string", strict)
 
         line = d.get("line", UNSET)
         if type(line) is not str and line is not UNSET:
-            raise wrong_type("line", line, "string")
+            line = absent("line", line, "string", strict)
 
         resource = d.get("resource", UNSET)
         if type(resource) is not str and resource is not UNSET:
-            raise wrong_type("resource", resource, "string")
+            resource = absent("resource", resource, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

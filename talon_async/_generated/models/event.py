@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_field,
+    in_item,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.event_attributes import EventAttributes
@@ -150,7 +160,8 @@ class Event:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -160,7 +171,11 @@ class Event:
         if type(id) is not int:
             raise wrong_type("id", id, "integer")
 
-        created = datetime.datetime.fromisoformat(d["created"])
+        _created = d["created"]
+        try:
+            created = datetime.datetime.fromisoformat(_created)
+        except (TypeError, ValueError):
+            created = parse_datetime(_created, "created")
 
         application_id = d["applicationId"]
         if type(application_id) is not int:
@@ -170,7 +185,11 @@ class Event:
         if type(type_) is not str:
             raise wrong_type("type", type_, "string")
 
-        attributes = EventAttributes.from_dict(d["attributes"])
+        _attributes = d["attributes"]
+        try:
+            attributes = EventAttributes.from_dict(_attributes, strict)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_field(exc, "attributes", _attributes)
 
         effects = []
         _effects = d["effects"]
@@ -181,13 +200,19 @@ class Event:
                     if not isinstance(data, list):
                         raise TypeError()
                     effects_item_type_0 = data
+                    if type(effects_item_type_0) is not list:
+                        raise wrong_type("effects[]", effects_item_type_0, "array")
 
                     return effects_item_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                effects_item_type_1 = EventEffectsItemType1.from_dict(data)
+                _effects_item_type_1 = data
+                try:
+                    effects_item_type_1 = EventEffectsItemType1.from_dict(_effects_item_type_1, strict)
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    raise in_field(exc, "effects[]", _effects_item_type_1)
 
                 return effects_item_type_1
 
@@ -197,34 +222,44 @@ class Event:
 
         profile_id = d.get("profileId", UNSET)
         if type(profile_id) is not str and profile_id is not UNSET:
-            raise wrong_type("profileId", profile_id, "string")
+            profile_id = absent("profileId", profile_id, "string", strict)
 
         store_integration_id = d.get("storeIntegrationId", UNSET)
         if type(store_integration_id) is not str and store_integration_id is not UNSET:
-            raise wrong_type("storeIntegrationId", store_integration_id, "string")
+            store_integration_id = absent("storeIntegrationId", store_integration_id, "string", strict)
 
         session_id = d.get("sessionId", UNSET)
         if type(session_id) is not str and session_id is not UNSET:
-            raise wrong_type("sessionId", session_id, "string")
+            session_id = absent("sessionId", session_id, "string", strict)
 
         _ledger_entries = d.get("ledgerEntries", UNSET)
         ledger_entries: list[LedgerEntry] | Unset = UNSET
-        if _ledger_entries is not UNSET:
-            ledger_entries = [
-                LedgerEntry.from_dict(ledger_entries_item_data)
-                for ledger_entries_item_data in _ledger_entries
-            ]
+        if _ledger_entries is None:
+            ledger_entries = null_field("ledgerEntries", strict)
+        elif _ledger_entries is not UNSET:
+            try:
+                ledger_entries = [
+                    LedgerEntry.from_dict(ledger_entries_item_data, strict)
+                    for ledger_entries_item_data in _ledger_entries
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "ledgerEntries", _ledger_entries, LedgerEntry.from_dict, strict)
 
         _meta = d.get("meta", UNSET)
         meta: Meta | Unset
         if _meta is UNSET:
             meta = UNSET
+        elif _meta is None:
+            meta = null_field("meta", strict)
         else:
-            meta = Meta.from_dict(_meta)
+            try:
+                meta = Meta.from_dict(_meta, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "meta", _meta)
 
         integration_id = d.get("integrationId", UNSET)
         if type(integration_id) is not str and integration_id is not UNSET:
-            raise wrong_type("integrationId", integration_id, "string")
+            integration_id = absent("integrationId", integration_id, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

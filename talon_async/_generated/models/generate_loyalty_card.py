@@ -9,7 +9,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.generate_loyalty_card_status import GenerateLoyaltyCardStatus
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    enum_member,
+    null_field,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -57,7 +63,8 @@ class GenerateLoyaltyCard:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -65,22 +72,26 @@ class GenerateLoyaltyCard:
         status: GenerateLoyaltyCardStatus | Unset
         if _status is UNSET:
             status = UNSET
+        elif _status is None:
+            status = null_field("status", strict)
         else:
             status = cast(
                 GenerateLoyaltyCardStatus,
                 GenerateLoyaltyCardStatus._value2member_map_.get(_status)
-                or GenerateLoyaltyCardStatus(_status),
+                or enum_member(GenerateLoyaltyCardStatus, _status, "status", strict),
             )
 
         customer_profile_ids = d.get("customerProfileIds", UNSET)
         if (
             type(customer_profile_ids) is not list or not {str}.issuperset(map(type, customer_profile_ids))
         ) and customer_profile_ids is not UNSET:
-            raise wrong_type("customerProfileIds", customer_profile_ids, "array of string")
+            customer_profile_ids = absent(
+                "customerProfileIds", customer_profile_ids, "array of string", strict
+            )
 
         card_identifier = d.get("cardIdentifier", UNSET)
         if type(card_identifier) is not str and card_identifier is not UNSET:
-            raise wrong_type("cardIdentifier", card_identifier, "string")
+            card_identifier = absent("cardIdentifier", card_identifier, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

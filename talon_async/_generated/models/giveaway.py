@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_field,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.giveaway_attributes import GiveawayAttributes
@@ -127,7 +136,8 @@ class Giveaway:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -137,7 +147,11 @@ class Giveaway:
         if type(id) is not int:
             raise wrong_type("id", id, "integer")
 
-        created = datetime.datetime.fromisoformat(d["created"])
+        _created = d["created"]
+        try:
+            created = datetime.datetime.fromisoformat(_created)
+        except (TypeError, ValueError):
+            created = parse_datetime(_created, "created")
 
         code = d["code"]
         if type(code) is not str:
@@ -151,38 +165,53 @@ class Giveaway:
         start_date: datetime.datetime | Unset
         if _start_date is UNSET:
             start_date = UNSET
+        elif _start_date is None:
+            start_date = null_field("startDate", strict)
         else:
-            start_date = datetime.datetime.fromisoformat(_start_date)
+            try:
+                start_date = datetime.datetime.fromisoformat(_start_date)
+            except (TypeError, ValueError):
+                start_date = parse_datetime(_start_date, "startDate")
 
         _end_date = d.get("endDate", UNSET)
         end_date: datetime.datetime | Unset
         if _end_date is UNSET:
             end_date = UNSET
+        elif _end_date is None:
+            end_date = null_field("endDate", strict)
         else:
-            end_date = datetime.datetime.fromisoformat(_end_date)
+            try:
+                end_date = datetime.datetime.fromisoformat(_end_date)
+            except (TypeError, ValueError):
+                end_date = parse_datetime(_end_date, "endDate")
 
         _attributes = d.get("attributes", UNSET)
         attributes: GiveawayAttributes | Unset
         if _attributes is UNSET:
             attributes = UNSET
+        elif _attributes is None:
+            attributes = null_field("attributes", strict)
         else:
-            attributes = GiveawayAttributes.from_dict(_attributes)
+            try:
+                attributes = GiveawayAttributes.from_dict(_attributes, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "attributes", _attributes)
 
         used = d.get("used", UNSET)
         if type(used) is not bool and used is not UNSET:
-            raise wrong_type("used", used, "boolean")
+            used = absent("used", used, "boolean", strict)
 
         import_id = d.get("importId", UNSET)
         if type(import_id) is not int and import_id is not UNSET:
-            raise wrong_type("importId", import_id, "integer")
+            import_id = absent("importId", import_id, "integer", strict)
 
         profile_integration_id = d.get("profileIntegrationId", UNSET)
         if type(profile_integration_id) is not str and profile_integration_id is not UNSET:
-            raise wrong_type("profileIntegrationId", profile_integration_id, "string")
+            profile_integration_id = absent("profileIntegrationId", profile_integration_id, "string", strict)
 
         profile_id = d.get("profileId", UNSET)
         if type(profile_id) is not int and profile_id is not UNSET:
-            raise wrong_type("profileId", profile_id, "integer")
+            profile_id = absent("profileId", profile_id, "integer", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

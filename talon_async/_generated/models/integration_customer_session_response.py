@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    in_field,
+    in_item,
+    null_field,
+)
 
 if TYPE_CHECKING:
     from ..models.customer_session_v2 import CustomerSessionV2
@@ -77,7 +83,8 @@ class IntegrationCustomerSessionResponse:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -87,13 +94,23 @@ class IntegrationCustomerSessionResponse:
         customer_session: CustomerSessionV2 | Unset
         if _customer_session is UNSET:
             customer_session = UNSET
+        elif _customer_session is None:
+            customer_session = null_field("customerSession", strict)
         else:
-            customer_session = CustomerSessionV2.from_dict(_customer_session)
+            try:
+                customer_session = CustomerSessionV2.from_dict(_customer_session, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "customerSession", _customer_session)
 
         _effects = d.get("effects", UNSET)
         effects: list[Effect] | Unset = UNSET
-        if _effects is not UNSET:
-            effects = [Effect.from_dict(effects_item_data) for effects_item_data in _effects]
+        if _effects is None:
+            effects = null_field("effects", strict)
+        elif _effects is not UNSET:
+            try:
+                effects = [Effect.from_dict(effects_item_data, strict) for effects_item_data in _effects]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "effects", _effects, Effect.from_dict, strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

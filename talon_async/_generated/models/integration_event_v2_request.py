@@ -11,7 +11,15 @@ from attrs import field as _attrs_field
 from ..models.integration_event_v2_request_response_content_item import (
     IntegrationEventV2RequestResponseContentItem,
 )
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    enum_member,
+    in_field,
+    null_field,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.integration_event_v2_request_attributes import IntegrationEventV2RequestAttributes
@@ -113,7 +121,8 @@ class IntegrationEventV2Request:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -125,42 +134,58 @@ class IntegrationEventV2Request:
 
         profile_id = d.get("profileId", UNSET)
         if type(profile_id) is not str and profile_id is not UNSET:
-            raise wrong_type("profileId", profile_id, "string")
+            profile_id = absent("profileId", profile_id, "string", strict)
 
         store_integration_id = d.get("storeIntegrationId", UNSET)
         if type(store_integration_id) is not str and store_integration_id is not UNSET:
-            raise wrong_type("storeIntegrationId", store_integration_id, "string")
+            store_integration_id = absent("storeIntegrationId", store_integration_id, "string", strict)
 
         evaluable_campaign_ids = d.get("evaluableCampaignIds", UNSET)
         if (
             type(evaluable_campaign_ids) is not list
             or not {int}.issuperset(map(type, evaluable_campaign_ids))
         ) and evaluable_campaign_ids is not UNSET:
-            raise wrong_type("evaluableCampaignIds", evaluable_campaign_ids, "array of integer")
+            evaluable_campaign_ids = absent(
+                "evaluableCampaignIds", evaluable_campaign_ids, "array of integer", strict
+            )
 
         _attributes = d.get("attributes", UNSET)
         attributes: IntegrationEventV2RequestAttributes | Unset
         if _attributes is UNSET:
             attributes = UNSET
+        elif _attributes is None:
+            attributes = null_field("attributes", strict)
         else:
-            attributes = IntegrationEventV2RequestAttributes.from_dict(_attributes)
+            try:
+                attributes = IntegrationEventV2RequestAttributes.from_dict(_attributes, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "attributes", _attributes)
 
         loyalty_cards = d.get("loyaltyCards", UNSET)
         if (
             type(loyalty_cards) is not list or not {str}.issuperset(map(type, loyalty_cards))
         ) and loyalty_cards is not UNSET:
-            raise wrong_type("loyaltyCards", loyalty_cards, "array of string")
+            loyalty_cards = absent("loyaltyCards", loyalty_cards, "array of string", strict)
 
         _response_content = d.get("responseContent", UNSET)
         response_content: list[IntegrationEventV2RequestResponseContentItem] | Unset = UNSET
-        if _response_content is not UNSET:
+        if _response_content is None:
+            response_content = null_field("responseContent", strict)
+        elif _response_content is not UNSET:
+            if type(_response_content) is not list:
+                raise wrong_type("responseContent", _response_content, "array")
             response_content = [
                 cast(
                     IntegrationEventV2RequestResponseContentItem,
                     IntegrationEventV2RequestResponseContentItem._value2member_map_.get(
                         response_content_item_data
                     )
-                    or IntegrationEventV2RequestResponseContentItem(response_content_item_data),
+                    or enum_member(
+                        IntegrationEventV2RequestResponseContentItem,
+                        response_content_item_data,
+                        "responseContent[]",
+                        strict,
+                    ),
                 )
                 for response_content_item_data in _response_content
             ]

@@ -9,7 +9,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.integration_request_response_content_item import IntegrationRequestResponseContentItem
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    enum_member,
+    in_field,
+    null_field,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.new_customer_session_v2 import NewCustomerSessionV2
@@ -75,22 +82,36 @@ class IntegrationRequest:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
-        customer_session = NewCustomerSessionV2.from_dict(d["customerSession"])
+        _customer_session = d["customerSession"]
+        try:
+            customer_session = NewCustomerSessionV2.from_dict(_customer_session, strict)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_field(exc, "customerSession", _customer_session)
 
         _response_content = d.get("responseContent", UNSET)
         response_content: list[IntegrationRequestResponseContentItem] | Unset = UNSET
-        if _response_content is not UNSET:
+        if _response_content is None:
+            response_content = null_field("responseContent", strict)
+        elif _response_content is not UNSET:
+            if type(_response_content) is not list:
+                raise wrong_type("responseContent", _response_content, "array")
             response_content = [
                 cast(
                     IntegrationRequestResponseContentItem,
                     IntegrationRequestResponseContentItem._value2member_map_.get(response_content_item_data)
-                    or IntegrationRequestResponseContentItem(response_content_item_data),
+                    or enum_member(
+                        IntegrationRequestResponseContentItem,
+                        response_content_item_data,
+                        "responseContent[]",
+                        strict,
+                    ),
                 )
                 for response_content_item_data in _response_content
             ]

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    in_field,
+    in_item,
+    null_field,
+)
 
 if TYPE_CHECKING:
     from ..models.advanced_event import AdvancedEvent
@@ -246,116 +252,201 @@ class IntegrationStateV2:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
-        effects = [Effect.from_dict(effects_item_data) for effects_item_data in d["effects"]]
+        _effects = d["effects"]
+        try:
+            effects = [Effect.from_dict(effects_item_data, strict) for effects_item_data in _effects]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_item(exc, "effects", _effects, Effect.from_dict, strict)
 
-        created_coupons = [
-            Coupon.from_dict(created_coupons_item_data) for created_coupons_item_data in d["createdCoupons"]
-        ]
+        _created_coupons = d["createdCoupons"]
+        try:
+            created_coupons = [
+                Coupon.from_dict(created_coupons_item_data, strict)
+                for created_coupons_item_data in _created_coupons
+            ]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_item(exc, "createdCoupons", _created_coupons, Coupon.from_dict, strict)
 
-        created_referrals = [
-            Referral.from_dict(created_referrals_item_data)
-            for created_referrals_item_data in d["createdReferrals"]
-        ]
+        _created_referrals = d["createdReferrals"]
+        try:
+            created_referrals = [
+                Referral.from_dict(created_referrals_item_data, strict)
+                for created_referrals_item_data in _created_referrals
+            ]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_item(exc, "createdReferrals", _created_referrals, Referral.from_dict, strict)
 
         _customer_session = d.get("customerSession", UNSET)
         customer_session: CustomerSessionV2 | Unset
         if _customer_session is UNSET:
             customer_session = UNSET
+        elif _customer_session is None:
+            customer_session = null_field("customerSession", strict)
         else:
-            customer_session = CustomerSessionV2.from_dict(_customer_session)
+            try:
+                customer_session = CustomerSessionV2.from_dict(_customer_session, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "customerSession", _customer_session)
 
         _customer_profile = d.get("customerProfile", UNSET)
         customer_profile: CustomerProfile | Unset
         if _customer_profile is UNSET:
             customer_profile = UNSET
+        elif _customer_profile is None:
+            customer_profile = null_field("customerProfile", strict)
         else:
-            customer_profile = CustomerProfile.from_dict(_customer_profile)
+            try:
+                customer_profile = CustomerProfile.from_dict(_customer_profile, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "customerProfile", _customer_profile)
 
         _event = d.get("event", UNSET)
         event: Event | Unset
         if _event is UNSET:
             event = UNSET
+        elif _event is None:
+            event = null_field("event", strict)
         else:
-            event = Event.from_dict(_event)
+            try:
+                event = Event.from_dict(_event, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "event", _event)
 
         _loyalty = d.get("loyalty", UNSET)
         loyalty: Loyalty | Unset
         if _loyalty is UNSET:
             loyalty = UNSET
+        elif _loyalty is None:
+            loyalty = null_field("loyalty", strict)
         else:
-            loyalty = Loyalty.from_dict(_loyalty)
+            try:
+                loyalty = Loyalty.from_dict(_loyalty, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "loyalty", _loyalty)
 
         _referral = d.get("referral", UNSET)
         referral: InventoryReferral | Unset
         if _referral is UNSET:
             referral = UNSET
+        elif _referral is None:
+            referral = null_field("referral", strict)
         else:
-            referral = InventoryReferral.from_dict(_referral)
+            try:
+                referral = InventoryReferral.from_dict(_referral, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "referral", _referral)
 
         _coupons = d.get("coupons", UNSET)
         coupons: list[IntegrationCoupon] | Unset = UNSET
-        if _coupons is not UNSET:
-            coupons = [IntegrationCoupon.from_dict(coupons_item_data) for coupons_item_data in _coupons]
+        if _coupons is None:
+            coupons = null_field("coupons", strict)
+        elif _coupons is not UNSET:
+            try:
+                coupons = [
+                    IntegrationCoupon.from_dict(coupons_item_data, strict) for coupons_item_data in _coupons
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "coupons", _coupons, IntegrationCoupon.from_dict, strict)
 
         _triggered_campaigns = d.get("triggeredCampaigns", UNSET)
         triggered_campaigns: list[Campaign] | Unset = UNSET
-        if _triggered_campaigns is not UNSET:
-            triggered_campaigns = [
-                Campaign.from_dict(triggered_campaigns_item_data)
-                for triggered_campaigns_item_data in _triggered_campaigns
-            ]
+        if _triggered_campaigns is None:
+            triggered_campaigns = null_field("triggeredCampaigns", strict)
+        elif _triggered_campaigns is not UNSET:
+            try:
+                triggered_campaigns = [
+                    Campaign.from_dict(triggered_campaigns_item_data, strict)
+                    for triggered_campaigns_item_data in _triggered_campaigns
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "triggeredCampaigns", _triggered_campaigns, Campaign.from_dict, strict)
 
         _rule_failure_reasons = d.get("ruleFailureReasons", UNSET)
         rule_failure_reasons: list[RuleFailureReason] | Unset = UNSET
-        if _rule_failure_reasons is not UNSET:
-            rule_failure_reasons = [
-                RuleFailureReason.from_dict(rule_failure_reasons_item_data)
-                for rule_failure_reasons_item_data in _rule_failure_reasons
-            ]
+        if _rule_failure_reasons is None:
+            rule_failure_reasons = null_field("ruleFailureReasons", strict)
+        elif _rule_failure_reasons is not UNSET:
+            try:
+                rule_failure_reasons = [
+                    RuleFailureReason.from_dict(rule_failure_reasons_item_data, strict)
+                    for rule_failure_reasons_item_data in _rule_failure_reasons
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(
+                    exc, "ruleFailureReasons", _rule_failure_reasons, RuleFailureReason.from_dict, strict
+                )
 
         _awarded_giveaways = d.get("awardedGiveaways", UNSET)
         awarded_giveaways: list[Giveaway] | Unset = UNSET
-        if _awarded_giveaways is not UNSET:
-            awarded_giveaways = [
-                Giveaway.from_dict(awarded_giveaways_item_data)
-                for awarded_giveaways_item_data in _awarded_giveaways
-            ]
+        if _awarded_giveaways is None:
+            awarded_giveaways = null_field("awardedGiveaways", strict)
+        elif _awarded_giveaways is not UNSET:
+            try:
+                awarded_giveaways = [
+                    Giveaway.from_dict(awarded_giveaways_item_data, strict)
+                    for awarded_giveaways_item_data in _awarded_giveaways
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "awardedGiveaways", _awarded_giveaways, Giveaway.from_dict, strict)
 
         _return_ = d.get("return", UNSET)
         return_: Return | Unset
         if _return_ is UNSET:
             return_ = UNSET
+        elif _return_ is None:
+            return_ = null_field("return", strict)
         else:
-            return_ = Return.from_dict(_return_)
+            try:
+                return_ = Return.from_dict(_return_, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "return", _return_)
 
         _previous_returns = d.get("previousReturns", UNSET)
         previous_returns: list[Return] | Unset = UNSET
-        if _previous_returns is not UNSET:
-            previous_returns = [
-                Return.from_dict(previous_returns_item_data)
-                for previous_returns_item_data in _previous_returns
-            ]
+        if _previous_returns is None:
+            previous_returns = null_field("previousReturns", strict)
+        elif _previous_returns is not UNSET:
+            try:
+                previous_returns = [
+                    Return.from_dict(previous_returns_item_data, strict)
+                    for previous_returns_item_data in _previous_returns
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "previousReturns", _previous_returns, Return.from_dict, strict)
 
         _advanced_event = d.get("advancedEvent", UNSET)
         advanced_event: AdvancedEvent | Unset
         if _advanced_event is UNSET:
             advanced_event = UNSET
+        elif _advanced_event is None:
+            advanced_event = null_field("advancedEvent", strict)
         else:
-            advanced_event = AdvancedEvent.from_dict(_advanced_event)
+            try:
+                advanced_event = AdvancedEvent.from_dict(_advanced_event, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "advancedEvent", _advanced_event)
 
         _campaign_eligibility = d.get("campaignEligibility", UNSET)
         campaign_eligibility: list[CampaignEligibility] | Unset = UNSET
-        if _campaign_eligibility is not UNSET:
-            campaign_eligibility = [
-                CampaignEligibility.from_dict(campaign_eligibility_item_data)
-                for campaign_eligibility_item_data in _campaign_eligibility
-            ]
+        if _campaign_eligibility is None:
+            campaign_eligibility = null_field("campaignEligibility", strict)
+        elif _campaign_eligibility is not UNSET:
+            try:
+                campaign_eligibility = [
+                    CampaignEligibility.from_dict(campaign_eligibility_item_data, strict)
+                    for campaign_eligibility_item_data in _campaign_eligibility
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(
+                    exc, "campaignEligibility", _campaign_eligibility, CampaignEligibility.from_dict, strict
+                )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

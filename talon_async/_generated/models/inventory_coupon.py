@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_field,
+    in_item,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.inventory_coupon_attributes import InventoryCouponAttributes
@@ -213,7 +223,8 @@ class InventoryCoupon:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -223,7 +234,11 @@ class InventoryCoupon:
         if type(id) is not int:
             raise wrong_type("id", id, "integer")
 
-        created = datetime.datetime.fromisoformat(d["created"])
+        _created = d["created"]
+        try:
+            created = datetime.datetime.fromisoformat(_created)
+        except (TypeError, ValueError):
+            created = parse_datetime(_created, "created")
 
         campaign_id = d["campaignId"]
         if type(campaign_id) is not int:
@@ -253,83 +268,107 @@ class InventoryCoupon:
         if (
             type(discount_limit) is not float and type(discount_limit) is not int
         ) and discount_limit is not UNSET:
-            raise wrong_type("discountLimit", discount_limit, "number")
+            discount_limit = absent("discountLimit", discount_limit, "number", strict)
 
         reservation_limit = d.get("reservationLimit", UNSET)
         if type(reservation_limit) is not int and reservation_limit is not UNSET:
-            raise wrong_type("reservationLimit", reservation_limit, "integer")
+            reservation_limit = absent("reservationLimit", reservation_limit, "integer", strict)
 
         _start_date = d.get("startDate", UNSET)
         start_date: datetime.datetime | Unset
         if _start_date is UNSET:
             start_date = UNSET
+        elif _start_date is None:
+            start_date = null_field("startDate", strict)
         else:
-            start_date = datetime.datetime.fromisoformat(_start_date)
+            try:
+                start_date = datetime.datetime.fromisoformat(_start_date)
+            except (TypeError, ValueError):
+                start_date = parse_datetime(_start_date, "startDate")
 
         _expiry_date = d.get("expiryDate", UNSET)
         expiry_date: datetime.datetime | Unset
         if _expiry_date is UNSET:
             expiry_date = UNSET
+        elif _expiry_date is None:
+            expiry_date = null_field("expiryDate", strict)
         else:
-            expiry_date = datetime.datetime.fromisoformat(_expiry_date)
+            try:
+                expiry_date = datetime.datetime.fromisoformat(_expiry_date)
+            except (TypeError, ValueError):
+                expiry_date = parse_datetime(_expiry_date, "expiryDate")
 
         _limits = d.get("limits", UNSET)
         limits: list[LimitConfig] | Unset = UNSET
-        if _limits is not UNSET:
-            limits = [LimitConfig.from_dict(limits_item_data) for limits_item_data in _limits]
+        if _limits is None:
+            limits = null_field("limits", strict)
+        elif _limits is not UNSET:
+            try:
+                limits = [LimitConfig.from_dict(limits_item_data, strict) for limits_item_data in _limits]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "limits", _limits, LimitConfig.from_dict, strict)
 
         discount_counter = d.get("discountCounter", UNSET)
         if (
             type(discount_counter) is not float and type(discount_counter) is not int
         ) and discount_counter is not UNSET:
-            raise wrong_type("discountCounter", discount_counter, "number")
+            discount_counter = absent("discountCounter", discount_counter, "number", strict)
 
         discount_remainder = d.get("discountRemainder", UNSET)
         if (
             type(discount_remainder) is not float and type(discount_remainder) is not int
         ) and discount_remainder is not UNSET:
-            raise wrong_type("discountRemainder", discount_remainder, "number")
+            discount_remainder = absent("discountRemainder", discount_remainder, "number", strict)
 
         reservation_counter = d.get("reservationCounter", UNSET)
         if (
             type(reservation_counter) is not float and type(reservation_counter) is not int
         ) and reservation_counter is not UNSET:
-            raise wrong_type("reservationCounter", reservation_counter, "number")
+            reservation_counter = absent("reservationCounter", reservation_counter, "number", strict)
 
         _attributes = d.get("attributes", UNSET)
         attributes: InventoryCouponAttributes | Unset
         if _attributes is UNSET:
             attributes = UNSET
+        elif _attributes is None:
+            attributes = null_field("attributes", strict)
         else:
-            attributes = InventoryCouponAttributes.from_dict(_attributes)
+            try:
+                attributes = InventoryCouponAttributes.from_dict(_attributes, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "attributes", _attributes)
 
         referral_id = d.get("referralId", UNSET)
         if type(referral_id) is not int and referral_id is not UNSET:
-            raise wrong_type("referralId", referral_id, "integer")
+            referral_id = absent("referralId", referral_id, "integer", strict)
 
         recipient_integration_id = d.get("recipientIntegrationId", UNSET)
         if type(recipient_integration_id) is not str and recipient_integration_id is not UNSET:
-            raise wrong_type("recipientIntegrationId", recipient_integration_id, "string")
+            recipient_integration_id = absent(
+                "recipientIntegrationId", recipient_integration_id, "string", strict
+            )
 
         import_id = d.get("importId", UNSET)
         if type(import_id) is not int and import_id is not UNSET:
-            raise wrong_type("importId", import_id, "integer")
+            import_id = absent("importId", import_id, "integer", strict)
 
         reservation = d.get("reservation", UNSET)
         if type(reservation) is not bool and reservation is not UNSET:
-            raise wrong_type("reservation", reservation, "boolean")
+            reservation = absent("reservation", reservation, "boolean", strict)
 
         batch_id = d.get("batchId", UNSET)
         if type(batch_id) is not str and batch_id is not UNSET:
-            raise wrong_type("batchId", batch_id, "string")
+            batch_id = absent("batchId", batch_id, "string", strict)
 
         is_reservation_mandatory = d.get("isReservationMandatory", UNSET)
         if type(is_reservation_mandatory) is not bool and is_reservation_mandatory is not UNSET:
-            raise wrong_type("isReservationMandatory", is_reservation_mandatory, "boolean")
+            is_reservation_mandatory = absent(
+                "isReservationMandatory", is_reservation_mandatory, "boolean", strict
+            )
 
         implicitly_reserved = d.get("implicitlyReserved", UNSET)
         if type(implicitly_reserved) is not bool and implicitly_reserved is not UNSET:
-            raise wrong_type("implicitlyReserved", implicitly_reserved, "boolean")
+            implicitly_reserved = absent("implicitlyReserved", implicitly_reserved, "boolean", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

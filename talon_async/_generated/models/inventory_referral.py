@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_field,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.inventory_referral_attributes import InventoryReferralAttributes
@@ -141,7 +150,8 @@ class InventoryReferral:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -151,7 +161,11 @@ class InventoryReferral:
         if type(id) is not int:
             raise wrong_type("id", id, "integer")
 
-        created = datetime.datetime.fromisoformat(d["created"])
+        _created = d["created"]
+        try:
+            created = datetime.datetime.fromisoformat(_created)
+        except (TypeError, ValueError):
+            created = parse_datetime(_created, "created")
 
         usage_limit = d["usageLimit"]
         if type(usage_limit) is not int:
@@ -181,34 +195,51 @@ class InventoryReferral:
         start_date: datetime.datetime | Unset
         if _start_date is UNSET:
             start_date = UNSET
+        elif _start_date is None:
+            start_date = null_field("startDate", strict)
         else:
-            start_date = datetime.datetime.fromisoformat(_start_date)
+            try:
+                start_date = datetime.datetime.fromisoformat(_start_date)
+            except (TypeError, ValueError):
+                start_date = parse_datetime(_start_date, "startDate")
 
         _expiry_date = d.get("expiryDate", UNSET)
         expiry_date: datetime.datetime | Unset
         if _expiry_date is UNSET:
             expiry_date = UNSET
+        elif _expiry_date is None:
+            expiry_date = null_field("expiryDate", strict)
         else:
-            expiry_date = datetime.datetime.fromisoformat(_expiry_date)
+            try:
+                expiry_date = datetime.datetime.fromisoformat(_expiry_date)
+            except (TypeError, ValueError):
+                expiry_date = parse_datetime(_expiry_date, "expiryDate")
 
         friend_profile_integration_id = d.get("friendProfileIntegrationId", UNSET)
         if type(friend_profile_integration_id) is not str and friend_profile_integration_id is not UNSET:
-            raise wrong_type("friendProfileIntegrationId", friend_profile_integration_id, "string")
+            friend_profile_integration_id = absent(
+                "friendProfileIntegrationId", friend_profile_integration_id, "string", strict
+            )
 
         _attributes = d.get("attributes", UNSET)
         attributes: InventoryReferralAttributes | Unset
         if _attributes is UNSET:
             attributes = UNSET
+        elif _attributes is None:
+            attributes = null_field("attributes", strict)
         else:
-            attributes = InventoryReferralAttributes.from_dict(_attributes)
+            try:
+                attributes = InventoryReferralAttributes.from_dict(_attributes, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "attributes", _attributes)
 
         import_id = d.get("importId", UNSET)
         if type(import_id) is not int and import_id is not UNSET:
-            raise wrong_type("importId", import_id, "integer")
+            import_id = absent("importId", import_id, "integer", strict)
 
         batch_id = d.get("batchId", UNSET)
         if type(batch_id) is not str and batch_id is not UNSET:
-            raise wrong_type("batchId", batch_id, "string")
+            batch_id = absent("batchId", batch_id, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

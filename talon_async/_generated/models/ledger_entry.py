@@ -9,7 +9,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -87,7 +94,8 @@ class LedgerEntry:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -95,7 +103,11 @@ class LedgerEntry:
         if type(id) is not int:
             raise wrong_type("id", id, "integer")
 
-        created = datetime.datetime.fromisoformat(d["created"])
+        _created = d["created"]
+        try:
+            created = datetime.datetime.fromisoformat(_created)
+        except (TypeError, ValueError):
+            created = parse_datetime(_created, "created")
 
         profile_id = d["profileId"]
         if type(profile_id) is not str:
@@ -121,11 +133,15 @@ class LedgerEntry:
         if type(reason) is not str:
             raise wrong_type("reason", reason, "string")
 
-        expiry_date = datetime.datetime.fromisoformat(d["expiryDate"])
+        _expiry_date = d["expiryDate"]
+        try:
+            expiry_date = datetime.datetime.fromisoformat(_expiry_date)
+        except (TypeError, ValueError):
+            expiry_date = parse_datetime(_expiry_date, "expiryDate")
 
         reference_id = d.get("referenceId", UNSET)
         if type(reference_id) is not int and reference_id is not UNSET:
-            raise wrong_type("referenceId", reference_id, "integer")
+            reference_id = absent("referenceId", reference_id, "integer", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

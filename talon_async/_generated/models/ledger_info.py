@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_field,
+    null_field,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.tier import Tier
@@ -121,7 +128,8 @@ class LedgerInfo:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -151,36 +159,45 @@ class LedgerInfo:
         if (
             type(negative_balance) is not float and type(negative_balance) is not int
         ) and negative_balance is not UNSET:
-            raise wrong_type("negativeBalance", negative_balance, "number")
+            negative_balance = absent("negativeBalance", negative_balance, "number", strict)
 
         tentative_pending_balance = d.get("tentativePendingBalance", UNSET)
         if (
             type(tentative_pending_balance) is not float and type(tentative_pending_balance) is not int
         ) and tentative_pending_balance is not UNSET:
-            raise wrong_type("tentativePendingBalance", tentative_pending_balance, "number")
+            tentative_pending_balance = absent(
+                "tentativePendingBalance", tentative_pending_balance, "number", strict
+            )
 
         tentative_negative_balance = d.get("tentativeNegativeBalance", UNSET)
         if (
             type(tentative_negative_balance) is not float and type(tentative_negative_balance) is not int
         ) and tentative_negative_balance is not UNSET:
-            raise wrong_type("tentativeNegativeBalance", tentative_negative_balance, "number")
+            tentative_negative_balance = absent(
+                "tentativeNegativeBalance", tentative_negative_balance, "number", strict
+            )
 
         _current_tier = d.get("currentTier", UNSET)
         current_tier: Tier | Unset
         if _current_tier is UNSET:
             current_tier = UNSET
+        elif _current_tier is None:
+            current_tier = null_field("currentTier", strict)
         else:
-            current_tier = Tier.from_dict(_current_tier)
+            try:
+                current_tier = Tier.from_dict(_current_tier, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "currentTier", _current_tier)
 
         points_to_next_tier = d.get("pointsToNextTier", UNSET)
         if (
             type(points_to_next_tier) is not float and type(points_to_next_tier) is not int
         ) and points_to_next_tier is not UNSET:
-            raise wrong_type("pointsToNextTier", points_to_next_tier, "number")
+            points_to_next_tier = absent("pointsToNextTier", points_to_next_tier, "number", strict)
 
         next_tier_name = d.get("nextTierName", UNSET)
         if type(next_tier_name) is not str and next_tier_name is not UNSET:
-            raise wrong_type("nextTierName", next_tier_name, "string")
+            next_tier_name = absent("nextTierName", next_tier_name, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -9,7 +9,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -93,7 +100,8 @@ class LedgerPointsEntryIntegrationAPI:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -105,7 +113,11 @@ class LedgerPointsEntryIntegrationAPI:
         if type(transaction_uuid) is not str:
             raise wrong_type("transactionUUID", transaction_uuid, "string")
 
-        created = datetime.datetime.fromisoformat(d["created"])
+        _created = d["created"]
+        try:
+            created = datetime.datetime.fromisoformat(_created)
+        except (TypeError, ValueError):
+            created = parse_datetime(_created, "created")
 
         program_id = d["programId"]
         if type(program_id) is not int:
@@ -133,11 +145,11 @@ class LedgerPointsEntryIntegrationAPI:
 
         customer_session_id = d.get("customerSessionId", UNSET)
         if type(customer_session_id) is not str and customer_session_id is not UNSET:
-            raise wrong_type("customerSessionId", customer_session_id, "string")
+            customer_session_id = absent("customerSessionId", customer_session_id, "string", strict)
 
         validity_duration = d.get("validityDuration", UNSET)
         if type(validity_duration) is not str and validity_duration is not UNSET:
-            raise wrong_type("validityDuration", validity_duration, "string")
+            validity_duration = absent("validityDuration", validity_duration, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

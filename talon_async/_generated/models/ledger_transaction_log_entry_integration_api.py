@@ -12,7 +12,17 @@ from attrs import field as _attrs_field
 from ..models.ledger_transaction_log_entry_integration_api_type import (
     LedgerTransactionLogEntryIntegrationAPIType,
 )
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    enum_member,
+    in_field,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.loyalty_ledger_entry_flags import LoyaltyLedgerEntryFlags
@@ -144,7 +154,8 @@ class LedgerTransactionLogEntryIntegrationAPI:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -154,7 +165,11 @@ class LedgerTransactionLogEntryIntegrationAPI:
         if type(transaction_uuid) is not str:
             raise wrong_type("transactionUUID", transaction_uuid, "string")
 
-        created = datetime.datetime.fromisoformat(d["created"])
+        _created = d["created"]
+        try:
+            created = datetime.datetime.fromisoformat(_created)
+        except (TypeError, ValueError):
+            created = parse_datetime(_created, "created")
 
         program_id = d["programId"]
         if type(program_id) is not int:
@@ -163,7 +178,7 @@ class LedgerTransactionLogEntryIntegrationAPI:
         type_ = cast(
             LedgerTransactionLogEntryIntegrationAPIType,
             LedgerTransactionLogEntryIntegrationAPIType._value2member_map_.get(d["type"])
-            or LedgerTransactionLogEntryIntegrationAPIType(d["type"]),
+            or enum_member(LedgerTransactionLogEntryIntegrationAPIType, d["type"], "type", strict),
         )
 
         name = d["name"]
@@ -192,26 +207,31 @@ class LedgerTransactionLogEntryIntegrationAPI:
 
         customer_session_id = d.get("customerSessionId", UNSET)
         if type(customer_session_id) is not str and customer_session_id is not UNSET:
-            raise wrong_type("customerSessionId", customer_session_id, "string")
+            customer_session_id = absent("customerSessionId", customer_session_id, "string", strict)
 
         ruleset_id = d.get("rulesetId", UNSET)
         if type(ruleset_id) is not int and ruleset_id is not UNSET:
-            raise wrong_type("rulesetId", ruleset_id, "integer")
+            ruleset_id = absent("rulesetId", ruleset_id, "integer", strict)
 
         rule_name = d.get("ruleName", UNSET)
         if type(rule_name) is not str and rule_name is not UNSET:
-            raise wrong_type("ruleName", rule_name, "string")
+            rule_name = absent("ruleName", rule_name, "string", strict)
 
         _flags = d.get("flags", UNSET)
         flags: LoyaltyLedgerEntryFlags | Unset
         if _flags is UNSET:
             flags = UNSET
+        elif _flags is None:
+            flags = null_field("flags", strict)
         else:
-            flags = LoyaltyLedgerEntryFlags.from_dict(_flags)
+            try:
+                flags = LoyaltyLedgerEntryFlags.from_dict(_flags, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "flags", _flags)
 
         validity_duration = d.get("validityDuration", UNSET)
         if type(validity_duration) is not str and validity_duration is not UNSET:
-            raise wrong_type("validityDuration", validity_duration, "string")
+            validity_duration = absent("validityDuration", validity_duration, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

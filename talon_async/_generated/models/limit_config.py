@@ -10,7 +10,13 @@ from attrs import field as _attrs_field
 
 from ..models.limit_config_entities_item import LimitConfigEntitiesItem
 from ..models.limit_config_period import LimitConfigPeriod
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    enum_member,
+    null_field,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -63,7 +69,8 @@ class LimitConfig:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -75,23 +82,29 @@ class LimitConfig:
         if type(limit) is not float and type(limit) is not int:
             raise wrong_type("limit", limit, "number")
 
+        _entities = d["entities"]
+        if type(_entities) is not list:
+            raise wrong_type("entities", _entities, "array")
         entities = [
             cast(
                 LimitConfigEntitiesItem,
                 LimitConfigEntitiesItem._value2member_map_.get(entities_item_data)
-                or LimitConfigEntitiesItem(entities_item_data),
+                or enum_member(LimitConfigEntitiesItem, entities_item_data, "entities[]", strict),
             )
-            for entities_item_data in d["entities"]
+            for entities_item_data in _entities
         ]
 
         _period = d.get("period", UNSET)
         period: LimitConfigPeriod | Unset
         if _period is UNSET:
             period = UNSET
+        elif _period is None:
+            period = null_field("period", strict)
         else:
             period = cast(
                 LimitConfigPeriod,
-                LimitConfigPeriod._value2member_map_.get(_period) or LimitConfigPeriod(_period),
+                LimitConfigPeriod._value2member_map_.get(_period)
+                or enum_member(LimitConfigPeriod, _period, "period", strict),
             )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,

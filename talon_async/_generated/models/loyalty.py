@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    in_field,
+    in_item,
+    null_field,
+)
 
 if TYPE_CHECKING:
     from ..models.loyalty_card import LoyaltyCard
@@ -77,18 +83,28 @@ class Loyalty:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
-        programs = LoyaltyPrograms.from_dict(d["programs"])
+        _programs = d["programs"]
+        try:
+            programs = LoyaltyPrograms.from_dict(_programs, strict)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_field(exc, "programs", _programs)
 
         _cards = d.get("cards", UNSET)
         cards: list[LoyaltyCard] | Unset = UNSET
-        if _cards is not UNSET:
-            cards = [LoyaltyCard.from_dict(cards_item_data) for cards_item_data in _cards]
+        if _cards is None:
+            cards = null_field("cards", strict)
+        elif _cards is not UNSET:
+            try:
+                cards = [LoyaltyCard.from_dict(cards_item_data, strict) for cards_item_data in _cards]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "cards", _cards, LoyaltyCard.from_dict, strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

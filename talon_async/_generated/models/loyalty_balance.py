@@ -8,7 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -62,7 +66,8 @@ class LoyaltyBalance:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -70,29 +75,29 @@ class LoyaltyBalance:
         if (
             type(active_points) is not float and type(active_points) is not int
         ) and active_points is not UNSET:
-            raise wrong_type("activePoints", active_points, "number")
+            active_points = absent("activePoints", active_points, "number", strict)
 
         pending_points = d.get("pendingPoints", UNSET)
         if (
             type(pending_points) is not float and type(pending_points) is not int
         ) and pending_points is not UNSET:
-            raise wrong_type("pendingPoints", pending_points, "number")
+            pending_points = absent("pendingPoints", pending_points, "number", strict)
 
         spent_points = d.get("spentPoints", UNSET)
         if (type(spent_points) is not float and type(spent_points) is not int) and spent_points is not UNSET:
-            raise wrong_type("spentPoints", spent_points, "number")
+            spent_points = absent("spentPoints", spent_points, "number", strict)
 
         expired_points = d.get("expiredPoints", UNSET)
         if (
             type(expired_points) is not float and type(expired_points) is not int
         ) and expired_points is not UNSET:
-            raise wrong_type("expiredPoints", expired_points, "number")
+            expired_points = absent("expiredPoints", expired_points, "number", strict)
 
         negative_points = d.get("negativePoints", UNSET)
         if (
             type(negative_points) is not float and type(negative_points) is not int
         ) and negative_points is not UNSET:
-            raise wrong_type("negativePoints", negative_points, "number")
+            negative_points = absent("negativePoints", negative_points, "number", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

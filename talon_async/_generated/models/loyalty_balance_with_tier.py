@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_field,
+    null_field,
+)
 
 if TYPE_CHECKING:
     from ..models.projected_tier import ProjectedTier
@@ -116,7 +122,8 @@ class LoyaltyBalanceWithTier:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -126,53 +133,63 @@ class LoyaltyBalanceWithTier:
         if (
             type(active_points) is not float and type(active_points) is not int
         ) and active_points is not UNSET:
-            raise wrong_type("activePoints", active_points, "number")
+            active_points = absent("activePoints", active_points, "number", strict)
 
         pending_points = d.get("pendingPoints", UNSET)
         if (
             type(pending_points) is not float and type(pending_points) is not int
         ) and pending_points is not UNSET:
-            raise wrong_type("pendingPoints", pending_points, "number")
+            pending_points = absent("pendingPoints", pending_points, "number", strict)
 
         spent_points = d.get("spentPoints", UNSET)
         if (type(spent_points) is not float and type(spent_points) is not int) and spent_points is not UNSET:
-            raise wrong_type("spentPoints", spent_points, "number")
+            spent_points = absent("spentPoints", spent_points, "number", strict)
 
         expired_points = d.get("expiredPoints", UNSET)
         if (
             type(expired_points) is not float and type(expired_points) is not int
         ) and expired_points is not UNSET:
-            raise wrong_type("expiredPoints", expired_points, "number")
+            expired_points = absent("expiredPoints", expired_points, "number", strict)
 
         negative_points = d.get("negativePoints", UNSET)
         if (
             type(negative_points) is not float and type(negative_points) is not int
         ) and negative_points is not UNSET:
-            raise wrong_type("negativePoints", negative_points, "number")
+            negative_points = absent("negativePoints", negative_points, "number", strict)
 
         _current_tier = d.get("currentTier", UNSET)
         current_tier: Tier | Unset
         if _current_tier is UNSET:
             current_tier = UNSET
+        elif _current_tier is None:
+            current_tier = null_field("currentTier", strict)
         else:
-            current_tier = Tier.from_dict(_current_tier)
+            try:
+                current_tier = Tier.from_dict(_current_tier, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "currentTier", _current_tier)
 
         _projected_tier = d.get("projectedTier", UNSET)
         projected_tier: ProjectedTier | Unset
         if _projected_tier is UNSET:
             projected_tier = UNSET
+        elif _projected_tier is None:
+            projected_tier = null_field("projectedTier", strict)
         else:
-            projected_tier = ProjectedTier.from_dict(_projected_tier)
+            try:
+                projected_tier = ProjectedTier.from_dict(_projected_tier, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "projectedTier", _projected_tier)
 
         points_to_next_tier = d.get("pointsToNextTier", UNSET)
         if (
             type(points_to_next_tier) is not float and type(points_to_next_tier) is not int
         ) and points_to_next_tier is not UNSET:
-            raise wrong_type("pointsToNextTier", points_to_next_tier, "number")
+            points_to_next_tier = absent("pointsToNextTier", points_to_next_tier, "number", strict)
 
         next_tier_name = d.get("nextTierName", UNSET)
         if type(next_tier_name) is not str and next_tier_name is not UNSET:
-            raise wrong_type("nextTierName", next_tier_name, "string")
+            next_tier_name = absent("nextTierName", next_tier_name, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    in_field,
+    null_field,
+)
 
 if TYPE_CHECKING:
     from ..models.loyalty_balance_with_tier import LoyaltyBalanceWithTier
@@ -78,7 +83,8 @@ class LoyaltyBalancesWithTiers:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -88,15 +94,27 @@ class LoyaltyBalancesWithTiers:
         balance: LoyaltyBalanceWithTier | Unset
         if _balance is UNSET:
             balance = UNSET
+        elif _balance is None:
+            balance = null_field("balance", strict)
         else:
-            balance = LoyaltyBalanceWithTier.from_dict(_balance)
+            try:
+                balance = LoyaltyBalanceWithTier.from_dict(_balance, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "balance", _balance)
 
         _subledger_balances = d.get("subledgerBalances", UNSET)
         subledger_balances: LoyaltyBalancesWithTiersSubledgerBalances | Unset
         if _subledger_balances is UNSET:
             subledger_balances = UNSET
+        elif _subledger_balances is None:
+            subledger_balances = null_field("subledgerBalances", strict)
         else:
-            subledger_balances = LoyaltyBalancesWithTiersSubledgerBalances.from_dict(_subledger_balances)
+            try:
+                subledger_balances = LoyaltyBalancesWithTiersSubledgerBalances.from_dict(
+                    _subledger_balances, strict
+                )
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "subledgerBalances", _subledger_balances)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

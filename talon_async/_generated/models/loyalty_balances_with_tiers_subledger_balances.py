@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import (
+    in_field,
+)
+
 if TYPE_CHECKING:
     from ..models.loyalty_balance_with_tier import LoyaltyBalanceWithTier
 
@@ -51,7 +55,8 @@ class LoyaltyBalancesWithTiersSubledgerBalances:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -63,7 +68,11 @@ class LoyaltyBalancesWithTiersSubledgerBalances:
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-            additional_property = LoyaltyBalanceWithTier.from_dict(prop_dict)
+            _additional_property = prop_dict
+            try:
+                additional_property = LoyaltyBalanceWithTier.from_dict(_additional_property, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, prop_name, _additional_property)
 
             additional_properties[prop_name] = additional_property
 

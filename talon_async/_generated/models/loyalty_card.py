@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_field,
+    in_item,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.ledger_info import LedgerInfo
@@ -166,7 +176,8 @@ class LoyaltyCard:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -176,7 +187,11 @@ class LoyaltyCard:
         if type(id) is not int:
             raise wrong_type("id", id, "integer")
 
-        created = datetime.datetime.fromisoformat(d["created"])
+        _created = d["created"]
+        try:
+            created = datetime.datetime.fromisoformat(_created)
+        except (TypeError, ValueError):
+            created = parse_datetime(_created, "created")
 
         program_id = d["programID"]
         if type(program_id) is not int:
@@ -196,56 +211,76 @@ class LoyaltyCard:
 
         program_name = d.get("programName", UNSET)
         if type(program_name) is not str and program_name is not UNSET:
-            raise wrong_type("programName", program_name, "string")
+            program_name = absent("programName", program_name, "string", strict)
 
         program_title = d.get("programTitle", UNSET)
         if type(program_title) is not str and program_title is not UNSET:
-            raise wrong_type("programTitle", program_title, "string")
+            program_title = absent("programTitle", program_title, "string", strict)
 
         block_reason = d.get("blockReason", UNSET)
         if type(block_reason) is not str and block_reason is not UNSET:
-            raise wrong_type("blockReason", block_reason, "string")
+            block_reason = absent("blockReason", block_reason, "string", strict)
 
         _profiles = d.get("profiles", UNSET)
         profiles: list[LoyaltyCardProfileRegistration] | Unset = UNSET
-        if _profiles is not UNSET:
-            profiles = [
-                LoyaltyCardProfileRegistration.from_dict(profiles_item_data)
-                for profiles_item_data in _profiles
-            ]
+        if _profiles is None:
+            profiles = null_field("profiles", strict)
+        elif _profiles is not UNSET:
+            try:
+                profiles = [
+                    LoyaltyCardProfileRegistration.from_dict(profiles_item_data, strict)
+                    for profiles_item_data in _profiles
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "profiles", _profiles, LoyaltyCardProfileRegistration.from_dict, strict)
 
         _ledger = d.get("ledger", UNSET)
         ledger: LedgerInfo | Unset
         if _ledger is UNSET:
             ledger = UNSET
+        elif _ledger is None:
+            ledger = null_field("ledger", strict)
         else:
-            ledger = LedgerInfo.from_dict(_ledger)
+            try:
+                ledger = LedgerInfo.from_dict(_ledger, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "ledger", _ledger)
 
         _subledgers = d.get("subledgers", UNSET)
         subledgers: LoyaltyCardSubledgers | Unset
         if _subledgers is UNSET:
             subledgers = UNSET
+        elif _subledgers is None:
+            subledgers = null_field("subledgers", strict)
         else:
-            subledgers = LoyaltyCardSubledgers.from_dict(_subledgers)
+            try:
+                subledgers = LoyaltyCardSubledgers.from_dict(_subledgers, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "subledgers", _subledgers)
 
         _modified = d.get("modified", UNSET)
         modified: datetime.datetime | Unset
         if _modified is UNSET:
             modified = UNSET
+        elif _modified is None:
+            modified = null_field("modified", strict)
         else:
-            modified = datetime.datetime.fromisoformat(_modified)
+            try:
+                modified = datetime.datetime.fromisoformat(_modified)
+            except (TypeError, ValueError):
+                modified = parse_datetime(_modified, "modified")
 
         old_card_identifier = d.get("oldCardIdentifier", UNSET)
         if type(old_card_identifier) is not str and old_card_identifier is not UNSET:
-            raise wrong_type("oldCardIdentifier", old_card_identifier, "string")
+            old_card_identifier = absent("oldCardIdentifier", old_card_identifier, "string", strict)
 
         new_card_identifier = d.get("newCardIdentifier", UNSET)
         if type(new_card_identifier) is not str and new_card_identifier is not UNSET:
-            raise wrong_type("newCardIdentifier", new_card_identifier, "string")
+            new_card_identifier = absent("newCardIdentifier", new_card_identifier, "string", strict)
 
         batch_id = d.get("batchId", UNSET)
         if type(batch_id) is not str and batch_id is not UNSET:
-            raise wrong_type("batchId", batch_id, "string")
+            batch_id = absent("batchId", batch_id, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    in_field,
+    in_item,
+    null_field,
+)
 
 if TYPE_CHECKING:
     from ..models.loyalty_balance import LoyaltyBalance
@@ -88,7 +94,8 @@ class LoyaltyCardBalances:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -98,23 +105,40 @@ class LoyaltyCardBalances:
         balance: LoyaltyBalance | Unset
         if _balance is UNSET:
             balance = UNSET
+        elif _balance is None:
+            balance = null_field("balance", strict)
         else:
-            balance = LoyaltyBalance.from_dict(_balance)
+            try:
+                balance = LoyaltyBalance.from_dict(_balance, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "balance", _balance)
 
         _subledger_balances = d.get("subledgerBalances", UNSET)
         subledger_balances: LoyaltyCardBalancesSubledgerBalances | Unset
         if _subledger_balances is UNSET:
             subledger_balances = UNSET
+        elif _subledger_balances is None:
+            subledger_balances = null_field("subledgerBalances", strict)
         else:
-            subledger_balances = LoyaltyCardBalancesSubledgerBalances.from_dict(_subledger_balances)
+            try:
+                subledger_balances = LoyaltyCardBalancesSubledgerBalances.from_dict(
+                    _subledger_balances, strict
+                )
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "subledgerBalances", _subledger_balances)
 
         _profiles = d.get("profiles", UNSET)
         profiles: list[LoyaltyCardProfileRegistration] | Unset = UNSET
-        if _profiles is not UNSET:
-            profiles = [
-                LoyaltyCardProfileRegistration.from_dict(profiles_item_data)
-                for profiles_item_data in _profiles
-            ]
+        if _profiles is None:
+            profiles = null_field("profiles", strict)
+        elif _profiles is not UNSET:
+            try:
+                profiles = [
+                    LoyaltyCardProfileRegistration.from_dict(profiles_item_data, strict)
+                    for profiles_item_data in _profiles
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "profiles", _profiles, LoyaltyCardProfileRegistration.from_dict, strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

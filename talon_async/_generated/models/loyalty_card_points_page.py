@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import wrong_type
+from ..types import (
+    in_item,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.card_ledger_points_entry_integration_api import CardLedgerPointsEntryIntegrationAPI
@@ -71,7 +74,8 @@ class LoyaltyCardPointsPage:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -81,7 +85,14 @@ class LoyaltyCardPointsPage:
         if type(has_more) is not bool:
             raise wrong_type("hasMore", has_more, "boolean")
 
-        data = [CardLedgerPointsEntryIntegrationAPI.from_dict(data_item_data) for data_item_data in d["data"]]
+        _data = d["data"]
+        try:
+            data = [
+                CardLedgerPointsEntryIntegrationAPI.from_dict(data_item_data, strict)
+                for data_item_data in _data
+            ]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_item(exc, "data", _data, CardLedgerPointsEntryIntegrationAPI.from_dict, strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

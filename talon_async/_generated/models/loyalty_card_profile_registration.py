@@ -9,7 +9,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import rfc3339, wrong_type
+from ..types import (
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -46,7 +50,8 @@ class LoyaltyCardProfileRegistration:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -54,7 +59,11 @@ class LoyaltyCardProfileRegistration:
         if type(integration_id) is not str:
             raise wrong_type("integrationId", integration_id, "string")
 
-        timestamp = datetime.datetime.fromisoformat(d["timestamp"])
+        _timestamp = d["timestamp"]
+        try:
+            timestamp = datetime.datetime.fromisoformat(_timestamp)
+        except (TypeError, ValueError):
+            timestamp = parse_datetime(_timestamp, "timestamp")
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -10,7 +10,14 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339
+from ..types import (
+    UNSET,
+    Unset,
+    null_field,
+    parse_datetime,
+    parse_uuid,
+    rfc3339,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -55,20 +62,34 @@ class LoyaltyLedgerEntryExpiryDateChange:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
-        transaction_uuid = UUID(d["transactionUUID"])
+        _transaction_uuid = d["transactionUUID"]
+        try:
+            transaction_uuid = UUID(_transaction_uuid)
+        except (TypeError, ValueError, AttributeError):
+            transaction_uuid = parse_uuid(_transaction_uuid, "transactionUUID")
 
-        new_expiry_date = datetime.datetime.fromisoformat(d["newExpiryDate"])
+        _new_expiry_date = d["newExpiryDate"]
+        try:
+            new_expiry_date = datetime.datetime.fromisoformat(_new_expiry_date)
+        except (TypeError, ValueError):
+            new_expiry_date = parse_datetime(_new_expiry_date, "newExpiryDate")
 
         _previous_expiry_date = d.get("previousExpiryDate", UNSET)
         previous_expiry_date: datetime.datetime | Unset
         if _previous_expiry_date is UNSET:
             previous_expiry_date = UNSET
+        elif _previous_expiry_date is None:
+            previous_expiry_date = null_field("previousExpiryDate", strict)
         else:
-            previous_expiry_date = datetime.datetime.fromisoformat(_previous_expiry_date)
+            try:
+                previous_expiry_date = datetime.datetime.fromisoformat(_previous_expiry_date)
+            except (TypeError, ValueError):
+                previous_expiry_date = parse_datetime(_previous_expiry_date, "previousExpiryDate")
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -8,7 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(("createsNegativeBalance",))
@@ -34,13 +38,16 @@ class LoyaltyLedgerEntryFlags:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         creates_negative_balance = d.get("createsNegativeBalance", UNSET)
         if type(creates_negative_balance) is not bool and creates_negative_balance is not UNSET:
-            raise wrong_type("createsNegativeBalance", creates_negative_balance, "boolean")
+            creates_negative_balance = absent(
+                "createsNegativeBalance", creates_negative_balance, "boolean", strict
+            )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

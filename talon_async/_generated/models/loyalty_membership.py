@@ -9,7 +9,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -49,7 +56,8 @@ class LoyaltyMembership:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -61,8 +69,13 @@ class LoyaltyMembership:
         joined: datetime.datetime | Unset
         if _joined is UNSET:
             joined = UNSET
+        elif _joined is None:
+            joined = null_field("joined", strict)
         else:
-            joined = datetime.datetime.fromisoformat(_joined)
+            try:
+                joined = datetime.datetime.fromisoformat(_joined)
+            except (TypeError, ValueError):
+                joined = parse_datetime(_joined, "joined")
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    in_field,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.ledger_info import LedgerInfo
@@ -98,7 +106,8 @@ class LoyaltyProgramLedgers:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -116,21 +125,35 @@ class LoyaltyProgramLedgers:
         if type(name) is not str:
             raise wrong_type("name", name, "string")
 
-        ledger = LedgerInfo.from_dict(d["ledger"])
+        _ledger = d["ledger"]
+        try:
+            ledger = LedgerInfo.from_dict(_ledger, strict)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_field(exc, "ledger", _ledger)
 
         _join_date = d.get("joinDate", UNSET)
         join_date: datetime.datetime | Unset
         if _join_date is UNSET:
             join_date = UNSET
+        elif _join_date is None:
+            join_date = null_field("joinDate", strict)
         else:
-            join_date = datetime.datetime.fromisoformat(_join_date)
+            try:
+                join_date = datetime.datetime.fromisoformat(_join_date)
+            except (TypeError, ValueError):
+                join_date = parse_datetime(_join_date, "joinDate")
 
         _sub_ledgers = d.get("subLedgers", UNSET)
         sub_ledgers: LoyaltyProgramLedgersSubLedgers | Unset
         if _sub_ledgers is UNSET:
             sub_ledgers = UNSET
+        elif _sub_ledgers is None:
+            sub_ledgers = null_field("subLedgers", strict)
         else:
-            sub_ledgers = LoyaltyProgramLedgersSubLedgers.from_dict(_sub_ledgers)
+            try:
+                sub_ledgers = LoyaltyProgramLedgersSubLedgers.from_dict(_sub_ledgers, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "subLedgers", _sub_ledgers)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

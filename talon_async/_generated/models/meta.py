@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    in_field,
+    null_field,
+)
 
 if TYPE_CHECKING:
     from ..models.coupon_rejection_reason import CouponRejectionReason
@@ -107,7 +112,8 @@ class Meta:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -117,36 +123,63 @@ class Meta:
         campaigns: MetaCampaigns | Unset
         if _campaigns is UNSET:
             campaigns = UNSET
+        elif _campaigns is None:
+            campaigns = null_field("campaigns", strict)
         else:
-            campaigns = MetaCampaigns.from_dict(_campaigns)
+            try:
+                campaigns = MetaCampaigns.from_dict(_campaigns, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "campaigns", _campaigns)
 
         _coupons = d.get("coupons", UNSET)
         coupons: MetaCoupons | Unset
         if _coupons is UNSET:
             coupons = UNSET
+        elif _coupons is None:
+            coupons = null_field("coupons", strict)
         else:
-            coupons = MetaCoupons.from_dict(_coupons)
+            try:
+                coupons = MetaCoupons.from_dict(_coupons, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "coupons", _coupons)
 
         _coupon_rejection_reason = d.get("couponRejectionReason", UNSET)
         coupon_rejection_reason: CouponRejectionReason | Unset
         if _coupon_rejection_reason is UNSET:
             coupon_rejection_reason = UNSET
+        elif _coupon_rejection_reason is None:
+            coupon_rejection_reason = null_field("couponRejectionReason", strict)
         else:
-            coupon_rejection_reason = CouponRejectionReason.from_dict(_coupon_rejection_reason)
+            try:
+                coupon_rejection_reason = CouponRejectionReason.from_dict(_coupon_rejection_reason, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "couponRejectionReason", _coupon_rejection_reason)
 
         _referral_rejection_reason = d.get("referralRejectionReason", UNSET)
         referral_rejection_reason: ReferralRejectionReason | Unset
         if _referral_rejection_reason is UNSET:
             referral_rejection_reason = UNSET
+        elif _referral_rejection_reason is None:
+            referral_rejection_reason = null_field("referralRejectionReason", strict)
         else:
-            referral_rejection_reason = ReferralRejectionReason.from_dict(_referral_rejection_reason)
+            try:
+                referral_rejection_reason = ReferralRejectionReason.from_dict(
+                    _referral_rejection_reason, strict
+                )
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "referralRejectionReason", _referral_rejection_reason)
 
         _warnings = d.get("warnings", UNSET)
         warnings: MetaWarnings | Unset
         if _warnings is UNSET:
             warnings = UNSET
+        elif _warnings is None:
+            warnings = null_field("warnings", strict)
         else:
-            warnings = MetaWarnings.from_dict(_warnings)
+            try:
+                warnings = MetaWarnings.from_dict(_warnings, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "warnings", _warnings)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    in_item,
+    null_field,
+)
 
 if TYPE_CHECKING:
     from ..models.multiple_customer_profile_integration_request_item import (
@@ -66,7 +71,8 @@ class MultipleCustomerProfileIntegrationRequest:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -74,11 +80,24 @@ class MultipleCustomerProfileIntegrationRequest:
         d = src_dict
         _customer_profiles = d.get("customerProfiles", UNSET)
         customer_profiles: list[MultipleCustomerProfileIntegrationRequestItem] | Unset = UNSET
-        if _customer_profiles is not UNSET:
-            customer_profiles = [
-                MultipleCustomerProfileIntegrationRequestItem.from_dict(customer_profiles_item_data)
-                for customer_profiles_item_data in _customer_profiles
-            ]
+        if _customer_profiles is None:
+            customer_profiles = null_field("customerProfiles", strict)
+        elif _customer_profiles is not UNSET:
+            try:
+                customer_profiles = [
+                    MultipleCustomerProfileIntegrationRequestItem.from_dict(
+                        customer_profiles_item_data, strict
+                    )
+                    for customer_profiles_item_data in _customer_profiles
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(
+                    exc,
+                    "customerProfiles",
+                    _customer_profiles,
+                    MultipleCustomerProfileIntegrationRequestItem.from_dict,
+                    strict,
+                )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

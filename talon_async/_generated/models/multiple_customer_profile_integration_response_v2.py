@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    in_item,
+    null_field,
+)
 
 if TYPE_CHECKING:
     from ..models.customer_profile_update_v2_response import CustomerProfileUpdateV2Response
@@ -62,7 +67,8 @@ class MultipleCustomerProfileIntegrationResponseV2:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -70,11 +76,22 @@ class MultipleCustomerProfileIntegrationResponseV2:
         d = src_dict
         _integration_states = d.get("integrationStates", UNSET)
         integration_states: list[CustomerProfileUpdateV2Response] | Unset = UNSET
-        if _integration_states is not UNSET:
-            integration_states = [
-                CustomerProfileUpdateV2Response.from_dict(integration_states_item_data)
-                for integration_states_item_data in _integration_states
-            ]
+        if _integration_states is None:
+            integration_states = null_field("integrationStates", strict)
+        elif _integration_states is not UNSET:
+            try:
+                integration_states = [
+                    CustomerProfileUpdateV2Response.from_dict(integration_states_item_data, strict)
+                    for integration_states_item_data in _integration_states
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(
+                    exc,
+                    "integrationStates",
+                    _integration_states,
+                    CustomerProfileUpdateV2Response.from_dict,
+                    strict,
+                )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

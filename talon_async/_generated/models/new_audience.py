@@ -9,7 +9,15 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -87,7 +95,8 @@ class NewAudience:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -97,37 +106,44 @@ class NewAudience:
 
         sandbox = d.get("sandbox", UNSET)
         if type(sandbox) is not bool and sandbox is not UNSET:
-            raise wrong_type("sandbox", sandbox, "boolean")
+            sandbox = absent("sandbox", sandbox, "boolean", strict)
 
         description = d.get("description", UNSET)
         if type(description) is not str and description is not UNSET:
-            raise wrong_type("description", description, "string")
+            description = absent("description", description, "string", strict)
 
         integration = d.get("integration", UNSET)
         if type(integration) is not str and integration is not UNSET:
-            raise wrong_type("integration", integration, "string")
+            integration = absent("integration", integration, "string", strict)
 
         integration_id = d.get("integrationId", UNSET)
         if type(integration_id) is not str and integration_id is not UNSET:
-            raise wrong_type("integrationId", integration_id, "string")
+            integration_id = absent("integrationId", integration_id, "string", strict)
 
         created_in_3_rd_party = d.get("createdIn3rdParty", UNSET)
         if type(created_in_3_rd_party) is not bool and created_in_3_rd_party is not UNSET:
-            raise wrong_type("createdIn3rdParty", created_in_3_rd_party, "boolean")
+            created_in_3_rd_party = absent("createdIn3rdParty", created_in_3_rd_party, "boolean", strict)
 
         _last_update = d.get("lastUpdate", UNSET)
         last_update: datetime.datetime | Unset
         if _last_update is UNSET:
             last_update = UNSET
+        elif _last_update is None:
+            last_update = null_field("lastUpdate", strict)
         else:
-            last_update = datetime.datetime.fromisoformat(_last_update)
+            try:
+                last_update = datetime.datetime.fromisoformat(_last_update)
+            except (TypeError, ValueError):
+                last_update = parse_datetime(_last_update, "lastUpdate")
 
         subscribed_applications_ids = d.get("subscribedApplicationsIds", UNSET)
         if (
             type(subscribed_applications_ids) is not list
             or not {int}.issuperset(map(type, subscribed_applications_ids))
         ) and subscribed_applications_ids is not UNSET:
-            raise wrong_type("subscribedApplicationsIds", subscribed_applications_ids, "array of integer")
+            subscribed_applications_ids = absent(
+                "subscribedApplicationsIds", subscribed_applications_ids, "array of integer", strict
+            )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

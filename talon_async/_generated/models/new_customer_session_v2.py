@@ -9,7 +9,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.new_customer_session_v2_state import NewCustomerSessionV2State
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    enum_member,
+    in_field,
+    in_item,
+    null_field,
+)
 
 if TYPE_CHECKING:
     from ..models.cart_item import CartItem
@@ -163,7 +171,8 @@ class NewCustomerSessionV2:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -171,77 +180,110 @@ class NewCustomerSessionV2:
         d = src_dict
         profile_id = d.get("profileId", UNSET)
         if type(profile_id) is not str and profile_id is not UNSET:
-            raise wrong_type("profileId", profile_id, "string")
+            profile_id = absent("profileId", profile_id, "string", strict)
 
         store_integration_id = d.get("storeIntegrationId", UNSET)
         if type(store_integration_id) is not str and store_integration_id is not UNSET:
-            raise wrong_type("storeIntegrationId", store_integration_id, "string")
+            store_integration_id = absent("storeIntegrationId", store_integration_id, "string", strict)
 
         evaluable_campaign_ids = d.get("evaluableCampaignIds", UNSET)
         if (
             type(evaluable_campaign_ids) is not list
             or not {int}.issuperset(map(type, evaluable_campaign_ids))
         ) and evaluable_campaign_ids is not UNSET:
-            raise wrong_type("evaluableCampaignIds", evaluable_campaign_ids, "array of integer")
+            evaluable_campaign_ids = absent(
+                "evaluableCampaignIds", evaluable_campaign_ids, "array of integer", strict
+            )
 
         coupon_codes = d.get("couponCodes", UNSET)
         if (
             type(coupon_codes) is not list or not {str}.issuperset(map(type, coupon_codes))
         ) and coupon_codes is not UNSET:
-            raise wrong_type("couponCodes", coupon_codes, "array of string")
+            coupon_codes = absent("couponCodes", coupon_codes, "array of string", strict)
 
         referral_code = d.get("referralCode", UNSET)
         if type(referral_code) is not str and referral_code is not UNSET:
-            raise wrong_type("referralCode", referral_code, "string")
+            referral_code = absent("referralCode", referral_code, "string", strict)
 
         loyalty_cards = d.get("loyaltyCards", UNSET)
         if (
             type(loyalty_cards) is not list or not {str}.issuperset(map(type, loyalty_cards))
         ) and loyalty_cards is not UNSET:
-            raise wrong_type("loyaltyCards", loyalty_cards, "array of string")
+            loyalty_cards = absent("loyaltyCards", loyalty_cards, "array of string", strict)
 
         _state = d.get("state", UNSET)
         state: NewCustomerSessionV2State | Unset
         if _state is UNSET:
             state = UNSET
+        elif _state is None:
+            state = null_field("state", strict)
         else:
             state = cast(
                 NewCustomerSessionV2State,
-                NewCustomerSessionV2State._value2member_map_.get(_state) or NewCustomerSessionV2State(_state),
+                NewCustomerSessionV2State._value2member_map_.get(_state)
+                or enum_member(NewCustomerSessionV2State, _state, "state", strict),
             )
 
         _cart_items = d.get("cartItems", UNSET)
         cart_items: list[CartItem] | Unset = UNSET
-        if _cart_items is not UNSET:
-            cart_items = [CartItem.from_dict(cart_items_item_data) for cart_items_item_data in _cart_items]
+        if _cart_items is None:
+            cart_items = null_field("cartItems", strict)
+        elif _cart_items is not UNSET:
+            try:
+                cart_items = [
+                    CartItem.from_dict(cart_items_item_data, strict) for cart_items_item_data in _cart_items
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "cartItems", _cart_items, CartItem.from_dict, strict)
 
         _additional_costs = d.get("additionalCosts", UNSET)
         additional_costs: NewCustomerSessionV2AdditionalCosts | Unset
         if _additional_costs is UNSET:
             additional_costs = UNSET
+        elif _additional_costs is None:
+            additional_costs = null_field("additionalCosts", strict)
         else:
-            additional_costs = NewCustomerSessionV2AdditionalCosts.from_dict(_additional_costs)
+            try:
+                additional_costs = NewCustomerSessionV2AdditionalCosts.from_dict(_additional_costs, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "additionalCosts", _additional_costs)
 
         identifiers = d.get("identifiers", UNSET)
         if (
             type(identifiers) is not list or not {str}.issuperset(map(type, identifiers))
         ) and identifiers is not UNSET:
-            raise wrong_type("identifiers", identifiers, "array of string")
+            identifiers = absent("identifiers", identifiers, "array of string", strict)
 
         _attributes = d.get("attributes", UNSET)
         attributes: NewCustomerSessionV2Attributes | Unset
         if _attributes is UNSET:
             attributes = UNSET
+        elif _attributes is None:
+            attributes = null_field("attributes", strict)
         else:
-            attributes = NewCustomerSessionV2Attributes.from_dict(_attributes)
+            try:
+                attributes = NewCustomerSessionV2Attributes.from_dict(_attributes, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "attributes", _attributes)
 
         _experiment_variant_allocations = d.get("experimentVariantAllocations", UNSET)
         experiment_variant_allocations: list[ExperimentVariantAllocation] | Unset = UNSET
-        if _experiment_variant_allocations is not UNSET:
-            experiment_variant_allocations = [
-                ExperimentVariantAllocation.from_dict(experiment_variant_allocations_item_data)
-                for experiment_variant_allocations_item_data in _experiment_variant_allocations
-            ]
+        if _experiment_variant_allocations is None:
+            experiment_variant_allocations = null_field("experimentVariantAllocations", strict)
+        elif _experiment_variant_allocations is not UNSET:
+            try:
+                experiment_variant_allocations = [
+                    ExperimentVariantAllocation.from_dict(experiment_variant_allocations_item_data, strict)
+                    for experiment_variant_allocations_item_data in _experiment_variant_allocations
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(
+                    exc,
+                    "experimentVariantAllocations",
+                    _experiment_variant_allocations,
+                    ExperimentVariantAllocation.from_dict,
+                    strict,
+                )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

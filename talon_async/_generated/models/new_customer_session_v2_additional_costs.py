@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import (
+    in_field,
+)
+
 if TYPE_CHECKING:
     from ..models.additional_cost import AdditionalCost
 
@@ -47,7 +51,8 @@ class NewCustomerSessionV2AdditionalCosts:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -59,7 +64,11 @@ class NewCustomerSessionV2AdditionalCosts:
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-            additional_property = AdditionalCost.from_dict(prop_dict)
+            _additional_property = prop_dict
+            try:
+                additional_property = AdditionalCost.from_dict(_additional_property, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, prop_name, _additional_property)
 
             additional_properties[prop_name] = additional_property
 

@@ -9,7 +9,15 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -86,7 +94,8 @@ class NewPriceAdjustment:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -118,26 +127,41 @@ class NewPriceAdjustment:
         calculated_at: datetime.datetime | Unset
         if _calculated_at is UNSET:
             calculated_at = UNSET
+        elif _calculated_at is None:
+            calculated_at = null_field("calculatedAt", strict)
         else:
-            calculated_at = datetime.datetime.fromisoformat(_calculated_at)
+            try:
+                calculated_at = datetime.datetime.fromisoformat(_calculated_at)
+            except (TypeError, ValueError):
+                calculated_at = parse_datetime(_calculated_at, "calculatedAt")
 
         _effective_from = d.get("effectiveFrom", UNSET)
         effective_from: datetime.datetime | Unset
         if _effective_from is UNSET:
             effective_from = UNSET
+        elif _effective_from is None:
+            effective_from = null_field("effectiveFrom", strict)
         else:
-            effective_from = datetime.datetime.fromisoformat(_effective_from)
+            try:
+                effective_from = datetime.datetime.fromisoformat(_effective_from)
+            except (TypeError, ValueError):
+                effective_from = parse_datetime(_effective_from, "effectiveFrom")
 
         _effective_until = d.get("effectiveUntil", UNSET)
         effective_until: datetime.datetime | Unset
         if _effective_until is UNSET:
             effective_until = UNSET
+        elif _effective_until is None:
+            effective_until = null_field("effectiveUntil", strict)
         else:
-            effective_until = datetime.datetime.fromisoformat(_effective_until)
+            try:
+                effective_until = datetime.datetime.fromisoformat(_effective_until)
+            except (TypeError, ValueError):
+                effective_until = parse_datetime(_effective_until, "effectiveUntil")
 
         context_id = d.get("contextId", UNSET)
         if type(context_id) is not str and context_id is not UNSET:
-            raise wrong_type("contextId", context_id, "string")
+            context_id = absent("contextId", context_id, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_field,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.new_referrals_for_multiple_advocates_attributes import (
@@ -116,7 +125,8 @@ class NewReferralsForMultipleAdvocates:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -142,32 +152,47 @@ class NewReferralsForMultipleAdvocates:
         start_date: datetime.datetime | Unset
         if _start_date is UNSET:
             start_date = UNSET
+        elif _start_date is None:
+            start_date = null_field("startDate", strict)
         else:
-            start_date = datetime.datetime.fromisoformat(_start_date)
+            try:
+                start_date = datetime.datetime.fromisoformat(_start_date)
+            except (TypeError, ValueError):
+                start_date = parse_datetime(_start_date, "startDate")
 
         _expiry_date = d.get("expiryDate", UNSET)
         expiry_date: datetime.datetime | Unset
         if _expiry_date is UNSET:
             expiry_date = UNSET
+        elif _expiry_date is None:
+            expiry_date = null_field("expiryDate", strict)
         else:
-            expiry_date = datetime.datetime.fromisoformat(_expiry_date)
+            try:
+                expiry_date = datetime.datetime.fromisoformat(_expiry_date)
+            except (TypeError, ValueError):
+                expiry_date = parse_datetime(_expiry_date, "expiryDate")
 
         _attributes = d.get("attributes", UNSET)
         attributes: NewReferralsForMultipleAdvocatesAttributes | Unset
         if _attributes is UNSET:
             attributes = UNSET
+        elif _attributes is None:
+            attributes = null_field("attributes", strict)
         else:
-            attributes = NewReferralsForMultipleAdvocatesAttributes.from_dict(_attributes)
+            try:
+                attributes = NewReferralsForMultipleAdvocatesAttributes.from_dict(_attributes, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "attributes", _attributes)
 
         valid_characters = d.get("validCharacters", UNSET)
         if (
             type(valid_characters) is not list or not {str}.issuperset(map(type, valid_characters))
         ) and valid_characters is not UNSET:
-            raise wrong_type("validCharacters", valid_characters, "array of string")
+            valid_characters = absent("validCharacters", valid_characters, "array of string", strict)
 
         referral_pattern = d.get("referralPattern", UNSET)
         if type(referral_pattern) is not str and referral_pattern is not UNSET:
-            raise wrong_type("referralPattern", referral_pattern, "string")
+            referral_pattern = absent("referralPattern", referral_pattern, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import (
+    in_item,
+)
+
 if TYPE_CHECKING:
     from ..models.returned_cart_item import ReturnedCartItem
 
@@ -60,16 +64,21 @@ class NewReturn:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
-        returned_cart_items = [
-            ReturnedCartItem.from_dict(returned_cart_items_item_data)
-            for returned_cart_items_item_data in d["returnedCartItems"]
-        ]
+        _returned_cart_items = d["returnedCartItems"]
+        try:
+            returned_cart_items = [
+                ReturnedCartItem.from_dict(returned_cart_items_item_data, strict)
+                for returned_cart_items_item_data in _returned_cart_items
+            ]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_item(exc, "returnedCartItems", _returned_cart_items, ReturnedCartItem.from_dict, strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

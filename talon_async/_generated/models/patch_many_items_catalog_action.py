@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_field,
+    in_item,
+    null_field,
+)
 
 if TYPE_CHECKING:
     from ..models.catalog_action_filter import CatalogActionFilter
@@ -83,7 +90,8 @@ class PatchManyItemsCatalogAction:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -91,19 +99,31 @@ class PatchManyItemsCatalogAction:
         d = src_dict
         price = d.get("price", UNSET)
         if (type(price) is not float and type(price) is not int) and price is not UNSET:
-            raise wrong_type("price", price, "number")
+            price = absent("price", price, "number", strict)
 
         _filters = d.get("filters", UNSET)
         filters: list[CatalogActionFilter] | Unset = UNSET
-        if _filters is not UNSET:
-            filters = [CatalogActionFilter.from_dict(filters_item_data) for filters_item_data in _filters]
+        if _filters is None:
+            filters = null_field("filters", strict)
+        elif _filters is not UNSET:
+            try:
+                filters = [
+                    CatalogActionFilter.from_dict(filters_item_data, strict) for filters_item_data in _filters
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "filters", _filters, CatalogActionFilter.from_dict, strict)
 
         _attributes = d.get("attributes", UNSET)
         attributes: PatchManyItemsCatalogActionAttributes | Unset
         if _attributes is UNSET:
             attributes = UNSET
+        elif _attributes is None:
+            attributes = null_field("attributes", strict)
         else:
-            attributes = PatchManyItemsCatalogActionAttributes.from_dict(_attributes)
+            try:
+                attributes = PatchManyItemsCatalogActionAttributes.from_dict(_attributes, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "attributes", _attributes)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -10,7 +10,15 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    null_field,
+    parse_datetime,
+    parse_uuid,
+    rfc3339,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -70,38 +78,58 @@ class PriceDetail:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         price = d.get("price", UNSET)
         if (type(price) is not float and type(price) is not int) and price is not UNSET:
-            raise wrong_type("price", price, "number")
+            price = absent("price", price, "number", strict)
 
         adjustment_context_id = d.get("adjustmentContextId", UNSET)
         if type(adjustment_context_id) is not str and adjustment_context_id is not UNSET:
-            raise wrong_type("adjustmentContextId", adjustment_context_id, "string")
+            adjustment_context_id = absent("adjustmentContextId", adjustment_context_id, "string", strict)
 
         _adjustment_reference_id = d.get("adjustmentReferenceId", UNSET)
         adjustment_reference_id: UUID | Unset
         if _adjustment_reference_id is UNSET:
             adjustment_reference_id = UNSET
+        elif _adjustment_reference_id is None:
+            adjustment_reference_id = null_field("adjustmentReferenceId", strict)
         else:
-            adjustment_reference_id = UUID(_adjustment_reference_id)
+            try:
+                adjustment_reference_id = UUID(_adjustment_reference_id)
+            except (TypeError, ValueError, AttributeError):
+                adjustment_reference_id = parse_uuid(_adjustment_reference_id, "adjustmentReferenceId")
 
         _adjustment_effective_from = d.get("adjustmentEffectiveFrom", UNSET)
         adjustment_effective_from: datetime.datetime | Unset
         if _adjustment_effective_from is UNSET:
             adjustment_effective_from = UNSET
+        elif _adjustment_effective_from is None:
+            adjustment_effective_from = null_field("adjustmentEffectiveFrom", strict)
         else:
-            adjustment_effective_from = datetime.datetime.fromisoformat(_adjustment_effective_from)
+            try:
+                adjustment_effective_from = datetime.datetime.fromisoformat(_adjustment_effective_from)
+            except (TypeError, ValueError):
+                adjustment_effective_from = parse_datetime(
+                    _adjustment_effective_from, "adjustmentEffectiveFrom"
+                )
 
         _adjustment_effective_until = d.get("adjustmentEffectiveUntil", UNSET)
         adjustment_effective_until: datetime.datetime | Unset
         if _adjustment_effective_until is UNSET:
             adjustment_effective_until = UNSET
+        elif _adjustment_effective_until is None:
+            adjustment_effective_until = null_field("adjustmentEffectiveUntil", strict)
         else:
-            adjustment_effective_until = datetime.datetime.fromisoformat(_adjustment_effective_until)
+            try:
+                adjustment_effective_until = datetime.datetime.fromisoformat(_adjustment_effective_until)
+            except (TypeError, ValueError):
+                adjustment_effective_until = parse_datetime(
+                    _adjustment_effective_until, "adjustmentEffectiveUntil"
+                )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

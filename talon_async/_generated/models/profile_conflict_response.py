@@ -8,7 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -52,19 +56,22 @@ class ProfileConflictResponse:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         message = d.get("message", UNSET)
         if type(message) is not str and message is not UNSET:
-            raise wrong_type("message", message, "string")
+            message = absent("message", message, "string", strict)
 
         errors = d.get("errors", UNSET)
+        if type(errors) is not list and errors is not UNSET:
+            errors = absent("errors", errors, "array", strict)
 
         status_code = d.get("StatusCode", UNSET)
         if type(status_code) is not int and status_code is not UNSET:
-            raise wrong_type("StatusCode", status_code, "integer")
+            status_code = absent("StatusCode", status_code, "integer", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -52,7 +57,8 @@ class ProjectedTier:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -64,11 +70,11 @@ class ProjectedTier:
         if (
             type(stay_in_tier_points) is not float and type(stay_in_tier_points) is not int
         ) and stay_in_tier_points is not UNSET:
-            raise wrong_type("stayInTierPoints", stay_in_tier_points, "number")
+            stay_in_tier_points = absent("stayInTierPoints", stay_in_tier_points, "number", strict)
 
         projected_tier_name = d.get("projectedTierName", UNSET)
         if type(projected_tier_name) is not str and projected_tier_name is not UNSET:
-            raise wrong_type("projectedTierName", projected_tier_name, "string")
+            projected_tier_name = absent("projectedTierName", projected_tier_name, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -69,7 +74,8 @@ class RejectCouponEffectProps:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -83,19 +89,21 @@ class RejectCouponEffectProps:
 
         condition_index = d.get("conditionIndex", UNSET)
         if type(condition_index) is not int and condition_index is not UNSET:
-            raise wrong_type("conditionIndex", condition_index, "integer")
+            condition_index = absent("conditionIndex", condition_index, "integer", strict)
 
         effect_index = d.get("effectIndex", UNSET)
         if type(effect_index) is not int and effect_index is not UNSET:
-            raise wrong_type("effectIndex", effect_index, "integer")
+            effect_index = absent("effectIndex", effect_index, "integer", strict)
 
         details = d.get("details", UNSET)
         if type(details) is not str and details is not UNSET:
-            raise wrong_type("details", details, "string")
+            details = absent("details", details, "string", strict)
 
         campaign_exclusion_reason = d.get("campaignExclusionReason", UNSET)
         if type(campaign_exclusion_reason) is not str and campaign_exclusion_reason is not UNSET:
-            raise wrong_type("campaignExclusionReason", campaign_exclusion_reason, "string")
+            campaign_exclusion_reason = absent(
+                "campaignExclusionReason", campaign_exclusion_reason, "string", strict
+            )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -8,7 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -56,25 +60,26 @@ class RemoveFromAudienceEffectProps:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         audience_id = d.get("audienceId", UNSET)
         if type(audience_id) is not int and audience_id is not UNSET:
-            raise wrong_type("audienceId", audience_id, "integer")
+            audience_id = absent("audienceId", audience_id, "integer", strict)
 
         audience_name = d.get("audienceName", UNSET)
         if type(audience_name) is not str and audience_name is not UNSET:
-            raise wrong_type("audienceName", audience_name, "string")
+            audience_name = absent("audienceName", audience_name, "string", strict)
 
         profile_integration_id = d.get("profileIntegrationId", UNSET)
         if type(profile_integration_id) is not str and profile_integration_id is not UNSET:
-            raise wrong_type("profileIntegrationId", profile_integration_id, "string")
+            profile_integration_id = absent("profileIntegrationId", profile_integration_id, "string", strict)
 
         profile_id = d.get("profileId", UNSET)
         if type(profile_id) is not int and profile_id is not UNSET:
-            raise wrong_type("profileId", profile_id, "integer")
+            profile_id = absent("profileId", profile_id, "integer", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    in_item,
+    null_field,
+)
 
 if TYPE_CHECKING:
     from ..models.catalog_action_filter import CatalogActionFilter
@@ -62,7 +67,8 @@ class RemoveManyItemsCatalogAction:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -70,8 +76,15 @@ class RemoveManyItemsCatalogAction:
         d = src_dict
         _filters = d.get("filters", UNSET)
         filters: list[CatalogActionFilter] | Unset = UNSET
-        if _filters is not UNSET:
-            filters = [CatalogActionFilter.from_dict(filters_item_data) for filters_item_data in _filters]
+        if _filters is None:
+            filters = null_field("filters", strict)
+        elif _filters is not UNSET:
+            try:
+                filters = [
+                    CatalogActionFilter.from_dict(filters_item_data, strict) for filters_item_data in _filters
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(exc, "filters", _filters, CatalogActionFilter.from_dict, strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

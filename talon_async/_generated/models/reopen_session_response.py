@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import (
+    in_item,
+)
+
 if TYPE_CHECKING:
     from ..models.effect import Effect
 
@@ -60,13 +64,18 @@ class ReopenSessionResponse:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
-        effects = [Effect.from_dict(effects_item_data) for effects_item_data in d["effects"]]
+        _effects = d["effects"]
+        try:
+            effects = [Effect.from_dict(effects_item_data, strict) for effects_item_data in _effects]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_item(exc, "effects", _effects, Effect.from_dict, strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

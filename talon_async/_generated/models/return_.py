@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_item,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.returned_cart_item import ReturnedCartItem
@@ -120,7 +128,8 @@ class Return:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -130,7 +139,11 @@ class Return:
         if type(id) is not int:
             raise wrong_type("id", id, "integer")
 
-        created = datetime.datetime.fromisoformat(d["created"])
+        _created = d["created"]
+        try:
+            created = datetime.datetime.fromisoformat(_created)
+        except (TypeError, ValueError):
+            created = parse_datetime(_created, "created")
 
         application_id = d["applicationId"]
         if type(application_id) is not int:
@@ -140,10 +153,14 @@ class Return:
         if type(account_id) is not int:
             raise wrong_type("accountId", account_id, "integer")
 
-        returned_cart_items = [
-            ReturnedCartItem.from_dict(returned_cart_items_item_data)
-            for returned_cart_items_item_data in d["returnedCartItems"]
-        ]
+        _returned_cart_items = d["returnedCartItems"]
+        try:
+            returned_cart_items = [
+                ReturnedCartItem.from_dict(returned_cart_items_item_data, strict)
+                for returned_cart_items_item_data in _returned_cart_items
+            ]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_item(exc, "returnedCartItems", _returned_cart_items, ReturnedCartItem.from_dict, strict)
 
         event_id = d["eventId"]
         if type(event_id) is not int:
@@ -159,15 +176,15 @@ class Return:
 
         profile_id = d.get("profileId", UNSET)
         if type(profile_id) is not int and profile_id is not UNSET:
-            raise wrong_type("profileId", profile_id, "integer")
+            profile_id = absent("profileId", profile_id, "integer", strict)
 
         profile_integration_id = d.get("profileIntegrationId", UNSET)
         if type(profile_integration_id) is not str and profile_integration_id is not UNSET:
-            raise wrong_type("profileIntegrationId", profile_integration_id, "string")
+            profile_integration_id = absent("profileIntegrationId", profile_integration_id, "string", strict)
 
         created_by = d.get("createdBy", UNSET)
         if type(created_by) is not int and created_by is not UNSET:
-            raise wrong_type("createdBy", created_by, "integer")
+            created_by = absent("createdBy", created_by, "integer", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

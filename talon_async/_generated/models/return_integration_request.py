@@ -11,7 +11,14 @@ from attrs import field as _attrs_field
 from ..models.return_integration_request_response_content_item import (
     ReturnIntegrationRequestResponseContentItem,
 )
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    enum_member,
+    in_field,
+    null_field,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.new_return import NewReturn
@@ -77,24 +84,38 @@ class ReturnIntegrationRequest:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
-        return_ = NewReturn.from_dict(d["return"])
+        _return_ = d["return"]
+        try:
+            return_ = NewReturn.from_dict(_return_, strict)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_field(exc, "return", _return_)
 
         _response_content = d.get("responseContent", UNSET)
         response_content: list[ReturnIntegrationRequestResponseContentItem] | Unset = UNSET
-        if _response_content is not UNSET:
+        if _response_content is None:
+            response_content = null_field("responseContent", strict)
+        elif _response_content is not UNSET:
+            if type(_response_content) is not list:
+                raise wrong_type("responseContent", _response_content, "array")
             response_content = [
                 cast(
                     ReturnIntegrationRequestResponseContentItem,
                     ReturnIntegrationRequestResponseContentItem._value2member_map_.get(
                         response_content_item_data
                     )
-                    or ReturnIntegrationRequestResponseContentItem(response_content_item_data),
+                    or enum_member(
+                        ReturnIntegrationRequestResponseContentItem,
+                        response_content_item_data,
+                        "responseContent[]",
+                        strict,
+                    ),
                 )
                 for response_content_item_data in _response_content
             ]

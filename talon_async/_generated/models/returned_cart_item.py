@@ -8,7 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -50,21 +54,22 @@ class ReturnedCartItem:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         position = d.get("position", UNSET)
         if type(position) is not int and position is not UNSET:
-            raise wrong_type("position", position, "integer")
+            position = absent("position", position, "integer", strict)
 
         quantity = d.get("quantity", UNSET)
         if type(quantity) is not int and quantity is not UNSET:
-            raise wrong_type("quantity", quantity, "integer")
+            quantity = absent("quantity", quantity, "integer", strict)
 
         sku = d.get("sku", UNSET)
         if type(sku) is not str and sku is not UNSET:
-            raise wrong_type("sku", sku, "string")
+            sku = absent("sku", sku, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -9,7 +9,15 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -83,7 +91,8 @@ class RollbackDeductedLoyaltyPointsEffectProps:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -111,19 +120,29 @@ class RollbackDeductedLoyaltyPointsEffectProps:
         start_date: datetime.datetime | Unset
         if _start_date is UNSET:
             start_date = UNSET
+        elif _start_date is None:
+            start_date = null_field("startDate", strict)
         else:
-            start_date = datetime.datetime.fromisoformat(_start_date)
+            try:
+                start_date = datetime.datetime.fromisoformat(_start_date)
+            except (TypeError, ValueError):
+                start_date = parse_datetime(_start_date, "startDate")
 
         _expiry_date = d.get("expiryDate", UNSET)
         expiry_date: datetime.datetime | Unset
         if _expiry_date is UNSET:
             expiry_date = UNSET
+        elif _expiry_date is None:
+            expiry_date = null_field("expiryDate", strict)
         else:
-            expiry_date = datetime.datetime.fromisoformat(_expiry_date)
+            try:
+                expiry_date = datetime.datetime.fromisoformat(_expiry_date)
+            except (TypeError, ValueError):
+                expiry_date = parse_datetime(_expiry_date, "expiryDate")
 
         card_identifier = d.get("cardIdentifier", UNSET)
         if type(card_identifier) is not str and card_identifier is not UNSET:
-            raise wrong_type("cardIdentifier", card_identifier, "string")
+            card_identifier = absent("cardIdentifier", card_identifier, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -75,7 +80,8 @@ class RollbackDiscountEffectProps:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -91,25 +97,25 @@ class RollbackDiscountEffectProps:
         if (
             type(cart_item_position) is not float and type(cart_item_position) is not int
         ) and cart_item_position is not UNSET:
-            raise wrong_type("cartItemPosition", cart_item_position, "number")
+            cart_item_position = absent("cartItemPosition", cart_item_position, "number", strict)
 
         cart_item_sub_position = d.get("cartItemSubPosition", UNSET)
         if (
             type(cart_item_sub_position) is not float and type(cart_item_sub_position) is not int
         ) and cart_item_sub_position is not UNSET:
-            raise wrong_type("cartItemSubPosition", cart_item_sub_position, "number")
+            cart_item_sub_position = absent("cartItemSubPosition", cart_item_sub_position, "number", strict)
 
         additional_cost_id = d.get("additionalCostId", UNSET)
         if type(additional_cost_id) is not int and additional_cost_id is not UNSET:
-            raise wrong_type("additionalCostId", additional_cost_id, "integer")
+            additional_cost_id = absent("additionalCostId", additional_cost_id, "integer", strict)
 
         additional_cost = d.get("additionalCost", UNSET)
         if type(additional_cost) is not str and additional_cost is not UNSET:
-            raise wrong_type("additionalCost", additional_cost, "string")
+            additional_cost = absent("additionalCost", additional_cost, "string", strict)
 
         scope = d.get("scope", UNSET)
         if type(scope) is not str and scope is not UNSET:
-            raise wrong_type("scope", scope, "string")
+            scope = absent("scope", scope, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_item,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.rule_eligibility_result import RuleEligibilityResult
@@ -89,7 +95,8 @@ class RuleEligibility:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -99,22 +106,26 @@ class RuleEligibility:
         if type(title) is not str:
             raise wrong_type("title", title, "string")
 
-        eligibility = [
-            RuleEligibilityResult.from_dict(eligibility_item_data)
-            for eligibility_item_data in d["eligibility"]
-        ]
+        _eligibility = d["eligibility"]
+        try:
+            eligibility = [
+                RuleEligibilityResult.from_dict(eligibility_item_data, strict)
+                for eligibility_item_data in _eligibility
+            ]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise in_item(exc, "eligibility", _eligibility, RuleEligibilityResult.from_dict, strict)
 
         display_name = d.get("displayName", UNSET)
         if type(display_name) is not str and display_name is not UNSET:
-            raise wrong_type("displayName", display_name, "string")
+            display_name = absent("displayName", display_name, "string", strict)
 
         display_description = d.get("displayDescription", UNSET)
         if type(display_description) is not str and display_description is not UNSET:
-            raise wrong_type("displayDescription", display_description, "string")
+            display_description = absent("displayDescription", display_description, "string", strict)
 
         related_data = d.get("relatedData", UNSET)
         if type(related_data) is not str and related_data is not UNSET:
-            raise wrong_type("relatedData", related_data, "string")
+            related_data = absent("relatedData", related_data, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

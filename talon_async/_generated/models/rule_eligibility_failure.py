@@ -9,7 +9,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.rule_eligibility_failure_failure_code import RuleEligibilityFailureFailureCode
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    enum_member,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -82,14 +88,15 @@ class RuleEligibilityFailure:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         failure_code = cast(
             RuleEligibilityFailureFailureCode,
             RuleEligibilityFailureFailureCode._value2member_map_.get(d["failureCode"])
-            or RuleEligibilityFailureFailureCode(d["failureCode"]),
+            or enum_member(RuleEligibilityFailureFailureCode, d["failureCode"], "failureCode", strict),
         )
 
         details = d["details"]
@@ -98,27 +105,27 @@ class RuleEligibilityFailure:
 
         coupon_id = d.get("couponID", UNSET)
         if type(coupon_id) is not int and coupon_id is not UNSET:
-            raise wrong_type("couponID", coupon_id, "integer")
+            coupon_id = absent("couponID", coupon_id, "integer", strict)
 
         coupon_value = d.get("couponValue", UNSET)
         if type(coupon_value) is not str and coupon_value is not UNSET:
-            raise wrong_type("couponValue", coupon_value, "string")
+            coupon_value = absent("couponValue", coupon_value, "string", strict)
 
         referral_id = d.get("referralID", UNSET)
         if type(referral_id) is not int and referral_id is not UNSET:
-            raise wrong_type("referralID", referral_id, "integer")
+            referral_id = absent("referralID", referral_id, "integer", strict)
 
         referral_value = d.get("referralValue", UNSET)
         if type(referral_value) is not str and referral_value is not UNSET:
-            raise wrong_type("referralValue", referral_value, "string")
+            referral_value = absent("referralValue", referral_value, "string", strict)
 
         condition_index = d.get("conditionIndex", UNSET)
         if type(condition_index) is not int and condition_index is not UNSET:
-            raise wrong_type("conditionIndex", condition_index, "integer")
+            condition_index = absent("conditionIndex", condition_index, "integer", strict)
 
         effect_index = d.get("effectIndex", UNSET)
         if type(effect_index) is not int and effect_index is not UNSET:
-            raise wrong_type("effectIndex", effect_index, "integer")
+            effect_index = absent("effectIndex", effect_index, "integer", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

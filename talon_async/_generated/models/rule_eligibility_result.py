@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    in_field,
+    null_field,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.rule_eligibility_failure import RuleEligibilityFailure
@@ -77,7 +84,8 @@ class RuleEligibilityResult:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -89,14 +97,19 @@ class RuleEligibilityResult:
 
         coupon_code = d.get("couponCode", UNSET)
         if type(coupon_code) is not str and coupon_code is not UNSET:
-            raise wrong_type("couponCode", coupon_code, "string")
+            coupon_code = absent("couponCode", coupon_code, "string", strict)
 
         _details = d.get("details", UNSET)
         details: RuleEligibilityFailure | Unset
         if _details is UNSET:
             details = UNSET
+        elif _details is None:
+            details = null_field("details", strict)
         else:
-            details = RuleEligibilityFailure.from_dict(_details)
+            try:
+                details = RuleEligibilityFailure.from_dict(_details, strict)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_field(exc, "details", _details)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -114,7 +119,8 @@ class RuleFailureReason:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -140,39 +146,39 @@ class RuleFailureReason:
 
         coupon_id = d.get("couponID", UNSET)
         if type(coupon_id) is not int and coupon_id is not UNSET:
-            raise wrong_type("couponID", coupon_id, "integer")
+            coupon_id = absent("couponID", coupon_id, "integer", strict)
 
         coupon_value = d.get("couponValue", UNSET)
         if type(coupon_value) is not str and coupon_value is not UNSET:
-            raise wrong_type("couponValue", coupon_value, "string")
+            coupon_value = absent("couponValue", coupon_value, "string", strict)
 
         referral_id = d.get("referralID", UNSET)
         if type(referral_id) is not int and referral_id is not UNSET:
-            raise wrong_type("referralID", referral_id, "integer")
+            referral_id = absent("referralID", referral_id, "integer", strict)
 
         referral_value = d.get("referralValue", UNSET)
         if type(referral_value) is not str and referral_value is not UNSET:
-            raise wrong_type("referralValue", referral_value, "string")
+            referral_value = absent("referralValue", referral_value, "string", strict)
 
         condition_index = d.get("conditionIndex", UNSET)
         if type(condition_index) is not int and condition_index is not UNSET:
-            raise wrong_type("conditionIndex", condition_index, "integer")
+            condition_index = absent("conditionIndex", condition_index, "integer", strict)
 
         effect_index = d.get("effectIndex", UNSET)
         if type(effect_index) is not int and effect_index is not UNSET:
-            raise wrong_type("effectIndex", effect_index, "integer")
+            effect_index = absent("effectIndex", effect_index, "integer", strict)
 
         details = d.get("details", UNSET)
         if type(details) is not str and details is not UNSET:
-            raise wrong_type("details", details, "string")
+            details = absent("details", details, "string", strict)
 
         evaluation_group_id = d.get("evaluationGroupID", UNSET)
         if type(evaluation_group_id) is not int and evaluation_group_id is not UNSET:
-            raise wrong_type("evaluationGroupID", evaluation_group_id, "integer")
+            evaluation_group_id = absent("evaluationGroupID", evaluation_group_id, "integer", strict)
 
         evaluation_group_mode = d.get("evaluationGroupMode", UNSET)
         if type(evaluation_group_mode) is not str and evaluation_group_mode is not UNSET:
-            raise wrong_type("evaluationGroupMode", evaluation_group_mode, "string")
+            evaluation_group_mode = absent("evaluationGroupMode", evaluation_group_mode, "string", strict)
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

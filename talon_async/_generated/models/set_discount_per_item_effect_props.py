@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -110,7 +115,8 @@ class SetDiscountPerItemEffectProps:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -128,53 +134,57 @@ class SetDiscountPerItemEffectProps:
 
         sub_position = d.get("subPosition", UNSET)
         if (type(sub_position) is not float and type(sub_position) is not int) and sub_position is not UNSET:
-            raise wrong_type("subPosition", sub_position, "number")
+            sub_position = absent("subPosition", sub_position, "number", strict)
 
         desired_value = d.get("desiredValue", UNSET)
         if (
             type(desired_value) is not float and type(desired_value) is not int
         ) and desired_value is not UNSET:
-            raise wrong_type("desiredValue", desired_value, "number")
+            desired_value = absent("desiredValue", desired_value, "number", strict)
 
         scope = d.get("scope", UNSET)
         if type(scope) is not str and scope is not UNSET:
-            raise wrong_type("scope", scope, "string")
+            scope = absent("scope", scope, "string", strict)
 
         total_discount = d.get("totalDiscount", UNSET)
         if (
             type(total_discount) is not float and type(total_discount) is not int
         ) and total_discount is not UNSET:
-            raise wrong_type("totalDiscount", total_discount, "number")
+            total_discount = absent("totalDiscount", total_discount, "number", strict)
 
         desired_total_discount = d.get("desiredTotalDiscount", UNSET)
         if (
             type(desired_total_discount) is not float and type(desired_total_discount) is not int
         ) and desired_total_discount is not UNSET:
-            raise wrong_type("desiredTotalDiscount", desired_total_discount, "number")
+            desired_total_discount = absent("desiredTotalDiscount", desired_total_discount, "number", strict)
 
         bundle_index = d.get("bundleIndex", UNSET)
         if type(bundle_index) is not int and bundle_index is not UNSET:
-            raise wrong_type("bundleIndex", bundle_index, "integer")
+            bundle_index = absent("bundleIndex", bundle_index, "integer", strict)
 
         bundle_name = d.get("bundleName", UNSET)
         if type(bundle_name) is not str and bundle_name is not UNSET:
-            raise wrong_type("bundleName", bundle_name, "string")
+            bundle_name = absent("bundleName", bundle_name, "string", strict)
 
         targeted_item_position = d.get("targetedItemPosition", UNSET)
         if (
             type(targeted_item_position) is not float and type(targeted_item_position) is not int
         ) and targeted_item_position is not UNSET:
-            raise wrong_type("targetedItemPosition", targeted_item_position, "number")
+            targeted_item_position = absent("targetedItemPosition", targeted_item_position, "number", strict)
 
         targeted_item_sub_position = d.get("targetedItemSubPosition", UNSET)
         if (
             type(targeted_item_sub_position) is not float and type(targeted_item_sub_position) is not int
         ) and targeted_item_sub_position is not UNSET:
-            raise wrong_type("targetedItemSubPosition", targeted_item_sub_position, "number")
+            targeted_item_sub_position = absent(
+                "targetedItemSubPosition", targeted_item_sub_position, "number", strict
+            )
 
         excluded_from_price_history = d.get("excludedFromPriceHistory", UNSET)
         if type(excluded_from_price_history) is not bool and excluded_from_price_history is not UNSET:
-            raise wrong_type("excludedFromPriceHistory", excluded_from_price_history, "boolean")
+            excluded_from_price_history = absent(
+                "excludedFromPriceHistory", excluded_from_price_history, "boolean", strict
+            )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

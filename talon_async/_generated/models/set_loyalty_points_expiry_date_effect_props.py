@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    in_item,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.loyalty_ledger_entry_expiry_date_change import LoyaltyLedgerEntryExpiryDateChange
@@ -85,7 +93,8 @@ class SetLoyaltyPointsExpiryDateEffectProps:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
@@ -99,15 +108,30 @@ class SetLoyaltyPointsExpiryDateEffectProps:
         if type(sub_ledger_id) is not str:
             raise wrong_type("subLedgerId", sub_ledger_id, "string")
 
-        new_expiry_date = datetime.datetime.fromisoformat(d["newExpiryDate"])
+        _new_expiry_date = d["newExpiryDate"]
+        try:
+            new_expiry_date = datetime.datetime.fromisoformat(_new_expiry_date)
+        except (TypeError, ValueError):
+            new_expiry_date = parse_datetime(_new_expiry_date, "newExpiryDate")
 
         _affected_transactions = d.get("affectedTransactions", UNSET)
         affected_transactions: list[LoyaltyLedgerEntryExpiryDateChange] | Unset = UNSET
-        if _affected_transactions is not UNSET:
-            affected_transactions = [
-                LoyaltyLedgerEntryExpiryDateChange.from_dict(affected_transactions_item_data)
-                for affected_transactions_item_data in _affected_transactions
-            ]
+        if _affected_transactions is None:
+            affected_transactions = null_field("affectedTransactions", strict)
+        elif _affected_transactions is not UNSET:
+            try:
+                affected_transactions = [
+                    LoyaltyLedgerEntryExpiryDateChange.from_dict(affected_transactions_item_data, strict)
+                    for affected_transactions_item_data in _affected_transactions
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(
+                    exc,
+                    "affectedTransactions",
+                    _affected_transactions,
+                    LoyaltyLedgerEntryExpiryDateChange.from_dict,
+                    strict,
+                )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.tier_downgrade_policy import TierDowngradePolicy
-from ..types import UNSET, Unset, rfc3339, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    enum_member,
+    null_field,
+    parse_datetime,
+    rfc3339,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -71,7 +79,8 @@ class Tier:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -87,25 +96,37 @@ class Tier:
         start_date: datetime.datetime | Unset
         if _start_date is UNSET:
             start_date = UNSET
+        elif _start_date is None:
+            start_date = null_field("startDate", strict)
         else:
-            start_date = datetime.datetime.fromisoformat(_start_date)
+            try:
+                start_date = datetime.datetime.fromisoformat(_start_date)
+            except (TypeError, ValueError):
+                start_date = parse_datetime(_start_date, "startDate")
 
         _expiry_date = d.get("expiryDate", UNSET)
         expiry_date: datetime.datetime | Unset
         if _expiry_date is UNSET:
             expiry_date = UNSET
+        elif _expiry_date is None:
+            expiry_date = null_field("expiryDate", strict)
         else:
-            expiry_date = datetime.datetime.fromisoformat(_expiry_date)
+            try:
+                expiry_date = datetime.datetime.fromisoformat(_expiry_date)
+            except (TypeError, ValueError):
+                expiry_date = parse_datetime(_expiry_date, "expiryDate")
 
         _downgrade_policy = d.get("downgradePolicy", UNSET)
         downgrade_policy: TierDowngradePolicy | Unset
         if _downgrade_policy is UNSET:
             downgrade_policy = UNSET
+        elif _downgrade_policy is None:
+            downgrade_policy = null_field("downgradePolicy", strict)
         else:
             downgrade_policy = cast(
                 TierDowngradePolicy,
                 TierDowngradePolicy._value2member_map_.get(_downgrade_policy)
-                or TierDowngradePolicy(_downgrade_policy),
+                or enum_member(TierDowngradePolicy, _downgrade_policy, "downgradePolicy", strict),
             )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,

@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, wrong_type
+from ..types import (
+    UNSET,
+    Unset,
+    absent,
+    wrong_type,
+)
 
 # Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
@@ -48,7 +53,8 @@ class UpdateAudience:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         # Read, never copy: a missing required key still raises KeyError, and unknown keys are
         # collected once at the end instead of popping every known one from a copy.
         d = src_dict
@@ -61,7 +67,9 @@ class UpdateAudience:
             type(subscribed_applications_ids) is not list
             or not {int}.issuperset(map(type, subscribed_applications_ids))
         ) and subscribed_applications_ids is not UNSET:
-            raise wrong_type("subscribedApplicationsIds", subscribed_applications_ids, "array of integer")
+            subscribed_applications_ids = absent(
+                "subscribedApplicationsIds", subscribed_applications_ids, "array of integer", strict
+            )
 
         # Positional, in the order the class declares its fields: about half the cost of keywords,
         # which matters for pages of a thousand entries.

@@ -36,23 +36,24 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Audience | ErrorResponseWithStatus | None:
+    strict = client.strict_responses
     if response.status_code == 201:
-        response_201 = Audience.from_dict(response.json())
+        response_201 = Audience.from_dict(response.json(), strict)
 
         return response_201
 
     if response.status_code == 400:
-        response_400 = ErrorResponseWithStatus.from_dict(response.json())
+        response_400 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponseWithStatus.from_dict(response.json())
+        response_401 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_401
 
     if response.status_code == 409:
-        response_409 = ErrorResponseWithStatus.from_dict(response.json())
+        response_409 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_409
 

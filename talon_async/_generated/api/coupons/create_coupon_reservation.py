@@ -39,23 +39,24 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Coupon | ErrorResponseWithStatus | None:
+    strict = client.strict_responses
     if response.status_code == 201:
-        response_201 = Coupon.from_dict(response.json())
+        response_201 = Coupon.from_dict(response.json(), strict)
 
         return response_201
 
     if response.status_code == 400:
-        response_400 = ErrorResponseWithStatus.from_dict(response.json())
+        response_400 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponseWithStatus.from_dict(response.json())
+        response_401 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_401
 
     if response.status_code == 404:
-        response_404 = ErrorResponseWithStatus.from_dict(response.json())
+        response_404 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_404
 

@@ -29,18 +29,19 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Any | ErrorResponseWithStatus | None:
+    strict = client.strict_responses
     if response.status_code == 204:
         response_204 = None
 
         return response_204
 
     if response.status_code == 401:
-        response_401 = ErrorResponseWithStatus.from_dict(response.json())
+        response_401 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_401
 
     if response.status_code == 404:
-        response_404 = ErrorResponseWithStatus.from_dict(response.json())
+        response_404 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_404
 

@@ -58,8 +58,9 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Any | ErrorResponseWithStatus | ProfileConflictResponse | TrackEventV2Response | None:
+    strict = client.strict_responses
     if response.status_code == 200:
-        response_200 = TrackEventV2Response.from_dict(response.json())
+        response_200 = TrackEventV2Response.from_dict(response.json(), strict)
 
         return response_200
 
@@ -69,17 +70,17 @@ def _parse_response(
         return response_204
 
     if response.status_code == 400:
-        response_400 = ErrorResponseWithStatus.from_dict(response.json())
+        response_400 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponseWithStatus.from_dict(response.json())
+        response_401 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_401
 
     if response.status_code == 409:
-        response_409 = ProfileConflictResponse.from_dict(response.json())
+        response_409 = ProfileConflictResponse.from_dict(response.json(), strict)
 
         return response_409
 

@@ -41,23 +41,24 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorResponseWithStatus | LoyaltyCard | None:
+    strict = client.strict_responses
     if response.status_code == 200:
-        response_200 = LoyaltyCard.from_dict(response.json())
+        response_200 = LoyaltyCard.from_dict(response.json(), strict)
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorResponseWithStatus.from_dict(response.json())
+        response_400 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponseWithStatus.from_dict(response.json())
+        response_401 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_401
 
     if response.status_code == 404:
-        response_404 = ErrorResponseWithStatus.from_dict(response.json())
+        response_404 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_404
 

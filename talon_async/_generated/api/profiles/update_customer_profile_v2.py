@@ -53,23 +53,24 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> CustomerProfileIntegrationResponseV2 | ErrorResponseWithStatus | ProfileConflictResponse | None:
+    strict = client.strict_responses
     if response.status_code == 200:
-        response_200 = CustomerProfileIntegrationResponseV2.from_dict(response.json())
+        response_200 = CustomerProfileIntegrationResponseV2.from_dict(response.json(), strict)
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorResponseWithStatus.from_dict(response.json())
+        response_400 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponseWithStatus.from_dict(response.json())
+        response_401 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_401
 
     if response.status_code == 409:
-        response_409 = ProfileConflictResponse.from_dict(response.json())
+        response_409 = ProfileConflictResponse.from_dict(response.json(), strict)
 
         return response_409
 

@@ -51,8 +51,9 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> AdvocateReferralsPage | Any | ErrorResponseWithStatus | None:
+    strict = client.strict_responses
     if response.status_code == 201:
-        response_201 = AdvocateReferralsPage.from_dict(response.json())
+        response_201 = AdvocateReferralsPage.from_dict(response.json(), strict)
 
         return response_201
 
@@ -62,12 +63,12 @@ def _parse_response(
         return response_204
 
     if response.status_code == 400:
-        response_400 = ErrorResponseWithStatus.from_dict(response.json())
+        response_400 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponseWithStatus.from_dict(response.json())
+        response_401 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_401
 

@@ -31,18 +31,19 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorResponse | ErrorResponseWithStatus | IntegrationCustomerSessionResponse | None:
+    strict = client.strict_responses
     if response.status_code == 200:
-        response_200 = IntegrationCustomerSessionResponse.from_dict(response.json())
+        response_200 = IntegrationCustomerSessionResponse.from_dict(response.json(), strict)
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
+        response_400 = ErrorResponse.from_dict(response.json(), strict)
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponseWithStatus.from_dict(response.json())
+        response_401 = ErrorResponseWithStatus.from_dict(response.json(), strict)
 
         return response_401
 
