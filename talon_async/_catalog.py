@@ -119,7 +119,7 @@ def check_catalog_payload(action: CatalogAction, field: str) -> None:
     cls = getattr(models, name)
     payload = action.payload.to_dict()
     try:
-        cls.from_dict(payload)
+        cls.from_dict(payload, strict=True)
     except (KeyError, ValueError, TypeError, AttributeError) as error:
         key, _, reason = str(error).partition(": ")
         if isinstance(error, TypeError) and reason and key in payload:
