@@ -9,6 +9,7 @@ a known defect of the original (the API sends no body there) and are not respons
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -92,3 +93,16 @@ def parse(model: type[Any], document: JSON, *, strict: bool | None = None) -> An
     if strict is None:
         return from_dict(document)
     return from_dict(document, strict=strict)
+
+
+@functools.cache
+def model_cases() -> tuple[ResponseCase, ...]:
+    """``response_cases`` with one case per (model, official schema): the error bodies repeat a lot."""
+    seen: set[tuple[str | None, str]] = set()
+    unique = []
+    for case in response_cases():
+        key = (case.model_name, json.dumps(case.schema, sort_keys=True))
+        if key not in seen:
+            seen.add(key)
+            unique.append(case)
+    return tuple(unique)
