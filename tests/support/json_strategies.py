@@ -99,10 +99,8 @@ def strategy(schema: Mapping[str, Any] | bool, bounds: Bounds = Bounds()) -> st.
     if "enum" in schema:
         return st.sampled_from(list(schema["enum"]))
     if "anyOf" in schema:
-        rest = {k: v for k, v in schema.items() if k != "anyOf"}
-        if set(rest) - {"default"}:
-            raise UnsupportedSchema(f"anyOf beside {sorted(rest)}")
-        return st.one_of([strategy(branch, bounds) for branch in schema["anyOf"]])
+        rest = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
+        return st.one_of([strategy(_conjoin(rest, branch), bounds) for branch in schema["anyOf"]])
     types = schema.get("type")
     if types is None:
         types = ["object"] if "properties" in schema else None
@@ -111,6 +109,16 @@ def strategy(schema: Mapping[str, Any] | bool, bounds: Bounds = Bounds()) -> st.
     if isinstance(types, str):
         types = [types]
     return st.one_of([_typed(t, schema, bounds) for t in types])
+
+
+def _conjoin(shared: Mapping[str, Any], branch: Mapping[str, Any]) -> dict[str, Any]:
+    """One ``anyOf`` branch with the keywords beside the ``anyOf`` folded in (objects merged)."""
+    merged = {**shared, **branch}
+    if "properties" in shared and "properties" in branch:
+        merged["properties"] = {**shared["properties"], **branch["properties"]}
+    if "required" in shared and "required" in branch:
+        merged["required"] = sorted({*shared["required"], *branch["required"]})
+    return merged
 
 
 def _typed(kind: str, schema: Mapping[str, Any], bounds: Bounds) -> st.SearchStrategy[JSON]:

@@ -139,9 +139,9 @@ def _merge_all_of(schema: Schema) -> Schema:
     return merged
 
 
-def _prepare(node: Any, for_request: bool) -> Any:
+def _prepare(node: Any, for_request: bool, close: bool = True) -> Any:
     if isinstance(node, list):
-        return [_prepare(item, for_request) for item in node]
+        return [_prepare(item, for_request, close) for item in node]
     if not isinstance(node, dict):
         return node
     out: Schema = {}
@@ -150,12 +150,12 @@ def _prepare(node: Any, for_request: bool) -> Any:
             continue
         if key == "properties":
             out[key] = {
-                name: _prepare(prop, for_request)
+                name: _prepare(prop, for_request, close)
                 for name, prop in value.items()
                 if not (for_request and isinstance(prop, dict) and prop.get("readOnly"))
             }
         elif key == "oneOf":
-            out["anyOf"] = _prepare(value, for_request)
+            out["anyOf"] = _prepare(value, for_request, close)
         elif key == "format":
             if value == "date-time":
                 out[key] = DATE_TIME_FORMAT
@@ -164,7 +164,7 @@ def _prepare(node: Any, for_request: bool) -> Any:
         elif key in ("readOnly", "writeOnly"):
             continue
         else:
-            out[key] = _prepare(value, for_request)
+            out[key] = _prepare(value, for_request, close)
     out = _merge_all_of(out)
     if "required" in out and "properties" in out and out.get("additionalProperties") is not True:
         out["required"] = [r for r in out["required"] if r in out["properties"]]
@@ -173,14 +173,17 @@ def _prepare(node: Any, for_request: bool) -> Any:
     elif "required" in out and "properties" not in out and "type" in out:
         # ``required`` with no properties at all (a fragment of a failed allOf merge).
         del out["required"]
-    if "properties" in out and "additionalProperties" not in out:
+    if close and "properties" in out and "additionalProperties" not in out:
         out["additionalProperties"] = False
     return out
 
 
-def prepare(schema: Mapping[str, Any], *, for_request: bool = False) -> Schema:
-    """A generation-ready copy of an official schema (see the module docstring for each step)."""
-    prepared: Schema = _prepare(copy.deepcopy(dict(schema)), for_request)
+def prepare(schema: Mapping[str, Any], *, for_request: bool = False, close: bool = True) -> Schema:
+    """A generation-ready copy of an official schema (see the module docstring for each step).
+
+    ``close=False`` keeps objects as open as the original: the form to validate against.
+    """
+    prepared: Schema = _prepare(copy.deepcopy(dict(schema)), for_request, close)
     return prepared
 
 
