@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from tests.differential.budget import BOUNDS, bounded
 from tests.support.generated import model_class
 from tests.support.json_strategies import strategy
-from tests.support.official import OfficialOperation, official_operations, prepare
+from tests.support.official_contract import OfficialOperation, official_operations, prepare
 from tests.support.spec import operations, referenced_name
 
 JSON = Any
@@ -33,7 +33,7 @@ class ResponseCase:
     operation: OfficialOperation
     status: int
     schema: dict[str, Any]
-    """The prepared official schema (``tests.support.official.prepare``)."""
+    """The prepared official schema (``tests.support.official_contract.prepare``)."""
     model_name: str | None
     """Our spec's component for this status, or None when our spec documents no body for it."""
 

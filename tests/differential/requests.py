@@ -1,7 +1,7 @@
 """Requests generated from the official contract, sent through the facade, and checked on the wire.
 
 A generated request is the official operation's path values, query parameters and JSON body, each
-drawn from its official schema (``tests.support.official.prepare(..., for_request=True)``: read-only
+drawn from its official schema (``tests.support.official_contract.prepare(..., for_request=True)``: read-only
 properties are never sent). A few preconditions Talon.One documents in prose but not in the
 contract's schemas are applied after drawing, since the facade enforces them before sending:
 
@@ -40,7 +40,7 @@ from tests.differential.calls import METHODS
 from tests.differential.lossless import first_difference, instant, normal
 from tests.reliability.faulty_server import Recorded
 from tests.support.json_strategies import strategy
-from tests.support.official import DATE_TIME_FORMAT, OfficialOperation, prepare
+from tests.support.official_contract import DATE_TIME_FORMAT, OfficialOperation, prepare
 
 JSON = Any
 _FORMATS = jsonschema.FormatChecker()

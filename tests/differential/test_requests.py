@@ -15,7 +15,7 @@ from tests.differential.cases import sample
 from tests.differential.conftest import API_KEY
 from tests.differential.requests import check_wire, deliver, request_strategy
 from tests.reliability.faulty_server import FaultyServer, Recorded, Respond
-from tests.support.official import OfficialOperation, official_operations
+from tests.support.official_contract import OfficialOperation, official_operations
 
 pytestmark = pytest.mark.anyio
 

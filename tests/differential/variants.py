@@ -26,7 +26,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tests.support.official import DATE_TIME_FORMAT
+from tests.support.official_contract import DATE_TIME_FORMAT
 
 JSON = Any
 Path = tuple[str | int, ...]

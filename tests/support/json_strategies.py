@@ -1,4 +1,4 @@
-"""Hypothesis strategies for the JSON Schema subset that ``tests.support.official.prepare`` emits.
+"""Hypothesis strategies for the JSON Schema subset that ``tests.support.official_contract.prepare`` emits.
 
 hypothesis-jsonschema 0.23.1, the latest release, cannot run on the Hypothesis this project pins
 (its object strategy calls ``many.more()``, which Hypothesis 6.1xx no longer has), so generation is
@@ -17,7 +17,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tests.support.official import DATE_TIME_FORMAT, date_time_strings
+from tests.support.official_contract import DATE_TIME_FORMAT, date_time_strings
 
 JSON = Any
 
