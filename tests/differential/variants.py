@@ -147,6 +147,10 @@ def _build(schema: Mapping[str, Any] | bool, path: Path, sites: Sites) -> JSON:
         return [_build(schema.get("items", {}), (*path, i), sites) for i in range(count)]
     properties: Mapping[str, Any] = schema.get("properties", {})
     if not properties:
+        extra = schema.get("additionalProperties", True)
+        if isinstance(extra, Mapping) and extra:
+            # A map: one entry whose value follows the schema for values.
+            return {"key": _build(extra, (*path, "key"), sites)}
         return {"key": "value"}
     sites.objects.append(path)
     required = set(schema.get("required", ()))

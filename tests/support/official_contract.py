@@ -112,7 +112,8 @@ def official_operation(operation_id: str) -> OfficialOperation:
 
 
 def _is_object(schema: Mapping[str, Any]) -> bool:
-    return schema.get("type") == "object" or "properties" in schema
+    # A branch may be no more than a ``required`` list naming properties of its siblings.
+    return schema.get("type") == "object" or "properties" in schema or set(schema) <= {"required"}
 
 
 def _merge_all_of(schema: Schema) -> Schema:
@@ -139,9 +140,9 @@ def _merge_all_of(schema: Schema) -> Schema:
     return merged
 
 
-def _prepare(node: Any, for_request: bool, close: bool = True) -> Any:
+def _prepare(node: Any, for_request: bool) -> Any:
     if isinstance(node, list):
-        return [_prepare(item, for_request, close) for item in node]
+        return [_prepare(item, for_request) for item in node]
     if not isinstance(node, dict):
         return node
     out: Schema = {}
@@ -150,12 +151,12 @@ def _prepare(node: Any, for_request: bool, close: bool = True) -> Any:
             continue
         if key == "properties":
             out[key] = {
-                name: _prepare(prop, for_request, close)
+                name: _prepare(prop, for_request)
                 for name, prop in value.items()
                 if not (for_request and isinstance(prop, dict) and prop.get("readOnly"))
             }
         elif key == "oneOf":
-            out["anyOf"] = _prepare(value, for_request, close)
+            out["anyOf"] = _prepare(value, for_request)
         elif key == "format":
             if value == "date-time":
                 out[key] = DATE_TIME_FORMAT
@@ -164,15 +165,24 @@ def _prepare(node: Any, for_request: bool, close: bool = True) -> Any:
         elif key in ("readOnly", "writeOnly"):
             continue
         else:
-            out[key] = _prepare(value, for_request, close)
-    out = _merge_all_of(out)
-    if "required" in out and "properties" in out and out.get("additionalProperties") is not True:
-        out["required"] = [r for r in out["required"] if r in out["properties"]]
+            out[key] = _prepare(value, for_request)
+    return _merge_all_of(out)
+
+
+def _finish(node: Any, close: bool) -> Any:
+    """Second pass, once every ``allOf`` is merged: drop undeclared required names, close objects."""
+    if isinstance(node, list):
+        return [_finish(item, close) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _finish(value, close) if key != "properties" else value for key, value in node.items()}
+    if "properties" in out:
+        out["properties"] = {name: _finish(prop, close) for name, prop in out["properties"].items()}
+    if "required" in out and out.get("additionalProperties") is not True:
+        declared = out.get("properties", {})
+        out["required"] = [r for r in out["required"] if r in declared]
         if not out["required"]:
             del out["required"]
-    elif "required" in out and "properties" not in out and "type" in out:
-        # ``required`` with no properties at all (a fragment of a failed allOf merge).
-        del out["required"]
     if close and "properties" in out and "additionalProperties" not in out:
         out["additionalProperties"] = False
     return out
@@ -183,7 +193,7 @@ def prepare(schema: Mapping[str, Any], *, for_request: bool = False, close: bool
 
     ``close=False`` keeps objects as open as the original: the form to validate against.
     """
-    prepared: Schema = _prepare(copy.deepcopy(dict(schema)), for_request, close)
+    prepared: Schema = _finish(_prepare(copy.deepcopy(dict(schema)), for_request), close)
     return prepared
 
 
