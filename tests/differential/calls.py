@@ -50,7 +50,9 @@ METHODS: dict[str, tuple[str, tuple[Any, ...]]] = {
     "generateLoyaltyCard": ("generate_loyalty_card", (5,)),
     "syncCatalog": ("sync_catalog", (3,)),
 }
-SILENT_OPERATIONS = frozenset({"updateCustomerProfilesV2", "trackEventV2", "createReferralsForMultipleAdvocates"})
+SILENT_OPERATIONS = frozenset(
+    {"updateCustomerProfilesV2", "trackEventV2", "createReferralsForMultipleAdvocates"}
+)
 """Operations whose answer is empty unless ``silent=False`` is passed."""
 
 

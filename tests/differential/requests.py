@@ -22,8 +22,8 @@ original) and equals the drawn body losslessly (``tests.differential.lossless``)
 from __future__ import annotations
 
 import datetime as dt
-import json
 import inspect
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -71,7 +71,9 @@ def request_strategy(op: OfficialOperation) -> st.SearchStrategy[GeneratedReques
         p["name"]: _schema_strategy(p["schema"]).filter(lambda v: str(v) not in ("", ".", ".."))
         for p in op.params_in("path")
     }
-    query_required = {p["name"]: _schema_strategy(p["schema"]) for p in op.params_in("query") if p.get("required")}
+    query_required = {
+        p["name"]: _schema_strategy(p["schema"]) for p in op.params_in("query") if p.get("required")
+    }
     query_optional = {
         p["name"]: st.sampled_from(["yes", "no"]) if p["name"] == "silent" else _schema_strategy(p["schema"])
         for p in op.params_in("query")
@@ -123,12 +125,16 @@ def body_model(method: str) -> type[Any]:
     return found
 
 
-def facade_arguments(op: OfficialOperation, request: GeneratedRequest, *, as_model: bool) -> tuple[str, list[Any], dict[str, Any]]:
+def facade_arguments(
+    op: OfficialOperation, request: GeneratedRequest, *, as_model: bool
+) -> tuple[str, list[Any], dict[str, Any]]:
     """The facade method, its positional path values and its keyword arguments for ``request``."""
     method, _ = METHODS[op.operation_id]
     args = [request.path[p["name"]] for p in op.params_in("path")]
     schemas = {p["name"]: p["schema"] for p in op.params_in("query")}
-    kwargs = {_snake(name): _python_value(name, value, schemas[name]) for name, value in request.query.items()}
+    kwargs = {
+        _snake(name): _python_value(name, value, schemas[name]) for name, value in request.query.items()
+    }
     if request.has_body:
         body = request.body
         if as_model:
@@ -137,7 +143,9 @@ def facade_arguments(op: OfficialOperation, request: GeneratedRequest, *, as_mod
     return method, args, kwargs
 
 
-async def deliver(talon: TalonClient, op: OfficialOperation, request: GeneratedRequest, *, as_model: bool) -> str | None:
+async def deliver(
+    talon: TalonClient, op: OfficialOperation, request: GeneratedRequest, *, as_model: bool
+) -> str | None:
     """Send ``request``; None once it has reached the server, else why the SDK refused it locally."""
     try:
         method, args, kwargs = facade_arguments(op, request, as_model=as_model)

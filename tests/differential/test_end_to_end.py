@@ -38,7 +38,9 @@ def client(server: FaultyServer) -> TalonClient:
 
 
 @pytest.mark.parametrize("case", SUCCESS, ids=lambda c: c.id)
-async def test_generated_success_answer_comes_back_as_the_model(loopback: FaultyServer, case: ResponseCase) -> None:
+async def test_generated_success_answer_comes_back_as_the_model(
+    loopback: FaultyServer, case: ResponseCase
+) -> None:
     """Each sampled official success document is returned as our model and writes back unchanged."""
     call = minimal_call(case.operation.operation_id)
     async with client(loopback) as talon:
@@ -51,7 +53,9 @@ async def test_generated_success_answer_comes_back_as_the_model(loopback: Faulty
 
 
 @pytest.mark.parametrize("case", ERRORS, ids=lambda c: c.id)
-async def test_generated_error_answer_raises_the_status_error(loopback: FaultyServer, case: ResponseCase) -> None:
+async def test_generated_error_answer_raises_the_status_error(
+    loopback: FaultyServer, case: ResponseCase
+) -> None:
     """A sampled official error document raises the status's APIStatusError carrying the body as sent."""
     call = minimal_call(case.operation.operation_id)
     (document,) = sample(case.documents(), 1)

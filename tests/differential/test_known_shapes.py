@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from talon_async import TalonClient
+from talon_async import APIResponseValidationError, TalonClient
 from tests.differential.calls import minimal_call
 from tests.differential.cases import response_cases
 from tests.differential.conftest import API_KEY
@@ -28,14 +28,16 @@ def official_document(case_id: str) -> dict[str, Any]:
     return document
 
 
-async def served(loopback: FaultyServer, operation_id: str, status: int, document: Any) -> Any:
-    """What TalonClient returns when the loopback server answers ``document``."""
+async def served(
+    loopback: FaultyServer, operation_id: str, status: int, document: Any, **options: Any
+) -> Any:
+    """What TalonClient (with ``options``) returns when the loopback server answers ``document``."""
 
     def respond(request: Recorded) -> Respond:
         return Respond(status, document)
 
     loopback.handler = respond
-    async with TalonClient(loopback.url, API_KEY, max_retries=0, timeout=5.0) as talon:
+    async with TalonClient(loopback.url, API_KEY, max_retries=0, timeout=5.0, **options) as talon:
         return await minimal_call(operation_id).send(talon)
 
 
@@ -61,7 +63,7 @@ async def test_campaign_features_with_advanced_events(loopback: FaultyServer) ->
 
 
 async def test_customer_session_with_unknown_state(loopback: FaultyServer) -> None:
-    """A customer session in a state the contract does not list keeps that state, unchanged, in tolerant mode."""
+    """A customer session in a state the contract does not list keeps it unchanged (tolerant mode)."""
     document = official_document("getCustomerSession-200")
     document["customerSession"]["state"] = "zzFutureState"
     result = await served(loopback, "getCustomerSession", 200, document)
@@ -72,10 +74,28 @@ async def test_customer_session_with_unknown_state(loopback: FaultyServer) -> No
 
 
 async def test_event_effects_as_arrays_come_back_unchanged(loopback: FaultyServer) -> None:
-    """Event.effects shaped as arrays of arrays ([[], ["ab"]]) comes back exactly so, never rewritten to objects."""
+    """Event.effects as arrays of arrays ([[], ["ab"]]) comes back exactly so, never rewritten to objects."""
     document = official_document("trackEventV2-200")
     document["event"]["effects"] = [[], ["ab"]]
     result = await served(loopback, "trackEventV2", 200, document)
     written = result.to_dict()
     assert written["event"]["effects"] == [[], ["ab"]]
     assert normal(written) == normal(document), first_difference(written, document)
+
+
+async def test_strict_client_refuses_an_unknown_state_naming_the_field(loopback: FaultyServer) -> None:
+    """With strict_responses=True, the unknown session state raises APIResponseValidationError naming it."""
+    document = official_document("getCustomerSession-200")
+    document["customerSession"]["state"] = "zzFutureState"
+    with pytest.raises(APIResponseValidationError) as raised:
+        await served(loopback, "getCustomerSession", 200, document, strict_responses=True)
+    assert "customerSession.state" in str(raised.value)
+
+
+async def test_strict_client_refuses_a_null_optional_field_naming_it(loopback: FaultyServer) -> None:
+    """With strict_responses=True, null in a non-nullable optional property raises, naming the property."""
+    document = official_document("getCustomerSession-200")
+    document["customerSession"]["couponCodes"] = None
+    with pytest.raises(APIResponseValidationError) as raised:
+        await served(loopback, "getCustomerSession", 200, document, strict_responses=True)
+    assert "customerSession.couponCodes" in str(raised.value)

@@ -1,8 +1,9 @@
 """Documents generated from the official response schemas parse with our models and round-trip losslessly.
 
 For every in-scope operation and every documented status with a JSON body, ``RESPONSE_EXAMPLES``
-documents are drawn from the official schema; each must be read by the model our spec names for that
-status and written back by ``to_dict()`` without loss (``tests.differential.lossless``).
+documents are drawn from the official schema (the same ones on every run); each must be read by the
+model our spec names for that status and written back by ``to_dict()`` without loss
+(``tests.differential.lossless``).
 """
 
 from __future__ import annotations
@@ -10,11 +11,23 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
 
-from tests.differential.budget import RESPONSE_EXAMPLES, bounded
-from tests.differential.cases import ResponseCase, parse, response_cases
+from tests.differential.budget import RESPONSE_EXAMPLES
+from tests.differential.cases import ResponseCase, parse, response_cases, sample
 from tests.differential.lossless import first_difference, normal
+
+DECODING_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
+
+
+def round_trip_problem(model: type[Any], document: Any) -> str | None:
+    """None when ``model`` reads ``document`` and writes it back without loss; else what went wrong."""
+    try:
+        written = parse(model, document).to_dict()
+    except DECODING_ERRORS as error:
+        return f"refused: {error!r}"
+    if normal(written) != normal(document):
+        return f"not lossless at {first_difference(written, document)}"
+    return None
 
 
 @pytest.mark.parametrize("case", response_cases(), ids=lambda c: c.id)
@@ -27,11 +40,7 @@ def test_our_spec_documents_every_official_body(case: ResponseCase) -> None:
 def test_generated_response_round_trips(case: ResponseCase) -> None:
     """Every generated official document for this status parses and comes back from to_dict unchanged."""
     model = case.model
-
-    @bounded(RESPONSE_EXAMPLES)
-    @given(case.documents())
-    def round_trip(document: Any) -> None:
-        written = parse(model, document).to_dict()
-        assert normal(written) == normal(document), first_difference(written, document)
-
-    round_trip()
+    documents = sample(case.documents(), RESPONSE_EXAMPLES)
+    assert len(documents) == RESPONSE_EXAMPLES
+    problems = [f"#{i}: {p}" for i, d in enumerate(documents) if (p := round_trip_problem(model, d))]
+    assert not problems, f"{len(problems)} of {len(documents)} documents failed:\n" + "\n".join(problems[:5])

@@ -4,15 +4,22 @@
 property present, one element per array and the first value of each enum, and records the places
 where a variant applies. ``variants`` derives the documents of one category from it:
 
-| category | what changes | the contract | tolerant | strict |
-| --- | --- | --- | --- | --- |
-| ``null-optional`` | one optional property is ``null`` (one variant per property) | forbids it unless its type lists ``null`` | parses, lossless with nulls as absent | raises, naming the field |
-| ``null-all-optionals`` | every optional property is ``null`` at once | forbids it | parses, lossless with nulls as absent | raises |
-| ``unknown-enum`` | one enum field holds a value the contract does not list | forbids it | parses, keeps the value | raises, naming the field |
-| ``extra-property`` | one object gains a property the contract does not name | allows it (no ``additionalProperties: false``) | parses, keeps it | parses, keeps it |
-| ``int-for-number`` | every ``number`` holds a whole number written as an integer | allows it | lossless | lossless |
-| ``date-time-forms`` | every date-time is written in one RFC 3339 form (``Z``, ``z``, ``t``, offsets, 0 to 9 fractional digits) | allows it | lossless as instants | lossless as instants |
-| ``empty-arrays`` | every array without ``minItems`` is empty | allows it | lossless | lossless |
+Each category, what it changes, what the contract says, and what tolerant / strict mode must do:
+
+- ``null-optional``: one optional property is ``null`` (a variant per property). The contract forbids
+  it unless the property's type lists ``null`` (or it is marked ``x-always-null``). Tolerant:
+  parses, lossless with nulls as absent. Strict: raises, naming the field (reads it if allowed).
+- ``null-all-optionals``: every optional property is ``null`` at once. Forbidden. Tolerant: parses,
+  lossless with nulls as absent. Strict: raises.
+- ``unknown-enum``: one enum field holds a value the contract does not list. Forbidden. Tolerant:
+  parses and keeps the value. Strict: raises, naming the field (an array item may be named ``[]``).
+- ``extra-property``: one object gains a property the contract does not name. Allowed everywhere
+  but the objects the original closes (``ORIGINALLY_CLOSED``). Both modes: parse and keep it.
+- ``int-for-number``: every ``number`` holds a whole number written as an integer. Allowed. Both
+  modes: lossless.
+- ``date-time-forms``: every date-time in one RFC 3339 form (``Z``, ``z``, ``t``, ``+00:00``,
+  ``-05:30``, 0 to 9 fractional digits). Allowed. Both modes: lossless as instants.
+- ``empty-arrays``: every array without ``minItems`` is empty. Allowed. Both modes: lossless.
 """
 
 from __future__ import annotations
@@ -42,7 +49,9 @@ DATE_TIME_FORMS = {
     "lower-t": "2024-02-29t13:14:15Z",
     "plus-00:00": "2024-02-29T13:14:15+00:00",
     "minus-05:30": "2024-02-29T07:44:15-05:30",
-    **{f"fraction-{n}": "2024-02-29T13:14:15" + ("." + "123456789"[:n] if n else "") + "Z" for n in range(10)},
+    **{
+        f"fraction-{n}": "2024-02-29T13:14:15" + ("." + "123456789"[:n] if n else "") + "Z" for n in range(10)
+    },
 }
 CATEGORIES = (
     "null-optional",

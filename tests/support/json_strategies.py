@@ -171,7 +171,9 @@ def _strings(schema: Mapping[str, Any], bounds: Bounds) -> st.SearchStrategy[JSO
     if "pattern" in schema:
         pattern = schema["pattern"]
         full_high = schema.get("maxLength", 1_000_000)
-        return st.from_regex(re.compile(pattern), fullmatch=False).filter(lambda s: low <= len(s) <= full_high)
+        return st.from_regex(re.compile(pattern), fullmatch=False).filter(
+            lambda s: low <= len(s) <= full_high
+        )
     return st.text(_TEXT, min_size=low, max_size=high)
 
 
