@@ -19,10 +19,10 @@ from tests.differential.lossless import first_difference, normal
 DECODING_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 
 
-def round_trip_problem(model: type[Any], document: Any) -> str | None:
+def round_trip_problem(model: type[Any], document: Any, *, strict: bool | None = None) -> str | None:
     """None when ``model`` reads ``document`` and writes it back without loss; else what went wrong."""
     try:
-        written = parse(model, document).to_dict()
+        written = parse(model, document, strict=strict).to_dict()
     except DECODING_ERRORS as error:
         return f"refused: {error!r}"
     if normal(written) != normal(document):
@@ -36,11 +36,29 @@ def test_our_spec_documents_every_official_body(case: ResponseCase) -> None:
     assert case.model_name is not None, f"{case.id}: the official contract answers with a JSON body"
 
 
-@pytest.mark.parametrize("case", response_cases(), ids=lambda c: c.id)
-def test_generated_response_round_trips(case: ResponseCase) -> None:
-    """Every generated official document for this status parses and comes back from to_dict unchanged."""
+def _assert_round_trips(case: ResponseCase, *, strict: bool | None = None) -> None:
     model = case.model
     documents = sample(case.documents(), RESPONSE_EXAMPLES)
     assert len(documents) == RESPONSE_EXAMPLES
-    problems = [f"#{i}: {p}" for i, d in enumerate(documents) if (p := round_trip_problem(model, d))]
+    problems = [
+        f"#{i}: {p}" for i, d in enumerate(documents) if (p := round_trip_problem(model, d, strict=strict))
+    ]
     assert not problems, f"{len(problems)} of {len(documents)} documents failed:\n" + "\n".join(problems[:5])
+
+
+@pytest.mark.parametrize("case", [c for c in response_cases() if c.status < 300], ids=lambda c: c.id)
+def test_generated_success_response_round_trips(case: ResponseCase) -> None:
+    """Every generated official success document parses and comes back from to_dict unchanged."""
+    _assert_round_trips(case)
+
+
+@pytest.mark.parametrize("case", [c for c in response_cases() if c.status >= 400], ids=lambda c: c.id)
+def test_generated_error_response_round_trips(case: ResponseCase) -> None:
+    """Every generated official error document parses and comes back from to_dict unchanged."""
+    _assert_round_trips(case)
+
+
+@pytest.mark.parametrize("case", response_cases(), ids=lambda c: c.id)
+def test_strict_mode_reads_every_generated_document(case: ResponseCase) -> None:
+    """Strict mode accepts every document the official contract allows, and writes it back unchanged."""
+    _assert_round_trips(case, strict=True)
