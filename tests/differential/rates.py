@@ -79,9 +79,9 @@ async def _requests() -> dict[str, collections.Counter[str]]:
 
 
 def main() -> None:
-    for strict in (None, True):
-        ok, total = _generated(strict)
-        mode = "strict" if strict else "tolerant"
+    for strict_mode in (None, True):
+        ok, total = _generated(strict_mode)
+        mode = "strict" if strict_mode else "tolerant"
         print(
             f"generated official documents, {mode:8} (parse + lossless) {ok:5}/{total:<5} {ok / total:6.1%}"
         )
