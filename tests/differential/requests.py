@@ -230,6 +230,9 @@ def check_wire(op: OfficialOperation, request: GeneratedRequest, received: Recor
         if len(sent) != len(expected) or not all(map(_same_query_value, sent, expected)):
             problems.append(f"query {name}: sent {sent!r}, drawn {drawn!r}")
     if request.has_body:
+        content_type = (received.header("content-type") or "").split(";")[0].strip()
+        if content_type != "application/json":
+            problems.append(f"body sent as {content_type!r}, not application/json")
         try:
             body = json.loads(received.body)
         except ValueError:
