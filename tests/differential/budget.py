@@ -10,13 +10,13 @@ from hypothesis import HealthCheck, Phase, settings
 
 from tests.support.json_strategies import Bounds
 
-RESPONSE_EXAMPLES = 12
+RESPONSE_EXAMPLES = 8
 """Generated documents per (operation, documented status) parsed and round-tripped by the models."""
 
 END_TO_END_SAMPLES = 2
 """Generated success documents per operation sent through TalonClient over loopback HTTP, per backend."""
 
-REQUEST_EXAMPLES = 4
+REQUEST_EXAMPLES = 3
 """Generated requests per operation sent through the facade, once as dicts and once as models."""
 
 BOUNDS = Bounds(max_items=3, max_string=12, max_free_keys=3, max_free_depth=2)
