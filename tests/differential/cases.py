@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.differential.budget import BOUNDS, bounded
+from tests.differential.lossless import first_difference, normal
 from tests.support.generated import model_class
 from tests.support.json_strategies import strategy
 from tests.support.official_contract import OfficialOperation, official_operations, prepare
@@ -106,3 +107,17 @@ def model_cases() -> tuple[ResponseCase, ...]:
             seen.add(key)
             unique.append(case)
     return tuple(unique)
+
+
+DECODING_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
+
+
+def round_trip_problem(model: type[Any], document: Any, *, strict: bool | None = None) -> str | None:
+    """None when ``model`` reads ``document`` and writes it back without loss; else what went wrong."""
+    try:
+        written = parse(model, document, strict=strict).to_dict()
+    except DECODING_ERRORS as error:
+        return f"refused: {error!r}"
+    if normal(written) != normal(document):
+        return f"not lossless at {first_difference(written, document)}"
+    return None

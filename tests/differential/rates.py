@@ -15,13 +15,18 @@ import anyio
 
 from talon_async import TalonClient
 from tests.differential.budget import REQUEST_EXAMPLES, RESPONSE_EXAMPLES
-from tests.differential.cases import model_cases, parse, response_cases, sample
+from tests.differential.cases import (
+    DECODING_ERRORS,
+    model_cases,
+    parse,
+    response_cases,
+    round_trip_problem,
+    sample,
+)
 from tests.differential.conftest import API_KEY
 from tests.differential.lossless import normal
 from tests.differential.requests import check_wire, deliver, request_strategy
-from tests.differential.test_responses import round_trip_problem
-from tests.differential.test_variants import DECODING_ERRORS, names_field
-from tests.differential.variants import CATEGORIES, Variant, variants
+from tests.differential.variants import CATEGORIES, Variant, names_field, variants
 from tests.reliability.faulty_server import FaultyServer, Respond
 from tests.support.official_contract import official_operations
 

@@ -8,26 +8,10 @@ model our spec names for that status and written back by ``to_dict()`` without l
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tests.differential.budget import RESPONSE_EXAMPLES
-from tests.differential.cases import ResponseCase, parse, response_cases, sample
-from tests.differential.lossless import first_difference, normal
-
-DECODING_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
-
-
-def round_trip_problem(model: type[Any], document: Any, *, strict: bool | None = None) -> str | None:
-    """None when ``model`` reads ``document`` and writes it back without loss; else what went wrong."""
-    try:
-        written = parse(model, document, strict=strict).to_dict()
-    except DECODING_ERRORS as error:
-        return f"refused: {error!r}"
-    if normal(written) != normal(document):
-        return f"not lossless at {first_difference(written, document)}"
-    return None
+from tests.differential.cases import ResponseCase, response_cases, round_trip_problem, sample
 
 
 @pytest.mark.parametrize("case", response_cases(), ids=lambda c: c.id)

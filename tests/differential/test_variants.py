@@ -11,23 +11,15 @@ import itertools
 
 import pytest
 
-from tests.differential.cases import ResponseCase, model_cases, parse
+from tests.differential.cases import DECODING_ERRORS, ResponseCase, model_cases, parse
 from tests.differential.lossless import first_difference, normal
-from tests.differential.test_responses import DECODING_ERRORS
-from tests.differential.variants import CATEGORIES, Variant, describe, json_path, variants
+from tests.differential.variants import CATEGORIES, Variant, describe, names_field, variants
 
 PAIRS = [
     pytest.param(case, category, id=f"{case.id}-{category}")
     for case, category in itertools.product(model_cases(), CATEGORIES)
     if any(True for _ in variants(case.schema, category))
 ]
-
-
-def names_field(message: str, path: tuple[str | int, ...]) -> bool:
-    """Whether an error message names the field at ``path`` (an array item may be named as ``[]``)."""
-    if json_path(path) in message:
-        return True
-    return isinstance(path[-1], int) and f"{json_path(path[:-1])}[]" in message
 
 
 def _lossless(case: ResponseCase, variant: Variant, *, strict: bool | None) -> str | None:

@@ -103,6 +103,13 @@ def json_path(path: Path) -> str:
     return text
 
 
+def names_field(message: str, path: tuple[str | int, ...]) -> bool:
+    """Whether an error message names the field at ``path`` (an array item may be named as ``[]``)."""
+    if json_path(path) in message:
+        return True
+    return isinstance(path[-1], int) and f"{json_path(path[:-1])}[]" in message
+
+
 def _types(schema: Mapping[str, Any]) -> list[str]:
     kind = schema.get("type")
     if kind is None:
