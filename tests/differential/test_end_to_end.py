@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 
 from talon_async import APIResponseValidationError, APIStatusError, TalonClient
+from tests.differential.budget import END_TO_END_SAMPLES
 from tests.differential.calls import minimal_call
 from tests.differential.cases import ResponseCase, response_cases, sample
 from tests.differential.conftest import API_KEY
+from tests.differential.lossless import first_difference, normal
 from tests.reliability.faulty_server import FaultyServer, Recorded, Respond
 
 pytestmark = pytest.mark.anyio
@@ -33,6 +35,21 @@ def answer(server: FaultyServer, status: int, document: Any) -> None:
 
 def client(server: FaultyServer) -> TalonClient:
     return TalonClient(server.url, API_KEY, max_retries=0, timeout=5.0)
+
+
+@pytest.mark.parametrize("case", SUCCESS, ids=lambda c: c.id)
+async def test_generated_success_answer_comes_back_as_the_model(
+    loopback: FaultyServer, case: ResponseCase
+) -> None:
+    """Each sampled official success document is returned as our model and writes back unchanged."""
+    call = minimal_call(case.operation.operation_id)
+    async with client(loopback) as talon:
+        for document in sample(case.documents(), END_TO_END_SAMPLES):
+            answer(loopback, case.status, document)
+            result = await call.send(talon)
+            written = result.to_dict()
+            assert normal(written) == normal(document), first_difference(written, document)
+    assert len(loopback.requests) == END_TO_END_SAMPLES
 
 
 @pytest.mark.parametrize("case", ERRORS, ids=lambda c: c.id)

@@ -30,7 +30,19 @@ def _assert_round_trips(case: ResponseCase, *, strict: bool | None = None) -> No
     assert not problems, f"{len(problems)} of {len(documents)} documents failed:\n" + "\n".join(problems[:5])
 
 
+@pytest.mark.parametrize("case", [c for c in response_cases() if c.status < 300], ids=lambda c: c.id)
+def test_generated_success_response_round_trips(case: ResponseCase) -> None:
+    """Every generated official success document parses and comes back from to_dict unchanged."""
+    _assert_round_trips(case)
+
+
 @pytest.mark.parametrize("case", [c for c in response_cases() if c.status >= 400], ids=lambda c: c.id)
 def test_generated_error_response_round_trips(case: ResponseCase) -> None:
     """Every generated official error document parses and comes back from to_dict unchanged."""
     _assert_round_trips(case)
+
+
+@pytest.mark.parametrize("case", response_cases(), ids=lambda c: c.id)
+def test_strict_mode_reads_every_generated_document(case: ResponseCase) -> None:
+    """Strict mode accepts every document the official contract allows, and writes it back unchanged."""
+    _assert_round_trips(case, strict=True)
