@@ -75,6 +75,8 @@ T = TypeVar("T", bound="CartItem")
 
 @_attrs_define
 class CartItem:
+    """One line of a shopping cart."""
+
     sku: str
     quantity: int
     name: str | Unset = UNSET
@@ -83,6 +85,7 @@ class CartItem:
     price: float | Unset = UNSET
     category: str | Unset = UNSET
     product: Product | Unset = UNSET
+    """ The product family this item belongs to. """
     weight: float | Unset = UNSET
     height: float | Unset = UNSET
     width: float | Unset = UNSET

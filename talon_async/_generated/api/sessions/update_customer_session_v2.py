@@ -113,7 +113,7 @@ async def asyncio_detailed(
 
     Args:
         customer_session_id (str):
-        dry (bool | Unset):
+        dry (bool | Unset): When true, evaluate without saving.
         now (datetime.datetime | Unset):
         body (IntegrationRequest):
 
@@ -153,7 +153,7 @@ async def asyncio(
 
     Args:
         customer_session_id (str):
-        dry (bool | Unset):
+        dry (bool | Unset): When true, evaluate without saving.
         now (datetime.datetime | Unset):
         body (IntegrationRequest):
 
