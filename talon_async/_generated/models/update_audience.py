@@ -19,7 +19,10 @@ T = TypeVar("T", bound="UpdateAudience")
 
 @_attrs_define
 class UpdateAudience:
+    """The body for renaming an audience."""
+
     name: str
+    """ The audience's new name. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
