@@ -35,8 +35,7 @@ class LimitConfig:
     limit: float
     """ The most the action may happen (or, for discounts, the most it may give). """
     entities: list[LimitConfigEntitiesItem]
-    """ What the limit is counted per: `Coupon`, `Referral`, `Profile`, `Identifier`, `Store` or `Session`; empty
-    counts it for the whole campaign. """
+    """ What the limit is counted per: `Coupon`, `Referral`, `Profile`, `Identifier`, `Store` or `Session`. """
     period: LimitConfigPeriod | Unset = UNSET
     """ How often the limit resets, `daily`, `weekly`, `monthly` or `yearly`; absent if it never resets. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

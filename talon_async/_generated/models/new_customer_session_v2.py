@@ -71,10 +71,11 @@ class NewCustomerSessionV2:
     evaluable_campaign_ids: list[int] | Unset = UNSET
     """ With a dry run, limits evaluation to these campaigns, which are evaluated even if disabled. """
     coupon_codes: list[str] | Unset = UNSET
-    """ The coupon codes entered. With a coupon budget in place, a session should carry at most one code per
-    campaign. """
+    """ The coupon codes entered. Outside dry runs, an empty list removes the codes sent before, so leave it out to
+    keep them; with a coupon budget, the session needs its code before it closes. """
     referral_code: str | Unset = UNSET
-    """ The referral code entered, if any. """
+    """ The referral code entered. Outside dry runs, an empty string removes the code sent before, so leave it out
+    to keep it; with a referral budget, the session needs its code before it closes. """
     loyalty_cards: list[str] | Unset = UNSET
     """ Identifiers of the loyalty cards used in the session. """
     state: NewCustomerSessionV2State | Unset = UNSET
