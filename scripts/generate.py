@@ -5,23 +5,33 @@ Usage:
     python scripts/generate.py --check         # exit 1 if the committed code differs (drift)
     python scripts/generate.py --spec S --output DIR   # generate elsewhere (used by tests)
 
-Runs the pinned openapi-python-client in-process with two adjustments that its config cannot
-express (see templates/README.md): plural acronyms are split as words (``integrationIDs`` becomes
-``integration_ids``, not ``integration_i_ds``), and every file gets a "generated" banner.
+The descriptions in openapi/descriptions.yaml are merged into the document first (see
+scripts/spec_overlay.py). Runs the pinned openapi-python-client in-process with adjustments that its
+config cannot express (see templates/README.md): plural acronyms are split as words
+(``integrationIDs`` becomes ``integration_ids``, not ``integration_i_ds``), a property that refers
+to a model keeps its own description, and every file gets a "generated" banner.
 """
 
 from __future__ import annotations
 
 import argparse
 import filecmp
+import json
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
+import yaml
+from attrs import evolve
 from openapi_python_client import strings
+from openapi_python_client.parser import properties as generator_properties
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from spec_overlay import OVERLAY, apply_overlay, for_generator, load_overlay
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "integration-api.yaml"
@@ -43,24 +53,53 @@ def _split_words(value: str) -> list[str]:
     return _upstream_split_words(_PLURAL_ACRONYM.sub(lambda m: m.group(1).capitalize() + "s", value))
 
 
-def generate_into(spec: Path, output: Path) -> None:
+_upstream_property_from_ref = generator_properties._property_from_ref
+
+
+def _property_from_ref(**kwargs: Any) -> Any:
+    """Upstream's, except that a property pointing at a model keeps the property's own description.
+
+    Upstream copies the referenced model's property, description included, so ``CartItem.product``
+    would show the description of the ``Product`` model instead of what the field means in a cart item.
+    The description sits beside ``$ref`` (or beside a one-member ``allOf`` wrapping it).
+    """
+    prop, schemas = _upstream_property_from_ref(**kwargs)
+    parent, data = kwargs.get("parent"), kwargs["data"]
+    own = getattr(parent, "description", None) or (data.model_extra or {}).get("description")
+    if own and hasattr(prop, "description"):
+        prop = evolve(prop, description=own)
+    return prop, schemas
+
+
+def prepared_spec(spec: Path, descriptions: Path = OVERLAY) -> dict[str, Any]:
+    """The document at ``spec`` with the descriptions overlay merged in, as the generator reads it."""
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    return for_generator(apply_overlay(document, load_overlay(descriptions)))
+
+
+def generate_into(spec: Path, output: Path, descriptions: Path = OVERLAY) -> None:
     """Run the generator for ``spec`` into the package folder ``output`` (which must not exist)."""
     from openapi_python_client import generate
     from openapi_python_client.config import Config, ConfigFile, MetaType
 
     strings.split_words = _split_words
+    generator_properties._property_from_ref = _property_from_ref
     try:
-        config = Config.from_sources(
-            ConfigFile.load_from_path(CONFIG),
-            MetaType.NONE,
-            spec,
-            "utf-8",
-            overwrite=False,
-            output_path=output,
-        )
-        errors = generate(config=config, custom_template_path=TEMPLATES)
+        with tempfile.TemporaryDirectory() as tmp:
+            merged = Path(tmp) / "integration-api.json"
+            merged.write_text(json.dumps(prepared_spec(spec, descriptions)), encoding="utf-8")
+            config = Config.from_sources(
+                ConfigFile.load_from_path(CONFIG),
+                MetaType.NONE,
+                merged,
+                "utf-8",
+                overwrite=False,
+                output_path=output,
+            )
+            errors = generate(config=config, custom_template_path=TEMPLATES)
     finally:
         strings.split_words = _upstream_split_words
+        generator_properties._property_from_ref = _upstream_property_from_ref
     if errors:
         for error in errors:
             print(f"{error.level.value}: {error.header}\n{error.detail or ''}", file=sys.stderr)
@@ -91,15 +130,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the committed code drifted")
     parser.add_argument("--spec", type=Path, default=SPEC)
+    parser.add_argument("--descriptions", type=Path, default=OVERLAY)
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args()
 
     if args.output is not None:
-        generate_into(args.spec, args.output)
+        generate_into(args.spec, args.output, args.descriptions)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / "_generated"
-        generate_into(args.spec, fresh)
+        generate_into(args.spec, fresh, args.descriptions)
         if args.check:
             drift = _differences(TARGET, fresh) if TARGET.exists() else [f"missing: {TARGET}"]
             for line in drift:

@@ -21,7 +21,10 @@ T = TypeVar("T", bound="AcceptCouponEffectProps")
 
 @_attrs_define
 class AcceptCouponEffectProps:
+    """Payload of the `acceptCoupon` effect, sent when a coupon code in the session passed validation."""
+
     value: str
+    """ The accepted coupon code. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

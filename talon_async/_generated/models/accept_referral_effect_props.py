@@ -21,7 +21,10 @@ T = TypeVar("T", bound="AcceptReferralEffectProps")
 
 @_attrs_define
 class AcceptReferralEffectProps:
+    """Payload of the `acceptReferral` effect, sent when the referral code in the session passed validation."""
+
     value: str
+    """ The accepted referral code. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

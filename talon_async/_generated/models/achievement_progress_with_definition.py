@@ -55,22 +55,43 @@ T = TypeVar("T", bound="AchievementProgressWithDefinition")
 
 @_attrs_define
 class AchievementProgressWithDefinition:
+    """A customer's progress in one achievement, together with the achievement's settings."""
+
     status: AchievementProgressWithDefinitionStatus
+    """ Where the customer stands in the achievement, one of `not_started`, `inprogress`, `completed` or `expired`.
+    """
     progress: float
+    """ How far the customer has come, in the achievement's unit (actions counted or value summed). """
     achievement_id: int
+    """ Internal ID of the achievement. """
     name: str
+    """ The achievement's API name, as used in requests and rules. """
     title: str
+    """ The achievement's display name shown in the Campaign Manager. """
     description: str
+    """ The achievement's description from the Campaign Manager. """
     campaign_id: int
+    """ ID of the campaign that owns the achievement. """
     achievement_recurrence_policy: AchievementProgressWithDefinitionAchievementRecurrencePolicy
+    """ Whether and when the achievement starts over: `no_recurrence` (complete once), `on_expiration` (resets when
+    it expires) or `on_completion` (resets once completed). """
     achievement_activation_policy: AchievementProgressWithDefinitionAchievementActivationPolicy
+    """ How the achievement period is anchored: `user_action` (relative to the customer's first qualifying action)
+    or `fixed_schedule` (fixed start and end dates). """
     start_date: datetime.datetime | Unset = UNSET
+    """ When the customer began this achievement. """
     completion_date: datetime.datetime | Unset = UNSET
+    """ When the customer completed the achievement; absent while it is not completed. """
     end_date: datetime.datetime | Unset = UNSET
+    """ When the achievement ends (and, if it recurs, resets) for this customer. """
     target: float | Unset = UNSET
+    """ The count or amount the customer must reach to complete the achievement. """
     achievement_fixed_start_date: datetime.datetime | Unset = UNSET
+    """ Start of the achievement when the activation policy is `fixed_schedule`. """
     achievement_end_date: datetime.datetime | Unset = UNSET
+    """ Date after which customers can no longer take part in the achievement; absent when open-ended. """
     achievement_allow_rollback_after_completion: bool | Unset = UNSET
+    """ Whether progress can still be rolled back after the customer completed the achievement. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -30,9 +30,17 @@ T = TypeVar("T", bound="AddFreeItemEffectProps")
 
 @_attrs_define
 class AddFreeItemEffectProps:
+    """Payload of the `addFreeItem` effect: the rule grants an item for free, so your integration should add that SKU to
+    the cart at price 0.
+
+    """
+
     sku: str
+    """ SKU of the item to add to the cart. """
     name: str
+    """ The name given to the effect in the rule. """
     desired_quantity: int | Unset = UNSET
+    """ With partial rewards, the quantity the rule wanted to give before a budget cut it down. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

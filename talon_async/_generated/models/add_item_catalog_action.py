@@ -58,13 +58,20 @@ T = TypeVar("T", bound="AddItemCatalogAction")
 
 @_attrs_define
 class AddItemCatalogAction:
+    """Payload of the `ADD` catalog sync action, which adds one item to the catalog."""
+
     sku: str
+    """ The SKU of the new item; unique within the catalog. """
     price: float | Unset = UNSET
+    """ The item's price in the Application's currency. """
     attributes: AddItemCatalogActionAttributes | Unset = UNSET
+    """ Values for the item's cart item attributes, by attribute name. """
     product: Product | Unset = UNSET
+    """ The product the item belongs to, if any. """
     replace_if_exists: bool | Unset = UNSET
-    """ Talon.One assumes `false` when omitted. Unset unless you set it, so an update never resends it by accident.
-    """
+    """ When true and the SKU already exists, its attributes are replaced (a price or product left out keeps its
+    current value); when false such an item is an error. Talon.One assumes false when omitted, and the SDK leaves it
+    unset unless you set it. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,6 +13,8 @@ T = TypeVar("T", bound="AddItemCatalogActionAttributes")
 
 @_attrs_define
 class AddItemCatalogActionAttributes:
+    """Values for the item's cart item attributes, by attribute name."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

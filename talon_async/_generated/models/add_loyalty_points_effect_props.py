@@ -47,22 +47,40 @@ T = TypeVar("T", bound="AddLoyaltyPointsEffectProps")
 
 @_attrs_define
 class AddLoyaltyPointsEffectProps:
+    """Payload of the `addLoyaltyPoints` effect: points were added to a customer profile's ledger or to a loyalty card."""
+
     name: str
+    """ The reason recorded for adding the points. """
     program_id: int
+    """ ID of the loyalty program that received the points. """
     sub_ledger_id: str
+    """ ID of the subledger that received the points; empty for the main ledger. """
     value: float
+    """ Number of points added. """
     recipient_integration_id: str
+    """ Integration ID of the customer profile that received the points. """
     transaction_uuid: str
+    """ UUID of the loyalty transaction that added the points. """
     desired_value: float | Unset = UNSET
+    """ With partial rewards, the number of points the rule wanted to add before budget limits applied. """
     start_date: datetime.datetime | Unset = UNSET
+    """ When the added points become active; absent if they are active at once. """
     expiry_date: datetime.datetime | Unset = UNSET
+    """ When the added points expire; absent if they never expire. """
     cart_item_position: float | Unset = UNSET
+    """ For per-item rules, the index of the cart item that earned the points. """
     cart_item_sub_position: float | Unset = UNSET
+    """ For per-item rules, the index of the unit within a cart item whose quantity exceeds 1. """
     card_identifier: str | Unset = UNSET
+    """ Identifier of the loyalty card that received the points, in a card-based program. """
     bundle_index: int | Unset = UNSET
+    """ For bundle rules, which of the bundles built from the same definition earned the points. """
     bundle_name: str | Unset = UNSET
+    """ For bundle rules, the name of the bundle definition. """
     awaits_activation: bool | Unset = UNSET
+    """ True when the points start on a customer action rather than a date; present only then. """
     validity_duration: str | Unset = UNSET
+    """ How long the points stay active once activated, such as `30D`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

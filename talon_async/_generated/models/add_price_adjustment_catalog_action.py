@@ -48,8 +48,15 @@ T = TypeVar("T", bound="AddPriceAdjustmentCatalogAction")
 
 @_attrs_define
 class AddPriceAdjustmentCatalogAction:
+    """Payload of the `ADD_PRICE_ADJUSTMENT` catalog sync action, which sets price adjustments on an item (requires the
+    price types feature in the Application).
+
+    """
+
     sku: str
+    """ SKU of the catalog item whose prices are adjusted. """
     adjustments: list[NewPriceAdjustment]
+    """ The price adjustments to add to the item. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -30,10 +30,16 @@ T = TypeVar("T", bound="AddToAudienceEffectProps")
 
 @_attrs_define
 class AddToAudienceEffectProps:
+    """Payload of the `addToAudience` effect, sent when a rule added the customer to an audience."""
+
     audience_id: int | Unset = UNSET
+    """ Internal ID of the audience. """
     audience_name: str | Unset = UNSET
+    """ Name of the audience. """
     profile_integration_id: str | Unset = UNSET
+    """ Integration ID of the customer profile that joined the audience. """
     profile_id: int | Unset = UNSET
+    """ Internal ID of the customer profile that joined the audience. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -21,7 +21,10 @@ T = TypeVar("T", bound="AdditionalCost")
 
 @_attrs_define
 class AdditionalCost:
+    """The value of one additional cost, such as shipping, on a session or a cart item."""
+
     price: float
+    """ The cost in the Application's currency. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -65,16 +65,31 @@ T = TypeVar("T", bound="AdvancedEvent")
 
 @_attrs_define
 class AdvancedEvent:
+    """An event processed by a session request, in the extended form that can refer to another, closed session
+    (`connectedSessionId`).
+
+    """
+
     id: int
+    """ Internal ID of the event. """
     created: datetime.datetime
+    """ When the event was recorded. """
     application_id: int
+    """ ID of the Application the event belongs to. """
     type_: str
+    """ The event's type. """
     attributes: AdvancedEventAttributes
+    """ Values of the event's attributes, by attribute name. """
     effects: list[AdvancedEventEffectsItemType1 | list[Any]]
+    """ The effects the rules produced for this event, as raw JSON. """
     connected_session_id: str | Unset = UNSET
+    """ Integration ID of the session the event refers to, which must be closed. """
     profile_id: str | Unset = UNSET
+    """ Integration ID of the customer profile the event concerns, if any. """
     store_integration_id: str | Unset = UNSET
+    """ Integration ID of the store where the event happened, if any. """
     integration_id: str | Unset = UNSET
+    """ Your unique ID for the event, if you gave one. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

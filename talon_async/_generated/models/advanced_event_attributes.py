@@ -13,6 +13,8 @@ T = TypeVar("T", bound="AdvancedEventAttributes")
 
 @_attrs_define
 class AdvancedEventAttributes:
+    """Values of the event's attributes, by attribute name."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

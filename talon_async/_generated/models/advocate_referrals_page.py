@@ -48,8 +48,12 @@ T = TypeVar("T", bound="AdvocateReferralsPage")
 
 @_attrs_define
 class AdvocateReferralsPage:
+    """The referral codes created for several advocates in one request."""
+
     total_result_size: int
+    """ Number of referrals created. """
     data: list[Referral]
+    """ The created referrals, one per advocate. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

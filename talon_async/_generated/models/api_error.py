@@ -52,9 +52,14 @@ T = TypeVar("T", bound="APIError")
 
 @_attrs_define
 class APIError:
+    """One problem found in a request, as listed in an error answer."""
+
     title: str
+    """ A one-line summary of the problem. """
     source: ErrorSource
+    """ Where in the request the problem lies (a JSON pointer, a query parameter or a file line). """
     details: str | Unset = UNSET
+    """ A longer explanation of what went wrong in this request. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -42,17 +42,31 @@ T = TypeVar("T", bound="Audience")
 
 @_attrs_define
 class Audience:
+    """A named group of customer profiles, created in Talon.One or synced from a third-party platform."""
+
     account_id: int
+    """ ID of the Talon.One account that owns the audience. """
     id: int
+    """ Internal ID of the audience; use it in audience requests. """
     created: datetime.datetime
+    """ When the audience was created. """
     name: str
+    """ The audience's display name. """
     sandbox: bool | Unset = UNSET
+    """ True if the audience belongs to sandbox Applications, false for live ones. """
     description: str | Unset = UNSET
+    """ Free-text description of the audience. """
     integration: str | Unset = UNSET
+    """ The third-party platform the audience comes from, such as `mparticle` or `segment`; absent for audiences
+    created in Talon.One. """
     integration_id: str | Unset = UNSET
+    """ The audience's ID on the third-party platform; absent for audiences created in Talon.One. """
     created_in_3_rd_party: bool | Unset = UNSET
+    """ Whether the audience was created on a third-party platform. """
     last_update: datetime.datetime | Unset = UNSET
+    """ When the audience's membership last changed. """
     subscribed_applications_ids: list[int] | Unset = UNSET
+    """ IDs of the Applications connected to this audience. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

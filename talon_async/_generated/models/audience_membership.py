@@ -26,8 +26,12 @@ T = TypeVar("T", bound="AudienceMembership")
 
 @_attrs_define
 class AudienceMembership:
+    """An audience a customer profile belongs to."""
+
     id: int
+    """ Internal ID of the audience. """
     name: str
+    """ Name of the audience. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -29,11 +29,18 @@ T = TypeVar("T", bound="AwardGiveawayEffectProps")
 
 @_attrs_define
 class AwardGiveawayEffectProps:
+    """Payload of the `awardGiveaway` effect, sent when a giveaway code from a pool was given to a customer."""
+
     pool_id: int
+    """ Internal ID of the giveaway pool the code came from. """
     pool_name: str
+    """ Name of the giveaway pool. """
     recipient_integration_id: str
+    """ Integration ID of the customer profile that received the giveaway. """
     giveaway_id: int
+    """ Internal ID of the awarded giveaway. """
     code: str
+    """ The giveaway code to hand to the customer. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

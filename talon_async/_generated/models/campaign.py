@@ -125,63 +125,120 @@ T = TypeVar("T", bound="Campaign")
 
 @_attrs_define
 class Campaign:
+    """A campaign as the Rule Engine ran it, listed among the campaigns a request triggered."""
+
     id: int
+    """ Internal ID of the campaign. """
     created: datetime.datetime
+    """ When the campaign was created. """
     application_id: int
+    """ ID of the Application the campaign belongs to. """
     user_id: int
+    """ ID of the Campaign Manager user the campaign is associated with. """
     name: str
+    """ The campaign's name. """
     description: str
+    """ Free-text description of the campaign. """
     state: CampaignState
+    """ The campaign's state: `enabled`, `disabled` or `archived`; disabled and archived campaigns are not
+    evaluated. """
     tags: list[str]
+    """ Labels attached to the campaign. """
     features: list[CampaignFeaturesItem]
+    """ The campaign features that are switched on, such as `coupons`, `referrals` or `loyalty`. """
     limits: list[LimitConfig]
+    """ The campaign's budget limits. """
     type_: CampaignType
-    """ Talon.One assumes `"advanced"` when omitted. Unset unless you set it, so an update never resends it by
-    accident. """
+    """ `cartItem` campaigns apply effects only to cart items; `advanced` campaigns apply them to sessions and cart
+    items. Talon.One assumes `advanced` when omitted, and the SDK leaves it unset unless you set it. """
     frontend_state: CampaignFrontendState
-    stores_imported: bool
-    reevaluate_on_return: bool
-    start_time: datetime.datetime | Unset = UNSET
-    end_time: datetime.datetime | Unset = UNSET
-    attributes: CampaignAttributes | Unset = UNSET
-    active_ruleset_id: int | Unset = UNSET
-    coupon_settings: CodeGeneratorSettings | Unset = UNSET
-    referral_settings: CodeGeneratorSettings | Unset = UNSET
-    campaign_groups: list[int] | Unset = UNSET
-    linked_store_ids: list[int] | Unset = UNSET
-    budgets: list[CampaignBudget] | Unset = UNSET
-    coupon_redemption_count: int | Unset = UNSET
-    referral_redemption_count: int | Unset = UNSET
-    discount_count: float | Unset = UNSET
-    discount_effect_count: int | Unset = UNSET
-    coupon_creation_count: int | Unset = UNSET
-    custom_effect_count: int | Unset = UNSET
-    referral_creation_count: int | Unset = UNSET
-    add_free_item_effect_count: int | Unset = UNSET
-    awarded_giveaways_count: int | Unset = UNSET
-    created_loyalty_points_count: float | Unset = UNSET
-    created_loyalty_points_effect_count: int | Unset = UNSET
-    redeemed_loyalty_points_count: float | Unset = UNSET
-    redeemed_loyalty_points_effect_count: int | Unset = UNSET
-    call_api_effect_count: int | Unset = UNSET
-    reservecoupon_effect_count: int | Unset = UNSET
-    last_activity: datetime.datetime | Unset = UNSET
-    updated: datetime.datetime | Unset = UNSET
-    created_by: str | Unset = UNSET
-    updated_by: str | Unset = UNSET
-    template_id: int | Unset = UNSET
-    value_maps_ids: list[int] | Unset = UNSET
-    revision_frontend_state: CampaignRevisionFrontendState | Unset = UNSET
-    active_revision_id: int | Unset = UNSET
-    active_revision_version_id: int | Unset = UNSET
-    version: int | Unset = UNSET
-    current_revision_id: int | Unset = UNSET
-    current_revision_version_id: int | Unset = UNSET
-    stage_revision: bool | Unset = UNSET
-    """ Talon.One assumes `false` when omitted. Unset unless you set it, so an update never resends it by accident.
+    """ The state the Campaign Manager shows: `expired`, `scheduled`, `running`, `disabled`, `archived` or `staged`.
     """
+    stores_imported: bool
+    """ Whether the linked stores were imported from a CSV file. """
+    reevaluate_on_return: bool
+    """ Whether the campaign is evaluated again when items of a session are returned. """
+    start_time: datetime.datetime | Unset = UNSET
+    """ When the campaign becomes active; absent if it has no start date. """
+    end_time: datetime.datetime | Unset = UNSET
+    """ When the campaign stops being active; absent if it has no end date. """
+    attributes: CampaignAttributes | Unset = UNSET
+    """ Values of the campaign's custom attributes, by attribute name. """
+    active_ruleset_id: int | Unset = UNSET
+    """ ID of the ruleset the campaign applies when sessions are evaluated. """
+    coupon_settings: CodeGeneratorSettings | Unset = UNSET
+    """ How the campaign generates coupon codes. """
+    referral_settings: CodeGeneratorSettings | Unset = UNSET
+    """ How the campaign generates referral codes. """
+    campaign_groups: list[int] | Unset = UNSET
+    """ IDs of the campaign groups the campaign belongs to. """
+    linked_store_ids: list[int] | Unset = UNSET
+    """ IDs of the stores the campaign is limited to; such a campaign is only evaluated for sessions that name one
+    of these stores. """
+    budgets: list[CampaignBudget] | Unset = UNSET
+    """ The budgets defined for the campaign and how much of each is used; undefined budgets are absent. """
+    coupon_redemption_count: int | Unset = UNSET
+    """ Deprecated in favour of `budgets`. Number of coupons redeemed in the campaign. """
+    referral_redemption_count: int | Unset = UNSET
+    """ Deprecated in favour of `budgets`. Number of referral codes redeemed in the campaign. """
+    discount_count: float | Unset = UNSET
+    """ Deprecated in favour of `budgets`. Total amount of discounts given by the campaign. """
+    discount_effect_count: int | Unset = UNSET
+    """ Deprecated in favour of `budgets`. Number of discount effects the campaign gave. """
+    coupon_creation_count: int | Unset = UNSET
+    """ Deprecated in favour of `budgets`. Number of coupons the campaign's rules created. """
+    custom_effect_count: int | Unset = UNSET
+    """ Deprecated in favour of `budgets`. Number of custom effects the campaign's rules triggered. """
+    referral_creation_count: int | Unset = UNSET
+    """ Deprecated in favour of `budgets`. Number of referral codes the campaign's rules created. """
+    add_free_item_effect_count: int | Unset = UNSET
+    """ Deprecated in favour of `budgets`. Number of free-item effects the campaign's rules triggered. """
+    awarded_giveaways_count: int | Unset = UNSET
+    """ Deprecated in favour of `budgets`. Number of giveaways the campaign's rules awarded. """
+    created_loyalty_points_count: float | Unset = UNSET
+    """ Deprecated in favour of `budgets`. Loyalty points the campaign's rules added. """
+    created_loyalty_points_effect_count: int | Unset = UNSET
+    """ Deprecated in favour of `budgets`. Number of point-adding effects the campaign triggered. """
+    redeemed_loyalty_points_count: float | Unset = UNSET
+    """ Deprecated in favour of `budgets`. Loyalty points the campaign's rules deducted. """
+    redeemed_loyalty_points_effect_count: int | Unset = UNSET
+    """ Deprecated in favour of `budgets`. Number of point-deducting effects the campaign triggered. """
+    call_api_effect_count: int | Unset = UNSET
+    """ Deprecated in favour of `budgets`. Number of webhooks the campaign's rules called. """
+    reservecoupon_effect_count: int | Unset = UNSET
+    """ Deprecated in favour of `budgets`. Number of coupon-reservation effects the campaign triggered. """
+    last_activity: datetime.datetime | Unset = UNSET
+    """ When the campaign last received an event. """
+    updated: datetime.datetime | Unset = UNSET
+    """ When a property of the campaign itself last changed; changes to things it uses, such as its coupons or
+    collections, do not count. """
+    created_by: str | Unset = UNSET
+    """ Name of the user who created the campaign, when known. """
+    updated_by: str | Unset = UNSET
+    """ Name of the user who last changed the campaign, when known. """
+    template_id: int | Unset = UNSET
+    """ ID of the campaign template the campaign was created from, if any. """
+    value_maps_ids: list[int] | Unset = UNSET
+    """ IDs of the value maps the campaign uses. """
+    revision_frontend_state: CampaignRevisionFrontendState | Unset = UNSET
+    """ State of the campaign's revision in the Campaign Manager, `revised` or `pending`. """
+    active_revision_id: int | Unset = UNSET
+    """ ID of the revision most recently activated on the campaign. """
+    active_revision_version_id: int | Unset = UNSET
+    """ ID of the revision version currently active on the campaign. """
+    version: int | Unset = UNSET
+    """ How many revisions have been activated on the campaign; 0 for a new campaign. """
+    current_revision_id: int | Unset = UNSET
+    """ ID of the revision being edited. """
+    current_revision_version_id: int | Unset = UNSET
+    """ ID of the latest version of the revision being edited. """
+    stage_revision: bool | Unset = UNSET
+    """ Whether requests made with a staging API key use the revision being edited. Talon.One assumes false when
+    omitted, and the SDK leaves it unset unless you set it. """
     coupon_attributes: CampaignCouponAttributes | Unset = UNSET
+    """ Values of custom attributes applied to the coupons of this campaign, by attribute name. """
     experiment_id: int | Unset = UNSET
+    """ ID of the experiment the campaign takes part in; absent when it is in none. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -27,9 +27,14 @@ T = TypeVar("T", bound="CampaignBudget")
 
 @_attrs_define
 class CampaignBudget:
+    """One budget of a campaign and how much of it has been used."""
+
     action: str
+    """ The limited action, such as `setDiscount`, `redeemCoupon` or `createCoupon`. """
     limit: float
+    """ The budget's cap for that action. """
     counter: float
+    """ How much of the budget the campaign has used so far. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,6 +13,8 @@ T = TypeVar("T", bound="CampaignCouponAttributes")
 
 @_attrs_define
 class CampaignCouponAttributes:
+    """Values of custom attributes applied to the coupons of this campaign, by attribute name."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

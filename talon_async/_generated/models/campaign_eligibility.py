@@ -79,19 +79,37 @@ T = TypeVar("T", bound="CampaignEligibility")
 
 @_attrs_define
 class CampaignEligibility:
+    """A campaign and whether the session qualifies for it, with customer-facing details of its rules; returned only for
+    dry runs that ask for `campaignEligibility`.
+
+    """
+
     application_id: int
+    """ ID of the Application the campaign belongs to. """
     id: int
+    """ ID of the campaign. """
     name: str
+    """ The campaign's name. """
     tags: list[str]
+    """ Labels attached to the campaign. """
     features: list[CampaignEligibilityFeaturesItem]
+    """ The campaign features that are switched on, such as `coupons`, `loyalty` or `achievements`. """
     eligibility: list[CampaignEligibilityResult]
+    """ Whether the session qualifies for the campaign, once per coupon code checked (or once without one). """
     rules: list[RuleEligibility]
+    """ The campaign's rules, with customer-facing names and whether the session meets each. """
     state: CampaignEligibilityState = CampaignEligibilityState.ENABLED
+    """ The campaign's state; only `enabled` campaigns are listed. """
     description: str | Unset = UNSET
+    """ Free-text description of the campaign. """
     start_time: datetime.datetime | Unset = UNSET
+    """ When the campaign becomes active; absent if it has no start date. """
     end_time: datetime.datetime | Unset = UNSET
+    """ When the campaign stops being active; absent if it has no end date. """
     attributes: CampaignEligibilityAttributes | Unset = UNSET
+    """ Values of the campaign's custom attributes, by attribute name. """
     experiment: CampaignExperiment | Unset = UNSET
+    """ The experiment and variant the customer profile was assigned to; present only then. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

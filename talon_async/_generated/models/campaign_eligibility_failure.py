@@ -22,7 +22,11 @@ T = TypeVar("T", bound="CampaignEligibilityFailure")
 
 @_attrs_define
 class CampaignEligibilityFailure:
+    """Why a session does not qualify for a campaign."""
+
     failure_code: CampaignEligibilityFailureFailureCode
+    """ `ALL_RULES_FAILED` (no rule's conditions were met), `SKIPPED` (campaign evaluation left the campaign out) or
+    `AUDIENCE_NOT_MATCHED` (the customer is not in the campaign's audience). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -53,9 +53,14 @@ T = TypeVar("T", bound="CampaignEligibilityResult")
 
 @_attrs_define
 class CampaignEligibilityResult:
+    """Whether a session qualifies for a campaign, for one coupon code or none."""
+
     passed: bool
+    """ True if the session qualifies. """
     coupon_code: str | Unset = UNSET
+    """ The coupon code the check was made with, if any. """
     details: CampaignEligibilityFailure | Unset = UNSET
+    """ Why the session does not qualify; present only when `passed` is false. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

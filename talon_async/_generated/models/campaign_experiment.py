@@ -26,8 +26,12 @@ T = TypeVar("T", bound="CampaignExperiment")
 
 @_attrs_define
 class CampaignExperiment:
+    """The experiment a campaign belongs to and the variant a customer profile was assigned to."""
+
     id: int
+    """ ID of the experiment. """
     variant_id: int
+    """ ID of the variant assigned to the customer profile. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -49,21 +49,39 @@ T = TypeVar("T", bound="CardLedgerTransactionLogEntryIntegrationAPI")
 
 @_attrs_define
 class CardLedgerTransactionLogEntryIntegrationAPI:
+    """One transaction in a loyalty card's ledger."""
+
     transaction_uuid: str
+    """ UUID of the transaction. """
     created: datetime.datetime
+    """ When the transaction happened. """
     program_id: int
+    """ ID of the loyalty program. """
     card_identifier: str
+    """ Identifier of the loyalty card. """
     type_: CardLedgerTransactionLogEntryIntegrationAPIType
+    """ Whether points were added (`addition`) or deducted (`subtraction`). """
     name: str
+    """ The name or reason recorded with the transaction. """
     start_date: str
+    """ When added points become active, as a timestamp, `immediate` or `on_action`. """
     expiry_date: str
+    """ When added points expire, as a timestamp or `unlimited`. """
     subledger_id: str
+    """ ID of the subledger; empty for the main ledger. """
     amount: float
+    """ Number of points added or deducted. """
     id: int
+    """ ID of the ledger transaction. """
     customer_session_id: str | Unset = UNSET
+    """ Integration ID of the session in which the transaction happened, if any. """
     ruleset_id: int | Unset = UNSET
+    """ ID of the ruleset whose rule caused the transaction, if a rule did. """
     rule_name: str | Unset = UNSET
+    """ Name of the rule that caused the transaction, if a rule did. """
     validity_duration: str | Unset = UNSET
+    """ How long the points stay active once activated, such as `30D`; only for points that wait for a customer
+    action and have no expiry date. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -85,27 +85,54 @@ T = TypeVar("T", bound="CartItem")
 
 @_attrs_define
 class CartItem:
+    """One line of a session's cart."""
+
     sku: str
+    """ The item's stock keeping unit. """
     quantity: int
+    """ Number of units, at least 1. Talon.One splits a line with several units into one item per unit when it
+    evaluates rules (cart item flattening). """
     name: str | Unset = UNSET
+    """ The item's name. """
     returned_quantity: int | Unset = UNSET
+    """ Units of this line returned so far; computed by Talon.One. """
     remaining_quantity: int | Unset = UNSET
+    """ Units of this line not returned; computed by Talon.One. """
     price: float | Unset = UNSET
+    """ Price of one unit in the Application's currency. Required unless the SKU is in a catalog the Application
+    uses, in which case the catalog price applies when it is left out. """
     category: str | Unset = UNSET
+    """ The item's type, group or model. """
     product: Product | Unset = UNSET
+    """ The product the item belongs to, if any. """
     weight: float | Unset = UNSET
+    """ The item's weight in grams. """
     height: float | Unset = UNSET
+    """ The item's height in millimetres. """
     width: float | Unset = UNSET
+    """ The item's width in millimetres. """
     length: float | Unset = UNSET
+    """ The item's length in millimetres. """
     position: float | Unset = UNSET
+    """ The line's index in the cart; computed by Talon.One. """
     attributes: CartItemAttributes | Unset = UNSET
+    """ Values of cart item attributes, by attribute name; custom attributes must exist in the Campaign Manager
+    first. """
     additional_costs: CartItemAdditionalCosts | Unset = UNSET
+    """ Additional costs of this item, such as shipping, by the name of an additional cost defined in the Campaign
+    Manager. """
     catalog_item_id: int | Unset = UNSET
+    """ ID of the matching catalog item, if the SKU is in a catalog. """
     selected_price_type: str | Unset = UNSET
+    """ The price type that applies to this item, such as a members-only price. """
     adjustment_reference_id: UUID | Unset = UNSET
+    """ Reference of the price adjustment the selected price came from; present only then. """
     adjustment_effective_from: datetime.datetime | Unset = UNSET
+    """ Start of the price adjustment's validity; present only if that adjustment has one. """
     adjustment_effective_until: datetime.datetime | Unset = UNSET
+    """ End of the price adjustment's validity; present only if that adjustment has one. """
     prices: CartItemPrices | Unset = UNSET
+    """ The item's price for each price type, keyed by price type name. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

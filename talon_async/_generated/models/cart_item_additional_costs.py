@@ -38,6 +38,8 @@ T = TypeVar("T", bound="CartItemAdditionalCosts")
 
 @_attrs_define
 class CartItemAdditionalCosts:
+    """Additional costs of this item, such as shipping, by the name of an additional cost defined in the Campaign Manager."""
+
     additional_properties: dict[str, AdditionalCost] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,6 +13,8 @@ T = TypeVar("T", bound="CartItemAttributes")
 
 @_attrs_define
 class CartItemAttributes:
+    """Values of cart item attributes, by attribute name; custom attributes must exist in the Campaign Manager first."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

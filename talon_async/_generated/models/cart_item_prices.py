@@ -38,6 +38,8 @@ T = TypeVar("T", bound="CartItemPrices")
 
 @_attrs_define
 class CartItemPrices:
+    """The item's price for each price type, keyed by price type name."""
+
     additional_properties: dict[str, PriceDetail] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

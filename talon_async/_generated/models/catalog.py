@@ -39,15 +39,26 @@ T = TypeVar("T", bound="Catalog")
 
 @_attrs_define
 class Catalog:
+    """A cart item catalog, which holds the items (by SKU) an Application can reference."""
+
     id: int
+    """ Internal ID of the catalog. """
     created: datetime.datetime
+    """ When the catalog was created. """
     account_id: int
+    """ ID of the Talon.One account that owns the catalog. """
     modified: datetime.datetime
+    """ When the catalog last changed. """
     name: str
+    """ The catalog's name. """
     description: str
+    """ Free-text description of the catalog. """
     version: int
+    """ The catalog's current version; each sync increments it. """
     created_by: int
+    """ ID of the user who created the catalog. """
     subscribed_applications_ids: list[int] | Unset = UNSET
+    """ IDs of the Applications that use the catalog. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

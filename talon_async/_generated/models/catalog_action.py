@@ -49,8 +49,15 @@ T = TypeVar("T", bound="CatalogAction")
 
 @_attrs_define
 class CatalogAction:
+    """One catalog sync action; `payload` has the shape of the model named for `type` (for example AddItemCatalogAction for
+    `ADD`).
+
+    """
+
     type_: CatalogActionType
+    """ What the action does: `ADD`, `PATCH`, `PATCH_MANY`, `REMOVE`, `REMOVE_MANY` or `ADD_PRICE_ADJUSTMENT`. """
     payload: CatalogActionPayload
+    """ The action's details, as a JSON object shaped by `type`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -29,9 +29,14 @@ T = TypeVar("T", bound="CatalogActionFilter")
 
 @_attrs_define
 class CatalogActionFilter:
+    """One condition selecting catalog items by attribute, used by the `PATCH_MANY` and `REMOVE_MANY` actions."""
+
     attr: str
+    """ Name of the item attribute to compare. """
     op: CatalogActionFilterOp
+    """ The comparison: `EQ`, `LT`, `LE`, `GT`, `GE`, or `IN` (value is a list). """
     value: Any
+    """ The value to compare the attribute with; a list for `IN`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

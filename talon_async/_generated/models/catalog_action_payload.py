@@ -13,6 +13,8 @@ T = TypeVar("T", bound="CatalogActionPayload")
 
 @_attrs_define
 class CatalogActionPayload:
+    """The action's details, as a JSON object shaped by `type`."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -50,8 +50,13 @@ T = TypeVar("T", bound="CatalogSyncRequest")
 
 @_attrs_define
 class CatalogSyncRequest:
+    """The body of a catalog sync; all actions in one request must be of the same type."""
+
     actions: list[CatalogAction]
+    """ The actions to apply, at most 1000 items per request. """
     version: int | Unset = UNSET
+    """ The catalog version the actions are meant for; when given and the catalog has moved on, the request is
+    refused. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

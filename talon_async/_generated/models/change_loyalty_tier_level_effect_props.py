@@ -37,12 +37,20 @@ T = TypeVar("T", bound="ChangeLoyaltyTierLevelEffectProps")
 
 @_attrs_define
 class ChangeLoyaltyTierLevelEffectProps:
+    """Payload of the `changeLoyaltyTierLevel` effect, sent when added points moved the customer up to a higher tier."""
+
     rule_title: str
+    """ Title of the rule that caused the tier change. """
     program_id: int
+    """ ID of the loyalty program. """
     sub_ledger_id: str
+    """ ID of the subledger the points went to; empty for the main ledger. """
     new_tier_name: str
+    """ Name of the tier the customer has now. """
     previous_tier_name: str | Unset = UNSET
+    """ Name of the tier the customer had before; absent if they had none. """
     expiry_date: datetime.datetime | Unset = UNSET
+    """ When the new tier expires; absent if it does not. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -26,8 +26,12 @@ T = TypeVar("T", bound="CodeGeneratorSettings")
 
 @_attrs_define
 class CodeGeneratorSettings:
+    """How random codes (coupon or referral codes) are generated."""
+
     valid_characters: list[str]
+    """ The characters random parts of a code are drawn from. """
     coupon_pattern: str
+    """ The code pattern; each `#` is replaced by a random character from `validCharacters`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

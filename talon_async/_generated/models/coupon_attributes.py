@@ -13,6 +13,8 @@ T = TypeVar("T", bound="CouponAttributes")
 
 @_attrs_define
 class CouponAttributes:
+    """Values of the coupon's custom attributes, by attribute name."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -26,8 +26,12 @@ T = TypeVar("T", bound="CouponCreatedEffectProps")
 
 @_attrs_define
 class CouponCreatedEffectProps:
+    """Payload of the `couponCreated` effect, sent when a rule created a coupon for a customer."""
+
     value: str
+    """ The new coupon code. """
     profile_id: str
+    """ Integration ID of the customer profile the coupon was created for. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

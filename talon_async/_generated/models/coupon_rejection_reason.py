@@ -29,9 +29,14 @@ T = TypeVar("T", bound="CouponRejectionReason")
 
 @_attrs_define
 class CouponRejectionReason:
+    """Why a coupon was rejected; present only alongside a `rejectCoupon` effect."""
+
     campaign_id: int
+    """ ID of the campaign that evaluated the coupon. """
     coupon_id: int
+    """ Internal ID of the rejected coupon. """
     reason: CouponRejectionReasonReason
+    """ The rejection cause, such as `CouponNotFound`, `CouponExpired` or `ProfileLimitReached`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -21,7 +21,10 @@ T = TypeVar("T", bound="CouponReservations")
 
 @_attrs_define
 class CouponReservations:
+    """The customers to reserve a coupon for, or whose reservations to remove."""
+
     integration_ids: list[str]
+    """ Integration IDs of the customer profiles. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

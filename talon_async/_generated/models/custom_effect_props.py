@@ -56,13 +56,25 @@ T = TypeVar("T", bound="CustomEffectProps")
 
 @_attrs_define
 class CustomEffectProps:
+    """Payload of a custom effect, one defined in the Campaign Manager for needs no built-in effect covers; its `payload`
+    carries the fields defined there.
+
+    """
+
     effect_id: int
+    """ ID of the custom effect definition. """
     name: str
+    """ The custom effect's name, which identifies its kind. """
     payload: CustomEffectPropsPayload
+    """ The effect's fields as defined in the Campaign Manager, as a JSON object. """
     cart_item_position: float | Unset = UNSET
+    """ For per-item custom effects, the index of the cart item it applies to. """
     cart_item_sub_position: float | Unset = UNSET
+    """ For per-item custom effects, the index of the unit within a cart item whose quantity exceeds 1. """
     bundle_index: int | Unset = UNSET
+    """ For bundle rules, which of the bundles built from the same definition it applies to. """
     bundle_name: str | Unset = UNSET
+    """ For bundle rules, the name of the bundle definition. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

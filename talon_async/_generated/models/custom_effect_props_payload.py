@@ -13,6 +13,8 @@ T = TypeVar("T", bound="CustomEffectPropsPayload")
 
 @_attrs_define
 class CustomEffectPropsPayload:
+    """The effect's fields as defined in the Campaign Manager, as a JSON object."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -70,12 +70,20 @@ T = TypeVar("T", bound="CustomerInventory")
 
 @_attrs_define
 class CustomerInventory:
+    """What is linked to a customer profile; each part is present only if requested with its query flag."""
+
     profile: CustomerProfile | Unset = UNSET
+    """ The customer profile itself. """
     loyalty: Loyalty | Unset = UNSET
+    """ The profile's loyalty programs, ledgers and cards. """
     referrals: list[InventoryReferral] | Unset = UNSET
+    """ Referral codes for which the profile is the advocate. """
     coupons: list[InventoryCoupon] | Unset = UNSET
+    """ Coupons reserved for the profile, soft and hard reservations alike, including redeemed ones. """
     giveaways: list[Giveaway] | Unset = UNSET
+    """ Giveaways awarded to the profile. """
     achievements: list[AchievementProgressWithDefinition] | Unset = UNSET
+    """ The profile's progress in achievements. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -68,17 +68,31 @@ T = TypeVar("T", bound="CustomerProfile")
 
 @_attrs_define
 class CustomerProfile:
+    """A customer as Talon.One knows them, identified by the integration ID you chose."""
+
     id: int
+    """ Internal ID of the profile. """
     created: datetime.datetime
+    """ When the profile was created. """
     integration_id: str
+    """ The profile's ID in your system, which you pass in requests. """
     attributes: CustomerProfileAttributes
+    """ Values of customer profile attributes, by attribute name. """
     account_id: int
+    """ ID of the Talon.One account that owns the profile. """
     closed_sessions: int
+    """ Number of the customer's closed sessions, not counting cancelled or reopened ones. """
     total_sales: float
+    """ What the customer has spent in the Application's currency, before discounts, leaving out cancelled or
+    reopened sessions and returned items. """
     last_activity: datetime.datetime
+    """ When the profile last received an event from a request that ran the Rule Engine and was not a dry run. """
     loyalty_memberships: Any | Unset = UNSET
+    """ Deprecated; always null. """
     audience_memberships: list[AudienceMembership] | Unset = UNSET
+    """ The audiences the customer belongs to. """
     sandbox: bool | Unset = UNSET
+    """ True if the profile belongs to sandbox Applications, false for live ones. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -45,7 +45,10 @@ T = TypeVar("T", bound="CustomerProfileAudienceRequest")
 
 @_attrs_define
 class CustomerProfileAudienceRequest:
+    """Audience membership changes for several customer profiles."""
+
     data: list[CustomerProfileAudienceRequestItem] | Unset = UNSET
+    """ The changes, at most 1000 per request. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -29,9 +29,14 @@ T = TypeVar("T", bound="CustomerProfileAudienceRequestItem")
 
 @_attrs_define
 class CustomerProfileAudienceRequestItem:
+    """Adds one customer profile to an audience or removes it."""
+
     action: CustomerProfileAudienceRequestItemAction
+    """ `add` puts the profile in the audience (creating an unknown profile), `delete` takes it out. """
     profile_integration_id: str
+    """ Integration ID of the customer profile. """
     audience_id: int
+    """ ID of the audience, as returned when it was created. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

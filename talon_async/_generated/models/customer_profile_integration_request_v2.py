@@ -65,10 +65,17 @@ T = TypeVar("T", bound="CustomerProfileIntegrationRequestV2")
 
 @_attrs_define
 class CustomerProfileIntegrationRequestV2:
+    """The body of a customer profile update, with optional extra data to return."""
+
     attributes: CustomerProfileIntegrationRequestV2Attributes | Unset = UNSET
+    """ Values of customer profile attributes to set, by attribute name. """
     evaluable_campaign_ids: list[int] | Unset = UNSET
+    """ With a dry run, limits evaluation to these campaigns, which are evaluated even if disabled. """
     audiences_changes: ProfileAudiencesChanges | Unset = UNSET
+    """ Audiences to add the profile to or remove it from. """
     response_content: list[CustomerProfileIntegrationRequestV2ResponseContentItem] | Unset = UNSET
+    """ Extra parts to include in the answer, such as `customerProfile`, `triggeredCampaigns`, `loyalty`, `event`,
+    `awardedGiveaways` or `ruleFailureReasons`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,6 +13,8 @@ T = TypeVar("T", bound="CustomerProfileIntegrationRequestV2Attributes")
 
 @_attrs_define
 class CustomerProfileIntegrationRequestV2Attributes:
+    """Values of customer profile attributes to set, by attribute name."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

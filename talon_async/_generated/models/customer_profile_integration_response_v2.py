@@ -86,16 +86,28 @@ T = TypeVar("T", bound="CustomerProfileIntegrationResponseV2")
 
 @_attrs_define
 class CustomerProfileIntegrationResponseV2:
+    """The answer to a customer profile update."""
+
     effects: list[Effect]
+    """ The effects of the rules that applied; empty when the Rule Engine did not run. """
     created_coupons: list[Coupon]
+    """ Coupons created by the rules that applied. """
     created_referrals: list[Referral]
+    """ Referral codes created by the rules that applied. """
     customer_profile: CustomerProfile | Unset = UNSET
+    """ The updated profile; present if requested in `responseContent`. """
     event: Event | Unset = UNSET
+    """ The event the update created; present if requested in `responseContent`. """
     loyalty: Loyalty | Unset = UNSET
+    """ The profile's loyalty data; present if requested in `responseContent`. """
     triggered_campaigns: list[Campaign] | Unset = UNSET
+    """ Campaigns whose rules were evaluated; present if requested in `responseContent`. """
     rule_failure_reasons: list[RuleFailureReason] | Unset = UNSET
+    """ Why rules did not apply; present if requested in `responseContent`. """
     awarded_giveaways: list[Giveaway] | Unset = UNSET
+    """ Giveaways awarded by this update; present if requested in `responseContent`. """
     campaign_eligibility: list[CampaignEligibility] | Unset = UNSET
+    """ Which campaigns the customer could qualify for; present if requested in `responseContent`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

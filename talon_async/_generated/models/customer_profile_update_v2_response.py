@@ -42,7 +42,10 @@ T = TypeVar("T", bound="CustomerProfileUpdateV2Response")
 
 @_attrs_define
 class CustomerProfileUpdateV2Response:
+    """One profile in the answer to a bulk customer profile update."""
+
     customer_profile: CustomerProfile
+    """ The updated or created profile. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -88,31 +88,59 @@ T = TypeVar("T", bound="CustomerSessionV2")
 
 @_attrs_define
 class CustomerSessionV2:
+    """A customer session (typically a cart and checkout) as Talon.One stores it."""
+
     id: int
+    """ Internal ID of the session. """
     created: datetime.datetime
+    """ When the session was created. """
     integration_id: str
+    """ The session's ID in your system, which you pass in the request path. """
     application_id: int
+    """ ID of the Application the session belongs to. """
     profile_id: str
+    """ Integration ID of the customer profile the session belongs to; empty for an anonymous session (a guest ID
+    works better). """
     state: CustomerSessionV2State
-    """ Talon.One assumes `"open"` when omitted. Unset unless you set it, so an update never resends it by accident.
-    """
+    """ `open`, `closed`, `partially_returned` or `cancelled`. An open session may be closed or cancelled, a closed
+    one cancelled or partially returned. Talon.One assumes `open` when omitted, and the SDK leaves it unset unless
+    you set it. """
     cart_items: list[CartItem]
+    """ The cart; at most 1000 lines whose quantities add up to at most 10 000 per request. """
     attributes: CustomerSessionV2Attributes
+    """ Values of session attributes, by attribute name. """
     first_session: bool
+    """ Whether this is the profile's first session; always true for anonymous sessions. """
     update_count: int
+    """ How many times the session has been updated; 1 once created. """
     total: float
+    """ Value of the cart items and additional costs before discounts. """
     cart_item_total: float
+    """ Value of the cart items before discounts. """
     additional_cost_total: float
+    """ Value of the session-level additional costs before discounts. """
     updated: datetime.datetime
+    """ When the session last received an event. """
     cart_item_additional_cost_total: float
+    """ Value of the item-level additional costs before discounts. """
     store_integration_id: str | Unset = UNSET
+    """ Integration ID of the store where the session takes place. """
     evaluable_campaign_ids: list[int] | Unset = UNSET
+    """ With a dry run, limits evaluation to these campaigns, which are evaluated even if disabled. """
     coupon_codes: list[str] | Unset = UNSET
+    """ The coupon codes entered in the session. """
     referral_code: str | Unset = UNSET
+    """ The referral code entered in the session. """
     loyalty_cards: list[str] | Unset = UNSET
+    """ Identifiers of the loyalty cards used in the session. """
     additional_costs: CustomerSessionV2AdditionalCosts | Unset = UNSET
+    """ Session-level additional costs, such as shipping, by the name of an additional cost defined in the Campaign
+    Manager. """
     identifiers: list[str] | Unset = UNSET
+    """ Custom identifiers of the session, such as a device's IP address, which rules and limits can use against
+    abuse. """
     experiment_variant_allocations: list[ExperimentVariantAllocation] | Unset = UNSET
+    """ The experiment variants the session was assigned to. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -34,13 +34,25 @@ T = TypeVar("T", bound="DeductLoyaltyPointsEffectProps")
 
 @_attrs_define
 class DeductLoyaltyPointsEffectProps:
+    """Payload of the `deductLoyaltyPoints` effect, sent when points were spent from a customer's active balance or from a
+    loyalty card.
+
+    """
+
     rule_title: str
+    """ Title of the rule that deducted the points. """
     program_id: int
+    """ ID of the loyalty program the points came from. """
     sub_ledger_id: str
+    """ ID of the subledger the points came from; empty for the main ledger. """
     value: float
+    """ Number of points deducted. """
     transaction_uuid: str
+    """ UUID of the loyalty transaction that deducted the points. """
     name: str
+    """ The reason recorded for deducting the points. """
     card_identifier: str | Unset = UNSET
+    """ Identifier of the loyalty card the points came from, in a card-based program. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

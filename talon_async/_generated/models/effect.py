@@ -47,23 +47,45 @@ T = TypeVar("T", bound="Effect")
 
 @_attrs_define
 class Effect:
+    """Something a rule decided, for your integration to carry out; `effectType` names the kind and `props` holds its kind-
+    specific fields.
+
+    """
+
     campaign_id: int
+    """ ID of the campaign whose rule produced the effect. """
     ruleset_id: int
+    """ ID of the campaign's ruleset that was active. """
     rule_index: int
+    """ Index of the rule within the ruleset. """
     rule_name: str
+    """ Name of the rule. """
     effect_type: str
+    """ The kind of effect, such as `setDiscount`, `acceptCoupon` or `addLoyaltyPoints`. """
     props: Any
+    """ The kind-specific fields; their shape depends on `effectType`. """
     triggered_by_coupon: int | Unset = UNSET
+    """ ID of the coupon being evaluated when the effect was produced, if any. """
     triggered_for_catalog_item: int | Unset = UNSET
+    """ ID of the catalog item being evaluated when the effect was produced, if any. """
     condition_index: int | Unset = UNSET
+    """ Index of the condition that triggered the effect. """
     evaluation_group_id: int | Unset = UNSET
+    """ ID of the campaign evaluation group the campaign belongs to. """
     evaluation_group_mode: str | Unset = UNSET
+    """ The evaluation mode of that evaluation group, such as `stackable`. """
     campaign_revision_id: int | Unset = UNSET
+    """ ID of the campaign revision that produced the effect. """
     campaign_revision_version_id: int | Unset = UNSET
+    """ ID of the revision version that produced the effect. """
     selected_price_type: str | Unset = UNSET
+    """ The price type selected for the SKU this effect targets. """
     selected_price: float | Unset = UNSET
+    """ The price of the selected price type for that SKU, before discounts. """
     adjustment_reference_id: UUID | Unset = UNSET
+    """ Reference of the price adjustment the selected price came from; present only then. """
     experiment_id: int | Unset = UNSET
+    """ ID of the experiment the campaign belongs to, if any. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -21,7 +21,10 @@ T = TypeVar("T", bound="ErrorEffectProps")
 
 @_attrs_define
 class ErrorEffectProps:
+    """Payload of the `error` effect, sent when rule evaluation hit an error; it only reports the error."""
+
     message: str
+    """ What went wrong. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -51,8 +51,12 @@ T = TypeVar("T", bound="ErrorResponse")
 
 @_attrs_define
 class ErrorResponse:
+    """The body of an error answer that lists the problems found."""
+
     message: str
+    """ A summary of the error. """
     errors: list[APIError] | Unset = UNSET
+    """ The individual problems found in the request. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -52,9 +52,14 @@ T = TypeVar("T", bound="ErrorResponseWithStatus")
 
 @_attrs_define
 class ErrorResponseWithStatus:
+    """The body of an error answer that also carries the HTTP status code."""
+
     message: str | Unset = UNSET
+    """ A summary of the error. """
     errors: list[APIError] | Unset = UNSET
+    """ The individual problems found in the request. """
     status_code: int | Unset = UNSET
+    """ The HTTP status code of the answer. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

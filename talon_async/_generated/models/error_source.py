@@ -30,10 +30,16 @@ T = TypeVar("T", bound="ErrorSource")
 
 @_attrs_define
 class ErrorSource:
+    """Where a problem lies; exactly one of `pointer`, `parameter` and `line` is set."""
+
     pointer: str | Unset = UNSET
+    """ JSON pointer to the part of the body that caused the problem. """
     parameter: str | Unset = UNSET
+    """ Name of the query parameter that caused the problem. """
     line: str | Unset = UNSET
+    """ Line of an uploaded file that caused the problem, or `N/A` if unknown. """
     resource: str | Unset = UNSET
+    """ Pointer to the resource that caused the problem. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

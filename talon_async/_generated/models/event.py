@@ -75,18 +75,32 @@ T = TypeVar("T", bound="Event")
 
 @_attrs_define
 class Event:
+    """An event recorded by Talon.One, such as a session update or a custom event you sent."""
+
     id: int
+    """ Internal ID of the event. """
     created: datetime.datetime
+    """ When the event was recorded. """
     application_id: int
+    """ ID of the Application the event belongs to. """
     type_: str
+    """ The event's type; for events you send, the name of a custom event defined in the Campaign Manager. """
     attributes: EventAttributes
+    """ Values of the event's attributes, by attribute name. """
     effects: list[EventEffectsItemType1 | list[Any]]
+    """ The effects the rules produced for this event, as raw JSON objects. """
     profile_id: str | Unset = UNSET
+    """ Integration ID of the customer profile the event concerns, if any. """
     store_integration_id: str | Unset = UNSET
+    """ Integration ID of the store where the event happened, if any. """
     session_id: str | Unset = UNSET
+    """ Integration ID of the session the event happened in, if any. """
     ledger_entries: list[LedgerEntry] | Unset = UNSET
+    """ Loyalty ledger entries the event created. """
     meta: Meta | Unset = UNSET
+    """ Details about how the event's coupon and referral code were handled. """
     integration_id: str | Unset = UNSET
+    """ Your unique ID for the event; an event with an ID already used is not recorded again. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

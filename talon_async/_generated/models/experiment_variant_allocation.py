@@ -26,8 +26,12 @@ T = TypeVar("T", bound="ExperimentVariantAllocation")
 
 @_attrs_define
 class ExperimentVariantAllocation:
+    """Assigns a session to one variant of an experiment."""
+
     experiment_id: int
+    """ ID of the experiment. """
     variant_id: int
+    """ ID of the variant to assign. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

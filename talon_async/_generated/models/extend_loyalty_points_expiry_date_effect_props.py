@@ -53,10 +53,19 @@ T = TypeVar("T", bound="ExtendLoyaltyPointsExpiryDateEffectProps")
 
 @_attrs_define
 class ExtendLoyaltyPointsExpiryDateEffectProps:
+    """Payload of the `extendLoyaltyPointsExpiryDate` effect: the expiry of all active and pending points with an expiry
+    date was pushed back.
+
+    """
+
     program_id: int
+    """ ID of the loyalty program holding the points. """
     sub_ledger_id: str
+    """ ID of the subledger holding the points; empty for the main ledger. """
     extension_duration: str
+    """ By how long the expiry moved, as a number and unit such as `30D` or `2h`. """
     affected_transactions: list[LoyaltyLedgerEntryExpiryDateChange] | Unset = UNSET
+    """ The point transactions whose expiry changed. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

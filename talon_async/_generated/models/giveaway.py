@@ -64,17 +64,30 @@ T = TypeVar("T", bound="Giveaway")
 
 @_attrs_define
 class Giveaway:
+    """A giveaway code from a giveaway pool."""
+
     id: int
+    """ Internal ID of the giveaway. """
     created: datetime.datetime
+    """ When the giveaway was created. """
     code: str
+    """ The giveaway code. """
     pool_id: int
+    """ ID of the pool the code belongs to. """
     start_date: datetime.datetime | Unset = UNSET
+    """ When the giveaway becomes valid; absent if it is valid at once. """
     end_date: datetime.datetime | Unset = UNSET
+    """ When the giveaway stops being valid; absent if it never expires. """
     attributes: GiveawayAttributes | Unset = UNSET
+    """ Values of the giveaway's custom attributes, by attribute name. """
     used: bool | Unset = UNSET
+    """ Whether the code has already been awarded. """
     import_id: int | Unset = UNSET
+    """ ID of the import that created the giveaway, if any. """
     profile_integration_id: str | Unset = UNSET
+    """ Integration ID of the customer profile the giveaway was awarded to, if awarded. """
     profile_id: int | Unset = UNSET
+    """ Internal ID of the customer profile the giveaway was awarded to, if awarded. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

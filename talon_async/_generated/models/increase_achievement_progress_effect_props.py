@@ -34,13 +34,25 @@ T = TypeVar("T", bound="IncreaseAchievementProgressEffectProps")
 
 @_attrs_define
 class IncreaseAchievementProgressEffectProps:
+    """Payload of the `increaseAchievementProgress` effect, sent when the session moved the customer forward in an
+    achievement.
+
+    """
+
     achievement_id: int
+    """ Internal ID of the achievement. """
     achievement_name: str
+    """ API name of the achievement. """
     delta: float
+    """ How much the progress grew in this session. """
     value: float
+    """ The customer's progress after this session. """
     target: float
+    """ The progress needed to complete the achievement. """
     is_just_completed: bool
+    """ Whether the customer completed the achievement in this session. """
     progress_tracker_id: int | Unset = UNSET
+    """ Internal ID of the customer's progress tracker for this achievement. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -80,33 +80,56 @@ T = TypeVar("T", bound="IntegrationCoupon")
 
 @_attrs_define
 class IntegrationCoupon:
+    """A coupon as seen from the current customer, including how often that customer redeemed it."""
+
     id: int
+    """ Internal ID of the coupon. """
     created: datetime.datetime
+    """ When the coupon was created. """
     campaign_id: int
+    """ ID of the campaign the coupon belongs to. """
     value: str
+    """ The coupon code. """
     usage_limit: int
+    """ How many times the code may be redeemed; 0 means no limit of its own (campaign limits still apply). """
     usage_counter: int
+    """ How many times the code has been redeemed. """
     profile_redemption_count: int
+    """ How many times the current customer profile has redeemed the coupon. """
     discount_limit: float | Unset = UNSET
+    """ The total discount the code may give, such as a gift card's value. """
     reservation_limit: int | Unset = UNSET
+    """ How many customers may reserve the code. """
     start_date: datetime.datetime | Unset = UNSET
+    """ When the coupon becomes valid; absent if it is valid at once. """
     expiry_date: datetime.datetime | Unset = UNSET
+    """ When the coupon stops being valid; absent if it never expires. """
     limits: list[LimitConfig] | Unset = UNSET
+    """ Limits for this coupon that override the campaign's. """
     discount_counter: float | Unset = UNSET
+    """ Total discount given through this code so far; tracked only when the coupon has a discount budget. """
     discount_remainder: float | Unset = UNSET
+    """ The discount the code can still give. """
     reservation_counter: float | Unset = UNSET
+    """ How many times the code has been reserved. """
     attributes: IntegrationCouponAttributes | Unset = UNSET
+    """ Values of the coupon's custom attributes, by attribute name. """
     referral_id: int | Unset = UNSET
+    """ ID of the referral whose effect created this coupon, if any. """
     recipient_integration_id: str | Unset = UNSET
+    """ Integration ID of the only customer who may redeem the coupon, if it is personal. """
     import_id: int | Unset = UNSET
+    """ ID of the import that created the coupon, if any. """
     reservation: bool | Unset = UNSET
-    """ Talon.One assumes `true` when omitted. Unset unless you set it, so an update never resends it by accident.
-    """
+    """ True if several customers may reserve the code, false if it is a personal code for one customer. Talon.One
+    assumes true when omitted, and the SDK leaves it unset unless you set it. """
     batch_id: str | Unset = UNSET
+    """ ID of the batch the coupon was created in, if any. """
     is_reservation_mandatory: bool | Unset = UNSET
-    """ Talon.One assumes `false` when omitted. Unset unless you set it, so an update never resends it by accident.
-    """
+    """ Whether the code can be redeemed only by customers who reserved it first. Talon.One assumes false when
+    omitted, and the SDK leaves it unset unless you set it. """
     implicitly_reserved: bool | Unset = UNSET
+    """ Whether the coupon counts as reserved for every customer. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

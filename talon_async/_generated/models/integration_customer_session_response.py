@@ -54,8 +54,13 @@ T = TypeVar("T", bound="IntegrationCustomerSessionResponse")
 
 @_attrs_define
 class IntegrationCustomerSessionResponse:
+    """A stored customer session together with the effects currently in force for it."""
+
     customer_session: CustomerSessionV2 | Unset = UNSET
+    """ The session. """
     effects: list[Effect] | Unset = UNSET
+    """ The session's effects, leaving out any effect that was rolled back together with the rollback effect that
+    cancelled it. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -61,13 +61,24 @@ T = TypeVar("T", bound="IntegrationEventV2Request")
 
 @_attrs_define
 class IntegrationEventV2Request:
+    """The body of a custom event sent to Talon.One."""
+
     type_: str
+    """ Name of the custom event, as defined in the Campaign Manager; built-in events cannot be sent. """
     profile_id: str | Unset = UNSET
+    """ Integration ID of the customer profile the event concerns; an unknown ID creates the profile. Use a guest ID
+    for customers you do not know yet. """
     store_integration_id: str | Unset = UNSET
+    """ Integration ID of the store where the event happened. """
     evaluable_campaign_ids: list[int] | Unset = UNSET
+    """ With a dry run, limits evaluation to these campaigns, which are evaluated even if disabled. """
     attributes: IntegrationEventV2RequestAttributes | Unset = UNSET
+    """ Values of the event's attributes, by attribute name; the attributes must exist in the Campaign Manager. """
     loyalty_cards: list[str] | Unset = UNSET
+    """ Identifiers of the loyalty cards used in the event. """
     response_content: list[IntegrationEventV2RequestResponseContentItem] | Unset = UNSET
+    """ Extra parts to include in the answer, such as `customerProfile`, `triggeredCampaigns`, `loyalty`, `event`,
+    `awardedGiveaways` or `ruleFailureReasons`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

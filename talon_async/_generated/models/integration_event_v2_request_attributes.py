@@ -13,6 +13,8 @@ T = TypeVar("T", bound="IntegrationEventV2RequestAttributes")
 
 @_attrs_define
 class IntegrationEventV2RequestAttributes:
+    """Values of the event's attributes, by attribute name; the attributes must exist in the Campaign Manager."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -53,8 +53,14 @@ T = TypeVar("T", bound="IntegrationRequest")
 
 @_attrs_define
 class IntegrationRequest:
+    """The body of a customer session update, with optional extra data to return."""
+
     customer_session: NewCustomerSessionV2
+    """ The session's new content. """
     response_content: list[IntegrationRequestResponseContentItem] | Unset = UNSET
+    """ Extra parts to include in the answer, such as `customerSession`, `customerProfile`, `coupons`,
+    `triggeredCampaigns`, `referral`, `loyalty`, `event`, `awardedGiveaways`, `ruleFailureReasons` or
+    `previousReturns`, which saves separate requests. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -107,22 +107,44 @@ T = TypeVar("T", bound="IntegrationStateV2")
 
 @_attrs_define
 class IntegrationStateV2:
+    """The outcome of a session update, return or reopen: the effects, what they created, and the extra entities requested
+    through `responseContent`.
+
+    """
+
     effects: list[Effect]
+    """ The effects of the rules that applied, for your integration to carry out. """
     created_coupons: list[Coupon]
+    """ Coupons created by the rules that applied. """
     created_referrals: list[Referral]
+    """ Referral codes created by the rules that applied. """
     customer_session: CustomerSessionV2 | Unset = UNSET
+    """ The session after the request; present if requested. """
     customer_profile: CustomerProfile | Unset = UNSET
+    """ The session's customer profile; present if requested. """
     event: Event | Unset = UNSET
+    """ The event the request created; present if requested. """
     loyalty: Loyalty | Unset = UNSET
+    """ The customer's loyalty data; present if requested. """
     referral: InventoryReferral | Unset = UNSET
+    """ The referral code used in the session; present if requested. """
     coupons: list[IntegrationCoupon] | Unset = UNSET
+    """ The coupons used in the session; present if requested. """
     triggered_campaigns: list[Campaign] | Unset = UNSET
+    """ Campaigns whose rules were evaluated; present if requested. """
     rule_failure_reasons: list[RuleFailureReason] | Unset = UNSET
+    """ Why rules did not apply; present if requested. """
     awarded_giveaways: list[Giveaway] | Unset = UNSET
+    """ Giveaways awarded by this request; present if requested. """
     return_: Return | Unset = UNSET
+    """ The return the request recorded, for a return request. """
     previous_returns: list[Return] | Unset = UNSET
+    """ Returns recorded earlier for the session; present if requested. """
     advanced_event: AdvancedEvent | Unset = UNSET
+    """ The advanced event the request processed. """
     campaign_eligibility: list[CampaignEligibility] | Unset = UNSET
+    """ For each campaign, whether the session qualifies for it; only with a dry run, and best not combined with
+    `triggeredCampaigns` or `ruleFailureReasons`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

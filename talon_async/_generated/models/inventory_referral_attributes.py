@@ -13,6 +13,8 @@ T = TypeVar("T", bound="InventoryReferralAttributes")
 
 @_attrs_define
 class InventoryReferralAttributes:
+    """Values of the referral's custom attributes, by attribute name."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -40,16 +40,28 @@ T = TypeVar("T", bound="LedgerEntry")
 
 @_attrs_define
 class LedgerEntry:
+    """An entry in a profile's loyalty point ledger, as attached to an event."""
+
     id: int
+    """ Internal ID of the entry. """
     created: datetime.datetime
+    """ When the entry was made. """
     profile_id: str
+    """ Integration ID of the customer profile whose ledger holds the entry. """
     account_id: int
+    """ ID of the Talon.One account that owns the ledger. """
     loyalty_program_id: int
+    """ ID of the loyalty program of the ledger. """
     event_id: int
+    """ ID of the event that caused the entry. """
     amount: int
+    """ Points added (positive) or deducted (negative). """
     reason: str
+    """ Why the points were added or deducted. """
     expiry_date: datetime.datetime
+    """ When the points expire. """
     reference_id: int | Unset = UNSET
+    """ ID of the entry this one balances, if any. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

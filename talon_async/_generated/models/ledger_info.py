@@ -61,17 +61,34 @@ T = TypeVar("T", bound="LedgerInfo")
 
 @_attrs_define
 class LedgerInfo:
+    """Point balances of a ledger (a card's or a profile's) in one loyalty program."""
+
     current_balance: float
+    """ Points active and available to spend. """
     pending_balance: float
+    """ Points that become active at a later date. """
     expired_balance: float
+    """ Deprecated; always 0. """
     spent_balance: float
+    """ Deprecated; always 0. """
     tentative_current_balance: float
+    """ `currentBalance` after the additions and deductions of the current open session; it becomes the real balance
+    when that session closes (other open sessions are not counted). """
     negative_balance: float | Unset = UNSET
+    """ Size of the negative balance; when it is not 0, `currentBalance` is 0. """
     tentative_pending_balance: float | Unset = UNSET
+    """ `pendingBalance` after the future-dated additions of the current open session; it becomes the real pending
+    balance when that session closes. """
     tentative_negative_balance: float | Unset = UNSET
+    """ `negativeBalance` after the additions and deductions of the current open session; it becomes the real
+    negative balance when that session closes. """
     current_tier: Tier | Unset = UNSET
+    """ The tier the ledger qualifies for; absent if the program has no tiers or none is reached. """
     points_to_next_tier: float | Unset = UNSET
+    """ Points still needed to reach the next tier. """
     next_tier_name: str | Unset = UNSET
+    """ Name of the next tier up; null at the highest tier, and the lowest tier's name when the customer is in no
+    tier yet. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -41,17 +41,31 @@ T = TypeVar("T", bound="LedgerPointsEntryIntegrationAPI")
 
 @_attrs_define
 class LedgerPointsEntryIntegrationAPI:
+    """A batch of unused points in a customer profile's ledger, with when it starts and expires."""
+
     id: int
+    """ ID of the transaction that added the points. """
     transaction_uuid: str
+    """ UUID of the transaction that added the points. """
     created: datetime.datetime
+    """ When the points were added. """
     program_id: int
+    """ ID of the loyalty program. """
     name: str
+    """ The name or reason recorded with the transaction. """
     start_date: str
+    """ When the points become active, as a timestamp or `immediate`. """
     expiry_date: str
+    """ When the points expire, as a timestamp or `unlimited`. """
     subledger_id: str
+    """ ID of the subledger holding the points; empty for the main ledger. """
     amount: float
+    """ Number of points in this batch. """
     customer_session_id: str | Unset = UNSET
+    """ Integration ID of the session in which the points were earned, if any. """
     validity_duration: str | Unset = UNSET
+    """ How long the points stay active once activated, such as `30D`; only for points that wait for a customer
+    action and have no expiry date. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -34,10 +34,16 @@ T = TypeVar("T", bound="LimitConfig")
 
 @_attrs_define
 class LimitConfig:
+    """A budget limit on an action, for a campaign or a single coupon."""
+
     action: str
+    """ The limited action, such as `setDiscount`, `redeemCoupon` or `createCoupon`. """
     limit: float
+    """ The most the action may happen (or, for discounts, the most it may give). """
     entities: list[LimitConfigEntitiesItem]
+    """ What the limit is counted per: `Coupon`, `Referral`, `Profile`, `Identifier`, `Store` or `Session`. """
     period: LimitConfigPeriod | Unset = UNSET
+    """ How often the limit resets, `daily`, `weekly`, `monthly` or `yearly`; absent if it never resets. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

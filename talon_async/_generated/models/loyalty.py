@@ -54,8 +54,12 @@ T = TypeVar("T", bound="Loyalty")
 
 @_attrs_define
 class Loyalty:
+    """A customer's loyalty standing across programs."""
+
     programs: LoyaltyPrograms
+    """ The customer's ledgers in profile-based programs, keyed by loyalty program ID. """
     cards: list[LoyaltyCard] | Unset = UNSET
+    """ The loyalty cards linked to the customer, with their balances. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -31,11 +31,18 @@ T = TypeVar("T", bound="LoyaltyBalance")
 
 @_attrs_define
 class LoyaltyBalance:
+    """The point balances of one ledger or subledger."""
+
     active_points: float | Unset = UNSET
+    """ Points awarded and available to spend. """
     pending_points: float | Unset = UNSET
+    """ Points awarded that become spendable at their start date. """
     spent_points: float | Unset = UNSET
+    """ Points already spent. """
     expired_points: float | Unset = UNSET
+    """ Points that expired unspent and can no longer be used. """
     negative_points: float | Unset = UNSET
+    """ Size of the negative balance; when it is not 0, `activePoints` is 0. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -61,15 +61,27 @@ T = TypeVar("T", bound="LoyaltyBalanceWithTier")
 
 @_attrs_define
 class LoyaltyBalanceWithTier:
+    """The point balances of one ledger or subledger, with tier details when requested."""
+
     active_points: float | Unset = UNSET
+    """ Points awarded and available to spend. """
     pending_points: float | Unset = UNSET
+    """ Points awarded that become spendable at their start date. """
     spent_points: float | Unset = UNSET
+    """ Points already spent. """
     expired_points: float | Unset = UNSET
+    """ Points that expired unspent and can no longer be used. """
     negative_points: float | Unset = UNSET
+    """ Size of the negative balance; when it is not 0, `activePoints` is 0. """
     current_tier: Tier | Unset = UNSET
+    """ The customer's current tier; present when tiers were requested. """
     projected_tier: ProjectedTier | Unset = UNSET
+    """ Where the customer is headed when the current tier expires; present when requested. """
     points_to_next_tier: float | Unset = UNSET
+    """ Points still needed to reach the next tier; present when tiers were requested. """
     next_tier_name: str | Unset = UNSET
+    """ Name of the next tier up; null at the highest tier, and the lowest tier's name when the customer is in no
+    tier yet. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -57,8 +57,12 @@ T = TypeVar("T", bound="LoyaltyBalancesWithTiers")
 
 @_attrs_define
 class LoyaltyBalancesWithTiers:
+    """The balances of a loyalty ledger and each of its subledgers, with tier details when requested."""
+
     balance: LoyaltyBalanceWithTier | Unset = UNSET
+    """ Balances of the main ledger. """
     subledger_balances: LoyaltyBalancesWithTiersSubledgerBalances | Unset = UNSET
+    """ Balances of each subledger, keyed by subledger ID. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

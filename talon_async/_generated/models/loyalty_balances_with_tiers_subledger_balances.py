@@ -42,6 +42,8 @@ T = TypeVar("T", bound="LoyaltyBalancesWithTiersSubledgerBalances")
 
 @_attrs_define
 class LoyaltyBalancesWithTiersSubledgerBalances:
+    """Balances of each subledger, keyed by subledger ID."""
+
     additional_properties: dict[str, LoyaltyBalanceWithTier] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

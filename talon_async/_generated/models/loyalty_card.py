@@ -76,22 +76,40 @@ T = TypeVar("T", bound="LoyaltyCard")
 
 @_attrs_define
 class LoyaltyCard:
+    """A loyalty card in a card-based program, with its linked customers and balances."""
+
     id: int
+    """ Internal ID of the card. """
     created: datetime.datetime
+    """ When the card was created. """
     program_id: int
+    """ ID of the loyalty program the card belongs to. """
     status: str
+    """ Whether the card can be used, `active` or `inactive`. """
     identifier: str
+    """ The card's identifier, as printed on the card or stored in your system. """
     users_per_card_limit: int
+    """ How many customer profiles may be linked to the card; 0 means no limit. """
     program_name: str | Unset = UNSET
+    """ API name of the loyalty program. """
     program_title: str | Unset = UNSET
+    """ Display name of the loyalty program in the Campaign Manager. """
     block_reason: str | Unset = UNSET
+    """ Why the card was blocked, for example after its points moved to another card. """
     profiles: list[LoyaltyCardProfileRegistration] | Unset = UNSET
+    """ The customer profiles linked to the card and when each was linked. """
     ledger: LedgerInfo | Unset = UNSET
+    """ Balances of the card's main ledger. """
     subledgers: LoyaltyCardSubledgers | Unset = UNSET
+    """ Balances of the card's subledgers, keyed by subledger ID. """
     modified: datetime.datetime | Unset = UNSET
+    """ When the card last changed. """
     old_card_identifier: str | Unset = UNSET
+    """ Identifier of the card whose points were moved to this one, if any. """
     new_card_identifier: str | Unset = UNSET
+    """ Identifier of the card this card's points were moved to, if any. """
     batch_id: str | Unset = UNSET
+    """ ID of the batch the card was created in, if any. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -58,9 +58,14 @@ T = TypeVar("T", bound="LoyaltyCardBalances")
 
 @_attrs_define
 class LoyaltyCardBalances:
+    """The balances of a loyalty card's ledger and subledgers, and the profiles linked to the card."""
+
     balance: LoyaltyBalance | Unset = UNSET
+    """ Balances of the card's main ledger. """
     subledger_balances: LoyaltyCardBalancesSubledgerBalances | Unset = UNSET
+    """ Balances of each subledger, keyed by subledger ID. """
     profiles: list[LoyaltyCardProfileRegistration] | Unset = UNSET
+    """ The customer profiles linked to the card. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -38,6 +38,8 @@ T = TypeVar("T", bound="LoyaltyCardBalancesSubledgerBalances")
 
 @_attrs_define
 class LoyaltyCardBalancesSubledgerBalances:
+    """Balances of each subledger, keyed by subledger ID."""
+
     additional_properties: dict[str, LoyaltyBalance] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -29,8 +29,12 @@ T = TypeVar("T", bound="LoyaltyCardProfileRegistration")
 
 @_attrs_define
 class LoyaltyCardProfileRegistration:
+    """A customer profile linked to a loyalty card."""
+
     integration_id: str
+    """ Integration ID of the linked customer profile. """
     timestamp: datetime.datetime
+    """ When the profile was linked to the card. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

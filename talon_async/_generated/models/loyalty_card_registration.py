@@ -21,7 +21,10 @@ T = TypeVar("T", bound="LoyaltyCardRegistration")
 
 @_attrs_define
 class LoyaltyCardRegistration:
+    """The customer profile to link to a loyalty card, or to unlink from it."""
+
     integration_id: str
+    """ Integration ID of the customer profile. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

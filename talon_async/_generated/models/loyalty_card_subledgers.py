@@ -40,6 +40,8 @@ T = TypeVar("T", bound="LoyaltyCardSubledgers")
 
 @_attrs_define
 class LoyaltyCardSubledgers:
+    """Balances of the card's subledgers, keyed by subledger ID."""
+
     additional_properties: dict[str, LedgerInfo] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

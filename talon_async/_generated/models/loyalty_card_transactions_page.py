@@ -52,8 +52,12 @@ T = TypeVar("T", bound="LoyaltyCardTransactionsPage")
 
 @_attrs_define
 class LoyaltyCardTransactionsPage:
+    """One page of a loyalty card's transactions."""
+
     has_more: bool
+    """ True if there are more entries after this page. """
     data: list[CardLedgerTransactionLogEntryIntegrationAPI]
+    """ The transactions on this page. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

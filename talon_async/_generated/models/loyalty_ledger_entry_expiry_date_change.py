@@ -34,9 +34,14 @@ T = TypeVar("T", bound="LoyaltyLedgerEntryExpiryDateChange")
 
 @_attrs_define
 class LoyaltyLedgerEntryExpiryDateChange:
+    """How the expiry date of one point transaction changed."""
+
     transaction_uuid: UUID
+    """ UUID of the affected transaction. """
     new_expiry_date: datetime.datetime
+    """ The expiry date after the change. """
     previous_expiry_date: datetime.datetime | Unset = UNSET
+    """ The expiry date before the change. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

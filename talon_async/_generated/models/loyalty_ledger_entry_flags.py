@@ -23,7 +23,10 @@ T = TypeVar("T", bound="LoyaltyLedgerEntryFlags")
 
 @_attrs_define
 class LoyaltyLedgerEntryFlags:
+    """Extra facts about a loyalty ledger transaction."""
+
     creates_negative_balance: bool | Unset = UNSET
+    """ True if the transaction left the balance below zero. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -32,8 +32,12 @@ T = TypeVar("T", bound="LoyaltyMembership")
 
 @_attrs_define
 class LoyaltyMembership:
+    """Deprecated; a loyalty program a customer joined (Talon.One now always sends null for these)."""
+
     loyalty_program_id: int
+    """ ID of the loyalty program. """
     joined: datetime.datetime | Unset = UNSET
+    """ When the customer joined the program. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -61,12 +61,20 @@ T = TypeVar("T", bound="LoyaltyProgramLedgers")
 
 @_attrs_define
 class LoyaltyProgramLedgers:
+    """A customer's ledgers in one profile-based loyalty program."""
+
     id: int
+    """ ID of the loyalty program. """
     title: str
+    """ Display name of the loyalty program. """
     name: str
+    """ API name of the loyalty program. """
     ledger: LedgerInfo
+    """ Balances of the main ledger. """
     join_date: datetime.datetime | Unset = UNSET
+    """ When the customer joined the program, in the program's time zone. """
     sub_ledgers: LoyaltyProgramLedgersSubLedgers | Unset = UNSET
+    """ Balances of each subledger, keyed by subledger ID. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -40,6 +40,8 @@ T = TypeVar("T", bound="LoyaltyProgramLedgersSubLedgers")
 
 @_attrs_define
 class LoyaltyProgramLedgersSubLedgers:
+    """Balances of each subledger, keyed by subledger ID."""
+
     additional_properties: dict[str, LedgerInfo] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

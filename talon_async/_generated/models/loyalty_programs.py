@@ -38,6 +38,8 @@ T = TypeVar("T", bound="LoyaltyPrograms")
 
 @_attrs_define
 class LoyaltyPrograms:
+    """The customer's ledgers in profile-based programs, keyed by loyalty program ID."""
+
     additional_properties: dict[str, LoyaltyProgramLedgers] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -65,11 +65,18 @@ T = TypeVar("T", bound="Meta")
 
 @_attrs_define
 class Meta:
+    """Details about how an event's coupon and referral code were handled."""
+
     campaigns: MetaCampaigns | Unset = UNSET
+    """ Attributes of each evaluated campaign, keyed by campaign ID; campaigns without attributes are left out. """
     coupons: MetaCoupons | Unset = UNSET
+    """ Attributes of each coupon, keyed by coupon code. """
     coupon_rejection_reason: CouponRejectionReason | Unset = UNSET
+    """ Why the coupon was rejected; present only with a `rejectCoupon` effect. """
     referral_rejection_reason: ReferralRejectionReason | Unset = UNSET
+    """ Why the referral code was rejected; present only with a `rejectReferral` effect. """
     warnings: MetaWarnings | Unset = UNSET
+    """ Warnings about possible misuse of the API. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

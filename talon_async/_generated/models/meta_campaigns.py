@@ -13,6 +13,8 @@ T = TypeVar("T", bound="MetaCampaigns")
 
 @_attrs_define
 class MetaCampaigns:
+    """Attributes of each evaluated campaign, keyed by campaign ID; campaigns without attributes are left out."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

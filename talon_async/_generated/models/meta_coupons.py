@@ -13,6 +13,8 @@ T = TypeVar("T", bound="MetaCoupons")
 
 @_attrs_define
 class MetaCoupons:
+    """Attributes of each coupon, keyed by coupon code."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,6 +13,8 @@ T = TypeVar("T", bound="MetaWarnings")
 
 @_attrs_define
 class MetaWarnings:
+    """Warnings about possible misuse of the API."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -49,7 +49,10 @@ T = TypeVar("T", bound="MultipleCustomerProfileIntegrationRequest")
 
 @_attrs_define
 class MultipleCustomerProfileIntegrationRequest:
+    """The body of a bulk customer profile update."""
+
     customer_profiles: list[MultipleCustomerProfileIntegrationRequestItem] | Unset = UNSET
+    """ The profiles to create or update, at most 1000 per request. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -55,8 +55,13 @@ T = TypeVar("T", bound="MultipleCustomerProfileIntegrationRequestItem")
 
 @_attrs_define
 class MultipleCustomerProfileIntegrationRequestItem:
+    """One profile in a bulk customer profile update."""
+
     integration_id: str
+    """ The profile's ID in your system: unique in the account and stable (not something the customer can change).
+    """
     attributes: MultipleCustomerProfileIntegrationRequestItemAttributes | Unset = UNSET
+    """ Values of customer profile attributes to set, by attribute name. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

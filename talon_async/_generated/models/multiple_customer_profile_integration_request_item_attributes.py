@@ -13,6 +13,8 @@ T = TypeVar("T", bound="MultipleCustomerProfileIntegrationRequestItemAttributes"
 
 @_attrs_define
 class MultipleCustomerProfileIntegrationRequestItemAttributes:
+    """Values of customer profile attributes to set, by attribute name."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

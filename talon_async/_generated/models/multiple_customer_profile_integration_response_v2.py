@@ -45,7 +45,10 @@ T = TypeVar("T", bound="MultipleCustomerProfileIntegrationResponseV2")
 
 @_attrs_define
 class MultipleCustomerProfileIntegrationResponseV2:
+    """The answer to a bulk customer profile update."""
+
     integration_states: list[CustomerProfileUpdateV2Response] | Unset = UNSET
+    """ The resulting profile for each profile in the request. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

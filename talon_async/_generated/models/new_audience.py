@@ -39,14 +39,25 @@ T = TypeVar("T", bound="NewAudience")
 
 @_attrs_define
 class NewAudience:
+    """The body for creating an audience."""
+
     name: str
+    """ The audience's display name. """
     sandbox: bool | Unset = UNSET
+    """ True to create the audience for sandbox Applications, false for live ones. """
     description: str | Unset = UNSET
+    """ Free-text description of the audience. """
     integration: str | Unset = UNSET
+    """ The third-party platform the audience comes from, such as `mparticle` or `segment`; leave it out for an
+    audience managed in Talon.One. """
     integration_id: str | Unset = UNSET
+    """ The audience's ID on the third-party platform; leave it out for an audience managed in Talon.One. """
     created_in_3_rd_party: bool | Unset = UNSET
+    """ Whether the audience was created on a third-party platform. """
     last_update: datetime.datetime | Unset = UNSET
+    """ When the audience's membership last changed. """
     subscribed_applications_ids: list[int] | Unset = UNSET
+    """ IDs of the Applications to connect to the audience. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -73,20 +73,39 @@ T = TypeVar("T", bound="NewCustomerSessionV2")
 
 @_attrs_define
 class NewCustomerSessionV2:
+    """The content of a customer session to create or update."""
+
     profile_id: str | Unset = UNSET
+    """ Integration ID of the customer profile the session belongs to (an unknown ID creates the profile); empty for
+    an anonymous session, though a guest ID works better. """
     store_integration_id: str | Unset = UNSET
+    """ Integration ID of the store where the session takes place. """
     evaluable_campaign_ids: list[int] | Unset = UNSET
+    """ With a dry run, limits evaluation to these campaigns, which are evaluated even if disabled. """
     coupon_codes: list[str] | Unset = UNSET
+    """ The coupon codes entered. Outside dry runs, an empty list removes the codes sent before, so leave it out to
+    keep them; with a coupon budget, the session needs its code before it closes. """
     referral_code: str | Unset = UNSET
+    """ The referral code entered. Outside dry runs, an empty string removes the code sent before, so leave it out
+    to keep it; with a referral budget, the session needs its code before it closes. """
     loyalty_cards: list[str] | Unset = UNSET
+    """ Identifiers of the loyalty cards used in the session. """
     state: NewCustomerSessionV2State | Unset = UNSET
-    """ Talon.One assumes `"open"` when omitted. Unset unless you set it, so an update never resends it by accident.
-    """
+    """ `open`, `closed`, `partially_returned` or `cancelled`; a session is created `open` or `closed`. An open
+    session may be closed or cancelled, a closed one cancelled; returns make it `partially_returned`. Talon.One
+    assumes `open` when omitted, and the SDK leaves it unset unless you set it. """
     cart_items: list[CartItem] | Unset = UNSET
+    """ The cart; at most 1000 lines whose quantities add up to at most 10 000 per request. """
     additional_costs: NewCustomerSessionV2AdditionalCosts | Unset = UNSET
+    """ Session-level additional costs, such as shipping, by the name of an additional cost defined in the Campaign
+    Manager. """
     identifiers: list[str] | Unset = UNSET
+    """ Custom identifiers of the session, such as a device's IP address, which rules and limits can use against
+    abuse. """
     attributes: NewCustomerSessionV2Attributes | Unset = UNSET
+    """ Values of session attributes, by attribute name. """
     experiment_variant_allocations: list[ExperimentVariantAllocation] | Unset = UNSET
+    """ Experiment variants to assign the session to. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -38,6 +38,8 @@ T = TypeVar("T", bound="NewCustomerSessionV2AdditionalCosts")
 
 @_attrs_define
 class NewCustomerSessionV2AdditionalCosts:
+    """Session-level additional costs, such as shipping, by the name of an additional cost defined in the Campaign Manager."""
+
     additional_properties: dict[str, AdditionalCost] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

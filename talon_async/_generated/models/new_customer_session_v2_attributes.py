@@ -13,6 +13,8 @@ T = TypeVar("T", bound="NewCustomerSessionV2Attributes")
 
 @_attrs_define
 class NewCustomerSessionV2Attributes:
+    """Values of session attributes, by attribute name."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

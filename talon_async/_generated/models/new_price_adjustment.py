@@ -38,13 +38,23 @@ T = TypeVar("T", bound="NewPriceAdjustment")
 
 @_attrs_define
 class NewPriceAdjustment:
+    """A price for an item under one price type, set through a catalog sync."""
+
     price_type: str
+    """ The price type the price is for, such as a members-only price. """
     reference_id: str
+    """ Your unique reference for the adjustment, such as a UUID. """
     price: float | None | Unset = UNSET
+    """ The price in the Application's currency; null stops the price type from applying to the item. """
     calculated_at: datetime.datetime | Unset = UNSET
+    """ When the price was calculated; among overlapping adjustments the latest wins. Defaults to when it was
+    received. """
     effective_from: datetime.datetime | Unset = UNSET
+    """ When the adjusted price starts to apply. """
     effective_until: datetime.datetime | Unset = UNSET
+    """ When the adjusted price stops applying. """
     context_id: str | Unset = UNSET
+    """ Identifier of the context of the adjustment, such as a sale event. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

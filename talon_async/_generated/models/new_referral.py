@@ -60,13 +60,22 @@ T = TypeVar("T", bound="NewReferral")
 
 @_attrs_define
 class NewReferral:
+    """The body for creating a referral code for one advocate."""
+
     campaign_id: int
+    """ ID of the referral campaign the code is for. """
     advocate_profile_integration_id: str
+    """ Integration ID of the advocate, the customer who shares the code. """
     start_date: datetime.datetime | Unset = UNSET
+    """ When the code becomes valid; valid at once when left out. """
     expiry_date: datetime.datetime | Unset = UNSET
+    """ When the code stops being valid; never expires when left out. """
     usage_limit: int | Unset = UNSET
+    """ How many times the code may be used; 0 means no limit of its own (campaign limits still apply). """
     friend_profile_integration_id: str | Unset = UNSET
+    """ Integration ID of the friend the code is meant for; any customer may use it when left out. """
     attributes: NewReferralAttributes | Unset = UNSET
+    """ Values of the referral's custom attributes, by attribute name. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

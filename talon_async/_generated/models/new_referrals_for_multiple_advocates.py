@@ -65,14 +65,24 @@ T = TypeVar("T", bound="NewReferralsForMultipleAdvocates")
 
 @_attrs_define
 class NewReferralsForMultipleAdvocates:
+    """The body for creating one referral code for each of several advocates."""
+
     usage_limit: int
+    """ How many times each code may be used; 0 means no limit of its own (campaign limits still apply). """
     campaign_id: int
+    """ ID of the referral campaign the codes are for. """
     advocate_profile_integration_ids: list[str]
+    """ Integration IDs of the advocates; each gets one code. """
     start_date: datetime.datetime | Unset = UNSET
+    """ When the codes become valid; valid at once when left out. """
     expiry_date: datetime.datetime | Unset = UNSET
+    """ When the codes stop being valid; they never expire when left out. """
     attributes: NewReferralsForMultipleAdvocatesAttributes | Unset = UNSET
+    """ Values of the referrals' custom attributes, by attribute name. """
     valid_characters: list[str] | Unset = UNSET
+    """ Characters the random parts of the codes are drawn from; letters A-Z and digits by default. """
     referral_pattern: str | Unset = UNSET
+    """ The code pattern; each `#` is replaced by a random character from `validCharacters`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -42,7 +42,10 @@ T = TypeVar("T", bound="NewReturn")
 
 @_attrs_define
 class NewReturn:
+    """The cart items to return."""
+
     returned_cart_items: list[ReturnedCartItem]
+    """ The items, each by position in the cart and quantity. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

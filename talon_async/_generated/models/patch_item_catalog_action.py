@@ -58,13 +58,22 @@ T = TypeVar("T", bound="PatchItemCatalogAction")
 
 @_attrs_define
 class PatchItemCatalogAction:
-    sku: str
-    price: float | Unset = UNSET
-    attributes: PatchItemCatalogActionAttributes | Unset = UNSET
-    product: Product | Unset = UNSET
-    create_if_not_exists: bool | Unset = UNSET
-    """ Talon.One assumes `false` when omitted. Unset unless you set it, so an update never resends it by accident.
+    """Payload of the `PATCH` catalog sync action, which changes one item; a price or product left out keeps its current
+    value.
+
     """
+
+    sku: str
+    """ SKU of the item to change. """
+    price: float | Unset = UNSET
+    """ The item's new price in the Application's currency. """
+    attributes: PatchItemCatalogActionAttributes | Unset = UNSET
+    """ Attribute values to set on the item, by attribute name. """
+    product: Product | Unset = UNSET
+    """ The product the item belongs to. """
+    create_if_not_exists: bool | Unset = UNSET
+    """ Whether to create the item when the SKU is not in the catalog. Talon.One assumes false when omitted, and the
+    SDK leaves it unset unless you set it. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,6 +13,8 @@ T = TypeVar("T", bound="PatchItemCatalogActionAttributes")
 
 @_attrs_define
 class PatchItemCatalogActionAttributes:
+    """Attribute values to set on the item, by attribute name."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

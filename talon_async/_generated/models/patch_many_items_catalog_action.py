@@ -56,9 +56,14 @@ T = TypeVar("T", bound="PatchManyItemsCatalogAction")
 
 @_attrs_define
 class PatchManyItemsCatalogAction:
+    """Payload of the `PATCH_MANY` catalog sync action, which changes every item the filters select."""
+
     price: float | Unset = UNSET
+    """ The new price for the selected items, in the Application's currency. """
     filters: list[CatalogActionFilter] | Unset = UNSET
+    """ Conditions that all must hold for an item to change; with no filters, every item changes. """
     attributes: PatchManyItemsCatalogActionAttributes | Unset = UNSET
+    """ Attribute values to set on the selected items, by attribute name. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,6 +13,8 @@ T = TypeVar("T", bound="PatchManyItemsCatalogActionAttributes")
 
 @_attrs_define
 class PatchManyItemsCatalogActionAttributes:
+    """Attribute values to set on the selected items, by attribute name."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -37,11 +37,18 @@ T = TypeVar("T", bound="PriceDetail")
 
 @_attrs_define
 class PriceDetail:
+    """A cart item's price under one price type, and the adjustment it came from."""
+
     price: float | Unset = UNSET
+    """ The price under this price type. """
     adjustment_context_id: str | Unset = UNSET
+    """ Context identifier of the price adjustment, if the price came from one. """
     adjustment_reference_id: UUID | Unset = UNSET
+    """ Reference of the price adjustment, if the price came from one. """
     adjustment_effective_from: datetime.datetime | Unset = UNSET
+    """ When that price adjustment starts to apply. """
     adjustment_effective_until: datetime.datetime | Unset = UNSET
+    """ When that price adjustment stops applying. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

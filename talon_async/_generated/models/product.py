@@ -21,7 +21,10 @@ T = TypeVar("T", bound="Product")
 
 @_attrs_define
 class Product:
+    """The product a cart or catalog item belongs to, such as the model shared by several sizes."""
+
     name: str
+    """ The product's name. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

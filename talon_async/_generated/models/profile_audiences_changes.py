@@ -26,8 +26,12 @@ T = TypeVar("T", bound="ProfileAudiencesChanges")
 
 @_attrs_define
 class ProfileAudiencesChanges:
+    """Audiences a customer profile joins or leaves."""
+
     adds: list[int]
+    """ IDs of the audiences the profile joins. """
     deletes: list[int]
+    """ IDs of the audiences the profile leaves. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

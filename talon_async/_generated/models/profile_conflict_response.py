@@ -29,9 +29,14 @@ T = TypeVar("T", bound="ProfileConflictResponse")
 
 @_attrs_define
 class ProfileConflictResponse:
+    """The body of a 409 answer to a customer profile update that clashed with a concurrent one."""
+
     message: str | Unset = UNSET
+    """ A summary of the conflict. """
     errors: list[Any] | Unset = UNSET
+    """ The individual problems found. """
     status_code: int | Unset = UNSET
+    """ The HTTP status code, 409. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -48,8 +48,12 @@ T = TypeVar("T", bound="ProfilePointsPage")
 
 @_attrs_define
 class ProfilePointsPage:
+    """One page of a customer profile's unused points."""
+
     has_more: bool
+    """ True if there are more entries after this page. """
     data: list[LedgerPointsEntryIntegrationAPI]
+    """ The point batches on this page. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

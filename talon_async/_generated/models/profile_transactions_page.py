@@ -48,8 +48,12 @@ T = TypeVar("T", bound="ProfileTransactionsPage")
 
 @_attrs_define
 class ProfileTransactionsPage:
+    """One page of a customer profile's loyalty transactions."""
+
     has_more: bool
+    """ True if there are more entries after this page. """
     data: list[LedgerTransactionLogEntryIntegrationAPI]
+    """ The transactions on this page. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

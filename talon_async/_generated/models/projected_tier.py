@@ -30,9 +30,14 @@ T = TypeVar("T", bound="ProjectedTier")
 
 @_attrs_define
 class ProjectedTier:
+    """The tier a customer is expected to have once the current tier expires."""
+
     projected_active_points: float
+    """ The active points the customer will have when the current tier expires. """
     stay_in_tier_points: float | Unset = UNSET
+    """ Points still needed to keep the current tier; present only if a downgrade is projected. """
     projected_tier_name: str | Unset = UNSET
+    """ Name of the tier the customer will have after the current one expires. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

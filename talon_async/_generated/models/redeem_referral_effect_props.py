@@ -26,8 +26,15 @@ T = TypeVar("T", bound="RedeemReferralEffectProps")
 
 @_attrs_define
 class RedeemReferralEffectProps:
+    """Payload of the deprecated `redeemReferral` effect (replaced by `acceptReferral`), sent when a referral code was
+    valid and redeemed.
+
+    """
+
     id: int
+    """ Internal ID of the redeemed referral. """
     value: str
+    """ The redeemed referral code. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -66,19 +66,34 @@ T = TypeVar("T", bound="Referral")
 
 @_attrs_define
 class Referral:
+    """A referral code that an advocate shares with friends."""
+
     id: int
+    """ Internal ID of the referral. """
     created: datetime.datetime
+    """ When the referral was created. """
     usage_limit: int
+    """ How many times the code may be used; 0 means no limit of its own (campaign limits still apply). """
     campaign_id: int
+    """ ID of the referral campaign the code belongs to. """
     advocate_profile_integration_id: str
+    """ Integration ID of the advocate, the customer who shares the code. """
     code: str
+    """ The referral code. """
     usage_counter: int
+    """ How many times the code has been used. """
     start_date: datetime.datetime | Unset = UNSET
+    """ When the code becomes valid; absent if it is valid at once. """
     expiry_date: datetime.datetime | Unset = UNSET
+    """ When the code stops being valid; absent if it never expires. """
     friend_profile_integration_id: str | Unset = UNSET
+    """ Integration ID of the friend the code is meant for, if the code is tied to one. """
     attributes: ReferralAttributes | Unset = UNSET
+    """ Values of the referral's custom attributes, by attribute name. """
     import_id: int | Unset = UNSET
+    """ ID of the import that created the referral, if any. """
     batch_id: str | Unset = UNSET
+    """ ID of the batch the referral was created in, if any. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

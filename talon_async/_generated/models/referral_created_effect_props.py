@@ -21,7 +21,10 @@ T = TypeVar("T", bound="ReferralCreatedEffectProps")
 
 @_attrs_define
 class ReferralCreatedEffectProps:
+    """Payload of the `referralCreated` effect, sent when a rule created a referral code."""
+
     value: str
+    """ The new referral code. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

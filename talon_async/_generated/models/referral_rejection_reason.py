@@ -29,9 +29,15 @@ T = TypeVar("T", bound="ReferralRejectionReason")
 
 @_attrs_define
 class ReferralRejectionReason:
+    """Why a referral code was rejected; present only alongside a `rejectReferral` effect."""
+
     campaign_id: int
+    """ ID of the campaign that evaluated the code. """
     referral_id: int
+    """ Internal ID of the rejected referral. """
     reason: ReferralRejectionReasonReason
+    """ The rejection cause, such as `ReferralNotFound`, `ReferralExpired` or `ReferralRecipientIdSameAsAdvocate`.
+    """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -33,12 +33,25 @@ T = TypeVar("T", bound="RejectCouponEffectProps")
 
 @_attrs_define
 class RejectCouponEffectProps:
+    """Payload of the `rejectCoupon` effect, sent when a coupon code in the session cannot be used; tell the customer the
+    code is not valid.
+
+    """
+
     value: str
+    """ The rejected coupon code. """
     rejection_reason: str
+    """ The rejection cause, such as `CouponNotFound`, `CouponExpired`, `CouponLimitReached` or
+    `CouponPartOfNotTriggeredCampaign`. """
     condition_index: int | Unset = UNSET
+    """ Index of the rule condition that caused the rejection, if a condition did. """
     effect_index: int | Unset = UNSET
+    """ Index of the rule effect that caused the rejection, if an effect did. """
     details: str | Unset = UNSET
+    """ More detail about the rejection, if any. """
     campaign_exclusion_reason: str | Unset = UNSET
+    """ When the reason is `CouponPartOfNotTriggeredCampaign`, why campaign evaluation left the coupon's campaign
+    out. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -33,12 +33,24 @@ T = TypeVar("T", bound="RejectReferralEffectProps")
 
 @_attrs_define
 class RejectReferralEffectProps:
+    """Payload of the `rejectReferral` effect, sent when the referral code in the session cannot be used; tell the customer
+    the code is not valid.
+
+    """
+
     value: str
+    """ The rejected referral code. """
     rejection_reason: str
+    """ The rejection cause, such as `ReferralNotFound`, `ReferralExpired` or `ReferralLimitReached`. """
     condition_index: int | Unset = UNSET
+    """ Index of the rule condition that caused the rejection, if a condition did. """
     effect_index: int | Unset = UNSET
+    """ Index of the rule effect that caused the rejection, if an effect did. """
     details: str | Unset = UNSET
+    """ More detail about the rejection, if any. """
     campaign_exclusion_reason: str | Unset = UNSET
+    """ When the reason is `ReferralPartOfNotTriggeredCampaign`, why campaign evaluation left the code's campaign
+    out. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

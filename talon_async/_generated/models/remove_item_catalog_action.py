@@ -21,7 +21,10 @@ T = TypeVar("T", bound="RemoveItemCatalogAction")
 
 @_attrs_define
 class RemoveItemCatalogAction:
+    """Payload of the `REMOVE` catalog sync action, which deletes one item."""
+
     sku: str
+    """ SKU of the item to delete. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

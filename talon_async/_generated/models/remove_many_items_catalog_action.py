@@ -45,7 +45,10 @@ T = TypeVar("T", bound="RemoveManyItemsCatalogAction")
 
 @_attrs_define
 class RemoveManyItemsCatalogAction:
+    """Payload of the `REMOVE_MANY` catalog sync action, which deletes every item the filters select."""
+
     filters: list[CatalogActionFilter] | Unset = UNSET
+    """ Conditions that all must hold for an item to be deleted; with no filters, every item is deleted. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -42,7 +42,10 @@ T = TypeVar("T", bound="ReopenSessionResponse")
 
 @_attrs_define
 class ReopenSessionResponse:
+    """The answer to reopening a session, listing the effects rolled back by doing so."""
+
     effects: list[Effect]
+    """ The rollback effects, one for each effect of the closed session that was undone. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

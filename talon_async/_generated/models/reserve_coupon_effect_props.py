@@ -27,9 +27,17 @@ T = TypeVar("T", bound="ReserveCouponEffectProps")
 
 @_attrs_define
 class ReserveCouponEffectProps:
+    """Payload of the `reserveCoupon` effect, sent when a rule reserved a coupon code for a customer (a soft or hard
+    reservation, as the coupon is set up).
+
+    """
+
     coupon_value: str
+    """ The reserved coupon code. """
     profile_integration_id: str
+    """ Integration ID of the customer profile the code was reserved for. """
     is_new_reservation: bool
+    """ False if the customer already held this reservation. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -48,8 +48,12 @@ T = TypeVar("T", bound="ReservedCustomersPage")
 
 @_attrs_define
 class ReservedCustomersPage:
+    """The customers who hold a reservation for a coupon."""
+
     total_result_size: int
+    """ Number of customers holding a reservation. """
     data: list[CustomerProfile]
+    """ The customer profiles holding a reservation, soft and hard alike. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

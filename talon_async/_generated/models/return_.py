@@ -63,17 +63,30 @@ T = TypeVar("T", bound="Return")
 
 @_attrs_define
 class Return:
+    """A recorded return of items from a closed session."""
+
     id: int
+    """ Internal ID of the return. """
     created: datetime.datetime
+    """ When the return was recorded. """
     application_id: int
+    """ ID of the Application the session belongs to. """
     account_id: int
+    """ ID of the Talon.One account. """
     returned_cart_items: list[ReturnedCartItem]
+    """ The returned items, each by position in the cart and quantity. """
     event_id: int
+    """ ID of the event the return created. """
     session_id: int
+    """ Internal ID of the session the items came from. """
     session_integration_id: str
+    """ Integration ID of the session the items came from. """
     profile_id: int | Unset = UNSET
+    """ Internal ID of the session's customer profile, if any. """
     profile_integration_id: str | Unset = UNSET
+    """ Integration ID of the session's customer profile, if any. """
     created_by: int | Unset = UNSET
+    """ ID of the user who requested the return. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -55,8 +55,13 @@ T = TypeVar("T", bound="ReturnIntegrationRequest")
 
 @_attrs_define
 class ReturnIntegrationRequest:
+    """The body of a return of cart items, with optional extra data to return."""
+
     return_: NewReturn
+    """ The items to return. """
     response_content: list[ReturnIntegrationRequestResponseContentItem] | Unset = UNSET
+    """ Extra parts to include in the answer, such as `customerSession`, `customerProfile`, `triggeredCampaigns` or
+    `loyalty`, which saves separate requests. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -29,9 +29,14 @@ T = TypeVar("T", bound="ReturnedCartItem")
 
 @_attrs_define
 class ReturnedCartItem:
+    """A quantity of one cart line being (or having been) returned."""
+
     position: int | Unset = UNSET
+    """ Index of the line in the session's `cartItems`; when left out, `sku` picks the line. """
     quantity: int | Unset = UNSET
+    """ Number of units to return; all units not yet returned when left out. """
     sku: str | Unset = UNSET
+    """ SKU of the line; picks the line when `position` is left out, and must match it otherwise. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -35,14 +35,27 @@ T = TypeVar("T", bound="RollbackAddedLoyaltyPointsEffectProps")
 
 @_attrs_define
 class RollbackAddedLoyaltyPointsEffectProps:
+    """Payload of the `rollbackAddedLoyaltyPoints` effect: points added by a session were taken back because the session
+    was cancelled or the items that earned them were returned.
+
+    """
+
     program_id: int
+    """ ID of the loyalty program. """
     sub_ledger_id: str
+    """ ID of the subledger; empty for the main ledger. """
     value: float
+    """ Number of points taken back. """
     recipient_integration_id: str
+    """ Integration ID of the customer profile that loses the points. """
     transaction_uuid: str
+    """ UUID of the loyalty transaction that took the points back. """
     cart_item_position: float | Unset = UNSET
+    """ For per-item rules, the index of the cart item that had earned the points. """
     cart_item_sub_position: float | Unset = UNSET
+    """ For per-item rules, the index of the unit within a cart item whose quantity exceeds 1. """
     card_identifier: str | Unset = UNSET
+    """ Identifier of the loyalty card the points had been added to, in a card-based program. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -21,7 +21,13 @@ T = TypeVar("T", bound="RollbackCouponEffectProps")
 
 @_attrs_define
 class RollbackCouponEffectProps:
+    """Payload of the `rollbackCoupon` effect, sent when a coupon redemption was undone, for example by cancelling the
+    session.
+
+    """
+
     value: str
+    """ The coupon code whose redemption was undone. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

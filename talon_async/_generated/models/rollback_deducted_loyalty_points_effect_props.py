@@ -39,14 +39,27 @@ T = TypeVar("T", bound="RollbackDeductedLoyaltyPointsEffectProps")
 
 @_attrs_define
 class RollbackDeductedLoyaltyPointsEffectProps:
+    """Payload of the `rollbackDeductedLoyaltyPoints` effect: points spent in a session were given back because the session
+    was cancelled or partially returned.
+
+    """
+
     program_id: int
+    """ ID of the loyalty program. """
     sub_ledger_id: str
+    """ ID of the subledger; empty for the main ledger. """
     value: float
+    """ Number of points given back. """
     recipient_integration_id: str
+    """ Integration ID of the customer profile that gets the points back. """
     transaction_uuid: str
+    """ UUID of the loyalty transaction that gave the points back. """
     start_date: datetime.datetime | Unset = UNSET
+    """ When the returned points become active. """
     expiry_date: datetime.datetime | Unset = UNSET
+    """ When the returned points expire. """
     card_identifier: str | Unset = UNSET
+    """ Identifier of the loyalty card the points had been spent from, in a card-based program. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

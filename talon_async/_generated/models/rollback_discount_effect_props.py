@@ -34,13 +34,26 @@ T = TypeVar("T", bound="RollbackDiscountEffectProps")
 
 @_attrs_define
 class RollbackDiscountEffectProps:
+    """Payload of the `rollbackDiscount` effect: a discount given earlier no longer applies because the session was
+    cancelled or items were returned.
+
+    """
+
     name: str
+    """ Name of the discount that was undone. """
     value: float
+    """ Amount of the undone discount, in the Application's currency. """
     cart_item_position: float | Unset = UNSET
+    """ For item discounts, the index of the cart item whose discount was undone. """
     cart_item_sub_position: float | Unset = UNSET
+    """ For item discounts, the index of the unit within a cart item whose quantity exceeds 1. """
     additional_cost_id: int | Unset = UNSET
+    """ For additional cost discounts, the ID of the additional cost. """
     additional_cost: str | Unset = UNSET
+    """ For additional cost discounts, the API name of the additional cost. """
     scope: str | Unset = UNSET
+    """ What the undone discount applied to: `cartItems`, `additionalCosts` or `sessionTotal` for a session
+    discount; `price`, `additionalCosts` or `itemTotal` for an item discount. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

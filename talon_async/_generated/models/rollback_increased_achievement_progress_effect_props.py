@@ -30,12 +30,23 @@ T = TypeVar("T", bound="RollbackIncreasedAchievementProgressEffectProps")
 
 @_attrs_define
 class RollbackIncreasedAchievementProgressEffectProps:
+    """Payload of the `rollbackIncreasedAchievementProgress` effect: progress earned in a session was taken back because
+    the session was cancelled or reopened.
+
+    """
+
     achievement_id: int
+    """ Internal ID of the achievement. """
     achievement_name: str
+    """ API name of the achievement. """
     progress_tracker_id: int
+    """ Internal ID of the customer's progress tracker for this achievement. """
     decrease_progress_by: float
+    """ How much the progress went down. """
     current_progress: float
+    """ The customer's progress after the rollback. """
     target: float
+    """ The progress needed to complete the achievement. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

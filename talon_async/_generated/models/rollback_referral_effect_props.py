@@ -21,7 +21,13 @@ T = TypeVar("T", bound="RollbackReferralEffectProps")
 
 @_attrs_define
 class RollbackReferralEffectProps:
+    """Payload of the `rollbackReferral` effect, sent when a referral redemption was undone, for example by cancelling the
+    session.
+
+    """
+
     value: str
+    """ The referral code whose redemption was undone. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -54,11 +54,18 @@ T = TypeVar("T", bound="RuleEligibility")
 
 @_attrs_define
 class RuleEligibility:
+    """One rule of a campaign, with its customer-facing details and whether the session meets it."""
+
     title: str
+    """ The rule's title. """
     eligibility: list[RuleEligibilityResult]
+    """ Whether the session meets all the rule's conditions, once per coupon code checked (or once without one). """
     display_name: str | Unset = UNSET
+    """ A name for the rule meant to be shown to customers. """
     display_description: str | Unset = UNSET
+    """ A text for customers explaining the rule, such as its requirements or terms. """
     related_data: str | Unset = UNSET
+    """ Any extra data attached to the rule, such as an image URL or a content ID. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

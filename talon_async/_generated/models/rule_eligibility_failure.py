@@ -37,14 +37,24 @@ T = TypeVar("T", bound="RuleEligibilityFailure")
 
 @_attrs_define
 class RuleEligibilityFailure:
+    """Why a session does not meet a rule."""
+
     failure_code: RuleEligibilityFailureFailureCode
+    """ `CONDITION_NOT_MET` (a condition failed) or `EFFECT_FAILED` (an effect could not apply). """
     details: str
+    """ More detail about the failure. """
     coupon_id: int | Unset = UNSET
+    """ ID of the coupon being checked, if any. """
     coupon_value: str | Unset = UNSET
+    """ Code of the coupon being checked, if any. """
     referral_id: int | Unset = UNSET
+    """ ID of the referral being checked, if any. """
     referral_value: str | Unset = UNSET
+    """ Code of the referral being checked, if any. """
     condition_index: int | Unset = UNSET
+    """ Index of the condition that failed, if a condition did. """
     effect_index: int | Unset = UNSET
+    """ Index of the effect that failed, if an effect did. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -53,9 +53,14 @@ T = TypeVar("T", bound="RuleEligibilityResult")
 
 @_attrs_define
 class RuleEligibilityResult:
+    """Whether a session meets a rule, for one coupon code or none."""
+
     passed: bool
+    """ True if all of the rule's conditions are met. """
     coupon_code: str | Unset = UNSET
+    """ The coupon code the check was made with, if any. """
     details: RuleEligibilityFailure | Unset = UNSET
+    """ Why the rule is not met; present only when `passed` is false. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -41,20 +41,36 @@ T = TypeVar("T", bound="RuleFailureReason")
 
 @_attrs_define
 class RuleFailureReason:
+    """Why one rule of a campaign did not apply."""
+
     campaign_id: int
+    """ ID of the campaign holding the rule. """
     campaign_name: str
+    """ Name of the campaign holding the rule. """
     ruleset_id: int
+    """ ID of the ruleset holding the rule. """
     rule_index: int
+    """ Index of the rule within the ruleset. """
     rule_name: str
+    """ Name of the rule. """
     coupon_id: int | Unset = UNSET
+    """ ID of the coupon being evaluated when the rule failed, if any. """
     coupon_value: str | Unset = UNSET
+    """ Code of the coupon being evaluated when the rule failed, if any. """
     referral_id: int | Unset = UNSET
+    """ ID of the referral being evaluated when the rule failed, if any. """
     referral_value: str | Unset = UNSET
+    """ Code of the referral being evaluated when the rule failed, if any. """
     condition_index: int | Unset = UNSET
+    """ Index of the condition that failed, if a condition did. """
     effect_index: int | Unset = UNSET
+    """ Index of the effect that failed, if an effect did. """
     details: str | Unset = UNSET
+    """ More detail about the failure, if any. """
     evaluation_group_id: int | Unset = UNSET
+    """ ID of the campaign evaluation group the campaign belongs to. """
     evaluation_group_mode: str | Unset = UNSET
+    """ The evaluation mode of that evaluation group, such as `stackable`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -31,10 +31,19 @@ T = TypeVar("T", bound="SetDiscountEffectProps")
 
 @_attrs_define
 class SetDiscountEffectProps:
+    """Payload of the `setDiscount` effect: a discount on the session under the given name. A newer effect with the same
+    name replaces the older one.
+
+    """
+
     name: str
+    """ Name of the discount. """
     value: float
+    """ Amount of the discount to apply, in the Application's currency. """
     scope: str | Unset = UNSET
+    """ What the discount applies to, `cartItems`, `additionalCosts` or `sessionTotal`. """
     desired_value: float | Unset = UNSET
+    """ With partial discounts, the amount the rule wanted to give before budget limits applied. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

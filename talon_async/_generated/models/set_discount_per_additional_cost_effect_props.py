@@ -32,11 +32,18 @@ T = TypeVar("T", bound="SetDiscountPerAdditionalCostEffectProps")
 
 @_attrs_define
 class SetDiscountPerAdditionalCostEffectProps:
+    """Payload of the `setDiscountPerAdditionalCost` effect, a discount on one session-level additional cost."""
+
     name: str
+    """ Name of the discount. """
     additional_cost_id: int
+    """ ID of the discounted additional cost. """
     additional_cost: str
+    """ API name of the discounted additional cost. """
     value: float
+    """ Amount of the discount to apply, in the Application's currency. """
     desired_value: float | Unset = UNSET
+    """ With partial discounts, the amount the rule wanted to give before budget limits applied. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

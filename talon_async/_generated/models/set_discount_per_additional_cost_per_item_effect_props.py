@@ -34,13 +34,22 @@ T = TypeVar("T", bound="SetDiscountPerAdditionalCostPerItemEffectProps")
 
 @_attrs_define
 class SetDiscountPerAdditionalCostPerItemEffectProps:
+    """Payload of the `setDiscountPerAdditionalCostPerItem` effect, a discount on an additional cost of one cart item."""
+
     name: str
+    """ Name of the discount, followed by `#` and the item's position. """
     additional_cost_id: int
+    """ ID of the discounted additional cost. """
     value: float
+    """ Amount of the discount to apply to the item's additional cost, in the Application's currency. """
     position: float
+    """ Index of the cart item that carries the additional cost. """
     additional_cost: str
+    """ API name of the discounted additional cost. """
     sub_position: float | Unset = UNSET
+    """ Index of the unit within a cart item whose quantity exceeds 1. """
     desired_value: float | Unset = UNSET
+    """ With partial discounts, the amount the rule wanted to give before budget limits applied. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -40,19 +40,37 @@ T = TypeVar("T", bound="SetDiscountPerItemEffectProps")
 
 @_attrs_define
 class SetDiscountPerItemEffectProps:
+    """Payload of the `setDiscountPerItem` effect, a discount on one cart item (also used for pro rata and bundle item
+    discounts).
+
+    """
+
     name: str
+    """ Name of the discount, followed by `#` and the item's position. """
     value: float
+    """ Amount of the discount to apply to the item, in the Application's currency. """
     position: float
+    """ Index of the discounted cart item. """
     sub_position: float | Unset = UNSET
+    """ Index of the unit within a cart item whose quantity exceeds 1. """
     desired_value: float | Unset = UNSET
+    """ With partial discounts, the amount the rule wanted to give before budget limits applied. """
     scope: str | Unset = UNSET
+    """ What the discount applies to, `price`, `additionalCosts` or `itemTotal`. """
     total_discount: float | Unset = UNSET
+    """ For pro rata discounts, the total amount spread over the items. """
     desired_total_discount: float | Unset = UNSET
+    """ For pro rata discounts, the total the rule wanted to give before budget limits applied. """
     bundle_index: int | Unset = UNSET
+    """ For bundle discounts, which of the bundles built from the same definition the item belongs to. """
     bundle_name: str | Unset = UNSET
+    """ For bundle discounts, the name of the bundle definition. """
     targeted_item_position: float | Unset = UNSET
+    """ For bundle item discounts, the index of the bundle item the discount is computed from. """
     targeted_item_sub_position: float | Unset = UNSET
+    """ For bundle item discounts, the unit index of the bundle item the discount is computed from. """
     excluded_from_price_history: bool | Unset = UNSET
+    """ Whether this discount is left out of the item's price history. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -56,10 +56,19 @@ T = TypeVar("T", bound="SetLoyaltyPointsExpiryDateEffectProps")
 
 @_attrs_define
 class SetLoyaltyPointsExpiryDateEffectProps:
+    """Payload of the `setLoyaltyPointsExpiryDate` effect: the expiry of all active and pending points (including those
+    without expiry) was set to one date.
+
+    """
+
     program_id: int
+    """ ID of the loyalty program holding the points. """
     sub_ledger_id: str
+    """ ID of the subledger holding the points; empty for the main ledger. """
     new_expiry_date: datetime.datetime
+    """ The expiry date now set on those points. """
     affected_transactions: list[LoyaltyLedgerEntryExpiryDateChange] | Unset = UNSET
+    """ The point transactions whose expiry changed. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

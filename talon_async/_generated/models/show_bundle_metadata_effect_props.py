@@ -27,9 +27,17 @@ T = TypeVar("T", bound="ShowBundleMetadataEffectProps")
 
 @_attrs_define
 class ShowBundleMetadataEffectProps:
+    """Payload of the deprecated `showBundleMetadata` effect, which tells which cart items a bundle rule grouped, so its
+    discounts can be told apart from others.
+
+    """
+
     description: str
+    """ Description of the bundle. """
     bundle_attributes: list[str]
+    """ The cart item attributes that decided which items were bundled. """
     items_indices: list[float]
+    """ Indices of the bundled items in the session's `cartItems`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

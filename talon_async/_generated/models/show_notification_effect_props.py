@@ -27,9 +27,14 @@ T = TypeVar("T", bound="ShowNotificationEffectProps")
 
 @_attrs_define
 class ShowNotificationEffectProps:
+    """Payload of the `showNotification` effect, a message a rule wants shown to the customer."""
+
     notification_type: str
+    """ The kind of message, `Info`, `Offer`, `Error` or `Misc`. """
     title: str
+    """ The message's title. """
     body: str
+    """ The message's text. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -26,8 +26,15 @@ T = TypeVar("T", bound="StrikethroughSetDiscountPerItemEffectProps")
 
 @_attrs_define
 class StrikethroughSetDiscountPerItemEffectProps:
+    """A per-item discount used to show a struck-through original price next to the discounted one; Talon.One documents no
+    effect type for it.
+
+    """
+
     name: str
+    """ Name of the discount. """
     value: Any
+    """ Amount of the discount, in the Application's currency; may be null. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -37,11 +37,19 @@ T = TypeVar("T", bound="Tier")
 
 @_attrs_define
 class Tier:
+    """A tier of a loyalty program that a customer holds."""
+
     id: int
+    """ Internal ID of the tier. """
     name: str
+    """ Name of the tier. """
     start_date: datetime.datetime | Unset = UNSET
+    """ When the customer entered the tier, in the program's time zone. """
     expiry_date: datetime.datetime | Unset = UNSET
+    """ When the customer's tier expires, in the program's time zone. """
     downgrade_policy: TierDowngradePolicy | Unset = UNSET
+    """ What happens when the tier is re-evaluated: `one_down` drops the customer one tier if they lack the points
+    to stay, `balance_based` sets the tier from their current balance. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

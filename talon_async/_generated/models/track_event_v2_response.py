@@ -86,16 +86,28 @@ T = TypeVar("T", bound="TrackEventV2Response")
 
 @_attrs_define
 class TrackEventV2Response:
+    """The answer to a custom event, with the effects and any extra entities requested."""
+
     effects: list[Effect]
+    """ The effects of the rules that applied, for your integration to carry out. """
     created_coupons: list[Coupon]
+    """ Coupons created by the rules that applied. """
     created_referrals: list[Referral]
+    """ Referral codes created by the rules that applied. """
     customer_profile: CustomerProfile | Unset = UNSET
+    """ The event's customer profile; present if requested in `responseContent`. """
     event: Event | Unset = UNSET
+    """ The recorded event; present if requested in `responseContent`. """
     loyalty: Loyalty | Unset = UNSET
+    """ The customer's loyalty data; present if requested in `responseContent`. """
     triggered_campaigns: list[Campaign] | Unset = UNSET
+    """ Campaigns whose rules were evaluated; present if requested in `responseContent`. """
     rule_failure_reasons: list[RuleFailureReason] | Unset = UNSET
+    """ Why rules did not apply; present if requested in `responseContent`. """
     awarded_giveaways: list[Giveaway] | Unset = UNSET
+    """ Giveaways awarded by the event; present if requested in `responseContent`. """
     campaign_eligibility: list[CampaignEligibility] | Unset = UNSET
+    """ For each campaign, whether the customer qualifies for it; present if requested in `responseContent`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

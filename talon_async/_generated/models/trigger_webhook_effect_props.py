@@ -26,8 +26,12 @@ T = TypeVar("T", bound="TriggerWebhookEffectProps")
 
 @_attrs_define
 class TriggerWebhookEffectProps:
+    """Payload of the `triggerWebhook` effect, telling you a rule called a webhook; usually nothing to do."""
+
     webhook_id: float
+    """ Internal ID of the webhook. """
     webhook_name: str
+    """ Name of the webhook. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

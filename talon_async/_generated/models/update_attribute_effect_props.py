@@ -26,8 +26,15 @@ T = TypeVar("T", bound="UpdateAttributeEffectProps")
 
 @_attrs_define
 class UpdateAttributeEffectProps:
+    """Payload of the `updateAttribute` effect: a rule set an attribute of the session, profile or a cart item to a new
+    value.
+
+    """
+
     path: str
+    """ Which attribute changed, given as the entity type followed by the attribute name. """
     value: Any
+    """ The attribute's new value, of the attribute's type. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

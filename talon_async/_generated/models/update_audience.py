@@ -29,8 +29,12 @@ T = TypeVar("T", bound="UpdateAudience")
 
 @_attrs_define
 class UpdateAudience:
+    """The body for renaming an audience."""
+
     name: str
+    """ The audience's new name. """
     subscribed_applications_ids: list[int] | Unset = UNSET
+    """ IDs of the Applications to connect the audience to. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

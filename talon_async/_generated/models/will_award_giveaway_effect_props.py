@@ -27,9 +27,17 @@ T = TypeVar("T", bound="WillAwardGiveawayEffectProps")
 
 @_attrs_define
 class WillAwardGiveawayEffectProps:
+    """Payload of the `willAwardGiveaway` effect, which announces a giveaway while the session is not closed yet; the code
+    itself is only given (as `awardGiveaway`) once the session closes.
+
+    """
+
     pool_id: int
+    """ Internal ID of the giveaway pool. """
     pool_name: str
+    """ Name of the giveaway pool. """
     recipient_integration_id: str
+    """ Integration ID of the customer profile that will get the giveaway. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

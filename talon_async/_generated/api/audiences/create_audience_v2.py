@@ -87,8 +87,11 @@ async def asyncio_detailed(
 ) -> Response[Audience | ErrorResponseWithStatus]:
     """Create audience
 
+     Creates an audience, either managed in Talon.One or mirrored from a third-party platform (then
+    `integration` and `integrationId` name the platform and its audience ID).
+
     Args:
-        body (NewAudience):
+        body (NewAudience): The body for creating an audience.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -118,8 +121,11 @@ async def asyncio(
 ) -> Audience | ErrorResponseWithStatus | None:
     """Create audience
 
+     Creates an audience, either managed in Talon.One or mirrored from a third-party platform (then
+    `integration` and `integrationId` name the platform and its audience ID).
+
     Args:
-        body (NewAudience):
+        body (NewAudience): The body for creating an audience.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -75,8 +75,10 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorResponseWithStatus]:
     """Delete audience memberships
 
+     Removes every customer profile from an audience; the audience itself stays.
+
     Args:
-        audience_id (int):
+        audience_id (int): ID of the audience.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -106,8 +108,10 @@ async def asyncio(
 ) -> Any | ErrorResponseWithStatus | None:
     """Delete audience memberships
 
+     Removes every customer profile from an audience; the audience itself stays.
+
     Args:
-        audience_id (int):
+        audience_id (int): ID of the audience.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -80,8 +80,10 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorResponseWithStatus]:
     """Delete audience
 
+     Deletes an audience and every customer profile's membership of it.
+
     Args:
-        audience_id (int):
+        audience_id (int): ID of the audience.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -111,8 +113,10 @@ async def asyncio(
 ) -> Any | ErrorResponseWithStatus | None:
     """Delete audience
 
+     Deletes an audience and every customer profile's membership of it.
+
     Args:
-        audience_id (int):
+        audience_id (int): ID of the audience.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

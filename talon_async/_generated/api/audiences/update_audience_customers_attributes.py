@@ -85,8 +85,10 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorResponseWithStatus]:
     """Update profile attributes for all customers in audience
 
+     Sets the given customer profile attributes to the given values on every member of an audience.
+
     Args:
-        audience_id (int):
+        audience_id (int): ID of the audience.
         body (UpdateAudienceCustomersAttributesBody):
 
     Raises:
@@ -119,8 +121,10 @@ async def asyncio(
 ) -> Any | ErrorResponseWithStatus | None:
     """Update profile attributes for all customers in audience
 
+     Sets the given customer profile attributes to the given values on every member of an audience.
+
     Args:
-        audience_id (int):
+        audience_id (int): ID of the audience.
         body (UpdateAudienceCustomersAttributesBody):
 
     Raises:

@@ -86,9 +86,12 @@ async def asyncio_detailed(
 ) -> Response[Audience | ErrorResponseWithStatus]:
     """Update audience name
 
+     Renames an audience that came from a third-party platform. It does not run the Rule Engine;
+    memberships change through the customer profile endpoints.
+
     Args:
-        audience_id (int):
-        body (UpdateAudience):
+        audience_id (int): ID of the audience.
+        body (UpdateAudience): The body for renaming an audience.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -120,9 +123,12 @@ async def asyncio(
 ) -> Audience | ErrorResponseWithStatus | None:
     """Update audience name
 
+     Renames an audience that came from a third-party platform. It does not run the Rule Engine;
+    memberships change through the customer profile endpoints.
+
     Args:
-        audience_id (int):
-        body (UpdateAudience):
+        audience_id (int): ID of the audience.
+        body (UpdateAudience): The body for renaming an audience.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

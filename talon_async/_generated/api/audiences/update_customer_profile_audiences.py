@@ -86,8 +86,12 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorResponseWithStatus]:
     """Update multiple customer profiles' audiences
 
+     Adds customer profiles to audiences or removes them, up to 1000 changes per request; an unknown
+    profile being added is created.
+
     Args:
-        body (CustomerProfileAudienceRequest):
+        body (CustomerProfileAudienceRequest): Audience membership changes for several customer
+            profiles.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -117,8 +121,12 @@ async def asyncio(
 ) -> Any | ErrorResponseWithStatus | None:
     """Update multiple customer profiles' audiences
 
+     Adds customer profiles to audiences or removes them, up to 1000 changes per request; an unknown
+    profile being added is created.
+
     Args:
-        body (CustomerProfileAudienceRequest):
+        body (CustomerProfileAudienceRequest): Audience membership changes for several customer
+            profiles.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -92,9 +92,15 @@ async def asyncio_detailed(
 ) -> Response[Catalog | ErrorResponse | ErrorResponseWithStatus]:
     """Sync cart item catalog
 
+     Applies up to 1000 actions of one kind (add, change, remove, one item or many, or price adjustments)
+    to a cart item catalog, and answers with the catalog at its new version. SKUs must be unique within
+    one request.
+
     Args:
-        catalog_id (int):
-        body (CatalogSyncRequest):
+        catalog_id (int): ID of the cart item catalog, as shown in the Campaign Manager's catalog
+            settings.
+        body (CatalogSyncRequest): The body of a catalog sync; all actions in one request must be
+            of the same type.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,9 +132,15 @@ async def asyncio(
 ) -> Catalog | ErrorResponse | ErrorResponseWithStatus | None:
     """Sync cart item catalog
 
+     Applies up to 1000 actions of one kind (add, change, remove, one item or many, or price adjustments)
+    to a cart item catalog, and answers with the catalog at its new version. SKUs must be unique within
+    one request.
+
     Args:
-        catalog_id (int):
-        body (CatalogSyncRequest):
+        catalog_id (int): ID of the cart item catalog, as shown in the Campaign Manager's catalog
+            settings.
+        body (CatalogSyncRequest): The body of a catalog sync; all actions in one request must be
+            of the same type.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -91,9 +91,14 @@ async def asyncio_detailed(
 ) -> Response[Coupon | ErrorResponseWithStatus]:
     """Create coupon reservation
 
+     Reserves a coupon code for the given customer profiles. The reservation is hard (only they may
+    redeem the code) if the coupon requires reservations, otherwise soft (the code shows in their
+    inventory but anyone may redeem it).
+
     Args:
-        coupon_value (str):
-        body (CouponReservations):
+        coupon_value (str): The coupon code; the SDK percent-encodes special characters in it.
+        body (CouponReservations): The customers to reserve a coupon for, or whose reservations to
+            remove.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -125,9 +130,14 @@ async def asyncio(
 ) -> Coupon | ErrorResponseWithStatus | None:
     """Create coupon reservation
 
+     Reserves a coupon code for the given customer profiles. The reservation is hard (only they may
+    redeem the code) if the coupon requires reservations, otherwise soft (the code shows in their
+    inventory but anyone may redeem it).
+
     Args:
-        coupon_value (str):
-        body (CouponReservations):
+        coupon_value (str): The coupon code; the SDK percent-encodes special characters in it.
+        body (CouponReservations): The customers to reserve a coupon for, or whose reservations to
+            remove.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

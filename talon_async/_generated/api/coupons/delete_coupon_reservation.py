@@ -90,9 +90,12 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorResponseWithStatus]:
     """Delete coupon reservations
 
+     Removes the given customer profiles' reservations of a coupon code.
+
     Args:
-        coupon_value (str):
-        body (CouponReservations):
+        coupon_value (str): The coupon code; the SDK percent-encodes special characters in it.
+        body (CouponReservations): The customers to reserve a coupon for, or whose reservations to
+            remove.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -124,9 +127,12 @@ async def asyncio(
 ) -> Any | ErrorResponseWithStatus | None:
     """Delete coupon reservations
 
+     Removes the given customer profiles' reservations of a coupon code.
+
     Args:
-        coupon_value (str):
-        body (CouponReservations):
+        coupon_value (str): The coupon code; the SDK percent-encodes special characters in it.
+        body (CouponReservations): The customers to reserve a coupon for, or whose reservations to
+            remove.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

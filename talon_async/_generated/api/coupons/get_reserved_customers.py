@@ -81,8 +81,10 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponseWithStatus | ReservedCustomersPage]:
     """List customers that have this coupon reserved
 
+     Lists the customer profiles that hold a soft or hard reservation for a coupon code.
+
     Args:
-        coupon_value (str):
+        coupon_value (str): The coupon code; the SDK percent-encodes special characters in it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,8 +114,10 @@ async def asyncio(
 ) -> ErrorResponseWithStatus | ReservedCustomersPage | None:
     """List customers that have this coupon reserved
 
+     Lists the customer profiles that hold a soft or hard reservation for a coupon code.
+
     Args:
-        coupon_value (str):
+        coupon_value (str): The coupon code; the SDK percent-encodes special characters in it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

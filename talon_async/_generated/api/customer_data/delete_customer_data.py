@@ -75,8 +75,12 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorResponseWithStatus]:
     """Delete customer's personal data
 
+     Erases the attributes of a customer profile and of the entities that refer to it, in every
+    Application of the API key's environment (live or sandbox), since they share customer data. Best
+    avoided at peak times.
+
     Args:
-        integration_id (str):
+        integration_id (str): Integration ID of the customer profile.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -106,8 +110,12 @@ async def asyncio(
 ) -> Any | ErrorResponseWithStatus | None:
     """Delete customer's personal data
 
+     Erases the attributes of a customer profile and of the entities that refer to it, in every
+    Application of the API key's environment (live or sandbox), since they share customer data. Best
+    avoided at peak times.
+
     Args:
-        integration_id (str):
+        integration_id (str): Integration ID of the customer profile.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -108,14 +108,17 @@ async def asyncio_detailed(
 ) -> Response[CustomerInventory | ErrorResponseWithStatus]:
     """List customer data
 
+     Returns what is linked to a customer profile: the profile, referral codes, loyalty data, reserved
+    (and redeemed) coupons, giveaways and achievements, each only if its flag is true.
+
     Args:
-        integration_id (str):
-        profile (bool | Unset):
-        referrals (bool | Unset):
-        coupons (bool | Unset):
-        loyalty (bool | Unset):
-        giveaways (bool | Unset):
-        achievements (bool | Unset):
+        integration_id (str): Integration ID of the customer profile.
+        profile (bool | Unset): True to include the customer profile.
+        referrals (bool | Unset): True to include the referral codes the customer is advocate of.
+        coupons (bool | Unset): True to include the coupons reserved for the customer.
+        loyalty (bool | Unset): True to include loyalty programs, ledgers and cards.
+        giveaways (bool | Unset): True to include the giveaways awarded to the customer.
+        achievements (bool | Unset): True to include the customer's achievement progress.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,14 +160,17 @@ async def asyncio(
 ) -> CustomerInventory | ErrorResponseWithStatus | None:
     """List customer data
 
+     Returns what is linked to a customer profile: the profile, referral codes, loyalty data, reserved
+    (and redeemed) coupons, giveaways and achievements, each only if its flag is true.
+
     Args:
-        integration_id (str):
-        profile (bool | Unset):
-        referrals (bool | Unset):
-        coupons (bool | Unset):
-        loyalty (bool | Unset):
-        giveaways (bool | Unset):
-        achievements (bool | Unset):
+        integration_id (str): Integration ID of the customer profile.
+        profile (bool | Unset): True to include the customer profile.
+        referrals (bool | Unset): True to include the referral codes the customer is advocate of.
+        coupons (bool | Unset): True to include the coupons reserved for the customer.
+        loyalty (bool | Unset): True to include loyalty programs, ledgers and cards.
+        giveaways (bool | Unset): True to include the giveaways awarded to the customer.
+        achievements (bool | Unset): True to include the customer's achievement progress.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -117,12 +117,16 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorResponseWithStatus | ProfileConflictResponse | TrackEventV2Response]:
     """Track event
 
+     Sends a custom event (one defined in the Campaign Manager) so rules that check for it can run, and
+    answers with the resulting effects. Give `profileId`: an unknown one creates the profile.
+
     Args:
-        silent (SilentMode | Unset): `yes` answers 204 with no body (faster); `no` answers with
-            the updated entities. Default: SilentMode.YES.
-        dry (bool | Unset):
-        force_complete_evaluation (bool | Unset):  Default: False.
-        body (IntegrationEventV2Request):
+        silent (SilentMode | Unset): `yes` (the default) answers 204 with no body; `no` answers
+            200 with the effects and requested entities. Default: SilentMode.YES.
+        dry (bool | Unset): True to evaluate the event without saving anything.
+        force_complete_evaluation (bool | Unset): True to evaluate every matching campaign
+            whatever the Application's campaign evaluation mode; only with `dry=true`. Default: False.
+        body (IntegrationEventV2Request): The body of a custom event sent to Talon.One.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,12 +162,16 @@ async def asyncio(
 ) -> Any | ErrorResponseWithStatus | ProfileConflictResponse | TrackEventV2Response | None:
     """Track event
 
+     Sends a custom event (one defined in the Campaign Manager) so rules that check for it can run, and
+    answers with the resulting effects. Give `profileId`: an unknown one creates the profile.
+
     Args:
-        silent (SilentMode | Unset): `yes` answers 204 with no body (faster); `no` answers with
-            the updated entities. Default: SilentMode.YES.
-        dry (bool | Unset):
-        force_complete_evaluation (bool | Unset):  Default: False.
-        body (IntegrationEventV2Request):
+        silent (SilentMode | Unset): `yes` (the default) answers 204 with no body; `no` answers
+            200 with the effects and requested entities. Default: SilentMode.YES.
+        dry (bool | Unset): True to evaluate the event without saving anything.
+        force_complete_evaluation (bool | Unset): True to evaluate every matching campaign
+            whatever the Application's campaign evaluation mode; only with `dry=true`. Default: False.
+        body (IntegrationEventV2Request): The body of a custom event sent to Talon.One.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

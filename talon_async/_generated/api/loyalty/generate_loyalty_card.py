@@ -86,9 +86,13 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponseWithStatus | LoyaltyCard]:
     """Generate loyalty card
 
+     Creates a loyalty card in a card-based program, optionally linked to customer profiles (no more than
+    the program's per-card user limit). The program's code format, if it has one, shapes the generated
+    identifier.
+
     Args:
-        loyalty_program_id (int):
-        body (GenerateLoyaltyCard):
+        loyalty_program_id (int): ID of the card-based loyalty program.
+        body (GenerateLoyaltyCard): The body for creating a loyalty card.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -120,9 +124,13 @@ async def asyncio(
 ) -> ErrorResponseWithStatus | LoyaltyCard | None:
     """Generate loyalty card
 
+     Creates a loyalty card in a card-based program, optionally linked to customer profiles (no more than
+    the program's per-card user limit). The program's code format, if it has one, shapes the generated
+    identifier.
+
     Args:
-        loyalty_program_id (int):
-        body (GenerateLoyaltyCard):
+        loyalty_program_id (int): ID of the card-based loyalty program.
+        body (GenerateLoyaltyCard): The body for creating a loyalty card.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -112,13 +112,20 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponseWithStatus | LoyaltyBalancesWithTiers]:
     """Get customer's loyalty points
 
+     Returns a customer profile's balances in a profile-based loyalty program, for the main ledger and
+    each subledger, optionally as of a date and with tier details. Balances are computed on request, so
+    asking for many at once is slow.
+
     Args:
-        loyalty_program_id (int):
-        integration_id (str):
-        end_date (datetime.datetime | Unset):
-        subledger_id (str | Unset):
-        include_tiers (bool | Unset):  Default: False.
-        include_projected_tier (bool | Unset):  Default: False.
+        loyalty_program_id (int): ID of the profile-based loyalty program.
+        integration_id (str): Integration ID of the customer profile.
+        end_date (datetime.datetime | Unset): Compute the balances as of this moment (past or
+            future); a date without a time means midnight UTC.
+        subledger_id (str | Unset): Only this subledger.
+        include_tiers (bool | Unset): True to add the current tier and the points needed for the
+            next one. Default: False.
+        include_projected_tier (bool | Unset): True to add the tier the customer is expected to
+            have when the current one expires; faster together with `subledgerId`. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,13 +165,20 @@ async def asyncio(
 ) -> ErrorResponseWithStatus | LoyaltyBalancesWithTiers | None:
     """Get customer's loyalty points
 
+     Returns a customer profile's balances in a profile-based loyalty program, for the main ledger and
+    each subledger, optionally as of a date and with tier details. Balances are computed on request, so
+    asking for many at once is slow.
+
     Args:
-        loyalty_program_id (int):
-        integration_id (str):
-        end_date (datetime.datetime | Unset):
-        subledger_id (str | Unset):
-        include_tiers (bool | Unset):  Default: False.
-        include_projected_tier (bool | Unset):  Default: False.
+        loyalty_program_id (int): ID of the profile-based loyalty program.
+        integration_id (str): Integration ID of the customer profile.
+        end_date (datetime.datetime | Unset): Compute the balances as of this moment (past or
+            future); a date without a time means midnight UTC.
+        subledger_id (str | Unset): Only this subledger.
+        include_tiers (bool | Unset): True to add the current tier and the points needed for the
+            next one. Default: False.
+        include_projected_tier (bool | Unset): True to add the tier the customer is expected to
+            have when the current one expires; faster together with `subledgerId`. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -108,11 +108,17 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponseWithStatus | LoyaltyCardBalances]:
     """Get card's point balances
 
+     Returns a loyalty card's balances in the main ledger and in each subledger, optionally as of a date
+    or for chosen subledgers only.
+
     Args:
-        loyalty_program_id (int):
-        loyalty_card_id (str):
-        end_date (datetime.datetime | Unset):
-        subledger_id (list[str] | Unset):
+        loyalty_program_id (int): ID of the card-based loyalty program.
+        loyalty_card_id (str): Identifier of the loyalty card; the SDK percent-encodes special
+            characters in it.
+        end_date (datetime.datetime | Unset): Compute the balances as of this moment (past or
+            future); a date without a time means midnight UTC.
+        subledger_id (list[str] | Unset): Only these subledgers (exact IDs); repeat the parameter
+            for several.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,11 +154,17 @@ async def asyncio(
 ) -> ErrorResponseWithStatus | LoyaltyCardBalances | None:
     """Get card's point balances
 
+     Returns a loyalty card's balances in the main ledger and in each subledger, optionally as of a date
+    or for chosen subledgers only.
+
     Args:
-        loyalty_program_id (int):
-        loyalty_card_id (str):
-        end_date (datetime.datetime | Unset):
-        subledger_id (list[str] | Unset):
+        loyalty_program_id (int): ID of the card-based loyalty program.
+        loyalty_card_id (str): Identifier of the loyalty card; the SDK percent-encodes special
+            characters in it.
+        end_date (datetime.datetime | Unset): Compute the balances as of this moment (past or
+            future); a date without a time means midnight UTC.
+        subledger_id (list[str] | Unset): Only these subledgers (exact IDs); repeat the parameter
+            for several.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

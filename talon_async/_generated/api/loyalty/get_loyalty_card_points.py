@@ -142,16 +142,23 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponseWithStatus | LoyaltyCardPointsPage]:
     """List card's unused loyalty points
 
+     Lists a loyalty card's unused points, one page at a time, filtered by status.
+
     Args:
-        loyalty_program_id (int):
-        loyalty_card_id (str):
-        status (LoyaltyPointsStatus | Unset):  Default: LoyaltyPointsStatus.ACTIVE.
-        subledger_id (list[str] | Unset):
-        customer_session_ids (list[str] | Unset):
-        transaction_uuids (list[str] | Unset):
-        page_size (int | Unset):  Default: 50.
-        skip (int | Unset):
-        sort (LoyaltyPointsSort | Unset):
+        loyalty_program_id (int): ID of the card-based loyalty program.
+        loyalty_card_id (str): Identifier of the loyalty card; the SDK percent-encodes special
+            characters in it.
+        status (LoyaltyPointsStatus | Unset): Which points to list, `active`, `pending` or
+            `expired`; `active` when left out. Default: LoyaltyPointsStatus.ACTIVE.
+        subledger_id (list[str] | Unset): Only points in these subledgers (exact IDs); repeat the
+            parameter for several.
+        customer_session_ids (list[str] | Unset): Only points from these sessions; repeat the
+            parameter for several.
+        transaction_uuids (list[str] | Unset): Only points from these transactions; repeat the
+            parameter for several.
+        page_size (int | Unset): Entries per page, 1 to 1000; 50 when left out. Default: 50.
+        skip (int | Unset): Number of entries to skip before the page starts.
+        sort (LoyaltyPointsSort | Unset): Order by `startDate` or `expiryDate`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -197,16 +204,23 @@ async def asyncio(
 ) -> ErrorResponseWithStatus | LoyaltyCardPointsPage | None:
     """List card's unused loyalty points
 
+     Lists a loyalty card's unused points, one page at a time, filtered by status.
+
     Args:
-        loyalty_program_id (int):
-        loyalty_card_id (str):
-        status (LoyaltyPointsStatus | Unset):  Default: LoyaltyPointsStatus.ACTIVE.
-        subledger_id (list[str] | Unset):
-        customer_session_ids (list[str] | Unset):
-        transaction_uuids (list[str] | Unset):
-        page_size (int | Unset):  Default: 50.
-        skip (int | Unset):
-        sort (LoyaltyPointsSort | Unset):
+        loyalty_program_id (int): ID of the card-based loyalty program.
+        loyalty_card_id (str): Identifier of the loyalty card; the SDK percent-encodes special
+            characters in it.
+        status (LoyaltyPointsStatus | Unset): Which points to list, `active`, `pending` or
+            `expired`; `active` when left out. Default: LoyaltyPointsStatus.ACTIVE.
+        subledger_id (list[str] | Unset): Only points in these subledgers (exact IDs); repeat the
+            parameter for several.
+        customer_session_ids (list[str] | Unset): Only points from these sessions; repeat the
+            parameter for several.
+        transaction_uuids (list[str] | Unset): Only points from these transactions; repeat the
+            parameter for several.
+        page_size (int | Unset): Entries per page, 1 to 1000; 50 when left out. Default: 50.
+        skip (int | Unset): Number of entries to skip before the page starts.
+        sort (LoyaltyPointsSort | Unset): Order by `startDate` or `expiryDate`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

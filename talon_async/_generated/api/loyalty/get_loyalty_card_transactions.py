@@ -152,18 +152,29 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponseWithStatus | LoyaltyCardTransactionsPage]:
     """List card's transactions
 
+     Lists a loyalty card's ledger transactions, one page at a time, optionally filtered by subledger,
+    type, time range, session or transaction.
+
     Args:
-        loyalty_program_id (int):
-        loyalty_card_id (str):
-        subledger_id (list[str] | Unset):
-        loyalty_transaction_type (LoyaltyTransactionType | Unset):
-        start_date (datetime.datetime | Unset):
-        end_date (datetime.datetime | Unset):
-        customer_session_ids (list[str] | Unset):
-        transaction_uuids (list[str] | Unset):
-        page_size (int | Unset):  Default: 50.
-        skip (int | Unset):
-        awaits_activation (bool | Unset):
+        loyalty_program_id (int): ID of the card-based loyalty program.
+        loyalty_card_id (str): Identifier of the loyalty card; the SDK percent-encodes special
+            characters in it.
+        subledger_id (list[str] | Unset): Only transactions in these subledgers (exact IDs);
+            repeat the parameter for several.
+        loyalty_transaction_type (LoyaltyTransactionType | Unset): Only transactions of this
+            origin, `manual`, `session` or `import`.
+        start_date (datetime.datetime | Unset): Only transactions created at or after this moment;
+            a date without a time means midnight UTC.
+        end_date (datetime.datetime | Unset): Only transactions created before this moment; a date
+            without a time means midnight UTC.
+        customer_session_ids (list[str] | Unset): Only transactions from these sessions; repeat
+            the parameter for several.
+        transaction_uuids (list[str] | Unset): Only these transactions; repeat the parameter for
+            several.
+        page_size (int | Unset): Entries per page, 1 to 1000; 1000 when left out. Default: 50.
+        skip (int | Unset): Number of entries to skip before the page starts.
+        awaits_activation (bool | Unset): Must be true if given: then only unexpired point
+            additions that wait for a customer action are listed (false is refused with 400).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -213,18 +224,29 @@ async def asyncio(
 ) -> ErrorResponseWithStatus | LoyaltyCardTransactionsPage | None:
     """List card's transactions
 
+     Lists a loyalty card's ledger transactions, one page at a time, optionally filtered by subledger,
+    type, time range, session or transaction.
+
     Args:
-        loyalty_program_id (int):
-        loyalty_card_id (str):
-        subledger_id (list[str] | Unset):
-        loyalty_transaction_type (LoyaltyTransactionType | Unset):
-        start_date (datetime.datetime | Unset):
-        end_date (datetime.datetime | Unset):
-        customer_session_ids (list[str] | Unset):
-        transaction_uuids (list[str] | Unset):
-        page_size (int | Unset):  Default: 50.
-        skip (int | Unset):
-        awaits_activation (bool | Unset):
+        loyalty_program_id (int): ID of the card-based loyalty program.
+        loyalty_card_id (str): Identifier of the loyalty card; the SDK percent-encodes special
+            characters in it.
+        subledger_id (list[str] | Unset): Only transactions in these subledgers (exact IDs);
+            repeat the parameter for several.
+        loyalty_transaction_type (LoyaltyTransactionType | Unset): Only transactions of this
+            origin, `manual`, `session` or `import`.
+        start_date (datetime.datetime | Unset): Only transactions created at or after this moment;
+            a date without a time means midnight UTC.
+        end_date (datetime.datetime | Unset): Only transactions created before this moment; a date
+            without a time means midnight UTC.
+        customer_session_ids (list[str] | Unset): Only transactions from these sessions; repeat
+            the parameter for several.
+        transaction_uuids (list[str] | Unset): Only these transactions; repeat the parameter for
+            several.
+        page_size (int | Unset): Entries per page, 1 to 1000; 1000 when left out. Default: 50.
+        skip (int | Unset): Number of entries to skip before the page starts.
+        awaits_activation (bool | Unset): Must be true if given: then only unexpired point
+            additions that wait for a customer action are listed (false is refused with 400).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

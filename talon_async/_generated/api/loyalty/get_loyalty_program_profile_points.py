@@ -142,16 +142,22 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponseWithStatus | ProfilePointsPage]:
     """List customer's unused loyalty points
 
+     Lists a customer profile's unused points in a profile-based program, one page at a time, filtered by
+    status.
+
     Args:
-        loyalty_program_id (int):
-        integration_id (str):
-        status (LoyaltyPointsStatus | Unset):  Default: LoyaltyPointsStatus.ACTIVE.
-        subledger_id (list[str] | Unset):
-        customer_session_ids (list[str] | Unset):
-        transaction_uuids (list[str] | Unset):
-        page_size (int | Unset):  Default: 50.
-        skip (int | Unset):
-        sort (LoyaltyPointsSort | Unset):
+        loyalty_program_id (int): ID of the profile-based loyalty program.
+        integration_id (str): Integration ID of the customer profile.
+        status (LoyaltyPointsStatus | Unset): Which points to list, `active`, `pending` or
+            `expired`; `active` when left out. Default: LoyaltyPointsStatus.ACTIVE.
+        subledger_id (list[str] | Unset): Only points in this subledger.
+        customer_session_ids (list[str] | Unset): Only points from these sessions; repeat the
+            parameter for several.
+        transaction_uuids (list[str] | Unset): Only points from these transactions; repeat the
+            parameter for several.
+        page_size (int | Unset): Entries per page, 1 to 1000; 50 when left out. Default: 50.
+        skip (int | Unset): Number of entries to skip before the page starts.
+        sort (LoyaltyPointsSort | Unset): Order by `startDate` or `expiryDate`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -197,16 +203,22 @@ async def asyncio(
 ) -> ErrorResponseWithStatus | ProfilePointsPage | None:
     """List customer's unused loyalty points
 
+     Lists a customer profile's unused points in a profile-based program, one page at a time, filtered by
+    status.
+
     Args:
-        loyalty_program_id (int):
-        integration_id (str):
-        status (LoyaltyPointsStatus | Unset):  Default: LoyaltyPointsStatus.ACTIVE.
-        subledger_id (list[str] | Unset):
-        customer_session_ids (list[str] | Unset):
-        transaction_uuids (list[str] | Unset):
-        page_size (int | Unset):  Default: 50.
-        skip (int | Unset):
-        sort (LoyaltyPointsSort | Unset):
+        loyalty_program_id (int): ID of the profile-based loyalty program.
+        integration_id (str): Integration ID of the customer profile.
+        status (LoyaltyPointsStatus | Unset): Which points to list, `active`, `pending` or
+            `expired`; `active` when left out. Default: LoyaltyPointsStatus.ACTIVE.
+        subledger_id (list[str] | Unset): Only points in this subledger.
+        customer_session_ids (list[str] | Unset): Only points from these sessions; repeat the
+            parameter for several.
+        transaction_uuids (list[str] | Unset): Only points from these transactions; repeat the
+            parameter for several.
+        page_size (int | Unset): Entries per page, 1 to 1000; 50 when left out. Default: 50.
+        skip (int | Unset): Number of entries to skip before the page starts.
+        sort (LoyaltyPointsSort | Unset): Order by `startDate` or `expiryDate`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

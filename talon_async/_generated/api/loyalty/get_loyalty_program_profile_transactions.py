@@ -148,18 +148,27 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponseWithStatus | ProfileTransactionsPage]:
     """List customer's loyalty transactions
 
+     Lists a customer profile's ledger transactions in a loyalty program, one page at a time, optionally
+    filtered; without filters, the latest 50.
+
     Args:
-        loyalty_program_id (int):
-        integration_id (str):
-        customer_session_ids (list[str] | Unset):
-        transaction_uuids (list[str] | Unset):
-        subledger_id (str | Unset):
-        loyalty_transaction_type (LoyaltyTransactionType | Unset):
-        start_date (datetime.datetime | Unset):
-        end_date (datetime.datetime | Unset):
-        page_size (int | Unset):  Default: 50.
-        skip (int | Unset):
-        awaits_activation (bool | Unset):
+        loyalty_program_id (int): ID of the loyalty program.
+        integration_id (str): Integration ID of the customer profile.
+        customer_session_ids (list[str] | Unset): Only transactions from these sessions; repeat
+            the parameter for several.
+        transaction_uuids (list[str] | Unset): Only these transactions; repeat the parameter for
+            several.
+        subledger_id (str | Unset): Only transactions in this subledger.
+        loyalty_transaction_type (LoyaltyTransactionType | Unset): Only transactions of this
+            origin, `manual`, `session` or `import`.
+        start_date (datetime.datetime | Unset): Only transactions created at or after this moment;
+            a date without a time means midnight UTC.
+        end_date (datetime.datetime | Unset): Only transactions created before this moment; a date
+            without a time means midnight UTC.
+        page_size (int | Unset): Entries per page, 1 to 1000; 50 when left out. Default: 50.
+        skip (int | Unset): Number of entries to skip before the page starts.
+        awaits_activation (bool | Unset): Must be true if given: then only unexpired point
+            additions that wait for a customer action are listed (false is refused with 400).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -209,18 +218,27 @@ async def asyncio(
 ) -> ErrorResponseWithStatus | ProfileTransactionsPage | None:
     """List customer's loyalty transactions
 
+     Lists a customer profile's ledger transactions in a loyalty program, one page at a time, optionally
+    filtered; without filters, the latest 50.
+
     Args:
-        loyalty_program_id (int):
-        integration_id (str):
-        customer_session_ids (list[str] | Unset):
-        transaction_uuids (list[str] | Unset):
-        subledger_id (str | Unset):
-        loyalty_transaction_type (LoyaltyTransactionType | Unset):
-        start_date (datetime.datetime | Unset):
-        end_date (datetime.datetime | Unset):
-        page_size (int | Unset):  Default: 50.
-        skip (int | Unset):
-        awaits_activation (bool | Unset):
+        loyalty_program_id (int): ID of the loyalty program.
+        integration_id (str): Integration ID of the customer profile.
+        customer_session_ids (list[str] | Unset): Only transactions from these sessions; repeat
+            the parameter for several.
+        transaction_uuids (list[str] | Unset): Only these transactions; repeat the parameter for
+            several.
+        subledger_id (str | Unset): Only transactions in this subledger.
+        loyalty_transaction_type (LoyaltyTransactionType | Unset): Only transactions of this
+            origin, `manual`, `session` or `import`.
+        start_date (datetime.datetime | Unset): Only transactions created at or after this moment;
+            a date without a time means midnight UTC.
+        end_date (datetime.datetime | Unset): Only transactions created before this moment; a date
+            without a time means midnight UTC.
+        page_size (int | Unset): Entries per page, 1 to 1000; 50 when left out. Default: 50.
+        skip (int | Unset): Number of entries to skip before the page starts.
+        awaits_activation (bool | Unset): Must be true if given: then only unexpired point
+            additions that wait for a customer action are listed (false is refused with 400).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

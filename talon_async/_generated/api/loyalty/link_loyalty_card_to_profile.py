@@ -94,10 +94,15 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponseWithStatus | LoyaltyCard]:
     """Link customer profile to card
 
+     Links a customer profile to a loyalty card, which makes the card registered; a card takes as many
+    profiles as the program's per-card user limit allows.
+
     Args:
-        loyalty_program_id (int):
-        loyalty_card_id (str):
-        body (LoyaltyCardRegistration):
+        loyalty_program_id (int): ID of the card-based loyalty program.
+        loyalty_card_id (str): Identifier of the loyalty card; the SDK percent-encodes special
+            characters in it.
+        body (LoyaltyCardRegistration): The customer profile to link to a loyalty card, or to
+            unlink from it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -131,10 +136,15 @@ async def asyncio(
 ) -> ErrorResponseWithStatus | LoyaltyCard | None:
     """Link customer profile to card
 
+     Links a customer profile to a loyalty card, which makes the card registered; a card takes as many
+    profiles as the program's per-card user limit allows.
+
     Args:
-        loyalty_program_id (int):
-        loyalty_card_id (str):
-        body (LoyaltyCardRegistration):
+        loyalty_program_id (int): ID of the card-based loyalty program.
+        loyalty_card_id (str): Identifier of the loyalty card; the SDK percent-encodes special
+            characters in it.
+        body (LoyaltyCardRegistration): The customer profile to link to a loyalty card, or to
+            unlink from it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -94,10 +94,14 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponseWithStatus | LoyaltyCard]:
     """Unlink customer profile from card
 
+     Removes the link between a customer profile and a registered loyalty card.
+
     Args:
-        loyalty_program_id (int):
-        loyalty_card_id (str):
-        body (LoyaltyCardRegistration):
+        loyalty_program_id (int): ID of the card-based loyalty program.
+        loyalty_card_id (str): Identifier of the loyalty card; the SDK percent-encodes special
+            characters in it.
+        body (LoyaltyCardRegistration): The customer profile to link to a loyalty card, or to
+            unlink from it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -131,10 +135,14 @@ async def asyncio(
 ) -> ErrorResponseWithStatus | LoyaltyCard | None:
     """Unlink customer profile from card
 
+     Removes the link between a customer profile and a registered loyalty card.
+
     Args:
-        loyalty_program_id (int):
-        loyalty_card_id (str):
-        body (LoyaltyCardRegistration):
+        loyalty_program_id (int): ID of the card-based loyalty program.
+        loyalty_card_id (str): Identifier of the loyalty card; the SDK percent-encodes special
+            characters in it.
+        body (LoyaltyCardRegistration): The customer profile to link to a loyalty card, or to
+            unlink from it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

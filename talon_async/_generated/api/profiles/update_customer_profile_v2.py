@@ -107,11 +107,20 @@ async def asyncio_detailed(
 ) -> Response[CustomerProfileIntegrationResponseV2 | ErrorResponseWithStatus | ProfileConflictResponse]:
     """Update customer profile
 
+     Creates or updates one customer profile: its attributes (which must exist in the Campaign Manager)
+    and audience memberships. It can run the Rule Engine and return the resulting effects and the
+    entities requested in `responseContent`. Send updates for one profile one at a time.
+
     Args:
-        integration_id (str):
-        run_rule_engine (bool | Unset):  Default: False.
-        dry (bool | Unset):
-        body (CustomerProfileIntegrationRequestV2):
+        integration_id (str): Integration ID of the customer profile; unique in the deployment,
+            stable for the customer, and not changeable later.
+        run_rule_engine (bool | Unset): True to evaluate rules, which fills `effects` and creates
+            coupons and referrals; false (the default) is faster and does not allow `responseContent`.
+            Default: False.
+        dry (bool | Unset): With `runRuleEngine=true`, true evaluates without saving anything;
+            `evaluableCampaignIds` then selects the campaigns.
+        body (CustomerProfileIntegrationRequestV2): The body of a customer profile update, with
+            optional extra data to return.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,11 +156,20 @@ async def asyncio(
 ) -> CustomerProfileIntegrationResponseV2 | ErrorResponseWithStatus | ProfileConflictResponse | None:
     """Update customer profile
 
+     Creates or updates one customer profile: its attributes (which must exist in the Campaign Manager)
+    and audience memberships. It can run the Rule Engine and return the resulting effects and the
+    entities requested in `responseContent`. Send updates for one profile one at a time.
+
     Args:
-        integration_id (str):
-        run_rule_engine (bool | Unset):  Default: False.
-        dry (bool | Unset):
-        body (CustomerProfileIntegrationRequestV2):
+        integration_id (str): Integration ID of the customer profile; unique in the deployment,
+            stable for the customer, and not changeable later.
+        run_rule_engine (bool | Unset): True to evaluate rules, which fills `effects` and creates
+            coupons and referrals; false (the default) is faster and does not allow `responseContent`.
+            Default: False.
+        dry (bool | Unset): With `runRuleEngine=true`, true evaluates without saving anything;
+            `evaluableCampaignIds` then selects the campaigns.
+        body (CustomerProfileIntegrationRequestV2): The body of a customer profile update, with
+            optional extra data to return.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

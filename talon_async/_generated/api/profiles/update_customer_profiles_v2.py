@@ -105,10 +105,14 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorResponseWithStatus | MultipleCustomerProfileIntegrationResponseV2]:
     """Update multiple customer profiles
 
+     Creates or updates up to 1000 customer profiles in one request without running the Rule Engine. Use
+    IDs that never change for a customer, such as a database key.
+
     Args:
-        silent (SilentMode | Unset): `yes` answers 204 with no body (faster); `no` answers with
-            the updated entities. Default: SilentMode.YES.
-        body (MultipleCustomerProfileIntegrationRequest):
+        silent (SilentMode | Unset): `yes` (the default) answers 204 with no body; `no` answers
+            200 with the updated profiles. Default: SilentMode.YES.
+        body (MultipleCustomerProfileIntegrationRequest): The body of a bulk customer profile
+            update.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,10 +144,14 @@ async def asyncio(
 ) -> Any | ErrorResponseWithStatus | MultipleCustomerProfileIntegrationResponseV2 | None:
     """Update multiple customer profiles
 
+     Creates or updates up to 1000 customer profiles in one request without running the Rule Engine. Use
+    IDs that never change for a customer, such as a database key.
+
     Args:
-        silent (SilentMode | Unset): `yes` answers 204 with no body (faster); `no` answers with
-            the updated entities. Default: SilentMode.YES.
-        body (MultipleCustomerProfileIntegrationRequest):
+        silent (SilentMode | Unset): `yes` (the default) answers 204 with no body; `no` answers
+            200 with the updated profiles. Default: SilentMode.YES.
+        body (MultipleCustomerProfileIntegrationRequest): The body of a bulk customer profile
+            update.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -83,8 +83,11 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | ErrorResponseWithStatus | Referral]:
     """Create referral code for an advocate
 
+     Creates a referral code for one advocate in a referral campaign. The campaign's referral limits do
+    not apply to codes created this way.
+
     Args:
-        body (NewReferral):
+        body (NewReferral): The body for creating a referral code for one advocate.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -114,8 +117,11 @@ async def asyncio(
 ) -> ErrorResponse | ErrorResponseWithStatus | Referral | None:
     """Create referral code for an advocate
 
+     Creates a referral code for one advocate in a referral campaign. The campaign's referral limits do
+    not apply to codes created this way.
+
     Args:
-        body (NewReferral):
+        body (NewReferral): The body for creating a referral code for one advocate.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -103,10 +103,14 @@ async def asyncio_detailed(
 ) -> Response[AdvocateReferralsPage | Any | ErrorResponseWithStatus]:
     """Create referral codes for multiple advocates
 
+     Creates one referral code for each of several advocates in a referral campaign. The campaign's
+    referral limits do not apply to codes created this way.
+
     Args:
-        silent (SilentMode | Unset): `yes` answers 204 with no body (faster); `no` answers with
-            the updated entities. Default: SilentMode.YES.
-        body (NewReferralsForMultipleAdvocates):
+        silent (SilentMode | Unset): `yes` (the default) answers 204 with no body; `no` answers
+            201 with the created referrals. Default: SilentMode.YES.
+        body (NewReferralsForMultipleAdvocates): The body for creating one referral code for each
+            of several advocates.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,10 +142,14 @@ async def asyncio(
 ) -> AdvocateReferralsPage | Any | ErrorResponseWithStatus | None:
     """Create referral codes for multiple advocates
 
+     Creates one referral code for each of several advocates in a referral campaign. The campaign's
+    referral limits do not apply to codes created this way.
+
     Args:
-        silent (SilentMode | Unset): `yes` answers 204 with no body (faster); `no` answers with
-            the updated entities. Default: SilentMode.YES.
-        body (NewReferralsForMultipleAdvocates):
+        silent (SilentMode | Unset): `yes` (the default) answers 204 with no body; `no` answers
+            201 with the created referrals. Default: SilentMode.YES.
+        body (NewReferralsForMultipleAdvocates): The body for creating one referral code for each
+            of several advocates.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

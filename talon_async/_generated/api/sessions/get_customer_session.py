@@ -77,8 +77,12 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | ErrorResponseWithStatus | IntegrationCustomerSessionResponse]:
     """Get customer session
 
+     Returns a customer session and the effects currently in force for it. Updating, returning or
+    reopening a session answers with the same data, so a separate read is often unnecessary.
+
     Args:
-        customer_session_id (str):
+        customer_session_id (str): Integration ID of the session, chosen by you when the session
+            was created.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -108,8 +112,12 @@ async def asyncio(
 ) -> ErrorResponse | ErrorResponseWithStatus | IntegrationCustomerSessionResponse | None:
     """Get customer session
 
+     Returns a customer session and the effects currently in force for it. Updating, returning or
+    reopening a session answers with the same data, so a separate read is often unnecessary.
+
     Args:
-        customer_session_id (str):
+        customer_session_id (str): Integration ID of the session, chosen by you when the session
+            was created.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -77,8 +77,12 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | ErrorResponseWithStatus | ReopenSessionResponse]:
     """Reopen customer session
 
+     Reopens a closed session so it can be changed like an open one. The effects and budget changes it
+    made are rolled back (the answer lists the rollback effects), and loyalty points are undone as the
+    program's return policy says.
+
     Args:
-        customer_session_id (str):
+        customer_session_id (str): Integration ID of the session.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -108,8 +112,12 @@ async def asyncio(
 ) -> ErrorResponse | ErrorResponseWithStatus | ReopenSessionResponse | None:
     """Reopen customer session
 
+     Reopens a closed session so it can be changed like an open one. The effects and budget changes it
+    made are rolled back (the answer lists the rollback effects), and loyalty points are undone as the
+    program's return policy says.
+
     Args:
-        customer_session_id (str):
+        customer_session_id (str): Integration ID of the session.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

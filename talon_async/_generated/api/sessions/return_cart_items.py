@@ -102,11 +102,16 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | ErrorResponseWithStatus | IntegrationStateV2]:
     """Return cart items
 
+     Records the return of items from a closed session, which becomes `partially_returned`, and rolls
+    back the effects tied to those items.
+
     Args:
-        customer_session_id (str):
-        dry (bool | Unset):
-        run_rule_engine (bool | Unset):
-        body (ReturnIntegrationRequest):
+        customer_session_id (str): Integration ID of the session.
+        dry (bool | Unset): True to evaluate the return without saving anything.
+        run_rule_engine (bool | Unset): True to evaluate rules for the return, so campaigns can
+            react to it.
+        body (ReturnIntegrationRequest): The body of a return of cart items, with optional extra
+            data to return.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -142,11 +147,16 @@ async def asyncio(
 ) -> ErrorResponse | ErrorResponseWithStatus | IntegrationStateV2 | None:
     """Return cart items
 
+     Records the return of items from a closed session, which becomes `partially_returned`, and rolls
+    back the effects tied to those items.
+
     Args:
-        customer_session_id (str):
-        dry (bool | Unset):
-        run_rule_engine (bool | Unset):
-        body (ReturnIntegrationRequest):
+        customer_session_id (str): Integration ID of the session.
+        dry (bool | Unset): True to evaluate the return without saving anything.
+        run_rule_engine (bool | Unset): True to evaluate rules for the return, so campaigns can
+            react to it.
+        body (ReturnIntegrationRequest): The body of a return of cart items, with optional extra
+            data to return.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

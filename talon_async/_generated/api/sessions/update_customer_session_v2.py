@@ -112,11 +112,20 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | ErrorResponseWithStatus | IntegrationStateV2 | SessionConflictResponse]:
     """Update customer session
 
+     Creates or updates a customer session (its cart, codes, cards, attributes and state) and answers
+    with the effects your integration should apply. An unknown `profileId` creates an empty profile.
+    Archived campaigns are not evaluated; send updates for one session one at a time.
+
     Args:
-        customer_session_id (str):
-        dry (bool | Unset):
-        now (datetime.datetime | Unset):
-        body (IntegrationRequest):
+        customer_session_id (str): Integration ID of the session, chosen by you when the session
+            is created.
+        dry (bool | Unset): True to evaluate without saving anything: only the payload of this
+            request counts, and `evaluableCampaignIds` can select the campaigns. Without it, each
+            update builds on the stored session.
+        now (datetime.datetime | Unset): A future moment to evaluate the session as if it were
+            now, for example to try a scheduled campaign; only with `dry=true`.
+        body (IntegrationRequest): The body of a customer session update, with optional extra data
+            to return.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -152,11 +161,20 @@ async def asyncio(
 ) -> ErrorResponse | ErrorResponseWithStatus | IntegrationStateV2 | SessionConflictResponse | None:
     """Update customer session
 
+     Creates or updates a customer session (its cart, codes, cards, attributes and state) and answers
+    with the effects your integration should apply. An unknown `profileId` creates an empty profile.
+    Archived campaigns are not evaluated; send updates for one session one at a time.
+
     Args:
-        customer_session_id (str):
-        dry (bool | Unset):
-        now (datetime.datetime | Unset):
-        body (IntegrationRequest):
+        customer_session_id (str): Integration ID of the session, chosen by you when the session
+            is created.
+        dry (bool | Unset): True to evaluate without saving anything: only the payload of this
+            request counts, and `evaluableCampaignIds` can select the campaigns. Without it, each
+            update builds on the stored session.
+        now (datetime.datetime | Unset): A future moment to evaluate the session as if it were
+            now, for example to try a scheduled campaign; only with `dry=true`.
+        body (IntegrationRequest): The body of a customer session update, with optional extra data
+            to return.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
