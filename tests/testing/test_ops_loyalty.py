@@ -37,13 +37,14 @@ async def test_generate_card_with_profiles(fake: FakeTalon, http: httpx.AsyncCli
 
 
 async def test_generate_card_rules(http: httpx.AsyncClient, cards: int, points: int) -> None:
-    """Cards need a card-based program, respect the user limit, and need an existing program."""
+    """Cards need a card-based program, respect the user limit, and need an existing program; the
+    contract documents no 404 for generating a card, so an unknown program answers 400."""
     r = await http.post(f"/v1/loyalty_programs/{points}/cards", json={})
     assert r.status_code == 400
     r = await http.post(f"/v1/loyalty_programs/{cards}/cards", json={"customerProfileIds": ["a", "b", "c"]})
     assert r.status_code == 400
     r = await http.post("/v1/loyalty_programs/999/cards", json={})
-    assert r.status_code == 404
+    assert r.status_code == 400
 
 
 async def test_link_and_unlink(fake: FakeTalon, http: httpx.AsyncClient, cards: int) -> None:

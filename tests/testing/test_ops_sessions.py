@@ -141,16 +141,17 @@ async def test_get_session_returns_the_last_effects(http: httpx.AsyncClient) -> 
     assert effect_types(r.json()) == ["setDiscount"]
 
 
-async def test_unknown_session_answers_404(http: httpx.AsyncClient) -> None:
-    """Reading, reopening or returning items of an unknown session answers 404 with Talon's body."""
+async def test_unknown_session_answers_400(http: httpx.AsyncClient) -> None:
+    """Talon.One documents no 404 for reading, reopening or returning items of a session: an
+    unknown session answers 400, its documented error, with Talon's body."""
     for r in (
         await http.get("/v2/customer_sessions/nope"),
         await http.put("/v2/customer_sessions/nope/reopen"),
         await http.post("/v2/customer_sessions/nope/returns", json={"return": {"returnedCartItems": []}}),
     ):
-        assert r.status_code == 404
+        assert r.status_code == 400
         assert r.json()["message"] == "customer session not found"
-        assert r.json()["StatusCode"] == 404
+        assert r.json()["StatusCode"] == 400
 
 
 async def test_reopen_rolls_back_discounts_but_keeps_points(fake: FakeTalon, http: httpx.AsyncClient) -> None:
