@@ -7,7 +7,6 @@ items rolls them back the way the API documents.
 
 from __future__ import annotations
 
-import copy
 from datetime import datetime
 from typing import Any
 
@@ -153,7 +152,8 @@ async def update_customer_session(call: Call) -> Reply:
             # A closed session's contents are frozen; only its state can still change.
             for key, attr in _CONTENT_FIELDS.items():
                 if key in request:
-                    setattr(session, attr, copy.deepcopy(request[key]))
+                    # The body was parsed for this request alone, so the session may keep its objects.
+                    setattr(session, attr, request[key])
             session.attributes.update(request.get("attributes") or {})
         session.state = target
         session.updated = now
