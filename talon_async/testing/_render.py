@@ -56,6 +56,7 @@ def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def profile(store: Store, p: Profile) -> dict[str, Any]:
+    """A ``CustomerProfile``; ``loyaltyMemberships`` stays null, as Talon.One sends it."""
     memberships = [
         {"id": a.id, "name": a.name} for a in store.audiences.values() if p.integration_id in a.members
     ]
@@ -67,9 +68,8 @@ def profile(store: Store, p: Profile) -> dict[str, Any]:
         "accountId": store.account_id,
         "closedSessions": p.closed_sessions,
         "totalSales": p.total_sales,
-        "loyaltyMemberships": [
-            {"joined": timestamp(joined), "loyaltyProgramId": pid} for pid, joined in p.loyalty_joined.items()
-        ],
+        # Talon.One documents this field as always null: memberships are read from the ledgers.
+        "loyaltyMemberships": None,
         "audienceMemberships": memberships,
         "lastActivity": timestamp(p.last_activity),
         "sandbox": False,
@@ -102,7 +102,8 @@ def session(store: Store, s: Session) -> dict[str, Any]:
             "created": timestamp(s.created),
             "integrationId": s.integration_id,
             "applicationId": store.application_id,
-            "profileId": s.profile_id,
+            # An anonymous session still carries the field the contract requires, empty.
+            "profileId": s.profile_id or "",
             "storeIntegrationId": s.store_integration_id,
             "evaluableCampaignIds": s.evaluable_campaign_ids,
             "couponCodes": list(s.coupon_codes),
@@ -118,6 +119,8 @@ def session(store: Store, s: Session) -> dict[str, Any]:
             "total": round(cart_total + cost_total, 6),
             "cartItemTotal": cart_total,
             "additionalCostTotal": cost_total,
+            # Costs attached to single cart items; the fake keeps costs at session level only.
+            "cartItemAdditionalCostTotal": 0.0,
             "updated": timestamp(s.updated),
         }
     )
@@ -158,7 +161,8 @@ def referral(r: Referral, *, inventory: bool = False) -> dict[str, Any]:
             "created": timestamp(r.created),
             "startDate": timestamp(r.start_date) if r.start_date else None,
             "expiryDate": timestamp(r.expiry_date) if r.expiry_date else None,
-            "usageLimit": r.usage_limit,
+            # The contract requires the field; 0 is Talon's "no limit".
+            "usageLimit": r.usage_limit if r.usage_limit is not None else 0,
             "campaignId": r.campaign_id,
             "advocateProfileIntegrationId": r.advocate,
             "friendProfileIntegrationId": r.friend,
@@ -360,9 +364,21 @@ def event(store: Store, e: Event) -> dict[str, Any]:
             "type": e.type,
             "attributes": dict(e.attributes),
             "sessionId": e.session_id,
-            "effects": [dict(x) for x in e.effects],
+            # Events keep effects in Talon's compact form: one array per effect.
+            "effects": [_compact_effect(x) for x in e.effects],
         }
     )
+
+
+def _compact_effect(effect: dict[str, Any]) -> list[Any]:
+    """``[campaignId, rulesetId, ruleIndex, effectType, props]``: how an event lists an effect."""
+    return [
+        effect.get("campaignId", 0),
+        effect.get("rulesetId", 0),
+        effect.get("ruleIndex", 0),
+        effect["effectType"],
+        dict(effect.get("props") or {}),
+    ]
 
 
 def return_record(store: Store, r: ReturnRecord) -> dict[str, Any]:

@@ -91,10 +91,69 @@ def _json_schema(node: Any) -> Any:
     return out
 
 
+# Where Talon.One's official contract accepts more than the SDK's document, the fake accepts what
+# Talon.One accepts (it is a fake of the API, not of the SDK). Each entry widens the parsed document
+# in memory; on a document that already agrees, it changes nothing.
+CONTRACT_WIDENINGS: dict[str, str] = {
+    "card-identifier-characters": "card identifiers may also hold . % + @ (^[A-Za-z0-9._%+@-]+$)",
+    "campaign-eligibility": "responseContent may ask for campaignEligibility",
+    "silent-any-string": "silent is any string; only 'no' turns the answer on",
+    "returns-run-rule-engine": "returnCartItems takes runRuleEngine",
+    "profile-points-subledgers": "getLoyaltyProgramProfilePoints takes subledgerId more than once",
+    "card-transactions-page-size": "getLoyaltyCardTransactions pages 50 by default",
+    "loyalty-memberships-null": "a profile's loyaltyMemberships is always null",
+    "event-effects-arrays": "an event's effects are arrays (an effect in Talon's compact form)",
+}
+
+_NARROW_CARD_PATTERN = "^[A-Za-z0-9_-]*$"
+_CONTRACT_CARD_PATTERN = "^[A-Za-z0-9._%+@-]+$"
+
+
+def _widened(document: Mapping[str, Any]) -> dict[str, Any]:
+    """``document`` with ``CONTRACT_WIDENINGS`` applied."""
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, Mapping):
+            return node
+        out = {key: walk(value) for key, value in node.items()}
+        properties = out.get("properties")
+        if isinstance(properties, dict) and isinstance(properties.get("loyaltyMemberships"), dict):
+            properties["loyaltyMemberships"] = {**properties["loyaltyMemberships"], "nullable": True}
+        if out.get("pattern") == _NARROW_CARD_PATTERN:
+            out["pattern"] = _CONTRACT_CARD_PATTERN
+        enum = out.get("enum")
+        if isinstance(enum, list) and "ruleFailureReasons" in enum and "campaignEligibility" not in enum:
+            out["enum"] = [*enum, "campaignEligibility"]
+        return out
+
+    widened: dict[str, Any] = walk(document)
+    for item in widened["paths"].values():
+        for op in item.values():
+            params = op.setdefault("parameters", [])
+            for param in params:
+                if param["name"] == "silent":
+                    param["schema"] = {"type": "string", "default": "yes"}
+                elif op["operationId"] == "getLoyaltyProgramProfilePoints" and param["name"] == "subledgerId":
+                    param["schema"] = {"type": "array", "items": {"type": "string"}}
+                    param["style"], param["explode"] = "form", True
+                elif op["operationId"] == "getLoyaltyCardTransactions" and param["name"] == "pageSize":
+                    param["schema"] = {**param["schema"], "default": 50}
+            names = {param["name"] for param in params}
+            if op["operationId"] == "returnCartItems" and "runRuleEngine" not in names:
+                params.append({"name": "runRuleEngine", "in": "query", "schema": {"type": "boolean"}})
+    event = widened["components"]["schemas"].get("Event", {}).get("properties", {}).get("effects")
+    if isinstance(event, dict) and isinstance(event.get("items"), dict):
+        event["items"] = {"anyOf": [event["items"], {"type": "array"}]}
+    return widened
+
+
 class Spec:
     """Routing, casting and validation against one parsed OpenAPI document."""
 
     def __init__(self, document: Mapping[str, Any]) -> None:
+        document = _widened(document)
         self.document = document
         self._schemas: Mapping[str, Any] = document["components"]["schemas"]
         self._components = {"schemas": _json_schema(self._schemas)}
