@@ -39,8 +39,14 @@ _TRANSITIONS = {
 
 
 def _session_time(call: Call) -> datetime:
+    """The time the session is evaluated at: ``now`` may move it into the past on a dry run only."""
     raw = call.query.get("now")
-    return datetime.fromisoformat(raw) if raw else call.now
+    if not raw:
+        return call.now
+    when = datetime.fromisoformat(raw)
+    if when < call.now and not call.dry:
+        raise bad_request("a past now is only accepted together with dry=true", parameter="now")
+    return when
 
 
 def _record_event(
@@ -143,6 +149,9 @@ async def update_customer_session(call: Call) -> Reply:
         target = request.get("state", was)
         if target not in _TRANSITIONS[was]:
             raise _transition_error(was, target)
+        if session is None and target == "cancelled":
+            # Only a session that exists can be cancelled: a new one starts open or closed.
+            raise bad_request("a new session cannot start cancelled", pointer="/customerSession/state")
         if session is None:
             session = Session(call.store.next_id("session"), sid, created=now, updated=now)
             new_profile = request.get("profileId")

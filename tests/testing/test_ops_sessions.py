@@ -106,13 +106,14 @@ async def test_cancel_rolls_back_a_closed_session(fake: FakeTalon, http: httpx.A
     [
         ("closed", "open"),
         ("closed", "partially_returned"),
-        ("cancelled", "open"),
+        ("closed>cancelled", "open"),
         ("open", "partially_returned"),
     ],
 )
 async def test_forbidden_state_changes_answer_400(http: httpx.AsyncClient, first: str, then: str) -> None:
-    """A session cannot jump between states the API does not allow."""
-    await http.put("/v2/customer_sessions/s1", json=session_body(state=first))
+    """A session cannot jump between states the API does not allow (``first`` is the path there)."""
+    for state in first.split(">"):
+        await http.put("/v2/customer_sessions/s1", json=session_body(state=state))
     r = await http.put("/v2/customer_sessions/s1", json=session_body(state=then))
     assert r.status_code == 400
     assert r.json()["errors"][0]["source"] == {"pointer": "/customerSession/state"}
@@ -311,3 +312,32 @@ async def test_clock_stamps_entities_and_now_evaluates_at_a_moment() -> None:
             json=session_body(couponCodes=["LATER"]),
         )
     assert r.json()["effects"][0]["effectType"] == "acceptCoupon"
+
+
+async def test_a_new_session_cannot_start_cancelled(fake: FakeTalon, http: httpx.AsyncClient) -> None:
+    """Talon.One's session states run open -> closed -> cancelled: a session that does not exist yet
+    cannot be created already cancelled, so the request answers 400 and stores nothing."""
+    r = await http.put("/v2/customer_sessions/new", json=session_body(state="cancelled"))
+    assert r.status_code == 400
+    assert fake.session("new") is None
+
+
+async def test_past_now_needs_dry(fake: FakeTalon, http: httpx.AsyncClient) -> None:
+    """Talon.One evaluates a session at a past `now` only as a dry run; without `dry` it answers 400."""
+    past = {"now": "2020-01-01T00:00:00Z"}
+    r = await http.put("/v2/customer_sessions/s1", params=past, json=session_body())
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["source"] == {"parameter": "now"}
+    r = await http.put("/v2/customer_sessions/s1", params={**past, "dry": "true"}, json=session_body())
+    assert r.status_code == 200
+    assert fake.session("s1") is None
+
+
+async def test_an_empty_card_identifier_earns_nothing(fake: FakeTalon, http: httpx.AsyncClient) -> None:
+    """An empty string among a session's loyalty cards names no card: card points are not given to
+    it, and the session is still evaluated."""
+    fake.add_loyalty_program(name="cards", card_based=True)
+    body = session_body(loyaltyCards=[""], cartItems=cart(("a", 1, 50.0)))
+    r = await http.put("/v2/customer_sessions/s1", json=body)
+    assert r.status_code == 200
+    assert "addLoyaltyPoints" not in effect_types(r.json())
