@@ -83,7 +83,7 @@ def cold_start_ms(runs: int = 5) -> float:
     )
     best = float("inf")
     for _ in range(runs):
-        out = subprocess.run(  # noqa: S603 - our own interpreter, fixed code
+        out = subprocess.run(
             [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT
         )
         best = min(best, float(out.stdout.strip()) * 1000)

@@ -46,9 +46,7 @@ def in_scope_contract(document: Mapping[str, Any]) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for path, item in out["paths"].items():
         kept = {
-            method: op
-            for method, op in item.items()
-            if isinstance(op, dict) and op.get("x-in-project-scope")
+            method: op for method, op in item.items() if isinstance(op, dict) and op.get("x-in-project-scope")
         }
         if kept:
             common = {k: v for k, v in item.items() if k == "parameters"}

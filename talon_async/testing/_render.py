@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from . import _ledger
+from ._spec import load_spec
 from ._state import (
     Audience,
     Catalog,
@@ -60,7 +61,7 @@ def profile(store: Store, p: Profile) -> dict[str, Any]:
     memberships = [
         {"id": a.id, "name": a.name} for a in store.audiences.values() if p.integration_id in a.members
     ]
-    return {
+    out = {
         "id": p.id,
         "created": timestamp(p.created),
         "integrationId": p.integration_id,
@@ -74,6 +75,9 @@ def profile(store: Store, p: Profile) -> dict[str, Any]:
         "lastActivity": timestamp(p.last_activity),
         "sandbox": False,
     }
+    if not load_spec().memberships_nullable:
+        del out["loyaltyMemberships"]
+    return out
 
 
 def remaining_quantity(item: dict[str, Any]) -> int:

@@ -153,6 +153,12 @@ class Spec:
     """Routing, casting and validation against one parsed OpenAPI document."""
 
     def __init__(self, document: Mapping[str, Any]) -> None:
+        memberships = document["components"]["schemas"].get("CustomerProfile", {}).get("properties", {})
+        # Talon.One sends a profile's loyaltyMemberships as null. Where the SDK's document does not
+        # allow null there yet, the fake leaves the (optional) key out, which reads the same.
+        self.memberships_nullable = bool(
+            (memberships.get("loyaltyMemberships") or {}).get("nullable")
+        ) or bool((memberships.get("loyaltyMemberships") or {}).get("x-always-null"))
         document = _widened(document)
         self.document = document
         self._schemas: Mapping[str, Any] = document["components"]["schemas"]

@@ -27,7 +27,13 @@ from schemathesis.specs.openapi.checks import (
 from talon_async.testing import FakeTalon, FakeTalonServer
 from talon_async.testing._contract import in_scope_contract
 
-CONTRACT = Path(__file__).resolve().parents[2] / "openapi" / "reference" / "official" / "integration-api.openapi.json"
+CONTRACT = (
+    Path(__file__).resolve().parents[2]
+    / "openapi"
+    / "reference"
+    / "official"
+    / "integration-api.openapi.json"
+)
 
 FAKE = FakeTalon(api_key="contract-key")
 FAKE.add_example_data()
@@ -40,7 +46,9 @@ schema = schemathesis.openapi.from_dict(DOCUMENT)
 
 
 @schemathesis.check
-def schema_valid_request_accepted(ctx: schemathesis.CheckContext, response: Any, case: schemathesis.Case) -> None:
+def schema_valid_request_accepted(
+    ctx: schemathesis.CheckContext, response: Any, case: schemathesis.Case
+) -> None:
     """A request the contract allows may fail for what it refers to (an unknown program answers 400),
     never because the fake's own checks think it malformed."""
     if case.meta is not None and case.meta.generation.mode != GenerationMode.POSITIVE:

@@ -39,7 +39,9 @@ async def test_profile_dry_run_persists_nothing(fake: FakeTalon, http: httpx.Asy
 async def test_dry_without_rule_engine_is_stored(fake: FakeTalon, http: httpx.AsyncClient) -> None:
     """Talon.One honours `dry` on a profile update only when the rule engine runs: without
     `runRuleEngine` the update is stored as if `dry` were absent."""
-    r = await http.put("/v2/customer_profiles/p1", params={"dry": "true"}, json={"attributes": {"Name": "Ada"}})
+    r = await http.put(
+        "/v2/customer_profiles/p1", params={"dry": "true"}, json={"attributes": {"Name": "Ada"}}
+    )
     assert r.status_code == 200
     assert fake.profile("p1")["attributes"] == {"Name": "Ada"}  # type: ignore[index]
 

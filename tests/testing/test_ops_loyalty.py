@@ -202,11 +202,15 @@ async def test_seeded_transactions_with_deductions(
     assert fake.points(points, integration_id="p1") == 20
 
 
-async def test_awaits_activation_false_is_refused(fake: FakeTalon, http: httpx.AsyncClient, points: int) -> None:
+async def test_awaits_activation_false_is_refused(
+    fake: FakeTalon, http: httpx.AsyncClient, points: int
+) -> None:
     """Talon.One's `awaitsActivation` filter only selects points that wait for activation; asking
     for `false` is not a filter it offers, so the listing answers 400 naming the parameter."""
     fake.add_profile("p1")
-    r = await http.get(f"/v1/loyalty_programs/{points}/profile/p1/transactions", params={"awaitsActivation": "false"})
+    r = await http.get(
+        f"/v1/loyalty_programs/{points}/profile/p1/transactions", params={"awaitsActivation": "false"}
+    )
     assert r.status_code == 400
     assert r.json()["errors"][0]["source"] == {"parameter": "awaitsActivation"}
 
@@ -219,5 +223,7 @@ async def test_card_transactions_page_fifty_by_default(fake: FakeTalon, http: ht
     fake.seed_transactions(cards, 60, card_identifier=card)
     body = (await http.get(f"/v1/loyalty_programs/{cards}/cards/{card}/transactions")).json()
     assert (len(body["data"]), body["hasMore"]) == (50, True)
-    body = (await http.get(f"/v1/loyalty_programs/{cards}/cards/{card}/transactions", params={"skip": 50})).json()
+    body = (
+        await http.get(f"/v1/loyalty_programs/{cards}/cards/{card}/transactions", params={"skip": 50})
+    ).json()
     assert (len(body["data"]), body["hasMore"]) == (10, False)

@@ -158,3 +158,13 @@ async def test_requests_are_recorded(fake: FakeTalon, http: httpx.AsyncClient) -
     await http.get("/v2/customer_sessions/s1")
     await http.get("/v2/nothing")
     assert [(r.operation, r.status) for r in fake.requests] == [("getCustomerSession", 400), (None, 404)]
+
+
+def test_loyalty_memberships_are_never_a_list(fake: FakeTalon) -> None:
+    """Talon.One always sends a profile's loyaltyMemberships as null: the fake sends null where its
+    document allows it, and otherwise leaves the optional key out, never a list."""
+    fake.add_points(fake.add_loyalty_program(name="points"), 5, integration_id="p1")
+    profile = fake.profile("p1")
+    assert profile is not None
+    expected = {None} if load_spec().memberships_nullable else {"absent"}
+    assert {profile.get("loyaltyMemberships", "absent")} == expected
