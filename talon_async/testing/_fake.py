@@ -503,7 +503,7 @@ class FakeTalon:
         reply = await self._reply(op, path_params, query, headers, body)
         content = b"" if reply.body is None else _dump(reply.body)
         if self.validate:
-            problems = self.spec.response_errors(op, reply.status, content)
+            problems = self.spec.response_errors(op, reply.status, content, reply.body)
             if problems:
                 text = f"{op.operation_id} answered {reply.status} against the spec: {'; '.join(problems)}"
                 if self.strict:
