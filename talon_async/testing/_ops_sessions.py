@@ -7,6 +7,7 @@ items rolls them back the way the API documents.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -139,6 +140,16 @@ def _transition_error(was: str, target: str) -> TalonHTTPError:
     )
 
 
+def _check_amounts(request: dict[str, Any]) -> None:
+    """Answer 400 for a cart whose totals are not finite numbers, which no answer could carry."""
+    items = request.get("cartItems") or []
+    costs = (request.get("additionalCosts") or {}).values()
+    total = sum(float(i.get("price") or 0) * float(i.get("quantity") or 0) for i in items)
+    total += sum(float(c.get("price") or 0) for c in costs if isinstance(c, dict))
+    if not math.isfinite(total):
+        raise bad_request("the cart's total is too large to compute", pointer="/customerSession/cartItems")
+
+
 async def update_customer_session(call: Call) -> Reply:
     sid = call.path["customerSessionId"]
     async with call.fake.updating("session", sid):
@@ -152,6 +163,7 @@ async def update_customer_session(call: Call) -> Reply:
         if session is None and target == "cancelled":
             # Only a session that exists can be cancelled: a new one starts open or closed.
             raise bad_request("a new session cannot start cancelled", pointer="/customerSession/state")
+        _check_amounts(request)
         if session is None:
             session = Session(call.store.next_id("session"), sid, created=now, updated=now)
             new_profile = request.get("profileId")

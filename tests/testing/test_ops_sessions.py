@@ -341,3 +341,10 @@ async def test_an_empty_card_identifier_earns_nothing(fake: FakeTalon, http: htt
     r = await http.put("/v2/customer_sessions/s1", json=body)
     assert r.status_code == 200
     assert "addLoyaltyPoints" not in effect_types(r.json())
+
+
+async def test_a_cart_too_large_to_total_answers_400(http: httpx.AsyncClient) -> None:
+    """Prices the schema allows can still overflow the cart total; that is the caller's bad request
+    (400), never a server error."""
+    r = await http.put("/v2/customer_sessions/s1", json=session_body(cartItems=cart(("a", 10, 1e308))))
+    assert r.status_code == 400
