@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check-generated lint check audit test demo bench clean
+.PHONY: install generate check-generated lint check audit test demo bench bench-fake clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pip install --quiet --group bench
 	$(PY) bench/run.py
+
+# The in-process fake against a canned transport, in one process: seconds, no extra packages.
+bench-fake: $(STAMP)
+	$(PY) bench/fake.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache .hypothesis

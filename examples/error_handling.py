@@ -68,7 +68,7 @@ async def caught_before_sending(fake: FakeTalon, talon: TalonClient) -> str:
 
 async def not_found(fake: FakeTalon, talon: TalonClient) -> str:
     try:
-        await talon.get_customer_session("no-such-session")
+        await talon.get_customer_inventory("no-such-profile")
     except NotFoundError as exc:  # often expected: create the entity, or show "not found"
         return f"NotFoundError {exc.status_code}: {exc.message}"
     return "found"
@@ -139,7 +139,7 @@ async def degraded_checkout(fake: FakeTalon, talon: TalonClient) -> str:
 
 SCENARIOS: list[tuple[str, Scenario]] = [
     ("a call Talon.One would reject", caught_before_sending),
-    ("an unknown session", not_found),
+    ("an unknown profile", not_found),
     ("an invalid body", bad_request),
     ("a wrong API key", wrong_key),
     ("a short rate limit", rate_limited_then_fine),

@@ -102,7 +102,11 @@ async def checkout(request: Request) -> JSONResponse:
     """Close the session: Talon.One redeems the coupons and credits the points."""
     session_id = request.path_params["session_id"]
     client = talon(request)
-    current = await client.get_customer_session(session_id)
+    try:
+        current = await client.get_customer_session(session_id)
+    except BadRequestError:
+        # Talon.One answers an unknown session with 400, not 404.
+        return JSONResponse({"error": "not found"}, 404)
     stored = current.customer_session
     if not stored:
         return JSONResponse({"error": f"no cart {session_id}"}, 404)

@@ -64,6 +64,10 @@ def _date(value: str | None) -> datetime | None:
 def _code(call: Call, pattern: str | None, characters: list[str] | None) -> str:
     """A referral code no other referral has: ``#`` in the pattern is one random character."""
     alphabet = "".join(characters or _DEFAULT_CHARACTERS)
+    if not alphabet:
+        raise bad_request(
+            "validCharacters holds no character to build codes from", pointer="/validCharacters"
+        )
     for _ in range(1000):
         if pattern:
             code = "".join(call.store.rng.choice(alphabet) if ch == "#" else ch for ch in pattern)

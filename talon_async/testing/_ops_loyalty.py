@@ -61,6 +61,8 @@ def _transactions(call: Call, program: LoyaltyProgram, owner: Owner) -> list[Led
     sessions = set(q.get("customerSessionIDs") or [])
     uuids = set(q.get("transactionUUIDs") or [])
     kind = q.get("loyaltyTransactionType")
+    if q.get("awaitsActivation") is False:
+        raise bad_request("awaitsActivation can only be true", parameter="awaitsActivation")
     if q.get("awaitsActivation"):
         # The fake never holds points back for activation, so nothing awaits it.
         return []

@@ -7,7 +7,6 @@ items rolls them back the way the API documents.
 
 from __future__ import annotations
 
-import copy
 import math
 from datetime import datetime
 from typing import Any
@@ -41,8 +40,14 @@ _TRANSITIONS = {
 
 
 def _session_time(call: Call) -> datetime:
+    """The time the session is evaluated at: ``now`` may move it into the past on a dry run only."""
     raw = call.query.get("now")
-    return datetime.fromisoformat(raw) if raw else call.now
+    if not raw:
+        return call.now
+    when = datetime.fromisoformat(raw)
+    if when < call.now and not call.dry:
+        raise bad_request("a past now is only accepted together with dry=true", parameter="now")
+    return when
 
 
 def _record_event(
@@ -161,6 +166,9 @@ async def update_customer_session(call: Call) -> Reply:
         target = request.get("state", was)
         if target not in _TRANSITIONS[was]:
             raise _transition_error(was, target)
+        if session is None and target == "cancelled":
+            # Only a session that exists can be cancelled: a new one starts open or closed.
+            raise bad_request("a new session cannot start cancelled", pointer="/customerSession/state")
         if not _finite_cart(request):
             raise bad_request(
                 "the cart adds up past the largest number a total can hold", pointer="/customerSession"
@@ -174,7 +182,8 @@ async def update_customer_session(call: Call) -> Reply:
             # A closed session's contents are frozen; only its state can still change.
             for key, attr in _CONTENT_FIELDS.items():
                 if key in request:
-                    setattr(session, attr, copy.deepcopy(request[key]))
+                    # The body was parsed for this request alone, so the session may keep its objects.
+                    setattr(session, attr, request[key])
             session.attributes.update(request.get("attributes") or {})
         session.state = target
         session.updated = now

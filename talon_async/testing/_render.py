@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from . import _ledger
+from ._spec import load_spec
 from ._state import (
     Audience,
     Catalog,
@@ -56,10 +57,11 @@ def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def profile(store: Store, p: Profile) -> dict[str, Any]:
+    """A ``CustomerProfile``; ``loyaltyMemberships`` stays null, as Talon.One sends it."""
     memberships = [
         {"id": a.id, "name": a.name} for a in store.audiences.values() if p.integration_id in a.members
     ]
-    return {
+    out = {
         "id": p.id,
         "created": timestamp(p.created),
         "integrationId": p.integration_id,
@@ -67,13 +69,15 @@ def profile(store: Store, p: Profile) -> dict[str, Any]:
         "accountId": store.account_id,
         "closedSessions": p.closed_sessions,
         "totalSales": p.total_sales,
-        "loyaltyMemberships": [
-            {"joined": timestamp(joined), "loyaltyProgramId": pid} for pid, joined in p.loyalty_joined.items()
-        ],
+        # Talon.One documents this field as always null: memberships are read from the ledgers.
+        "loyaltyMemberships": None,
         "audienceMemberships": memberships,
         "lastActivity": timestamp(p.last_activity),
         "sandbox": False,
     }
+    if not load_spec().memberships_nullable:
+        del out["loyaltyMemberships"]
+    return out
 
 
 def remaining_quantity(item: dict[str, Any]) -> int:
@@ -369,9 +373,21 @@ def event(store: Store, e: Event) -> dict[str, Any]:
             "type": e.type,
             "attributes": dict(e.attributes),
             "sessionId": e.session_id,
-            "effects": [dict(x) for x in e.effects],
+            # Events keep effects in Talon's compact form: one array per effect.
+            "effects": [_compact_effect(x) for x in e.effects],
         }
     )
+
+
+def _compact_effect(effect: dict[str, Any]) -> list[Any]:
+    """``[campaignId, rulesetId, ruleIndex, effectType, props]``: how an event lists an effect."""
+    return [
+        effect.get("campaignId", 0),
+        effect.get("rulesetId", 0),
+        effect.get("ruleIndex", 0),
+        effect["effectType"],
+        dict(effect.get("props") or {}),
+    ]
 
 
 def return_record(store: Store, r: ReturnRecord) -> dict[str, Any]:

@@ -127,7 +127,8 @@ class PointsPerCurrencyUnit:
             return []
         name = f"{self.points:g} point{'' if self.points == 1 else 's'} per currency unit"
         profile_id = ctx.session.get("profileId") or ""
-        cards = ctx.session.get("loyaltyCards") or []
+        # An empty identifier names no card, so it earns nothing.
+        cards = [card for card in ctx.session.get("loyaltyCards") or [] if card]
         effects: list[Effect] = []
         for program in ctx.programs:
             if self.program_id is not None and program.id != self.program_id:

@@ -19,7 +19,7 @@ async def test_every_scenario_raises_its_typed_error(anyio_backend: str) -> None
 
     expected_prefixes = {
         "a call Talon.One would reject": "InvalidRequestError, nothing sent (0 requests)",
-        "an unknown session": "NotFoundError 404",
+        "an unknown profile": "NotFoundError 404",
         "an invalid body": "BadRequestError 400",
         "a wrong API key": "AuthenticationError: 401",
         "a short rate limit": "429 with Retry-After 0.1 s, retried for us: status 200 after 2 attempts",

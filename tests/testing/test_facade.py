@@ -101,7 +101,7 @@ async def test_errors_map_to_typed_exceptions(fake: FakeTalon) -> None:
     """The fake's 404 and 400 bodies become NotFoundError and BadRequestError with Talon's details."""
     async with fake.client() as talon:
         with pytest.raises(NotFoundError) as missing:
-            await talon.get_customer_session("nope")
+            await talon.get_customer_inventory("nope")
         with pytest.raises(BadRequestError) as bad:
             await talon.track_event(body={"type": "no-profile"})
     assert missing.value.status_code == 404

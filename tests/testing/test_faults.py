@@ -44,7 +44,7 @@ async def test_rate_limit_with_http_date(fake: FakeTalon, http: httpx.AsyncClien
 async def test_fault_for_one_operation_only(fake: FakeTalon, http: httpx.AsyncClient) -> None:
     """A fault bound to an operation leaves the others alone."""
     fake.faults.unavailable(operation="trackEventV2", retry_after=1)
-    assert (await http.get("/v2/customer_sessions/s1")).status_code == 404
+    assert (await http.get("/v2/customer_sessions/s1")).status_code == 400
     r = await http.post("/v2/events", json={"profileId": "p", "type": "t"})
     assert (r.status_code, r.headers["Retry-After"]) == (503, "1")
 
@@ -76,7 +76,7 @@ async def test_slow_answer_then_normal(fake: FakeTalon) -> None:
         with anyio.move_on_after(0.05) as scope:
             await http.get("/v2/customer_sessions/s1")
         assert scope.cancelled_caught
-        assert (await http.get("/v2/customer_sessions/s1")).status_code == 404
+        assert (await http.get("/v2/customer_sessions/s1")).status_code == 400
 
 
 def test_faults_are_bounded() -> None:

@@ -125,3 +125,12 @@ async def test_seeded_fakes_generate_the_same_codes() -> None:
             r = await http.post("/v1/referrals", json={"campaignId": 1, "advocateProfileIntegrationId": "a"})
             codes.append(r.json()["code"])
     assert codes[0] == codes[1]
+
+
+async def test_no_valid_characters_answers_400(http: httpx.AsyncClient) -> None:
+    """Referral codes are built from `validCharacters`; a list of empty strings offers none, which
+    is a bad request (400), not a server error."""
+    body = {"campaignId": 4, "advocateProfileIntegrationIds": ["a"], "validCharacters": [""], "usageLimit": 1}
+    r = await http.post("/v1/referrals_for_multiple_advocates", json=body)
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["source"] == {"pointer": "/validCharacters"}

@@ -26,14 +26,24 @@ async def test_profile_update_merges_attributes(fake: FakeTalon, http: httpx.Asy
 
 
 async def test_profile_dry_run_persists_nothing(fake: FakeTalon, http: httpx.AsyncClient) -> None:
-    """A dry profile update answers with the would-be profile and stores nothing."""
+    """With the rule engine on, a dry profile update answers with the would-be profile and stores nothing."""
     r = await http.put(
         "/v2/customer_profiles/p1",
-        params={"dry": "true"},
+        params={"dry": "true", "runRuleEngine": "true"},
         json={"attributes": {"Name": "Ada"}, "responseContent": ["customerProfile"]},
     )
     assert r.json()["customerProfile"]["attributes"] == {"Name": "Ada"}
     assert fake.profile("p1") is None
+
+
+async def test_dry_without_rule_engine_is_stored(fake: FakeTalon, http: httpx.AsyncClient) -> None:
+    """Talon.One honours `dry` on a profile update only when the rule engine runs: without
+    `runRuleEngine` the update is stored as if `dry` were absent."""
+    r = await http.put(
+        "/v2/customer_profiles/p1", params={"dry": "true"}, json={"attributes": {"Name": "Ada"}}
+    )
+    assert r.status_code == 200
+    assert fake.profile("p1")["attributes"] == {"Name": "Ada"}  # type: ignore[index]
 
 
 async def test_profile_audience_changes(fake: FakeTalon, http: httpx.AsyncClient) -> None:

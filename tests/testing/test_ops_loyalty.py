@@ -37,13 +37,14 @@ async def test_generate_card_with_profiles(fake: FakeTalon, http: httpx.AsyncCli
 
 
 async def test_generate_card_rules(http: httpx.AsyncClient, cards: int, points: int) -> None:
-    """Cards need a card-based program, respect the user limit, and need an existing program."""
+    """Cards need a card-based program, respect the user limit, and need an existing program; the
+    contract documents no 404 for generating a card, so an unknown program answers 400."""
     r = await http.post(f"/v1/loyalty_programs/{points}/cards", json={})
     assert r.status_code == 400
     r = await http.post(f"/v1/loyalty_programs/{cards}/cards", json={"customerProfileIds": ["a", "b", "c"]})
     assert r.status_code == 400
     r = await http.post("/v1/loyalty_programs/999/cards", json={})
-    assert r.status_code == 404
+    assert r.status_code == 400
 
 
 async def test_link_and_unlink(fake: FakeTalon, http: httpx.AsyncClient, cards: int) -> None:
@@ -199,3 +200,30 @@ async def test_seeded_transactions_with_deductions(
     r = await http.get(f"/v1/loyalty_programs/{points}/profile/p1/transactions")
     assert [t["type"] for t in r.json()["data"]] == ["subtraction", "addition", "addition"] * 2
     assert fake.points(points, integration_id="p1") == 20
+
+
+async def test_awaits_activation_false_is_refused(
+    fake: FakeTalon, http: httpx.AsyncClient, points: int
+) -> None:
+    """Talon.One's `awaitsActivation` filter only selects points that wait for activation; asking
+    for `false` is not a filter it offers, so the listing answers 400 naming the parameter."""
+    fake.add_profile("p1")
+    r = await http.get(
+        f"/v1/loyalty_programs/{points}/profile/p1/transactions", params={"awaitsActivation": "false"}
+    )
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["source"] == {"parameter": "awaitsActivation"}
+
+
+async def test_card_transactions_page_fifty_by_default(fake: FakeTalon, http: httpx.AsyncClient) -> None:
+    """Talon.One pages a card's transactions 50 at a time unless `pageSize` says otherwise, and
+    `hasMore` tells whether another page follows."""
+    cards = fake.add_loyalty_program(name="cards", card_based=True)
+    card = fake.add_loyalty_card(cards, "CARD-0001")
+    fake.seed_transactions(cards, 60, card_identifier=card)
+    body = (await http.get(f"/v1/loyalty_programs/{cards}/cards/{card}/transactions")).json()
+    assert (len(body["data"]), body["hasMore"]) == (50, True)
+    body = (
+        await http.get(f"/v1/loyalty_programs/{cards}/cards/{card}/transactions", params={"skip": 50})
+    ).json()
+    assert (len(body["data"]), body["hasMore"]) == (10, False)

@@ -106,13 +106,14 @@ async def test_cancel_rolls_back_a_closed_session(fake: FakeTalon, http: httpx.A
     [
         ("closed", "open"),
         ("closed", "partially_returned"),
-        ("cancelled", "open"),
+        ("closed>cancelled", "open"),
         ("open", "partially_returned"),
     ],
 )
 async def test_forbidden_state_changes_answer_400(http: httpx.AsyncClient, first: str, then: str) -> None:
-    """A session cannot jump between states the API does not allow."""
-    await http.put("/v2/customer_sessions/s1", json=session_body(state=first))
+    """A session cannot jump between states the API does not allow (``first`` is the path there)."""
+    for state in first.split(">"):
+        await http.put("/v2/customer_sessions/s1", json=session_body(state=state))
     r = await http.put("/v2/customer_sessions/s1", json=session_body(state=then))
     assert r.status_code == 400
     assert r.json()["errors"][0]["source"] == {"pointer": "/customerSession/state"}
@@ -141,16 +142,17 @@ async def test_get_session_returns_the_last_effects(http: httpx.AsyncClient) -> 
     assert effect_types(r.json()) == ["setDiscount"]
 
 
-async def test_unknown_session_answers_404(http: httpx.AsyncClient) -> None:
-    """Reading, reopening or returning items of an unknown session answers 404 with Talon's body."""
+async def test_unknown_session_answers_400(http: httpx.AsyncClient) -> None:
+    """Talon.One documents no 404 for reading, reopening or returning items of a session: an
+    unknown session answers 400, its documented error, with Talon's body."""
     for r in (
         await http.get("/v2/customer_sessions/nope"),
         await http.put("/v2/customer_sessions/nope/reopen"),
         await http.post("/v2/customer_sessions/nope/returns", json={"return": {"returnedCartItems": []}}),
     ):
-        assert r.status_code == 404
+        assert r.status_code == 400
         assert r.json()["message"] == "customer session not found"
-        assert r.json()["StatusCode"] == 404
+        assert r.json()["StatusCode"] == 400
 
 
 async def test_reopen_rolls_back_discounts_but_keeps_points(fake: FakeTalon, http: httpx.AsyncClient) -> None:
@@ -310,3 +312,39 @@ async def test_clock_stamps_entities_and_now_evaluates_at_a_moment() -> None:
             json=session_body(couponCodes=["LATER"]),
         )
     assert r.json()["effects"][0]["effectType"] == "acceptCoupon"
+
+
+async def test_a_new_session_cannot_start_cancelled(fake: FakeTalon, http: httpx.AsyncClient) -> None:
+    """Talon.One's session states run open -> closed -> cancelled: a session that does not exist yet
+    cannot be created already cancelled, so the request answers 400 and stores nothing."""
+    r = await http.put("/v2/customer_sessions/new", json=session_body(state="cancelled"))
+    assert r.status_code == 400
+    assert fake.session("new") is None
+
+
+async def test_past_now_needs_dry(fake: FakeTalon, http: httpx.AsyncClient) -> None:
+    """Talon.One evaluates a session at a past `now` only as a dry run; without `dry` it answers 400."""
+    past = {"now": "2020-01-01T00:00:00Z"}
+    r = await http.put("/v2/customer_sessions/s1", params=past, json=session_body())
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["source"] == {"parameter": "now"}
+    r = await http.put("/v2/customer_sessions/s1", params={**past, "dry": "true"}, json=session_body())
+    assert r.status_code == 200
+    assert fake.session("s1") is None
+
+
+async def test_an_empty_card_identifier_earns_nothing(fake: FakeTalon, http: httpx.AsyncClient) -> None:
+    """An empty string among a session's loyalty cards names no card: card points are not given to
+    it, and the session is still evaluated."""
+    fake.add_loyalty_program(name="cards", card_based=True)
+    body = session_body(loyaltyCards=[""], cartItems=cart(("a", 1, 50.0)))
+    r = await http.put("/v2/customer_sessions/s1", json=body)
+    assert r.status_code == 200
+    assert "addLoyaltyPoints" not in effect_types(r.json())
+
+
+async def test_a_cart_too_large_to_total_answers_400(http: httpx.AsyncClient) -> None:
+    """Prices the schema allows can still overflow the cart total; that is the caller's bad request
+    (400), never a server error."""
+    r = await http.put("/v2/customer_sessions/s1", json=session_body(cartItems=cart(("a", 10, 1e308))))
+    assert r.status_code == 400

@@ -8,7 +8,7 @@ import sys
 import httpx
 import pytest
 
-from talon_async import NotFoundError, TalonClient
+from talon_async import BadRequestError, TalonClient
 from talon_async.testing import FakeTalon, FakeTalonServer
 from talon_async.testing.__main__ import main
 
@@ -22,7 +22,7 @@ async def test_fixture_serves_the_fake_on_loopback(
     assert fake_talon_server.base_url.startswith("http://127.0.0.1:")
     async with TalonClient(fake_talon_server.base_url, fake_talon_server.api_key) as talon:
         await talon.update_customer_profile("p1", body={"attributes": {"Name": "Ada"}})
-        with pytest.raises(NotFoundError):
+        with pytest.raises(BadRequestError):
             await talon.get_customer_session("missing")
     assert fake_talon.profile("p1")["attributes"] == {"Name": "Ada"}  # type: ignore[index]
 
@@ -32,7 +32,7 @@ def test_server_context_manager_starts_and_stops() -> None:
     with FakeTalonServer() as server:
         port = server.port
         r = httpx.get(f"{server.base_url}/v2/customer_sessions/x", headers=server.fake.auth_headers)
-        assert r.status_code == 404
+        assert r.status_code == 400
         assert "running" in repr(server)
     assert port != 0
     assert "stopped" in repr(server)

@@ -42,13 +42,14 @@ def test_the_wheel_ships_the_document_where_the_fake_looks() -> None:
 
 
 def test_routing_decodes_path_values_and_knows_methods() -> None:
-    """Routing percent-decodes path values, says 405 for a known path and None for an unknown one."""
+    """Routing percent-decodes path values, lists the allowed methods for a known path with the
+    wrong method, and says None for an unknown one."""
     spec = load_spec()
     routed = spec.match("GET", "/v2/customer_sessions/a%2Fb")
     assert routed not in (None, 405)
     op, params = routed  # type: ignore[misc]
     assert (op.operation_id, params) == ("getCustomerSession", {"customerSessionId": "a/b"})
-    assert spec.match("POST", "/v2/customer_sessions/x") == 405
+    assert spec.match("POST", "/v2/customer_sessions/x") == ["GET", "PUT"]
     assert spec.match("GET", "/v9/nothing") is None
 
 
@@ -93,10 +94,10 @@ async def test_missing_or_broken_body_answers_400(http: httpx.AsyncClient) -> No
 
 
 async def test_invalid_query_value_answers_400(http: httpx.AsyncClient) -> None:
-    """A query value outside its enum answers 400 naming the parameter."""
-    r = await http.post("/v2/events", params={"silent": "maybe"}, json={"type": "t", "profileId": "p"})
+    """A query value of the wrong type answers 400 naming the parameter."""
+    r = await http.post("/v2/events", params={"dry": "maybe"}, json={"type": "t", "profileId": "p"})
     assert r.status_code == 400
-    assert r.json()["errors"][0]["source"] == {"parameter": "silent"}
+    assert r.json()["errors"][0]["source"] == {"parameter": "dry"}
 
 
 @pytest.mark.parametrize("header", [None, "ApiKey-v1 wrong", "Bearer test-key", "ApiKey-v1"])
@@ -111,10 +112,12 @@ async def test_wrong_or_missing_api_key_answers_401(fake: FakeTalon, header: str
 
 
 async def test_unknown_path_and_method(http: httpx.AsyncClient) -> None:
-    """An unknown path answers 404 and a wrong method 405, both with Talon's error body."""
+    """An unknown path answers 404 and a wrong method 405 naming the allowed methods in `Allow`
+    (as HTTP requires of a 405), both with Talon's error body."""
     assert (await http.get("/v2/nothing")).status_code == 404
     r = await http.delete("/v2/customer_sessions/s1")
     assert r.status_code == 405
+    assert r.headers["Allow"] == "GET, PUT"
     assert r.json()["message"] == "method not allowed"
 
 
@@ -123,7 +126,7 @@ async def test_response_breaking_the_spec_raises_in_strict_mode(
 ) -> None:
     """A response the document forbids is a bug in the fake: strict mode raises instead of sending it."""
     fake.store.coupons["BAD"] = Coupon(1, fake.now(), "BAD", 1)  # values are at least 4 characters
-    with pytest.raises(SpecViolation, match=r"createCouponReservation answered 201.*too short"):
+    with pytest.raises(SpecViolation, match=r"createCouponReservation answered 201.*shorter than 4"):
         await http.post("/v1/coupon_reservations/BAD", json={"integrationIDs": ["p1"]})
 
 
@@ -137,20 +140,31 @@ async def test_response_breaking_the_spec_is_logged_when_not_strict(caplog: pyte
         with caplog.at_level(logging.WARNING, logger="talon_async.testing"):
             r = await http.post("/v1/coupon_reservations/BAD", json={"integrationIDs": ["p1"]})
     assert r.status_code == 201
-    assert "too short" in caplog.text
+    assert "shorter than 4" in caplog.text
 
 
 def test_response_validation_of_undocumented_statuses() -> None:
-    """An error status the document omits still needs a Talon error body; a success must be documented."""
+    """Only statuses the operation documents may be answered, each with the body the document gives it."""
     spec = load_spec()
     op = spec.operations["getCustomerSession"]
-    assert spec.response_errors(op, {"customerSessionId": "s"}, [], {}, 404, b'{"message": "x"}') == []
-    assert spec.response_errors(op, {"customerSessionId": "s"}, [], {}, 404, b'{"message": 1}') != []
-    assert spec.response_errors(op, {"customerSessionId": "s"}, [], {}, 201, b"{}") != []
+    assert spec.response_errors(op, 400, b'{"message": "x", "errors": [], "StatusCode": 400}') == []
+    assert spec.response_errors(op, 400, b'{"message": 1}') != []
+    assert spec.response_errors(op, 404, b'{"message": "x"}') != []
+    assert spec.response_errors(op, 201, b"{}") != []
 
 
 async def test_requests_are_recorded(fake: FakeTalon, http: httpx.AsyncClient) -> None:
     """The fake records each request's operation and status for assertions."""
     await http.get("/v2/customer_sessions/s1")
     await http.get("/v2/nothing")
-    assert [(r.operation, r.status) for r in fake.requests] == [("getCustomerSession", 404), (None, 404)]
+    assert [(r.operation, r.status) for r in fake.requests] == [("getCustomerSession", 400), (None, 404)]
+
+
+def test_loyalty_memberships_are_never_a_list(fake: FakeTalon) -> None:
+    """Talon.One always sends a profile's loyaltyMemberships as null: the fake sends null where its
+    document allows it, and otherwise leaves the optional key out, never a list."""
+    fake.add_points(fake.add_loyalty_program(name="points"), 5, integration_id="p1")
+    profile = fake.profile("p1")
+    assert profile is not None
+    expected = {None} if load_spec().memberships_nullable else {"absent"}
+    assert {profile.get("loyaltyMemberships", "absent")} == expected
