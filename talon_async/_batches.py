@@ -30,20 +30,20 @@ if TYPE_CHECKING:
     )
 
 
-__all__ = ["OPERATIONS", "BatchMethods", "CheckpointArg"]
+__all__ = [
+    "AUDIENCE_CHANGES",
+    "CATALOG_ACTIONS",
+    "PROFILE_UPDATES",
+    "REFERRALS",
+    "BatchMethods",
+    "CheckpointArg",
+    "new_catalog_boundary",
+]
 
 T = TypeVar("T")
 
 CheckpointArg = Checkpoint | str | os.PathLike[str] | None
 """A ``Checkpoint``, or the path of a JSON-lines checkpoint file (created if missing)."""
-
-OPERATIONS = {
-    # name: safe to send again when a checkpoint leaves a chunk's outcome unknown
-    "update_customer_profiles": True,
-    "update_customer_profile_audiences": True,
-    "sync_catalog": True,
-    "create_referrals_for_multiple_advocates": False,
-}
 
 
 class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethods):
@@ -73,24 +73,15 @@ class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethod
         from ._generated.models.multiple_customer_profile_integration_request import (
             MultipleCustomerProfileIntegrationRequest,
         )
-        from ._generated.models.multiple_customer_profile_integration_request_item import (
-            MultipleCustomerProfileIntegrationRequestItem,
-        )
 
         self._no_dry("batch_update_customer_profiles")
-
-        def prepare(
-            item: MultipleCustomerProfileIntegrationRequestItem | Body, index: int
-        ) -> MultipleCustomerProfileIntegrationRequestItem:
-            return checked(MultipleCustomerProfileIntegrationRequestItem, item, f"profiles[{index}]")
 
         async def send(chunk: list[MultipleCustomerProfileIntegrationRequestItem]) -> None:
             body = MultipleCustomerProfileIntegrationRequest(customer_profiles=chunk)
             await self.update_customer_profiles(body=body, silent=True, timeout=timeout)
 
-        operation = Operation("update_customer_profiles", prepare, _key("integrationId", "integration_id"))
         return await _run(
-            profiles, send, operation, concurrency, on_progress, checkpoint, shard, keep_ok_chunks
+            profiles, send, PROFILE_UPDATES, concurrency, on_progress, checkpoint, shard, keep_ok_chunks
         )
 
     async def batch_update_customer_profile_audiences(
@@ -111,26 +102,16 @@ class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethod
         ``batch_update_customer_profiles``.
         """
         from ._generated.models.customer_profile_audience_request import CustomerProfileAudienceRequest
-        from ._generated.models.customer_profile_audience_request_item import (
-            CustomerProfileAudienceRequestItem,
-        )
 
         self._no_dry("batch_update_customer_profile_audiences")
-
-        def prepare(
-            item: CustomerProfileAudienceRequestItem | Body, index: int
-        ) -> CustomerProfileAudienceRequestItem:
-            return checked(CustomerProfileAudienceRequestItem, item, f"changes[{index}]")
 
         async def send(chunk: list[CustomerProfileAudienceRequestItem]) -> None:
             await self.update_customer_profile_audiences(
                 body=CustomerProfileAudienceRequest(data=chunk), timeout=timeout
             )
 
-        key = _key("profileIntegrationId", "profile_integration_id")
-        operation = Operation("update_customer_profile_audiences", prepare, key)
         return await _run(
-            changes, send, operation, concurrency, on_progress, checkpoint, shard, keep_ok_chunks
+            changes, send, AUDIENCE_CHANGES, concurrency, on_progress, checkpoint, shard, keep_ok_chunks
         )
 
     async def batch_sync_catalog(
@@ -160,21 +141,15 @@ class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethod
 
         self._no_dry("batch_sync_catalog")
 
-        def prepare(item: CatalogAction | CatalogPayload | Body, index: int) -> CatalogAction:
-            action = _to_catalog_action(item, f"actions[{index}]")
-            _serializable(action, f"actions[{index}]")
-            return action
-
         async def send(chunk: list[CatalogAction]) -> Catalog:
             return await self.sync_catalog(
                 catalog_id, body=CatalogSyncRequest(actions=chunk), timeout=timeout
             )
 
-        operation = Operation("sync_catalog", prepare, _catalog_key)
         return await _run(
             actions,
             send,
-            operation,
+            CATALOG_ACTIONS,
             concurrency,
             on_progress,
             checkpoint,
@@ -224,13 +199,10 @@ class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethod
                 body=body, silent=silent, timeout=timeout
             )
 
-        operation = Operation(
-            "create_referrals_for_multiple_advocates", _advocate_id, _advocate_key, repeatable=False
-        )
         return await _run(
             advocate_profile_integration_ids,
             send,
-            operation,
+            REFERRALS,
             concurrency,
             on_progress,
             checkpoint,
@@ -348,3 +320,43 @@ class _CatalogBoundary:
         if sku is not None:
             self._skus.add(sku)
         return starts
+
+
+def _prepare_profile(item: MultipleCustomerProfileIntegrationRequestItem | Body, index: int) -> object:
+    from ._generated.models.multiple_customer_profile_integration_request_item import (
+        MultipleCustomerProfileIntegrationRequestItem,
+    )
+
+    return checked(MultipleCustomerProfileIntegrationRequestItem, item, f"profiles[{index}]")
+
+
+def _prepare_audience_change(item: CustomerProfileAudienceRequestItem | Body, index: int) -> object:
+    from ._generated.models.customer_profile_audience_request_item import CustomerProfileAudienceRequestItem
+
+    return checked(CustomerProfileAudienceRequestItem, item, f"changes[{index}]")
+
+
+def _prepare_catalog_action(item: CatalogAction | CatalogPayload | Body, index: int) -> object:
+    action = _to_catalog_action(item, f"actions[{index}]")
+    _serializable(action, f"actions[{index}]")
+    return action
+
+
+def new_catalog_boundary() -> Boundary[Any]:
+    return _CatalogBoundary()
+
+
+# What each batch operation checks per item, what names an item (for shards and checkpoints), and
+# whether a chunk of unknown outcome may be sent again on resume (docs/bulk-jobs.md says why).
+PROFILE_UPDATES: Operation[Any] = Operation(
+    "update_customer_profiles", _prepare_profile, _key("integrationId", "integration_id")
+)
+AUDIENCE_CHANGES: Operation[Any] = Operation(
+    "update_customer_profile_audiences",
+    _prepare_audience_change,
+    _key("profileIntegrationId", "profile_integration_id"),
+)
+CATALOG_ACTIONS: Operation[Any] = Operation("sync_catalog", _prepare_catalog_action, _catalog_key)
+REFERRALS: Operation[Any] = Operation(
+    "create_referrals_for_multiple_advocates", _advocate_id, _advocate_key, repeatable=False
+)
