@@ -129,7 +129,8 @@ async def test_invalid_item_is_reported_by_index_and_the_rest_flow_on() -> None:
     assert "profiles[1000]" in str(result.invalid[0].error)
     assert "integrationId" in str(result.invalid[0].error)
     assert result.chunks[1].positions == [1001, 1002, 1003, 1004, 1005]
-    assert not result.ok and result.failed_items == []
+    assert not result.ok
+    assert result.failed_items == []
     assert sum(server.received.values()) == 1005
 
 

@@ -78,7 +78,7 @@ def test_rate_limit_arguments_are_checked() -> None:
 
 @pytest.mark.parametrize("anyio_backend", ["asyncio"])
 async def test_two_batches_of_one_client_settle_at_what_the_server_accepts() -> None:
-    """Two concurrent senders sharing a client asking 400/s against a 40/s server end up near 40/s, few 429s."""
+    """Two senders sharing a client that asks 400/s of a 40/s server come down near 40/s, few 429s."""
     server = ThrottlingServer(rate=40)
     pacer = RateLimit(400, recovery=4)
     with serve(server) as url:
