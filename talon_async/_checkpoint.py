@@ -99,11 +99,8 @@ class JsonlCheckpoint:
 
     def _append(self, line: bytes) -> None:
         if self._file is None:
+            _drop_torn_line(self.path)
             self._file = self.path.open("ab")
-            # A previous run killed mid-append left a torn line; end it so the next event
-            # starts on a line of its own (the torn one stays unreadable, and so ignored).
-            if self._file.tell() > 0 and not _ends_with_newline(self.path):
-                self._file.write(b"\n")
         self._file.write(line)
         self._file.flush()
         os.fsync(self._file.fileno())
@@ -114,10 +111,34 @@ class JsonlCheckpoint:
             self._file = None
 
 
-def _ends_with_newline(path: Path) -> bool:
-    with path.open("rb") as handle:
-        handle.seek(-1, os.SEEK_END)
-        return handle.read(1) == b"\n"
+def _drop_torn_line(path: Path) -> None:
+    """Cut a line a killed run left half-written, so the next event does not glue onto it."""
+    try:
+        handle = path.open("r+b")
+    except FileNotFoundError:
+        return
+    with handle:
+        size = handle.seek(0, os.SEEK_END)
+        if size == 0:
+            return
+        handle.seek(size - 1)
+        if handle.read(1) == b"\n":
+            return
+        # A torn line is at most one event long; scan back for the newline that ends the last whole one.
+        keep = 0
+        position = size
+        while position > 0:
+            step = min(1 << 16, position)
+            position -= step
+            handle.seek(position)
+            block = handle.read(step)
+            newline = block.rfind(b"\n")
+            if newline >= 0:
+                keep = position + newline + 1
+                break
+        handle.truncate(keep)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def _encode(event: CheckpointEvent) -> dict[str, object]:

@@ -23,7 +23,7 @@ OPERATION_ID = {"profiles": "updateCustomerProfilesV2", "referrals": "createRefe
 
 
 def write_input(path: Path, operation: str, valid: int = VALID) -> list[str]:
-    """``valid`` records plus the INVALID_AT lines at their input positions; return the valid keys in order."""
+    """``valid`` records plus the INVALID_AT lines at their positions; return the valid keys in order."""
     keys: list[str] = []
     with path.open("w") as out:
         for position in range(valid + len(INVALID_AT)):
