@@ -3,8 +3,14 @@
 from . import models as models
 from ._batch import BatchResult as BatchResult
 from ._batch import ChunkResult as ChunkResult
+from ._batch import ItemFailure as ItemFailure
+from ._batch import UncertainItem as UncertainItem
 from ._catalog import catalog_action as catalog_action
 from ._catalog import catalog_payload as catalog_payload
+from ._checkpoint import Checkpoint as Checkpoint
+from ._checkpoint import CheckpointEvent as CheckpointEvent
+from ._checkpoint import JsonlCheckpoint as JsonlCheckpoint
+from ._checkpoint import shard_of as shard_of
 from ._client import TalonClient as TalonClient
 from ._effects import effects_of as effects_of
 from ._effects import matching_effects as matching_effects
@@ -27,6 +33,7 @@ from ._errors import RequestInfo as RequestInfo
 from ._errors import TalonError as TalonError
 from ._generated.types import UNSET as UNSET
 from ._generated.types import Unset as Unset
+from ._pacing import RateLimit as RateLimit
 from ._pagination import Paginator as Paginator
 from ._response import RawResponse as RawResponse
 from ._retry import set_testing as set_testing
@@ -41,20 +48,26 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BatchResult",
+    "Checkpoint",
+    "CheckpointEvent",
     "ChunkResult",
     "ConflictError",
     "DryRunUnsupportedError",
     "ErrorDetail",
     "InternalServerError",
     "InvalidRequestError",
+    "ItemFailure",
+    "JsonlCheckpoint",
     "NotFoundError",
     "Paginator",
     "PermissionDeniedError",
+    "RateLimit",
     "RateLimitError",
     "RawResponse",
     "RequestInfo",
     "TalonClient",
     "TalonError",
+    "UncertainItem",
     "Unset",
     "__version__",
     "catalog_action",
@@ -63,5 +76,6 @@ __all__ = [
     "matching_effects",
     "models",
     "set_testing",
+    "shard_of",
     "typed_props",
 ]

@@ -33,6 +33,7 @@ from ._generated.errors import UnparsableResponse
 from ._generated.types import Response
 from ._locks import KeyedLocks
 from ._logging import log_attempt, logger
+from ._pacing import RateLimit
 from ._response import RawResponse, RawSink, raw_sink
 from ._retry import is_timeout, retry_delay, should_retry, sleep
 from ._transport import AutoTransport, DirectSender
@@ -111,6 +112,7 @@ class BaseClient:
         headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         strict_responses: bool = False,
+        rate_limit: float | RateLimit | None = None,
     ) -> None:
         base_url = base_url if base_url is not None else os.environ.get("TALON_BASE_URL", "")
         api_key = api_key if api_key is not None else os.environ.get("TALON_API_KEY", "")
@@ -177,6 +179,8 @@ class BaseClient:
         # which is most of a request's overhead here; the HTTP call itself is the checkpoint.
         self._limiter = anyio.Semaphore(max_concurrency, fast_acquire=True)
         self._locks = KeyedLocks()
+        # Shared by every request of this client (and its dry_run() views), so all batches pace together.
+        self._pacer = RateLimit(rate_limit) if isinstance(rate_limit, int | float) else rate_limit
 
     def __repr__(self) -> str:
         dry = ", dry_run=True" if self._dry else ""
@@ -303,6 +307,8 @@ class BaseClient:
                 context.request = None
                 response: Response[Any] | None = None
                 try:
+                    if self._pacer is not None:
+                        await self._pacer.acquire()
                     async with self._limiter:
                         # Armed once a slot is ours: waiting for one is not part of the attempt.
                         scope = anyio.CancelScope()
@@ -355,6 +361,8 @@ class BaseClient:
                     continue
 
                 status = http_response.status_code
+                if self._pacer is not None:
+                    self._pacer.observe(status)
                 if status < 400 and response is not None:
                     _log(http_response, started, attempt)
                     sink = raw_sink.get()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import AsyncIterable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, cast
+import os
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ._audiences import AudienceMethods
 from ._base import TimeoutTypes
-from ._batch import BatchResult, ChunkResult, run_batches
+from ._batch import BatchResult, Boundary, ChunkResult, Operation, run_batches
+from ._bodies import unserializable
 from ._catalogs import CatalogMethods
+from ._checkpoint import Checkpoint, JsonlCheckpoint
 from ._coupons import CouponMethods
 from ._errors import InvalidRequestError
 from ._params import Body, as_model, date_param
@@ -26,7 +29,20 @@ if TYPE_CHECKING:
     )
 
 
-__all__ = ["BatchMethods"]
+__all__ = [
+    "AUDIENCE_CHANGES",
+    "CATALOG_ACTIONS",
+    "PROFILE_UPDATES",
+    "REFERRALS",
+    "BatchMethods",
+    "CheckpointArg",
+    "new_catalog_boundary",
+]
+
+T = TypeVar("T")
+
+CheckpointArg = Checkpoint | str | os.PathLike[str] | None
+"""A ``Checkpoint``, or the path of a JSON-lines checkpoint file (created if missing)."""
 
 
 class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethods):
@@ -42,24 +58,30 @@ class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethod
         concurrency: int = 4,
         on_progress: Callable[[ChunkResult[Any]], object] | None = None,
         timeout: TimeoutTypes = None,
+        checkpoint: CheckpointArg = None,
+        shard: tuple[int, int] | str | None = None,
+        keep_ok_chunks: bool = True,
     ) -> BatchResult[MultipleCustomerProfileIntegrationRequestItem | Body]:
-        """Update any number of profiles, 1000 per request, ``concurrency`` requests at a time."""
+        """Update any number of profiles, 1000 per request, ``concurrency`` requests at a time.
+
+        ``checkpoint`` (a path or a ``Checkpoint``) records every chunk so a stopped batch can be
+        resumed with the same input; ``shard=(i, n)`` takes only the profiles whose
+        ``integrationId`` hashes to ``i``; ``keep_ok_chunks=False`` keeps memory flat on huge
+        inputs by listing only failed chunks. See docs/bulk-jobs.md.
+        """
         from ._generated.models.multiple_customer_profile_integration_request import (
             MultipleCustomerProfileIntegrationRequest,
-        )
-        from ._generated.models.multiple_customer_profile_integration_request_item import (
-            MultipleCustomerProfileIntegrationRequestItem,
         )
 
         self._no_dry("batch_update_customer_profiles")
 
-        async def send(chunk: list[MultipleCustomerProfileIntegrationRequestItem | Body]) -> None:
-            item_model = MultipleCustomerProfileIntegrationRequestItem
-            items = [as_model(item_model, item, "profiles[]") for item in chunk]
-            body = MultipleCustomerProfileIntegrationRequest(customer_profiles=items)
+        async def send(chunk: list[MultipleCustomerProfileIntegrationRequestItem]) -> None:
+            body = MultipleCustomerProfileIntegrationRequest(customer_profiles=chunk)
             await self.update_customer_profiles(body=body, silent=True, timeout=timeout)
 
-        return await run_batches(profiles, send, concurrency=concurrency, on_progress=on_progress)
+        return await _run(
+            profiles, send, PROFILE_UPDATES, concurrency, on_progress, checkpoint, shard, keep_ok_chunks
+        )
 
     async def batch_update_customer_profile_audiences(
         self,
@@ -69,22 +91,27 @@ class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethod
         concurrency: int = 4,
         on_progress: Callable[[ChunkResult[Any]], object] | None = None,
         timeout: TimeoutTypes = None,
+        checkpoint: CheckpointArg = None,
+        shard: tuple[int, int] | str | None = None,
+        keep_ok_chunks: bool = True,
     ) -> BatchResult[CustomerProfileAudienceRequestItem | Body]:
-        """Apply any number of audience additions/removals, 1000 per request."""
+        """Apply any number of audience additions/removals, 1000 per request.
+
+        ``checkpoint``, ``shard`` (by ``profileIntegrationId``) and ``keep_ok_chunks`` work as for
+        ``batch_update_customer_profiles``.
+        """
         from ._generated.models.customer_profile_audience_request import CustomerProfileAudienceRequest
-        from ._generated.models.customer_profile_audience_request_item import (
-            CustomerProfileAudienceRequestItem,
-        )
 
         self._no_dry("batch_update_customer_profile_audiences")
 
-        async def send(chunk: list[CustomerProfileAudienceRequestItem | Body]) -> None:
-            items = [as_model(CustomerProfileAudienceRequestItem, item, "changes[]") for item in chunk]
+        async def send(chunk: list[CustomerProfileAudienceRequestItem]) -> None:
             await self.update_customer_profile_audiences(
-                body=CustomerProfileAudienceRequest(data=items), timeout=timeout
+                body=CustomerProfileAudienceRequest(data=chunk), timeout=timeout
             )
 
-        return await run_batches(changes, send, concurrency=concurrency, on_progress=on_progress)
+        return await _run(
+            changes, send, AUDIENCE_CHANGES, concurrency, on_progress, checkpoint, shard, keep_ok_chunks
+        )
 
     async def batch_sync_catalog(
         self,
@@ -95,6 +122,9 @@ class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethod
         concurrency: int = 1,
         on_progress: Callable[[ChunkResult[Any]], object] | None = None,
         timeout: TimeoutTypes = None,
+        checkpoint: CheckpointArg = None,
+        shard: tuple[int, int] | str | None = None,
+        keep_ok_chunks: bool = True,
     ) -> BatchResult[CatalogAction | CatalogPayload | Body]:
         """Apply any number of catalog actions: consecutive actions of one type share a request.
 
@@ -104,17 +134,27 @@ class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethod
         Actions may be ``CatalogAction``s, typed payloads (``AddItemCatalogAction(...)``) or
         dicts. ``concurrency`` defaults to 1 because catalog actions depend on their order
         (an item is added before it is patched); raise it only for independent actions.
+        Shards split by SKU, so each SKU's actions stay in order within one shard.
         """
         from ._generated.models.catalog_sync_request import CatalogSyncRequest
 
         self._no_dry("batch_sync_catalog")
 
-        async def send(chunk: list[CatalogAction | CatalogPayload | Body]) -> Catalog:
-            body = CatalogSyncRequest(actions=[_to_catalog_action(item) for item in chunk])
-            return await self.sync_catalog(catalog_id, body=body, timeout=timeout)
+        async def send(chunk: list[CatalogAction]) -> Catalog:
+            return await self.sync_catalog(
+                catalog_id, body=CatalogSyncRequest(actions=chunk), timeout=timeout
+            )
 
-        return await run_batches(
-            actions, send, concurrency=concurrency, on_progress=on_progress, boundary=_CatalogBoundary()
+        return await _run(
+            actions,
+            send,
+            CATALOG_ACTIONS,
+            concurrency,
+            on_progress,
+            checkpoint,
+            shard,
+            keep_ok_chunks,
+            boundary=_CatalogBoundary(),
         )
 
     async def batch_create_referrals(
@@ -129,10 +169,16 @@ class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethod
         concurrency: int = 4,
         on_progress: Callable[[ChunkResult[Any]], object] | None = None,
         timeout: TimeoutTypes = None,
+        checkpoint: CheckpointArg = None,
+        shard: tuple[int, int] | str | None = None,
+        keep_ok_chunks: bool = True,
     ) -> BatchResult[str]:
         """Create referral codes for any number of advocates, 1000 per request.
 
         With ``silent=False`` each chunk's ``response`` holds its ``AdvocateReferralsPage``.
+        Creating referrals is not safe to repeat (each request makes new codes): on resume, a
+        chunk whose outcome the checkpoint left unknown is not re-sent but listed in
+        ``BatchResult.uncertain`` for you to reconcile.
         """
         from ._generated.models.new_referrals_for_multiple_advocates import NewReferralsForMultipleAdvocates
 
@@ -152,25 +198,103 @@ class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethod
                 body=body, silent=silent, timeout=timeout
             )
 
-        return await run_batches(
-            advocate_profile_integration_ids, send, concurrency=concurrency, on_progress=on_progress
+        return await _run(
+            advocate_profile_integration_ids,
+            send,
+            REFERRALS,
+            concurrency,
+            on_progress,
+            checkpoint,
+            shard,
+            keep_ok_chunks,
         )
 
 
-def _to_catalog_action(item: object) -> CatalogAction:
+async def _run(
+    items: Iterable[T] | AsyncIterable[T],
+    send: Callable[[list[Any]], Awaitable[object]],
+    operation: Operation[T],
+    concurrency: int,
+    on_progress: Callable[[ChunkResult[Any]], object] | None,
+    checkpoint: CheckpointArg,
+    shard: tuple[int, int] | str | None,
+    keep_ok_chunks: bool,
+    boundary: Boundary[T] | None = None,
+) -> BatchResult[T]:
+    owned = JsonlCheckpoint(checkpoint) if isinstance(checkpoint, str | os.PathLike) else None
+    try:
+        return await run_batches(
+            items,
+            send,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            boundary=boundary,
+            operation=operation,
+            checkpoint=owned or cast("Checkpoint | None", checkpoint),
+            shard=shard,
+            keep_ok_chunks=keep_ok_chunks,
+        )
+    finally:
+        if owned is not None:
+            owned.close()
+
+
+M = TypeVar("M")
+
+
+def checked(cls: type[M], item: M | Mapping[str, Any], field: str) -> M:
+    """``item`` as a model, checked to serialize, so a bad one is caught before it joins a chunk."""
+    model = as_model(cls, item, field)  # type: ignore[type-var]
+    _serializable(model, field)
+    return model
+
+
+def _serializable(model: object, field: str) -> None:
+    try:
+        model.to_dict()  # type: ignore[attr-defined]
+    except (AttributeError, TypeError, ValueError, KeyError) as exc:
+        raise unserializable(model, exc, field) from exc
+
+
+def _key(json_name: str, attribute: str) -> Callable[[object], str | None]:
+    def key(item: object) -> str | None:
+        value = item.get(json_name) if isinstance(item, Mapping) else getattr(item, attribute, None)
+        return value if isinstance(value, str) else None
+
+    return key
+
+
+def _catalog_key(item: object) -> str | None:
+    from ._catalog import type_and_sku
+
+    return type_and_sku(item)[1]
+
+
+def _advocate_key(item: object) -> str | None:
+    return item if isinstance(item, str) else None
+
+
+def _advocate_id(item: str, index: int) -> str:
+    if not isinstance(item, str) or not item:
+        raise InvalidRequestError(
+            f"advocate_profile_integration_ids[{index}]: expected a non-empty string, got {item!r:.80}"
+        )
+    return item
+
+
+def _to_catalog_action(item: object, field: str = "actions[]") -> CatalogAction:
     from ._catalog import catalog_action
     from ._generated.models.catalog_action import CatalogAction
 
     if isinstance(item, CatalogAction):
         return item
     if isinstance(item, Mapping):
-        return as_model(CatalogAction, item, "actions[]")
+        return as_model(CatalogAction, item, field)
     try:
         return catalog_action(cast("CatalogPayload", item))
     except (TypeError, AttributeError):
         raise InvalidRequestError(
-            "actions[]: expected a CatalogAction, a catalog payload model or a dict, "
-            f"got {type(item).__name__}"
+            f"{field}: expected a CatalogAction, a catalog payload model or a dict, got {type(item).__name__}"
         ) from None
 
 
@@ -195,3 +319,43 @@ class _CatalogBoundary:
         if sku is not None:
             self._skus.add(sku)
         return starts
+
+
+def _prepare_profile(item: MultipleCustomerProfileIntegrationRequestItem | Body, index: int) -> object:
+    from ._generated.models.multiple_customer_profile_integration_request_item import (
+        MultipleCustomerProfileIntegrationRequestItem,
+    )
+
+    return checked(MultipleCustomerProfileIntegrationRequestItem, item, f"profiles[{index}]")
+
+
+def _prepare_audience_change(item: CustomerProfileAudienceRequestItem | Body, index: int) -> object:
+    from ._generated.models.customer_profile_audience_request_item import CustomerProfileAudienceRequestItem
+
+    return checked(CustomerProfileAudienceRequestItem, item, f"changes[{index}]")
+
+
+def _prepare_catalog_action(item: CatalogAction | CatalogPayload | Body, index: int) -> object:
+    action = _to_catalog_action(item, f"actions[{index}]")
+    _serializable(action, f"actions[{index}]")
+    return action
+
+
+def new_catalog_boundary() -> Boundary[Any]:
+    return _CatalogBoundary()
+
+
+# What each batch operation checks per item, what names an item (for shards and checkpoints), and
+# whether a chunk of unknown outcome may be sent again on resume (docs/bulk-jobs.md says why).
+PROFILE_UPDATES: Operation[Any] = Operation(
+    "update_customer_profiles", _prepare_profile, _key("integrationId", "integration_id")
+)
+AUDIENCE_CHANGES: Operation[Any] = Operation(
+    "update_customer_profile_audiences",
+    _prepare_audience_change,
+    _key("profileIntegrationId", "profile_integration_id"),
+)
+CATALOG_ACTIONS: Operation[Any] = Operation("sync_catalog", _prepare_catalog_action, _catalog_key)
+REFERRALS: Operation[Any] = Operation(
+    "create_referrals_for_multiple_advocates", _advocate_id, _advocate_key, repeatable=False
+)

@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from talon_async import BadRequestError, BatchResult, ChunkResult, InvalidRequestError, catalog_action
-from talon_async._batch import _chunks
+from talon_async._batch import Operation, _chunks, _Reader
+from talon_async._checkpoint import ResumeState
 from talon_async.models import AddItemCatalogAction, MultipleCustomerProfileIntegrationRequestItem
 from tests.facade.conftest import make_client
 from tests.support.documents import DocumentFactory
@@ -117,16 +118,32 @@ async def test_async_iterable_input_is_streamed() -> None:
     assert consumed_at_requests == [1000, 2000, 3000]
 
 
-async def test_invalid_item_fails_its_chunk_without_sending_it() -> None:
-    """A dict missing its required key fails only its own chunk, which is never sent."""
+async def test_invalid_item_is_reported_by_index_and_the_rest_flow_on() -> None:
+    """A dict missing its required key is listed with its input index and field; every valid item is sent."""
     server = ProfileServer()
     items: list[dict[str, str]] = [*profiles(1000), {"nope": "x"}, *profiles(5)]
     async with make_client(server) as talon:
         result = await talon.batch_update_customer_profiles(items, concurrency=1)
-    assert [c.outcome for c in result.chunks] == ["ok", "failed"]
-    assert isinstance(result.chunks[1].error, InvalidRequestError)
-    assert result.failed_items == items[1000:]
-    assert len(server.bodies) == 1
+    assert [c.outcome for c in result.chunks] == ["ok", "ok"]
+    assert [(f.index, f.item) for f in result.invalid] == [(1000, {"nope": "x"})]
+    assert "profiles[1000]" in str(result.invalid[0].error)
+    assert "integrationId" in str(result.invalid[0].error)
+    assert result.chunks[1].positions == [1001, 1002, 1003, 1004, 1005]
+    assert not result.ok
+    assert result.failed_items == []
+    assert sum(server.received.values()) == 1005
+
+
+async def test_invalid_nested_field_is_named() -> None:
+    """A model value that cannot be serialized is caught as read, naming the item index and the field."""
+    server = ProfileServer()
+    bad = MultipleCustomerProfileIntegrationRequestItem(integration_id="p7")
+    bad.attributes = 5  # type: ignore[assignment]
+    async with make_client(server) as talon:
+        result = await talon.batch_update_customer_profiles([*profiles(3), bad], concurrency=1)
+    assert [f.index for f in result.invalid] == [3]
+    assert str(result.invalid[0].error).startswith("profiles[3].attributes")
+    assert sum(server.received.values()) == 3
 
 
 async def test_bad_concurrency_is_refused() -> None:
@@ -356,7 +373,9 @@ async def test_chunks_are_cut_alike_from_any_source(size: int, with_boundary: bo
             yield item
 
     given: Any = {"list": items, "generator": iter(items), "async": agen()}[source]
-    chunks = [chunk async for chunk in _chunks(given, size, boundary if with_boundary else None)]
+    reader = _Reader[int](Operation("test"), None, ResumeState())
+    cut = _chunks(reader, given, size, boundary if with_boundary else None)
+    chunks = [[entry.item for entry in chunk] async for chunk in cut]
     assert chunks == _reference_chunks(items, size, starts_new)
     if with_boundary:
         assert [item for item, _ in calls] == items  # asked once per item, in order
