@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
+import threading
 from typing import Any, Literal
 
+import anyio.to_thread
 import httpx
 import sniffio
 
@@ -29,16 +34,54 @@ def pick_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
     return httpx.AsyncHTTPTransport(limits=limits)
 
 
+_AIOHTTP_MODULE = "httpx_aiohttp"
+
+
+def _import_quietly(name: str) -> None:
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        pass  # pick_transport falls back to httpcore and says nothing, as without the extra
+
+
+def _start_aiohttp_import() -> threading.Thread | None:
+    """Import the aiohttp extra in a thread, so that no event loop waits for it.
+
+    Importing aiohttp takes 0.15-0.4 s of CPU. Done by the first request, it would stall every
+    other task on the loop for that long. Under trio it is never needed, so it is skipped there.
+    """
+    if _AIOHTTP_MODULE in sys.modules or importlib.util.find_spec(_AIOHTTP_MODULE) is None:
+        return None
+    try:
+        if sniffio.current_async_library() != "asyncio":
+            return None
+    except sniffio.AsyncLibraryNotFoundError:
+        pass  # built before any loop runs: most such clients end up on asyncio
+    thread = threading.Thread(target=_import_quietly, args=(_AIOHTTP_MODULE,), daemon=True)
+    thread.start()
+    return thread
+
+
 class AutoTransport(httpx.AsyncBaseTransport):
     """Strictly private. Defers ``pick_transport`` to the first request.
 
     A ``TalonClient`` is often built before any event loop runs, so the async library is only
-    known once a request is made.
+    known once a request is made. The aiohttp extra's import starts at construction, in a thread,
+    and the first request waits for it without blocking the loop (``prepare``).
     """
 
     def __init__(self, limits: httpx.Limits) -> None:
         self._limits = limits
         self._inner: httpx.AsyncBaseTransport | None = None
+        self._importing = _start_aiohttp_import()
+
+    async def prepare(self) -> None:
+        """Let a background import of the aiohttp extra finish, off the event loop."""
+        importing = self._importing
+        if importing is not None:
+            if importing.is_alive():
+                await anyio.to_thread.run_sync(importing.join)
+            self._importing = None
 
     def resolve(self) -> httpx.AsyncBaseTransport:
         """The transport for the running async library, picked on first use."""
@@ -49,6 +92,8 @@ class AutoTransport(httpx.AsyncBaseTransport):
         return inner
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._inner is None:
+            await self.prepare()
         return await self.resolve().handle_async_request(request)
 
     async def aclose(self) -> None:
@@ -105,6 +150,8 @@ class DirectSender:
         direct = self._direct
         if direct is None:
             # Decided once, at the first request: only then is the async library known.
+            if isinstance(self._transport, AutoTransport):
+                await self._transport.prepare()
             direct = self._direct = self._aiohttp_sender()
         if direct is not False:
             return await direct(kwargs, self._timeout)
