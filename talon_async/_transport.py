@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import sys
@@ -38,10 +39,9 @@ _AIOHTTP_MODULE = "httpx_aiohttp"
 
 
 def _import_quietly(name: str) -> None:
-    try:
+    # A broken install is pick_transport's to handle: it falls back to httpcore, as without the extra.
+    with contextlib.suppress(ImportError):
         importlib.import_module(name)
-    except ImportError:
-        pass  # pick_transport falls back to httpcore and says nothing, as without the extra
 
 
 def _start_aiohttp_import() -> threading.Thread | None:

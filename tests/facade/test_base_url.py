@@ -13,7 +13,7 @@ from tests.facade.conftest import API_KEY
     ["https://mycompany.talon.one/v1", "https://mycompany.talon.one/v2/", "https://proxy.example/talon/v2"],
 )
 def test_a_versioned_base_url_is_refused(base_url: str) -> None:
-    """Operations add /v1 or /v2 themselves, so a base URL ending in one would double it: refused, saying so."""
+    """Operations add /v1 or /v2 themselves, so a base URL ending in one would double it: refused."""
     with pytest.raises(InvalidRequestError, match="ends in an API version"):
         TalonClient(base_url, API_KEY)
 

@@ -62,13 +62,14 @@ PROBE = textwrap.dedent(
 
 
 def _probe() -> dict[str, float | bool | None]:
-    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, timeout=60)
+    command = [sys.executable, "-c", PROBE]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60)
     result: dict[str, float | bool | None] = json.loads(done.stdout)
     return result
 
 
 def test_first_request_imports_aiohttp_off_the_loop() -> None:
-    """aiohttp is imported by a worker thread, and the loop never stalls for 75 ms (the import takes longer)."""
+    """A worker thread imports aiohttp, and the loop never stalls 75 ms (the import takes longer)."""
     runs = [_probe() for _ in range(3)]
     assert {run["on_loop_thread"] for run in runs} == {False}
     # The best of three runs, so that another process taking the CPU cannot fail the test.
