@@ -19,13 +19,14 @@ from ._auth import ApiKeyAuth
 __all__ = ["AutoTransport", "DirectSender", "pick_transport"]
 
 
-def pick_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
+def pick_transport(limits: httpx.Limits, library: str | None = None) -> httpx.AsyncBaseTransport:
     """The one place the default transport is chosen (the benchmarks measure this choice).
 
     Under asyncio, aiohttp underneath httpx costs far less CPU per request than httpcore, so it
     is used when the optional ``httpx-aiohttp`` package is installed. Trio always gets httpcore.
+    ``library`` is the running async library, for a caller outside the event loop's thread.
     """
-    if sniffio.current_async_library() == "asyncio":
+    if (library or sniffio.current_async_library()) == "asyncio":
         try:
             from httpx_aiohttp import AiohttpTransport
         except ImportError:
@@ -76,12 +77,22 @@ class AutoTransport(httpx.AsyncBaseTransport):
         self._importing = _start_aiohttp_import()
 
     async def prepare(self) -> None:
-        """Let a background import of the aiohttp extra finish, off the event loop."""
+        """Pick and build the transport off the event loop: both steps can take a tenth of a second.
+
+        The aiohttp extra's import may still be running, and either transport loads the system's
+        CA certificates into a new SSL context when built.
+        """
+        if self._inner is not None:
+            return
         importing = self._importing
-        if importing is not None:
-            if importing.is_alive():
-                await anyio.to_thread.run_sync(importing.join)
-            self._importing = None
+        if importing is not None and importing.is_alive():
+            await anyio.to_thread.run_sync(importing.join)
+        self._importing = None
+        library = sniffio.current_async_library()
+        inner = await anyio.to_thread.run_sync(pick_transport, self._limits, library)
+        if self._inner is None:  # a concurrent first request may have finished first; keep its transport
+            _no_silent_replays(inner)
+            self._inner = inner
 
     def resolve(self) -> httpx.AsyncBaseTransport:
         """The transport for the running async library, picked on first use."""
@@ -92,8 +103,7 @@ class AutoTransport(httpx.AsyncBaseTransport):
         return inner
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self._inner is None:
-            await self.prepare()
+        await self.prepare()
         return await self.resolve().handle_async_request(request)
 
     async def aclose(self) -> None:

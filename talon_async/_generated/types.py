@@ -3,8 +3,8 @@
 """Shared types for the generated endpoint functions and models."""
 
 import datetime
-from collections.abc import MutableMapping
-from typing import Generic, Literal, TypeVar
+from collections.abc import Mapping, MutableMapping
+from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -18,6 +18,10 @@ class Unset:
         return False
 
     def __repr__(self) -> str:
+        return "UNSET"
+
+    def __reduce__(self) -> str:
+        # The one UNSET survives pickling (models compare fields by identity with it).
         return "UNSET"
 
 
@@ -60,4 +64,39 @@ class Response(Generic[T]):
     http_response: httpx.Response
 
 
-__all__ = ["UNSET", "Response", "Unset", "path_segment", "rfc3339", "wrong_type"]
+def pydantic_core_schema(cls: Any, handler: Any) -> Any:
+    """A pydantic core schema for a generated model: from_dict in, to_dict out, a JSON object in docs.
+
+    pydantic is an optional companion, never imported: the schema is its documented plain-dict
+    form, and the JSON object schema comes from pydantic's own ``handler``.
+    """
+
+    def validate(value: Any) -> Any:
+        if isinstance(value, cls):
+            return value
+        if not isinstance(value, Mapping):
+            raise ValueError(f"expected a {cls.__name__} or a JSON object, got {type(value).__name__}")
+        try:
+            return cls.from_dict(value)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            # pydantic reports ValueError as a validation error (a 422 in FastAPI), anything else as a crash.
+            raise ValueError(f"not a valid {cls.__name__}: {exc!r}") from None
+
+    def serialize(model: Any) -> Any:
+        return model.to_dict()
+
+    json_object = handler.generate_schema(dict[str, Any])
+    return {
+        "type": "function-plain",
+        "function": {"type": "no-info", "function": validate},
+        "json_schema_input_schema": json_object,
+        "serialization": {
+            "type": "function-plain",
+            "function": serialize,
+            "when_used": "always",
+            "return_schema": json_object,
+        },
+    }
+
+
+__all__ = ["UNSET", "Response", "Unset", "path_segment", "pydantic_core_schema", "rfc3339", "wrong_type"]

@@ -69,9 +69,9 @@ def _probe() -> dict[str, float | bool | None]:
 
 
 def test_first_request_imports_aiohttp_off_the_loop() -> None:
-    """A worker thread imports aiohttp, and the loop never stalls 75 ms (the import takes longer)."""
+    """A worker thread imports aiohttp, and the loop never stalls 100 ms (the import takes longer)."""
     runs = [_probe() for _ in range(3)]
     assert {run["on_loop_thread"] for run in runs} == {False}
     # The best of three runs, so that another process taking the CPU cannot fail the test.
     best = min(float(run["max_gap_ms"] or 0) for run in runs)
-    assert best < 75, runs
+    assert best < 100, runs
