@@ -30,6 +30,7 @@ from ._generated.types import Unset as Unset
 from ._pagination import Paginator as Paginator
 from ._response import RawResponse as RawResponse
 from ._retry import set_testing as set_testing
+from ._values import value as value
 from ._version import __version__ as __version__
 
 # Errors print under the name users import them by (``talon_async.NotFoundError`` in a traceback,
@@ -85,4 +86,5 @@ __all__ = [
     "models",
     "set_testing",
     "typed_props",
+    "value",
 ]

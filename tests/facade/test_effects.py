@@ -91,3 +91,16 @@ async def test_typed_effects_from_a_live_call() -> None:
     async with make_client(lambda r: httpx.Response(200, json=body)) as talon:
         state = await talon.update_customer_session("s1", body={"customerSession": {}})
     assert [d.value for d in effects_of(state, SetDiscountEffectProps)] == [12.5]
+
+
+def test_typed_props_with_a_type_answers_that_type_or_none() -> None:
+    """typed_props(effect, X) is the decoded X for an effect of X's kind, else None."""
+    props = FACTORY.document("SetDiscountEffectProps")
+    discount = Effect.from_dict(effect_doc("setDiscount", props))
+    decoded = typed_props(discount, SetDiscountEffectProps)
+    assert isinstance(decoded, SetDiscountEffectProps)
+    assert decoded.to_dict() == props
+    other = Effect.from_dict(effect_doc("brandNewEffect", props))
+    assert typed_props(other, SetDiscountEffectProps) is None
+    misfit = Effect.from_dict(effect_doc("setDiscount", {"unexpected": True}))
+    assert typed_props(misfit, SetDiscountEffectProps) is None
