@@ -156,7 +156,7 @@ def main() -> int:
     if newer:
         print(
             f"WARNING: the advisory data ends {advisories.snapshot}, older than {len(newer)} pinned "
-            f"packages' releases (newest {max(str(i['released']) for i in releases.values() if i.get('released'))}). "
+            f"packages' releases. "
             "Vulnerabilities published since then are NOT checked; run `python scripts/audit.py --online` "
             "where api.osv.dev is reachable, or refresh the snapshot. Released after the data: "
             + ", ".join(newer),

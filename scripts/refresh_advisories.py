@@ -42,11 +42,16 @@ def _kept(record: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
+def _provisional(record: dict[str, Any]) -> bool:
+    return str(record["id"]).startswith("PYSEC-0000-")
+
+
 def main() -> int:
     repo = sys.argv[1]
     old = json.loads(SNAPSHOT.read_text())
     wanted = installed() | {canonicalize_name(name) for name in old["packages_checked"]}
-    folders = {canonicalize_name(Path(p).name): p for p in _git(repo, "ls-tree", "--name-only", "HEAD", "vulns/").split()}
+    listing = _git(repo, "ls-tree", "--name-only", "HEAD", "vulns/").split()
+    folders = {canonicalize_name(Path(p).name): p for p in listing}
     records: list[dict[str, Any]] = []
     for name in sorted(wanted):
         folder = folders.get(name)
@@ -55,11 +60,12 @@ def main() -> int:
         for path in _git(repo, "ls-tree", "--name-only", "HEAD", folder + "/").split():
             records.append(_kept(yaml.safe_load(_git(repo, "show", f"HEAD:{path}"))))
     final_cves = {a for r in records if not r["id"].startswith("PYSEC-0000-") for a in r.get("aliases", [])}
-    records = [r for r in records if not (r["id"].startswith("PYSEC-0000-") and set(r.get("aliases", [])) & final_cves)]
+    records = [r for r in records if not (_provisional(r) and set(r.get("aliases", [])) & final_cves)]
     snapshot = _git(repo, "log", "-1", "--format=%cs", "HEAD").strip()
     document = {
-        "source": "https://github.com/pypa/advisory-database (CC-BY 4.0), vulns/<package>/*.yaml; fields kept: "
-        "id, aliases, modified, published, withdrawn, affected (package, ECOSYSTEM and GIT range events)",
+        "source": "https://github.com/pypa/advisory-database (CC-BY 4.0), vulns/<package>/*.yaml; "
+        "fields kept: id, aliases, modified, published, withdrawn, "
+        "affected (package, ECOSYSTEM and GIT range events)",
         "snapshot": snapshot,
         "note": old["note"],
         "packages_checked": sorted(wanted),
