@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import importlib.util
-import sys
 import threading
 from typing import Any, Literal
 
@@ -39,26 +38,36 @@ def pick_transport(limits: httpx.Limits, library: str | None = None) -> httpx.As
 _AIOHTTP_MODULE = "httpx_aiohttp"
 
 
-def _import_quietly(name: str) -> None:
-    # A broken install is pick_transport's to handle: it falls back to httpcore, as without the extra.
-    with contextlib.suppress(ImportError):
-        importlib.import_module(name)
+class _Prebuild(threading.Thread):
+    """Strictly private. Imports the aiohttp extra and builds the asyncio transport, off the loop.
 
-
-def _start_aiohttp_import() -> threading.Thread | None:
-    """Import the aiohttp extra in a thread, so that no event loop waits for it.
-
-    Importing aiohttp takes 0.15-0.4 s of CPU. Done by the first request, it would stall every
-    other task on the loop for that long. Under trio it is never needed, so it is skipped there.
+    Importing aiohttp takes 0.15-0.4 s of CPU, and building a transport loads the system's CA
+    certificates (tens of ms). Done by the first request, either would stall every other task
+    on the event loop for that long.
     """
-    if _AIOHTTP_MODULE in sys.modules or importlib.util.find_spec(_AIOHTTP_MODULE) is None:
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        super().__init__(name="talon-async-transport", daemon=True)
+        self._limits = limits
+        self.transport: httpx.AsyncBaseTransport | None = None
+
+    def run(self) -> None:
+        # A broken install is pick_transport's to handle: it falls back to httpcore, as without the extra.
+        with contextlib.suppress(ImportError):
+            importlib.import_module(_AIOHTTP_MODULE)
+        self.transport = pick_transport(self._limits, "asyncio")
+
+
+def _start_prebuild(limits: httpx.Limits) -> _Prebuild | None:
+    """Start building the asyncio transport, unless this client runs under another library."""
+    if importlib.util.find_spec(_AIOHTTP_MODULE) is None:
         return None
     try:
         if sniffio.current_async_library() != "asyncio":
             return None
     except sniffio.AsyncLibraryNotFoundError:
         pass  # built before any loop runs: most such clients end up on asyncio
-    thread = threading.Thread(target=_import_quietly, args=(_AIOHTTP_MODULE,), daemon=True)
+    thread = _Prebuild(limits)
     thread.start()
     return thread
 
@@ -74,7 +83,7 @@ class AutoTransport(httpx.AsyncBaseTransport):
     def __init__(self, limits: httpx.Limits) -> None:
         self._limits = limits
         self._inner: httpx.AsyncBaseTransport | None = None
-        self._importing = _start_aiohttp_import()
+        self._prebuild = _start_prebuild(limits)
 
     async def prepare(self) -> None:
         """Pick and build the transport off the event loop: both steps can take a tenth of a second.
@@ -84,12 +93,14 @@ class AutoTransport(httpx.AsyncBaseTransport):
         """
         if self._inner is not None:
             return
-        importing = self._importing
-        if importing is not None and importing.is_alive():
-            await anyio.to_thread.run_sync(importing.join)
-        self._importing = None
         library = sniffio.current_async_library()
-        inner = await anyio.to_thread.run_sync(pick_transport, self._limits, library)
+        prebuild, self._prebuild = self._prebuild, None
+        if prebuild is not None and prebuild.is_alive():
+            await anyio.to_thread.run_sync(prebuild.join)
+        if library == "asyncio" and prebuild is not None and prebuild.transport is not None:
+            inner = prebuild.transport
+        else:
+            inner = await anyio.to_thread.run_sync(pick_transport, self._limits, library)
         if self._inner is None:  # a concurrent first request may have finished first; keep its transport
             _no_silent_replays(inner)
             self._inner = inner
