@@ -1,7 +1,7 @@
 """In-process micro-benchmarks: decoding and encoding with the generated models, and import time.
 
 Prints one JSON object on stdout (bench/run.py turns it into table rows). Each figure is the best
-of interleaved rounds, so that a burst from another process on the shared machine does not count.
+of interleaved rounds, so that a burst from another process on the host does not count.
 
     python bench/micro.py
 """
@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 def best_us(cases: dict[str, tuple[Callable[[], object], int]], rounds: int = 15) -> dict[str, float]:
     """Best time per call of each case, in µs, over ``rounds`` interleaved rounds.
 
-    Interleaving makes a burst from another process on the shared machine hit one round of every
+    Interleaving makes a burst from another process on the host hit one round of every
     case rather than all rounds of one case.
     """
     best = dict.fromkeys(cases, float("inf"))

@@ -125,7 +125,7 @@ def main() -> int:
     server, base_url = start_server(server_cpu)
     cells: dict[tuple[str, int, str], dict[str, Any]] = {}
     try:
-        # Whole passes, not repeats of one cell in a row: a burst of other work on the shared machine
+        # Whole passes, not repeats of one cell in a row: a burst of other work on the host
         # then inflates one pass of a cell, and the cheaper pass is kept.
         for number in range(1, opts.passes + 1):
             for workload in workloads:

@@ -1,8 +1,8 @@
 """Run pip-audit over this environment, offline, against a committed snapshot of the PyPA advisories.
 
-pip-audit asks a vulnerability service about each installed package. Neither service it knows
-answers from this workplace (PyPI's per-version JSON is missing from the mirror, api.osv.dev does
-not resolve), and a run that reaches neither "passes" having audited nothing. So this script
+pip-audit asks a vulnerability service about each installed package. Where neither service it
+knows can be reached (an offline CI, a package mirror without PyPI's per-version JSON), a run
+"passes" having audited nothing. So this script
 serves ``scripts/advisories.json`` (the PyPA advisory database's records for every package the
 development environment installs) on 127.0.0.1 with the one OSV endpoint pip-audit uses, and runs
 ``pip-audit --strict`` against it. Which records affect an installed version is decided here, by
@@ -11,8 +11,9 @@ OSV's range rules (``affects``), as api.osv.dev would; the report and exit statu
     python scripts/audit.py            # offline, against the snapshot (what `make check` runs)
     python scripts/audit.py --online   # against api.osv.dev, where it is reachable
 
-Refresh the snapshot with the records of ``https://github.com/pypa/advisory-database`` (CC-BY 4.0)
-for the packages ``pip list`` shows, and update its ``snapshot`` date.
+Refresh the snapshot with ``scripts/refresh_advisories.py`` from a copy of
+``https://github.com/pypa/advisory-database`` (CC-BY 4.0). The audit prints the date its data ends
+and warns loudly when pinned packages (``scripts/pinned-releases.json``) were released after it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,17 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 SNAPSHOT = Path(__file__).resolve().parent / "advisories.json"
+# The PyPI upload date of each exactly pinned package (dev, docs and bench groups).
+PINNED_RELEASES = Path(__file__).resolve().parent / "pinned-releases.json"
+
+
+def newer_than_snapshot(snapshot: str, releases: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """Pinned packages released after the advisory data: advisories about them cannot be in it."""
+    return sorted(
+        f"{name} {info['version']} ({info['released']})"
+        for name, info in releases.items()
+        if info.get("released") and str(info["released"]) > snapshot
+    )
 
 
 def in_range(version: Version, events: Iterable[Mapping[str, str]]) -> bool:
@@ -139,6 +151,17 @@ def main() -> int:
         f"{advisories.snapshot} ({sum(map(len, advisories.by_package.values()))} records, "
         f"{len(advisories.by_package)} packages with advisories)"
     )
+    releases = json.loads(PINNED_RELEASES.read_text())["releases"] if PINNED_RELEASES.is_file() else {}
+    newer = newer_than_snapshot(advisories.snapshot, releases)
+    if newer:
+        print(
+            f"WARNING: the advisory data ends {advisories.snapshot}, older than {len(newer)} pinned "
+            f"packages' releases. "
+            "Vulnerabilities published since then are NOT checked; run `python scripts/audit.py --online` "
+            "where api.osv.dev is reachable, or refresh the snapshot. Released after the data: "
+            + ", ".join(newer),
+            file=sys.stderr,
+        )
     if not audited:
         print("pip-audit asked nothing: the audit did not happen", file=sys.stderr)
         return 1

@@ -37,7 +37,29 @@ from ._pacing import RateLimit as RateLimit
 from ._pagination import Paginator as Paginator
 from ._response import RawResponse as RawResponse
 from ._retry import set_testing as set_testing
+from ._values import value as value
 from ._version import __version__ as __version__
+
+# Errors print under the name users import them by (``talon_async.NotFoundError`` in a traceback,
+# not the private module that defines them); pickling finds them there too.
+for _error in (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    DryRunUnsupportedError,
+    InternalServerError,
+    InvalidRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    TalonError,
+):
+    _error.__module__ = __name__
+del _error
 
 __all__ = [
     "UNSET",
@@ -78,4 +100,5 @@ __all__ = [
     "set_testing",
     "shard_of",
     "typed_props",
+    "value",
 ]

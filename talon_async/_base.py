@@ -8,6 +8,7 @@ import ipaddress
 import logging
 import os
 import platform
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ParamSpec, Self, TypeVar
@@ -127,6 +128,12 @@ class BaseClient:
         url = httpx.URL(base_url.strip().rstrip("/") + "/")
         if url.scheme not in ("http", "https") or not url.host:
             raise InvalidRequestError(f"base_url: {base_url!r} is not an http(s) URL")
+        if re.fullmatch(r"v\d+", url.path.rstrip("/").rsplit("/", 1)[-1]):
+            # Every operation's path starts with its own /v1 or /v2, so this would request /v2/v2/...
+            raise InvalidRequestError(
+                f"base_url: {base_url!r} ends in an API version; pass the deployment's root URL, "
+                "such as https://mycompany.europe-west1.talon.one (each operation adds /v1 or /v2 itself)"
+            )
         if url.scheme == "http" and not (_is_loopback(url.host) or allow_insecure_http):
             raise InvalidRequestError(
                 f"base_url: refusing to send the API key over plain http to {url.host}; "

@@ -183,8 +183,9 @@ def _fields(cls: type[Any]) -> list[str]:
 
 def _hints(cls: type[Any]) -> dict[str, Any]:
     # Generated modules import the models they refer to on first use of to_dict/from_dict, which
-    # has happened by now, so their globals resolve every annotation.
-    return typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+    # has happened by now, so their globals resolve every annotation. The class's own __module__
+    # is its public home (talon_async.models); its methods still name the defining module.
+    return typing.get_type_hints(cls, vars(sys.modules[cls.from_dict.__module__]))
 
 
 def _union(hint: Any) -> tuple[Any, ...]:

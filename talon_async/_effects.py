@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from functools import cache
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 from ._logging import logger
 
@@ -85,7 +85,11 @@ def _effect_type_of(props_class: type[Any]) -> str:
     return effect_type
 
 
-def typed_props(effect: Effect) -> Any:
+@overload
+def typed_props(effect: Effect) -> Any: ...
+@overload
+def typed_props(effect: Effect, props_type: type[P]) -> P | None: ...
+def typed_props(effect: Effect, props_type: type[Any] | None = None) -> Any:
     """The effect's props as their typed model, chosen by ``effect.effect_type``.
 
     Props are read as tolerantly as answers are (a ``null`` in an optional prop reads as absent,
@@ -93,7 +97,16 @@ def typed_props(effect: Effect) -> Any:
     props that still do not fit their model (a required prop missing, a wrong type), with a
     warning on the ``talon_async`` logger. Never raises: a new or changed effect on the server
     must not break a checkout.
+
+    With ``props_type`` (``typed_props(effect, SetDiscountEffectProps)``) the answer is typed
+    ``SetDiscountEffectProps | None``: the props when the effect is of that kind and they fit,
+    else ``None``.
     """
+    if props_type is not None:
+        if effect.effect_type != _effect_type_of(props_type):
+            return None
+        props = typed_props(effect)
+        return props if isinstance(props, props_type) else None
     props = effect.props
     if not isinstance(props, dict):
         return props

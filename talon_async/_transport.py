@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import importlib.util
+import threading
 from typing import Any, Literal
 
+import anyio.to_thread
 import httpx
 import sniffio
 
@@ -13,13 +18,14 @@ from ._auth import ApiKeyAuth
 __all__ = ["AutoTransport", "DirectSender", "pick_transport"]
 
 
-def pick_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
+def pick_transport(limits: httpx.Limits, library: str | None = None) -> httpx.AsyncBaseTransport:
     """The one place the default transport is chosen (the benchmarks measure this choice).
 
     Under asyncio, aiohttp underneath httpx costs far less CPU per request than httpcore, so it
     is used when the optional ``httpx-aiohttp`` package is installed. Trio always gets httpcore.
+    ``library`` is the running async library, for a caller outside the event loop's thread.
     """
-    if sniffio.current_async_library() == "asyncio":
+    if (library or sniffio.current_async_library()) == "asyncio":
         try:
             from httpx_aiohttp import AiohttpTransport
         except ImportError:
@@ -29,16 +35,75 @@ def pick_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
     return httpx.AsyncHTTPTransport(limits=limits)
 
 
+_AIOHTTP_MODULE = "httpx_aiohttp"
+
+
+class _Prebuild(threading.Thread):
+    """Strictly private. Imports the aiohttp extra and builds the asyncio transport, off the loop.
+
+    Importing aiohttp takes 0.15-0.4 s of CPU, and building a transport loads the system's CA
+    certificates (tens of ms). Done by the first request, either would stall every other task
+    on the event loop for that long.
+    """
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        super().__init__(name="talon-async-transport", daemon=True)
+        self._limits = limits
+        self.transport: httpx.AsyncBaseTransport | None = None
+
+    def run(self) -> None:
+        # A broken install is pick_transport's to handle: it falls back to httpcore, as without the extra.
+        with contextlib.suppress(ImportError):
+            importlib.import_module(_AIOHTTP_MODULE)
+        self.transport = pick_transport(self._limits, "asyncio")
+
+
+def _start_prebuild(limits: httpx.Limits) -> _Prebuild | None:
+    """Start building the asyncio transport, unless this client runs under another library."""
+    if importlib.util.find_spec(_AIOHTTP_MODULE) is None:
+        return None
+    try:
+        if sniffio.current_async_library() != "asyncio":
+            return None
+    except sniffio.AsyncLibraryNotFoundError:
+        pass  # built before any loop runs: most such clients end up on asyncio
+    thread = _Prebuild(limits)
+    thread.start()
+    return thread
+
+
 class AutoTransport(httpx.AsyncBaseTransport):
     """Strictly private. Defers ``pick_transport`` to the first request.
 
     A ``TalonClient`` is often built before any event loop runs, so the async library is only
-    known once a request is made.
+    known once a request is made. The aiohttp extra's import starts at construction, in a thread,
+    and the first request waits for it without blocking the loop (``prepare``).
     """
 
     def __init__(self, limits: httpx.Limits) -> None:
         self._limits = limits
         self._inner: httpx.AsyncBaseTransport | None = None
+        self._prebuild = _start_prebuild(limits)
+
+    async def prepare(self) -> None:
+        """Pick and build the transport off the event loop: both steps can take a tenth of a second.
+
+        The aiohttp extra's import may still be running, and either transport loads the system's
+        CA certificates into a new SSL context when built.
+        """
+        if self._inner is not None:
+            return
+        library = sniffio.current_async_library()
+        prebuild, self._prebuild = self._prebuild, None
+        if prebuild is not None and prebuild.is_alive():
+            await anyio.to_thread.run_sync(prebuild.join)
+        if library == "asyncio" and prebuild is not None and prebuild.transport is not None:
+            inner = prebuild.transport
+        else:
+            inner = await anyio.to_thread.run_sync(pick_transport, self._limits, library)
+        if self._inner is None:  # a concurrent first request may have finished first; keep its transport
+            _no_silent_replays(inner)
+            self._inner = inner
 
     def resolve(self) -> httpx.AsyncBaseTransport:
         """The transport for the running async library, picked on first use."""
@@ -49,6 +114,7 @@ class AutoTransport(httpx.AsyncBaseTransport):
         return inner
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await self.prepare()
         return await self.resolve().handle_async_request(request)
 
     async def aclose(self) -> None:
@@ -105,6 +171,8 @@ class DirectSender:
         direct = self._direct
         if direct is None:
             # Decided once, at the first request: only then is the async library known.
+            if isinstance(self._transport, AutoTransport):
+                await self._transport.prepare()
             direct = self._direct = self._aiohttp_sender()
         if direct is not False:
             return await direct(kwargs, self._timeout)

@@ -7,18 +7,14 @@ agreement with the official contract at that spot (tests/support/official.py). T
 integers without int64 (the contract gives no format), properties and enum values the SDK lacks,
 required lists, patterns and nullability.
 
-The reference lives in ../shared beside the repo (see tests/support/reference.py: skipped when absent,
-failed when absent under CI). Renamed schemas go through the commented map REFERENCE_RENAMES there.
+The reference is vendored in openapi/reference/ (see tests/support/reference.py). Renamed schemas go
+through the commented map REFERENCE_RENAMES there.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from tests.support import reference as reference_module
 from tests.support.official import allowlisted, official_agrees, official_declares
 from tests.support.reference import REFERENCE_RENAMES, load_reference, our_name, reference_models
 from tests.support.spec import Schema, referenced_name, resolve, schemas
@@ -94,12 +90,8 @@ def differences(reference: Schema, ours: Schema, where: str) -> list[str]:
 
 
 def _model_names() -> list[str]:
-    """Reference model names, read at collection time when the file is there (else one skipping case)."""
-    path = reference_module.REFERENCE_PATH
-    if not path.is_file():
-        return ["<reference absent>"]
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return sorted({**data["models"], **data["supplementary_models"]})
+    """Reference model names, read at collection time."""
+    return sorted(reference_models())
 
 
 @pytest.mark.parametrize("reference_name", _model_names())
@@ -197,19 +189,3 @@ def test_catalog_action_payload_variants_match_reference() -> None:
     ours = schemas()["CatalogAction"]["x-payload-by-type"]
     assert ours == {action: our_name(model) for action, model in expected.items()}
     assert set(ours) == set(schemas()["CatalogAction"]["properties"]["type"]["enum"])
-
-
-def test_absent_reference_skips_locally(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Without the shared file and without CI, the fidelity tests skip with a reason naming the file."""
-    monkeypatch.delenv("CI", raising=False)
-    absent = tmp_path / "integration-api.json"
-    with pytest.raises(pytest.skip.Exception, match=r"integration-api\.json"):
-        reference_module.require_shared_file(absent)
-
-
-def test_absent_reference_fails_under_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """With CI set, a missing shared file is a failure, never a silent skip."""
-    monkeypatch.setenv("CI", "1")
-    absent = tmp_path / "integration-api.json"
-    with pytest.raises(pytest.fail.Exception, match="CI must run"):
-        reference_module.require_shared_file(absent)

@@ -1,4 +1,4 @@
-"""openapi/integration-api.yaml against the seed PHP SDK docs and the reference: operations, parameters,
+"""openapi/integration-api.yaml against the PHP SDK docs' tables and the reference: operations, parameters,
 constraints, statuses and security."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import pytest
 from openapi_spec_validator import validate
 
 from tests.support.official import official_agrees, official_declares
-from tests.support.reference import load_reference, load_seed_text, our_name
+from tests.support.reference import load_php_sdk_operations, load_reference, our_name
 from tests.support.spec import Operation, load_spec, operations, ref_name, referenced_name, resolve, schemas
 
-# The one operation beyond the seed's 29: the official API has it, the seed table predates it.
+# The one operation beyond the PHP SDK docs' 29: the official API has it, the docs' table predates it.
 EXTRA_OPERATIONS = {
     "unlinkLoyaltyCardFromProfile": (
         "post",
@@ -24,11 +24,8 @@ EXTRA_OPERATIONS = {
     )
 }
 
-_TABLE_ROW = re.compile(r"^(?P<id>[a-z]\w+) \| (?P<method>GET|POST|PUT|DELETE|PATCH) (?P<path>/\S*) \| ")
-_SIGNATURE = re.compile(r"^(?:\S+ )?(?P<id>[a-z]\w+)\((?P<args>[^)]*)\)$")
-_DEFAULT = re.compile(r"\[default to (?P<value>[^\]]+)\]")
-# Seed (PHP) parameter type -> the schema ours must resolve to.
-_SEED_TYPES = {
+# PHP SDK parameter type -> the schema ours must resolve to.
+_PHP_TYPES = {
     "string": {"type": "string"},
     "bool": {"type": "boolean"},
     "int": {"type": "integer"},
@@ -39,7 +36,7 @@ _NO_DEFAULT = object()
 
 
 @dataclass(frozen=True)
-class SeedParameter:
+class PhpParameter:
     name: str
     type: str
     optional: bool
@@ -47,53 +44,27 @@ class SeedParameter:
 
 
 @dataclass(frozen=True)
-class SeedOperation:
+class PhpOperation:
     operation_id: str
     method: str
     path: str
-    parameters: tuple[SeedParameter, ...]
-
-
-def _seed_default(notes: str) -> Any:
-    match = _DEFAULT.search(notes)
-    if match is None:
-        return _NO_DEFAULT
-    text = match["value"].strip()
-    if text[:1] == text[-1:] == "'":
-        return text[1:-1]
-    if text in ("true", "false"):
-        return text == "true"
-    return int(text)
+    parameters: tuple[PhpParameter, ...]
 
 
 @functools.cache
-def seed_operations() -> dict[str, SeedOperation]:
-    """The seed's operation table, each with the parameter table of its own section."""
-    lines = load_seed_text().splitlines()
-    table = {m["id"]: (m["method"].lower(), m["path"]) for line in lines if (m := _TABLE_ROW.match(line))}
-    parameters: dict[str, list[SeedParameter]] = {}
-    current = None
-    in_table = False
-    for line in lines:
-        signature = _SIGNATURE.match(line)
-        if signature and signature["id"] in table:
-            current, in_table = signature["id"], False
-            parameters[current] = []
-        elif line.startswith("Name | Type | Description | Notes"):
-            in_table = current is not None
-        elif in_table and line.startswith("---"):
-            continue
-        elif in_table and line.endswith("|") and current is not None:
-            cells = [cell.strip() for cell in line.split("|")]
-            notes = cells[-2]
-            parameters[current].append(
-                SeedParameter(cells[0], cells[1], "[optional]" in notes, _seed_default(notes))
-            )
-        else:
-            in_table = False
+def php_operations() -> dict[str, PhpOperation]:
+    """The PHP SDK docs' operation table, each with the parameter table of its own section."""
     return {
-        op_id: SeedOperation(op_id, method, path, tuple(parameters.get(op_id, ())))
-        for op_id, (method, path) in table.items()
+        op["operationId"]: PhpOperation(
+            op["operationId"],
+            op["method"].lower(),
+            op["path"],
+            tuple(
+                PhpParameter(p["name"], p["type"], p["optional"], p.get("default", _NO_DEFAULT))
+                for p in op["parameters"]
+            ),
+        )
+        for op in load_php_sdk_operations()
     }
 
 
@@ -109,25 +80,23 @@ def test_document_is_valid_openapi() -> None:
     validate(copy.deepcopy(load_spec()))
 
 
-def test_seed_table_has_29_operations() -> None:
-    """The seed parser finds all 29 rows of the seed table and a parameter section for each one."""
-    seed = seed_operations()
-    assert len(seed) == 29
-    # Every seed operation takes at least a path parameter or a body, so an empty list means a missed section.
-    assert all(op.parameters for op in seed.values())
-    defaults = [p for op in seed.values() for p in op.parameters if p.default is not _NO_DEFAULT]
-    assert len(defaults) == load_seed_text().count("[default to ")
+def test_php_sdk_table_has_29_operations() -> None:
+    """The PHP SDK facts hold all 29 rows of the docs' table and a parameter section for each one."""
+    php = php_operations()
+    assert len(php) == 29
+    # Every operation takes at least a path parameter or a body, so an empty list means a missed section.
+    assert all(op.parameters for op in php.values())
 
 
-def test_operations_are_the_seed_table_plus_unlink() -> None:
-    """Exactly the seed's 29 operations plus unlinkLoyaltyCardFromProfile, each with its method and path."""
-    expected = {op_id: (op.method, op.path) for op_id, op in seed_operations().items()} | EXTRA_OPERATIONS
+def test_operations_are_the_php_sdk_table_plus_unlink() -> None:
+    """The PHP SDK docs' 29 operations plus unlinkLoyaltyCardFromProfile, each with its method and path."""
+    expected = {op_id: (op.method, op.path) for op_id, op in php_operations().items()} | EXTRA_OPERATIONS
     assert {op_id: (op.method, op.path) for op_id, op in OURS.items()} == expected
     assert len(OURS) == 30
 
 
 def test_unlink_operation_is_an_official_one() -> None:
-    """unlinkLoyaltyCardFromProfile is one of the official operations the reference lists outside the seed."""
+    """unlinkLoyaltyCardFromProfile is an official operation the reference lists outside the PHP SDK docs."""
     official = {
         (o["method"].lower(), o["path"])
         for o in load_reference()["official_integration_operations_not_in_seed"]
@@ -136,14 +105,14 @@ def test_unlink_operation_is_an_official_one() -> None:
 
 
 @pytest.mark.parametrize("operation_id", sorted(set(OURS) - set(EXTRA_OPERATIONS)))
-def test_seed_parameters_are_declared_alike(operation_id: str) -> None:
-    """Each seed parameter is in the spec with the seed's location, optionality, type and default."""
-    seed = seed_operations()[operation_id]
+def test_php_sdk_parameters_are_declared_alike(operation_id: str) -> None:
+    """Each PHP SDK parameter is in the spec with the docs' location, optionality, type and default."""
+    php = php_operations()[operation_id]
     ours = OURS[operation_id]
-    path_names = set(re.findall(r"{(\w+)}", seed.path))
-    for parameter in seed.parameters:
+    path_names = set(re.findall(r"{(\w+)}", php.path))
+    for parameter in php.parameters:
         if parameter.name == "body":
-            assert ours.body is not None, "seed sends a body"
+            assert ours.body is not None, "the PHP SDK sends a body"
             body_name = referenced_name(ours.body)
             if parameter.type == "object":
                 assert body_name is None
@@ -160,7 +129,7 @@ def test_seed_parameters_are_declared_alike(operation_id: str) -> None:
         assert declared["in"] == ("path" if parameter.name in path_names else "query"), parameter.name
         assert declared.get("required", False) is not parameter.optional, parameter.name
         schema = resolve(declared["schema"])
-        for key, value in _SEED_TYPES[parameter.type].items():
+        for key, value in _PHP_TYPES[parameter.type].items():
             assert schema.get(key) == value, (parameter.name, key)
         if parameter.type == "string[]":
             assert resolve(schema["items"]).get("type") == "string"
@@ -169,10 +138,10 @@ def test_seed_parameters_are_declared_alike(operation_id: str) -> None:
         else:
             assert schema.get("default", _NO_DEFAULT) == parameter.default, parameter.name
             assert type(schema["default"]) is type(parameter.default), parameter.name
-    seed_names = {p.name for p in seed.parameters if p.name != "body"}
-    if not any(p.name == "body" for p in seed.parameters):
+    php_names = {p.name for p in php.parameters if p.name != "body"}
+    if not any(p.name == "body" for p in php.parameters):
         assert ours.body is None
-    # Anything beyond the seed must come from the reference's in_seed:false list.
+    # Anything beyond the PHP SDK docs must come from the reference's in_seed:false list.
     reference = {o["operationId"]: o for o in load_reference()["operations"]}[operation_id]
     extras = {p["name"] for p in reference["query_params"] if not p["in_seed"]}
     # Beyond both: parameters the official contract declares (returnCartItems' runRuleEngine).
@@ -181,7 +150,7 @@ def test_seed_parameters_are_declared_alike(operation_id: str) -> None:
         for p in ours.parameters
         if official_declares(f"{operation_id}.param[{p['in']}:{p['name']}]")
     }
-    assert {p["name"] for p in ours.parameters} - seed_names - official == extras - official
+    assert {p["name"] for p in ours.parameters} - php_names - official == extras - official
 
 
 REFERENCE_SCHEMA_KEYS = ("type", "format", "enum", "minimum", "maximum", "minLength", "maxLength")

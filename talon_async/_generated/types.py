@@ -23,6 +23,10 @@ class Unset:
     def __repr__(self) -> str:
         return "UNSET"
 
+    def __reduce__(self) -> str:
+        # The one UNSET survives pickling (models compare fields by identity with it).
+        return "UNSET"
+
 
 UNSET: Unset = Unset()
 
@@ -201,6 +205,41 @@ class Response(Generic[T]):
     http_response: httpx.Response
 
 
+def pydantic_core_schema(cls: Any, handler: Any) -> Any:
+    """A pydantic core schema for a generated model: from_dict in, to_dict out, a JSON object in docs.
+
+    pydantic is an optional companion, never imported: the schema is its documented plain-dict
+    form, and the JSON object schema comes from pydantic's own ``handler``.
+    """
+
+    def validate(value: Any) -> Any:
+        if isinstance(value, cls):
+            return value
+        if not isinstance(value, Mapping):
+            raise ValueError(f"expected a {cls.__name__} or a JSON object, got {type(value).__name__}")
+        try:
+            return cls.from_dict(value)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            # pydantic reports ValueError as a validation error (a 422 in FastAPI), anything else as a crash.
+            raise ValueError(f"not a valid {cls.__name__}: {exc!r}") from None
+
+    def serialize(model: Any) -> Any:
+        return model.to_dict()
+
+    json_object = handler.generate_schema(dict[str, Any])
+    return {
+        "type": "function-plain",
+        "function": {"type": "no-info", "function": validate},
+        "json_schema_input_schema": json_object,
+        "serialization": {
+            "type": "function-plain",
+            "function": serialize,
+            "when_used": "always",
+            "return_schema": json_object,
+        },
+    }
+
+
 __all__ = [
     "UNSET",
     "Response",
@@ -213,6 +252,7 @@ __all__ = [
     "parse_datetime",
     "parse_uuid",
     "path_segment",
+    "pydantic_core_schema",
     "rfc3339",
     "unknown_member",
     "wrong_type",

@@ -11,6 +11,15 @@ For pytest, add ``pytest_plugins = ["talon_async.testing.pytest_plugin"]`` to a 
 use the ``fake_talon`` and ``fake_talon_server`` fixtures.
 """
 
+try:
+    import openapi_core as _openapi_core  # noqa: F401
+    import yaml as _yaml  # noqa: F401
+except ImportError as _missing:  # pragma: no cover - depends on the install
+    raise ImportError(
+        f"talon_async.testing needs the 'testing' extra ({_missing.name} is missing): "
+        'pip install "talon-async[testing]"'
+    ) from _missing
+
 from ._app import FakeTalonApp as FakeTalonApp
 from ._errors import RuleError as RuleError
 from ._errors import SpecViolation as SpecViolation

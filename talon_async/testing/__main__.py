@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None, *, stop: threading.Event | None = No
     """Serve until Ctrl+C (or until ``stop`` is set, for tests)."""
     args = _parser().parse_args(argv)
     if args.host not in _LOOPBACK:
-        # The fake has no real security, so it must never listen beyond this machine.
+        # The fake has no real security, so it must never listen beyond the loopback interface.
         print(f"refusing to bind {args.host!r}: the fake serves loopback only", file=sys.stderr)
         return 2
     fake = FakeTalon(api_key=args.api_key, seed=args.seed)

@@ -151,4 +151,5 @@ def test_the_index_links_every_page_and_the_readme_links_the_index() -> None:
     for page in (ROOT / "docs").glob("*.md"):
         if page.name != "index.md":
             assert f"]({page.name})" in index, page.name
-    assert "](docs/index.md)" in (ROOT / "README.md").read_text()
+    index_url = "https://github.com/talon-async/talon-async/blob/main/docs/index.md"
+    assert f"]({index_url})" in (ROOT / "README.md").read_text()

@@ -119,3 +119,16 @@ def test_null_props_of_a_known_type_are_logged_when_left_out(caplog: pytest.LogC
     with caplog.at_level("WARNING", logger="talon_async"):
         assert effects_of([effect], SetDiscountEffectProps) == []
     assert "setDiscount effect has NoneType for props" in caplog.text
+
+
+def test_typed_props_with_a_type_answers_that_type_or_none() -> None:
+    """typed_props(effect, X) is the decoded X for an effect of X's kind, else None."""
+    props = FACTORY.document("SetDiscountEffectProps")
+    discount = Effect.from_dict(effect_doc("setDiscount", props))
+    decoded = typed_props(discount, SetDiscountEffectProps)
+    assert isinstance(decoded, SetDiscountEffectProps)
+    assert decoded.to_dict() == props
+    other = Effect.from_dict(effect_doc("brandNewEffect", props))
+    assert typed_props(other, SetDiscountEffectProps) is None
+    misfit = Effect.from_dict(effect_doc("setDiscount", {"unexpected": True}))
+    assert typed_props(misfit, SetDiscountEffectProps) is None

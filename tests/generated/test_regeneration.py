@@ -108,7 +108,9 @@ def test_new_property_is_typed(regenerated: SimpleNamespace) -> None:
     """CartItem.gift_wrap is an optional ``bool | Unset`` attribute defaulting to UNSET."""
     cart_item = regenerated.models.CartItem
     # Only this annotation is evaluated: the model imports its referenced models under TYPE_CHECKING.
-    annotation = eval(cart_item.__annotations__["gift_wrap"], vars(sys.modules[cart_item.__module__]))
+    annotation = eval(
+        cart_item.__annotations__["gift_wrap"], vars(sys.modules[cart_item.from_dict.__module__])
+    )
     assert _bool_or_unset(annotation, regenerated.types)
     assert inspect.signature(cart_item).parameters["gift_wrap"].default is regenerated.types.UNSET
     source = (regenerated.root / "models" / "cart_item.py").read_text()

@@ -106,16 +106,21 @@ def enum_classes() -> list[type[enum.Enum]]:
 @functools.cache
 def type_hints(cls: type[Any]) -> dict[str, Any]:
     """The resolved annotations of a model (its referenced models are imported only under TYPE_CHECKING)."""
-    module = importlib.import_module(cls.__module__)
+    module = defining_module(cls)
     bind = getattr(module, "_bind_models", None)
     if bind is not None:
         bind()
-    return typing.get_type_hints(cls)
+    return typing.get_type_hints(cls, vars(module))
+
+
+def defining_module(cls: type[Any]) -> Any:
+    """The generated module a model is defined in (its ``__module__`` is its public home instead)."""
+    return importlib.import_module(cls.from_dict.__module__)
 
 
 def json_keys(cls: type[Any]) -> frozenset[str]:
     """The JSON keys a model maps to attributes; other keys belong in ``additional_properties``."""
-    keys: frozenset[str] = getattr(importlib.import_module(cls.__module__), "_JSON_KEYS", frozenset())
+    keys: frozenset[str] = getattr(defining_module(cls), "_JSON_KEYS", frozenset())
     return keys
 
 

@@ -101,10 +101,11 @@ def minimal(tp: Any, text: str) -> Any:
     if typing.get_origin(tp) is dict or tp is Any:
         return {}
     if isinstance(tp, type) and attrs.has(tp):
-        module = importlib.import_module(tp.__module__)
+        # The defining module, not the public talon_async.models the class names as its home.
+        module = importlib.import_module(tp.from_dict.__module__)
         if hasattr(module, "_bind_models"):
             module._bind_models()
-        hints = typing.get_type_hints(tp)
+        hints = typing.get_type_hints(tp, vars(module))
         required = {
             f.name: minimal(hints[f.name], text)
             for f in attrs.fields(tp)

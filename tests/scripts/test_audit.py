@@ -135,3 +135,13 @@ def test_package_missing_from_the_snapshot_fails_the_audit(tmp_path: Path) -> No
     done = run_audit(snapshot)
     assert done.returncode == 1
     assert "so not audited: pytest" in done.stderr
+
+
+def test_pinned_releases_after_the_snapshot_are_named() -> None:
+    """Packages released after the advisory data are listed for the warning; older or undated ones are not."""
+    releases = {
+        "new": {"version": "2.0", "released": "2026-01-02"},
+        "old": {"version": "1.0", "released": "2020-01-01"},
+        "undated": {"version": "1.0", "released": None},
+    }
+    assert audit.newer_than_snapshot("2024-10-10", releases) == ["new 2.0 (2026-01-02)"]

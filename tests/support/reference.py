@@ -1,26 +1,19 @@
-"""The shared source facts next to the repo: the seed PHP docs and the reference JSON.
+"""The vendored reference facts in ``openapi/reference/``: the SDK reference JSON and the PHP SDK tables.
 
-They live in ``../shared`` relative to the repo root, outside the package. A developer without them
-gets a skip that names the missing file; CI (``CI`` set) gets a failure, because there the tests that
-prove fidelity must never silently disappear.
+Both are committed to the repo, so every fidelity test runs from a plain clone.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import os
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from tests.support.spec import REPO_ROOT
 
-SHARED_ROOT = REPO_ROOT.parent / "shared"
 REFERENCE_ROOT = REPO_ROOT / "openapi" / "reference"
 REFERENCE_PATH = REFERENCE_ROOT / "integration-api.json"
-SEED_PATH = SHARED_ROOT / "seed" / "integration-api-php-sdk-docs.txt"
+PHP_SDK_OPERATIONS_PATH = REFERENCE_ROOT / "php-sdk-operations.json"
 
 # Reference (talon_one 26.2) schema name -> our schema name. Each rename is deliberate:
 REFERENCE_RENAMES = {
@@ -44,30 +37,18 @@ def our_name(reference_name: str) -> str:
     return REFERENCE_RENAMES.get(reference_name, reference_name)
 
 
-def require_shared_file(path: Path) -> Path:
-    """``path`` if it exists; otherwise skip (locally) or fail (when ``CI`` is set)."""
-    if path.is_file():
-        return path
-    reason = f"shared source file {path} is absent (expected in ../shared beside the repo)"
-    if os.environ.get("CI"):
-        pytest.fail(reason + "; CI must run the fidelity tests", pytrace=False)
-    pytest.skip(reason)
-
-
 @functools.cache
-def _load_reference(path: Path) -> dict[str, Any]:
-    reference: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+def load_reference() -> dict[str, Any]:
+    """The reference JSON: the official Python SDK's models and operations."""
+    reference: dict[str, Any] = json.loads(REFERENCE_PATH.read_text(encoding="utf-8"))
     return reference
 
 
-def load_reference() -> dict[str, Any]:
-    """The reference JSON (skip or fail as ``require_shared_file`` says when it is absent)."""
-    return _load_reference(require_shared_file(REFERENCE_PATH))
-
-
-def load_seed_text() -> str:
-    """The seed PHP SDK docs (skip or fail as ``require_shared_file`` says when it is absent)."""
-    return require_shared_file(SEED_PATH).read_text(encoding="utf-8")
+@functools.cache
+def load_php_sdk_operations() -> list[dict[str, Any]]:
+    """The PHP SDK docs' operation table, each operation with its parameter table."""
+    facts: dict[str, Any] = json.loads(PHP_SDK_OPERATIONS_PATH.read_text(encoding="utf-8"))
+    return list(facts["operations"])
 
 
 def reference_models() -> dict[str, Any]:

@@ -31,6 +31,7 @@ from talon_async.models import (
     CustomerProfile,
     CustomerProfileAudienceRequestItem,
     CustomerProfileIntegrationResponseV2,
+    CustomerSessionV2,
     Effect,
     IntegrationCustomerSessionResponse,
     IntegrationRequest,
@@ -159,6 +160,17 @@ def effects(state: IntegrationStateV2, items: list[Effect]) -> None:
     assert_type(effects_of(state, SetDiscountEffectProps), list[SetDiscountEffectProps])
     assert_type(effects_of(items, SetDiscountEffectProps), list[SetDiscountEffectProps])
     assert_type(matching_effects(state, SetDiscountEffectProps), list[tuple[Effect, SetDiscountEffectProps]])
+    assert_type(talon_async.typed_props(items[0], SetDiscountEffectProps), SetDiscountEffectProps | None)
+    assert_type(talon_async.typed_props(items[0]), Any)
+
+
+def values(state: IntegrationStateV2) -> None:
+    assert_type(talon_async.value(state.customer_session), CustomerSessionV2 | None)
+    assert_type(talon_async.value(state.customer_session, None), CustomerSessionV2 | None)
+    session = talon_async.value(state.customer_session)
+    if session is not None:
+        assert_type(talon_async.value(session.total, 0.0), float)
+        assert_type(talon_async.value(session.coupon_codes, []), list[str])
 
 
 def errors(error: talon_async.APIStatusError, conflict: talon_async.ConflictError) -> None:

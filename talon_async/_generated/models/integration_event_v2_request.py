@@ -234,3 +234,14 @@ class IntegrationEventV2Request:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
+    # (through the methods' globals), which is where talon_async reads them.
+    __module__ = "talon_async.models"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source_type: Any, handler: Any) -> Any:
+        """Let pydantic (and so FastAPI) take and return this model as its JSON object."""
+        from ..types import pydantic_core_schema
+
+        return pydantic_core_schema(cls, handler)
