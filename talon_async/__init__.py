@@ -27,6 +27,7 @@ from ._errors import RequestInfo as RequestInfo
 from ._errors import TalonError as TalonError
 from ._generated.types import UNSET as UNSET
 from ._generated.types import Unset as Unset
+from ._pagination import AsyncPaginator as AsyncPaginator
 from ._pagination import Paginator as Paginator
 from ._response import RawResponse as RawResponse
 from ._retry import set_testing as set_testing
@@ -38,6 +39,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
     "BatchResult",

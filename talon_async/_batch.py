@@ -11,9 +11,8 @@ from typing import Generic, Literal, TypeVar
 
 import anyio
 
+from ._checks import MAX_ITEMS
 from ._errors import InvalidRequestError, TalonError
-from ._flags import MAX_ITEMS
-from ._response import raw_sink
 
 __all__ = ["BatchResult", "Boundary", "ChunkResult", "run_batches"]
 
@@ -88,11 +87,6 @@ async def run_batches(
     called again), and the first such error is raised as is, with a note saying which chunks
     were sent and how they ended.
     """
-    if raw_sink.get() is not None:
-        raise TypeError(
-            "with_raw_response cannot wrap a batch: it sends many requests; "
-            "read each chunk's answer from BatchResult.chunks[i].response"
-        )
     if concurrency < 1:
         raise InvalidRequestError(f"concurrency: {concurrency} is less than 1")
     if not 1 <= chunk_size <= MAX_ITEMS:

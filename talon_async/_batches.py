@@ -6,15 +6,15 @@ import datetime
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from ._audiences import AudienceMethods
 from ._base import TimeoutTypes
 from ._batch import BatchResult, ChunkResult, run_batches
-from ._catalogs import CatalogMethods
-from ._coupons import CouponMethods
 from ._errors import InvalidRequestError
 from ._generated.types import UNSET
+from ._operations.audiences import AudienceOperations
+from ._operations.catalogs import CatalogOperations
+from ._operations.coupons import CouponOperations
+from ._operations.profiles import ProfileOperations
 from ._params import Body, as_model, date_param
-from ._profiles import ProfileMethods
 
 if TYPE_CHECKING:
     from ._catalog import CatalogPayload
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["BatchMethods"]
 
 
-class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethods):
+class BatchMethods(ProfileOperations, AudienceOperations, CatalogOperations, CouponOperations):
     """Strictly private. The batch helpers of ``TalonClient``."""
 
     # --- batches -------------------------------------------------------------------------------
