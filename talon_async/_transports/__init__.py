@@ -164,7 +164,7 @@ def connection_failure(exc: BaseException, *, connecting: bool) -> httpx.Transpo
 
 
 def environment_proxy(url: httpx.URL) -> str | None:
-    """The proxy the environment names for ``url`` (``HTTPS_PROXY`` and co.), unless ``NO_PROXY`` exempts it."""
+    """The proxy the environment names for ``url`` (``HTTPS_PROXY``...), unless ``NO_PROXY`` exempts it."""
     proxies = urllib.request.getproxies_environment()
     proxy = proxies.get(url.scheme) or proxies.get("all")
     if not proxy:

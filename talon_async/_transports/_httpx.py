@@ -64,7 +64,7 @@ class CallerClientTransport:
             content=request.body,
             timeout=httpx.Timeout(**timeouts),
         )
-        # The client's own redirect setting applies; httpx drops Authorization on a redirect to another origin.
+        # The client's own redirect setting applies; httpx drops Authorization when leaving the origin.
         response = await self._client.send(http_request)
         return _answer(response)
 
