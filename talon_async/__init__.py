@@ -3,8 +3,8 @@
 from . import models as models
 from ._batch import BatchResult as BatchResult
 from ._batch import ChunkResult as ChunkResult
-from ._catalog import catalog_action as catalog_action
-from ._catalog import catalog_payload as catalog_payload
+from ._catalog_actions import catalog_action as catalog_action
+from ._catalog_actions import catalog_payload as catalog_payload
 from ._client import TalonClient as TalonClient
 from ._effects import effects_of as effects_of
 from ._effects import matching_effects as matching_effects

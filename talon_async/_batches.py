@@ -17,7 +17,7 @@ from ._operations.profiles import ProfileOperations
 from ._params import Body, as_model, date_param
 
 if TYPE_CHECKING:
-    from ._catalog import CatalogPayload
+    from ._catalog_actions import CatalogPayload
     from ._generated.models import (
         AdvocateReferralsPage,
         Catalog,
@@ -159,7 +159,7 @@ class BatchMethods(ProfileOperations, AudienceOperations, CatalogOperations, Cou
 
 
 def _to_catalog_action(item: object) -> CatalogAction:
-    from ._catalog import catalog_action
+    from ._catalog_actions import catalog_action
     from ._generated.models.catalog_action import CatalogAction
 
     if isinstance(item, CatalogAction):
@@ -187,7 +187,7 @@ class _CatalogBoundary:
         self._skus: set[str] = set()
 
     def __call__(self, item: object, chunk_is_empty: bool) -> bool:
-        from ._catalog import type_and_sku
+        from ._catalog_actions import type_and_sku
 
         action_type, sku = type_and_sku(item)
         starts = chunk_is_empty or action_type != self._type or (sku is not None and sku in self._skus)

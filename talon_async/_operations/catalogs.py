@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._base import BaseClient, TimeoutTypes, describe
-from .._catalog import check_catalog_actions
+from .._catalog_actions import check_catalog_actions
 from .._checks import check_max_items
 from .._params import Body, as_model
 
