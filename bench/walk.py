@@ -43,7 +43,7 @@ async def via_facade(base_url: str, mode: str) -> tuple[int, int]:
             page = await talon.get_loyalty_card_transactions(c.PROGRAM_ID, c.CARD_ID, page_size=1000)
             seen = len(page.data)
         else:
-            async for _ in talon.iter_loyalty_card_transactions(c.PROGRAM_ID, c.CARD_ID, page_size=1000):
+            async for _ in talon.get_loyalty_card_transactions(c.PROGRAM_ID, c.CARD_ID, page_size=1000):
                 seen += 1
         return peak_kb() - baseline, seen
 

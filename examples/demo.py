@@ -283,7 +283,7 @@ async def _page_ledger(
     progress = Progress("fetched", unit="transactions", stream=story.out)
     added = spent = 0.0
     latest: list[tuple[object, ...]] = []
-    pages = talon.iter_loyalty_program_profile_transactions(
+    pages = talon.get_loyalty_program_profile_transactions(
         program_id, config.customer, page_size=config.page_size
     ).pages()
     async for page in pages:

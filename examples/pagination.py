@@ -55,22 +55,22 @@ async def run(
     result = PagingResult()
 
     print("1. Every entry, one at a time (1000 per request behind the scenes):", file=out)
-    async for entry in talon.iter_loyalty_program_profile_transactions(program_id, customer):
+    async for entry in talon.get_loyalty_program_profile_transactions(program_id, customer):
         result.items += 1
         result.net_points += entry.amount if str(entry.type_) == "addition" else -entry.amount
     print(f"   {result.items} entries, net {result.net_points:,.0f} points", file=out)
 
     print("2. Page by page, 250 per request, with progress:", file=out)
     progress = Progress("fetched", unit="entries", stream=out)
-    async for page in talon.iter_loyalty_program_profile_transactions(
+    async for page in talon.get_loyalty_program_profile_transactions(
         program_id, customer, page_size=250
     ).pages():
         result.page_sizes.append(len(page))
         progress.advance(len(page))
     progress.finish()
 
-    print("3. Only the latest five: max_items stops after one small request:", file=out)
-    latest = talon.iter_loyalty_program_profile_transactions(program_id, customer, max_items=5)
+    print("3. Only the latest five: limit() stops after one small request:", file=out)
+    latest = talon.get_loyalty_program_profile_transactions(program_id, customer).limit(5)
     rows = [
         (e.created.strftime("%Y-%m-%d %H:%M"), str(e.type_), f"{e.amount:g}", e.name) async for e in latest
     ]
@@ -78,7 +78,7 @@ async def run(
     table(rows, indent=5, stream=out)
 
     print("4. Filtered by the server: only points earned in sessions (orders):", file=out)
-    earned = talon.iter_loyalty_program_profile_transactions(
+    earned = talon.get_loyalty_program_profile_transactions(
         program_id, customer, loyalty_transaction_type="session"
     )
     result.from_sessions = len([e async for e in earned])

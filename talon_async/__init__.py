@@ -5,8 +5,8 @@ from ._batch import BatchResult as BatchResult
 from ._batch import ChunkResult as ChunkResult
 from ._batch import ItemFailure as ItemFailure
 from ._batch import UncertainItem as UncertainItem
-from ._catalog import catalog_action as catalog_action
-from ._catalog import catalog_payload as catalog_payload
+from ._catalog_actions import catalog_action as catalog_action
+from ._catalog_actions import catalog_payload as catalog_payload
 from ._checkpoint import Checkpoint as Checkpoint
 from ._checkpoint import CheckpointEvent as CheckpointEvent
 from ._checkpoint import JsonlCheckpoint as JsonlCheckpoint
@@ -34,6 +34,7 @@ from ._errors import TalonError as TalonError
 from ._generated.types import UNSET as UNSET
 from ._generated.types import Unset as Unset
 from ._pacing import RateLimit as RateLimit
+from ._pagination import AsyncPaginator as AsyncPaginator
 from ._pagination import Paginator as Paginator
 from ._response import RawResponse as RawResponse
 from ._retry import set_testing as set_testing
@@ -67,6 +68,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
     "BatchResult",

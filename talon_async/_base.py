@@ -1,23 +1,35 @@
-"""The machinery under every ``TalonClient`` method: configuration, one request loop, retries."""
+"""The request pipeline under every ``TalonClient`` method: configuration and ``_send``.
+
+``_send`` takes an operation's description (``Operation``, built by the generated ``describe``)
+and runs, in this order: pre-send checks, locks and limits, auth, the per-attempt deadline, the
+transport call, parsing, error mapping, retries and raw-response capture. docs/facade.md draws it.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
+import importlib
+import importlib.util
 import ipaddress
+import json
 import logging
 import os
 import platform
 import re
+import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ParamSpec, Self, TypeVar
 
 import anyio
+import anyio.to_thread
 import httpx
 import sniffio
 
-from ._auth import ApiKeyAuth, CallContext, current_call
+from ._auth import authorization
 from ._bodies import unserializable
 from ._errors import (
     APIConnectionError,
@@ -29,18 +41,23 @@ from ._errors import (
     is_busy_response,
     status_error,
 )
-from ._generated.client import AuthenticatedClient
-from ._generated.errors import UnparsableResponse
-from ._generated.types import Response
+from ._generated.types import Operation
 from ._locks import KeyedLocks
 from ._logging import log_attempt, logger
 from ._pacing import RateLimit
-from ._response import RawResponse, RawSink, raw_sink
+from ._response import RawCapture, RawResponse
 from ._retry import is_timeout, retry_delay, should_retry, sleep
-from ._transport import AutoTransport, DirectSender
+from ._transports import MAX_URL_LENGTH, Answer, PreparedRequest, Timeouts, Transport, environment_proxy
 from ._version import __version__
 
-__all__ = ["DEFAULT_MAX_CONCURRENCY", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "BaseClient", "TimeoutTypes"]
+__all__ = [
+    "DEFAULT_MAX_CONCURRENCY",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "BaseClient",
+    "TimeoutTypes",
+    "describe",
+]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -56,6 +73,8 @@ USER_AGENT = (
     f"talon-async/{__version__} python/{platform.python_version_tuple()[0]}."
     f"{platform.python_version_tuple()[1]} httpx/{httpx.__version__}"
 )
+# Every transport decodes these two (``_transports.decoded``); nothing else is asked for.
+ACCEPT_ENCODING = "gzip, deflate"
 
 
 def _is_loopback(host: str) -> bool:
@@ -67,14 +86,14 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _timeout_dict(timeout: float | httpx.Timeout) -> dict[str, Any]:
+def _timeout_dict(timeout: float | httpx.Timeout) -> Timeouts:
     return (timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)).as_dict()
 
 
-def attempt_deadline(timeouts: dict[str, Any]) -> float | None:
+def attempt_deadline(timeouts: Timeouts) -> float | None:
     """Seconds one attempt may take in all: the largest phase timeout (a float timeout itself).
 
-    httpx times each read separately, so a server dripping a byte at a time could hold a call
+    Transports time each read separately, so a server dripping a byte at a time could hold a call
     forever; this bounds the whole attempt. With no read timeout there is no bound either.
     """
     if timeouts["read"] is None:
@@ -86,8 +105,8 @@ def arm_deadline(scope: anyio.CancelScope, seconds: float | None) -> asyncio.Tim
     """Cancel ``scope`` after ``seconds``; under asyncio, return the timer to disarm on exit.
 
     ``anyio.move_on_after`` costs about 35 µs per call on asyncio (its deadline is re-armed
-    through the backend on entry and exit), a quarter of the facade's own cost for a 204; a plain
-    loop timer that cancels the scope costs 3 µs and ends the attempt the same way.
+    through the backend on entry and exit); a plain loop timer that cancels the scope costs 3 µs
+    and ends the attempt the same way.
     """
     if seconds is None:
         return None
@@ -97,8 +116,109 @@ def arm_deadline(scope: anyio.CancelScope, seconds: float | None) -> asyncio.Tim
     return asyncio.get_running_loop().call_later(seconds, scope.cancel)
 
 
+def _check_header(name: str, value: str) -> None:
+    if any(c in name for c in "\r\n:") or "\r" in value or "\n" in value:
+        raise InvalidRequestError(f"headers: {name!r} holds a line break, which would split the request")
+
+
+def describe(build: Callable[P, Operation[T]], /, *args: P.args, **kwargs: P.kwargs) -> Operation[T]:
+    """``build(*args, **kwargs)`` (a generated ``describe``), its failures reported as the caller's mistake.
+
+    Building the description serializes the body, so a model holding a plain string where an
+    enum belongs, or a naive datetime, fails here, before anything is sent.
+    """
+    try:
+        return build(*args, **kwargs)
+    except (AttributeError, TypeError, ValueError, KeyError) as exc:
+        body = kwargs.get("body")
+        if body is not None:
+            raise unserializable(body, exc) from exc
+        raise InvalidRequestError(str(exc)) from exc
+
+
+class _Wire:
+    """Strictly private. The transport, shared by a client and its ``dry_run()`` views.
+
+    The default one is picked at the first request: only then is the async library known.
+    """
+
+    __slots__ = ("max_connections", "prebuild", "proxy", "transport")
+
+    def __init__(self, transport: Transport | None, *, max_connections: int, proxy: str | None) -> None:
+        self.transport = transport
+        self.max_connections = max_connections
+        self.proxy = proxy
+        self.prebuild = _start_prebuild() if transport is None else None
+
+    async def resolve(self) -> Transport:
+        transport = self.transport
+        if transport is None:
+            prebuild = self.prebuild
+            if prebuild is not None and prebuild.is_alive():
+                # Every concurrent first request waits here, off the loop: importing the module
+                # on the loop's thread meanwhile would block it on the import lock.
+                await anyio.to_thread.run_sync(prebuild.join)
+            self.prebuild = None
+            transport = self.transport
+            if transport is None:
+                transport = self.transport = pick_transport(self.max_connections, self.proxy)
+        return transport
+
+
+_AIOHTTP_TRANSPORT = f"{__package__}._transports._aiohttp"
+
+
+class _Prebuild(threading.Thread):
+    """Strictly private. Imports the aiohttp transport (and so aiohttp) away from the event loop.
+
+    Importing aiohttp takes 0.15-0.4 s of CPU, and the import loads the system's CA certificates
+    into its default SSL context. Done by the first request, either would stall every other task
+    on the event loop for that long.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(name="talon-async-transport", daemon=True)
+
+    def run(self) -> None:
+        # A broken install is pick_transport's to handle: it falls back to httpcore, as without the extra.
+        with contextlib.suppress(ImportError):
+            importlib.import_module(_AIOHTTP_TRANSPORT)
+
+
+def _start_prebuild() -> _Prebuild | None:
+    """Start importing the aiohttp transport, unless it is loaded, absent, or this runs under trio."""
+    if _AIOHTTP_TRANSPORT in sys.modules or importlib.util.find_spec("aiohttp") is None:
+        return None
+    try:
+        if sniffio.current_async_library() != "asyncio":
+            return None
+    except sniffio.AsyncLibraryNotFoundError:
+        pass  # built before any loop runs: most such clients end up on asyncio
+    thread = _Prebuild()
+    thread.start()
+    return thread
+
+
+def pick_transport(max_connections: int, proxy: str | None) -> Transport:
+    """The one place the default transport is chosen (the benchmarks measure this choice).
+
+    Under asyncio, aiohttp costs far less CPU per request than httpcore, so it is used when
+    installed (``pip install "talon-async[aiohttp]"``). Trio always gets httpcore.
+    """
+    if sniffio.current_async_library() == "asyncio":
+        try:
+            from ._transports._aiohttp import AiohttpTransport
+        except ImportError:
+            pass
+        else:
+            return AiohttpTransport(max_connections=max_connections, proxy=proxy)
+    from ._transports._httpcore import HttpcoreTransport
+
+    return HttpcoreTransport(max_connections=max_connections, proxy=proxy)
+
+
 class BaseClient:
-    """Strictly private. Configuration and the request loop that ``TalonClient`` builds on."""
+    """Strictly private. Configuration and the request pipeline that ``TalonClient`` builds on."""
 
     def __init__(
         self,
@@ -112,6 +232,7 @@ class BaseClient:
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
+        trust_env: bool = False,
         strict_responses: bool = False,
         rate_limit: float | RateLimit | None = None,
     ) -> None:
@@ -147,58 +268,39 @@ class BaseClient:
             raise InvalidRequestError("pass either http_client or transport, not both")
 
         self._base_url = url
+        self._prefix = str(url).rstrip("/")
         self._timeout = _timeout_dict(timeout)
         self._deadline = attempt_deadline(self._timeout)
         self._max_retries = max_retries
         self._max_concurrency = max_concurrency
         self._dry = False
-        auth = ApiKeyAuth(api_key, url)
-        all_headers = {"User-Agent": USER_AGENT, **(headers or {})}
-        if http_client is None:
-            limits = httpx.Limits(max_connections=max_concurrency, max_keepalive_connections=max_concurrency)
-            transport = transport or AutoTransport(limits)
-            http_client = httpx.AsyncClient(
-                base_url=url,
-                auth=auth,
-                headers=all_headers,
-                timeout=timeout,
-                transport=transport,
-                follow_redirects=False,
-            )
-            # The httpx client still owns (and closes) the transport; requests skip its send path.
-            sender: DirectSender | None = DirectSender(http_client, auth, transport)
-            self._owns_http_client = True
-        else:
-            # The generated functions send relative paths with no auth, so the caller's client
-            # must carry our base URL and auth; its transport, limits and hooks stay its own.
-            http_client.base_url = url
-            http_client.auth = auth
-            http_client.headers.update(all_headers)
-            sender = None
-            self._owns_http_client = False
-        self._http = http_client
-        # Tolerant by default: a null, an enum value or a key the spec does not know must not fail a
-        # call in production; strict_responses=True (the default of talon_async.testing) refuses them.
-        self._generated = AuthenticatedClient(
-            async_client=http_client, sender=sender, strict_responses=strict_responses
+        self._raw: RawCapture | None = None
+        self._headers = _base_headers(url, api_key, headers or {})
+        self._wire = _wire(
+            http_client, transport, max_concurrency, environment_proxy(url) if trust_env else None
         )
+        # A caller's http_client stays open, and a dry_run() view closes nothing.
+        self._closes_wire = http_client is None
         # fast_acquire: an uncontended slot or lock costs no extra trip through the event loop,
         # which is most of a request's overhead here; the HTTP call itself is the checkpoint.
         self._limiter = anyio.Semaphore(max_concurrency, fast_acquire=True)
         self._locks = KeyedLocks()
+        # Tolerant by default: a null, an enum value or a key the spec does not know must not fail a
+        # call in production; strict_responses=True (the default of talon_async.testing) refuses them.
+        self._strict = strict_responses
         # Shared by every request of this client (and its dry_run() views), so all batches pace together.
         self._pacer = RateLimit(rate_limit) if isinstance(rate_limit, int | float) else rate_limit
 
     def __repr__(self) -> str:
         dry = ", dry_run=True" if self._dry else ""
         return (
-            f"{type(self).__name__}(base_url={str(self._base_url).rstrip('/')!r}, "
+            f"{type(self).__name__}(base_url={self._prefix!r}, "
             f"max_retries={self._max_retries}, max_concurrency={self._max_concurrency}{dry})"
         )
 
     @property
     def base_url(self) -> str:
-        return str(self._base_url).rstrip("/")
+        return self._prefix
 
     @property
     def max_retries(self) -> int:
@@ -207,7 +309,7 @@ class BaseClient:
     @property
     def strict_responses(self) -> bool:
         """Whether answers are decoded strictly (see docs/compatibility.md)."""
-        return self._generated.strict_responses
+        return self._strict
 
     @property
     def is_dry_run(self) -> bool:
@@ -221,8 +323,9 @@ class BaseClient:
 
     async def aclose(self) -> None:
         """Close the pooled connections (a caller-supplied ``http_client`` is left to its owner)."""
-        if self._owns_http_client:
-            await self._http.aclose()
+        wire = self._wire
+        if self._closes_wire and wire.transport is not None:
+            await wire.transport.aclose()
 
     def dry_run(self) -> Self:
         """A view of this client on which every dry-capable operation is sent with ``dry=true``.
@@ -233,7 +336,7 @@ class BaseClient:
         """
         view = copy.copy(self)
         view._dry = True
-        view._owns_http_client = False
+        view._closes_wire = False
         return view
 
     async def with_raw_response(
@@ -245,22 +348,31 @@ class BaseClient:
         ``raw.status_code``, ``raw.headers``, ``raw.content``, ``raw.attempts`` and ``raw.parsed``.
         Error statuses still raise. It wraps exactly one request: a ``batch_*`` method is refused
         before it reads any input (each ``ChunkResult.response`` holds that chunk's answer), and
-        a callable that tries a second request gets ``TypeError`` before that request is sent.
+        a method that tries a second request gets ``TypeError`` before that request is sent.
         """
-        sink = RawSink()
-        token = raw_sink.set(sink)
-        try:
-            parsed = await method(*args, **kwargs)
-        finally:
-            raw_sink.reset(token)
-        if sink.response is None:
+        owner, function = getattr(method, "__self__", None), getattr(method, "__func__", None)
+        if not isinstance(owner, BaseClient) or function is None:
+            raise TypeError(
+                f"{method!r} sent no request through a client; pass a TalonClient operation method"
+            )
+        if function.__name__.startswith("batch_"):
+            raise TypeError(
+                "with_raw_response cannot wrap a batch: it sends many requests; "
+                "read each chunk's answer from BatchResult.chunks[i].response"
+            )
+        # The method runs on a view of its client that records the answer: explicit, per call,
+        # and invisible to every other call running on the client meanwhile.
+        view = copy.copy(owner)
+        capture = view._raw = RawCapture()
+        parsed = await function(view, *args, **kwargs)
+        if capture.answer is None:
             raise TypeError(f"{method!r} sent no request; pass a TalonClient operation method")
         return RawResponse(
-            status_code=sink.response.status_code,
-            headers=sink.response.headers,
-            content=sink.response.content,
+            status_code=capture.answer.status,
+            headers=capture.answer.headers,
+            content=capture.answer.content,
             parsed=parsed,
-            attempts=sink.attempts,
+            attempts=capture.attempts,
         )
 
     def _no_dry(self, operation: str) -> None:
@@ -270,145 +382,248 @@ class BaseClient:
                 f"{operation} has no dry mode in Talon.One, so it was not sent from a dry_run() view"
             )
 
+    # --- the pipeline ----------------------------------------------------------------------------
+
     async def _send(
         self,
-        call: Callable[[AuthenticatedClient], Awaitable[Response[Any]]],
+        operation: Operation[T],
         *,
-        method: str,
-        idempotent: bool,
         timeout: TimeoutTypes,
         lock: tuple[str, str] | None = None,
-        body: object = None,
-    ) -> Response[Any]:
-        """Send one operation: per-entity lock, then attempts until success or a final error.
+        idempotent: bool | None = None,
+        require_body: bool = True,
+    ) -> T:
+        """Send one described operation and return what its success status parses to.
 
-        ``body`` is the request model, used only to name the field at fault if it cannot be
-        serialized.
+        ``idempotent`` overrides the spec's ``x-idempotent`` when the arguments decide it (a
+        session update that closes the session is not); ``require_body=False`` accepts a 204
+        where the operation also documents a body (``silent`` mode).
         """
-        sink = raw_sink.get()
-        if sink is not None:
-            sink.claim()
+        # 1. Pre-send checks: nothing below runs for a request that must not go out.
+        if self._dry and not operation.dry_capable and operation.method != "GET":
+            self._no_dry(operation.name)
+        capture = self._raw
+        if capture is not None:
+            capture.claim()
+        request = self._prepare(operation)
+        if timeout is None:
+            timeouts, deadline = self._timeout, self._deadline
+        else:
+            timeouts = _timeout_dict(timeout)
+            deadline = attempt_deadline(timeouts)
+        safe = operation.idempotent if idempotent is None else idempotent
+        # 2. Locks: calls updating one session or profile wait for each other.
         if lock is None:
-            return await self._attempts(call, method, idempotent, timeout, body)
+            return await self._attempts(operation, request, timeouts, deadline, safe, require_body)
         async with self._locks.hold(lock):
-            return await self._attempts(call, method, idempotent, timeout, body)
+            return await self._attempts(operation, request, timeouts, deadline, safe, require_body)
+
+    def _prepare(self, operation: Operation[Any]) -> PreparedRequest:
+        """3. Auth and the complete request: URL, every header in wire order, body bytes."""
+        url = self._prefix + operation.target
+        if len(url) > MAX_URL_LENGTH:
+            raise InvalidRequestError(
+                f"{operation.name}: the URL would be {len(url)} characters, over the limit of "
+                f"{MAX_URL_LENGTH}; a path or query value is far too long"
+            )
+        headers = self._headers
+        if operation.headers:
+            headers = _merged(headers, operation.headers)
+        body: bytes | None = None
+        if operation.json is not None:
+            body = json.dumps(
+                operation.json, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+            ).encode()
+        if body is not None:
+            headers = [*headers, ("Content-Length", str(len(body)))]
+        elif operation.method != "GET":
+            # Every transport states an empty body the same way (aiohttp always would).
+            headers = [*headers, ("Content-Length", "0")]
+        return PreparedRequest(operation.method, url, headers, body)
 
     async def _attempts(
         self,
-        call: Callable[[AuthenticatedClient], Awaitable[Response[Any]]],
-        method: str,
+        operation: Operation[T],
+        request: PreparedRequest,
+        timeouts: Timeouts,
+        deadline: float | None,
         idempotent: bool,
-        timeout: TimeoutTypes,
-        body: object,
-    ) -> Response[Any]:
-        if timeout is None:
-            context, deadline = CallContext(self._timeout), self._deadline
-        else:
-            context = CallContext(_timeout_dict(timeout))
-            deadline = attempt_deadline(context.timeout)
-        token = current_call.set(context)
-        try:
-            attempt = 0
-            while True:
-                started = time.perf_counter()
-                context.request = None
-                response: Response[Any] | None = None
-                try:
-                    if self._pacer is not None:
-                        await self._pacer.acquire()
-                    async with self._limiter:
-                        # Armed once a slot is ours: waiting for one is not part of the attempt.
-                        scope = anyio.CancelScope()
-                        timer = arm_deadline(scope, deadline)
-                        try:
-                            with scope:
-                                response = await call(self._generated)
-                                http_response = response.http_response
-                        finally:
-                            if timer is not None:
-                                timer.cancel()
-                    if scope.cancelled_caught:
-                        raise httpx.ReadTimeout(
-                            f"no complete answer within {deadline:g} s", request=context.request
-                        )
-                except UnparsableResponse as exc:
-                    http_response = exc.response
-                    if http_response.status_code < 400:
-                        _log(http_response, started, attempt)
-                        raise _validation_error(exc) from exc
-                except (AttributeError, TypeError, ValueError, KeyError) as exc:
-                    if context.request is not None:
-                        raise
-                    # Nothing was sent: the model could not be serialized (a str where an enum
-                    # belongs, say). Report it as the caller's mistake rather than a crash.
-                    raise unserializable(body, exc) from exc
-                except httpx.TransportError as exc:
-                    retry = should_retry(
-                        attempt=attempt,
-                        max_retries=self._max_retries,
-                        method=method,
-                        idempotent=idempotent,
-                        error=exc,
-                    )
-                    delay = retry_delay(attempt) if retry else None
-                    request = RequestInfo.of(context.request) if context.request else RequestInfo(method, "?")
-                    log_attempt(
-                        method=method,
-                        path=_path(context.request),
-                        status=type(exc).__name__,
-                        duration=time.perf_counter() - started,
-                        attempt=attempt + 1,
-                        request_id=None,
-                        retry_in=delay,
-                    )
-                    if delay is None:
-                        raise _connection_error(exc, request) from _without_frames(exc)
-                    await sleep(delay)
-                    attempt += 1
-                    continue
-
-                status = http_response.status_code
-                if self._pacer is not None:
-                    self._pacer.observe(status)
-                if status < 400 and response is not None:
-                    _log(http_response, started, attempt)
-                    sink = raw_sink.get()
-                    if sink is not None:
-                        sink.response, sink.attempts = http_response, attempt + 1
-                    return response
+        require_body: bool,
+    ) -> T:
+        transport = self._wire.transport or await self._wire.resolve()
+        pacer = self._pacer
+        attempt = 0
+        while True:
+            if pacer is not None:
+                # Paced before the slot is taken: a request waiting for its turn holds no slot.
+                await pacer.acquire()
+            started = time.perf_counter()
+            try:
+                # 4. Limits: a slot among max_concurrency, then the per-attempt deadline, armed once
+                # the slot is ours (waiting for one is not part of the attempt).
+                async with self._limiter:
+                    scope = anyio.CancelScope()
+                    timer = arm_deadline(scope, deadline)
+                    try:
+                        with scope:
+                            # 5. The transport call.
+                            answer = await transport.send(request, timeouts)
+                    finally:
+                        if timer is not None:
+                            timer.cancel()
+                if scope.cancelled_caught:
+                    raise httpx.ReadTimeout(f"no complete answer within {deadline:g} s")
+            except httpx.TransportError as exc:
+                # 7 and 8. Error mapping and retries, for failures without an answer.
                 retry = should_retry(
                     attempt=attempt,
                     max_retries=self._max_retries,
-                    method=method,
+                    method=request.method,
                     idempotent=idempotent,
-                    status_code=status,
-                    busy=status == 409 and is_busy_response(http_response),
+                    error=exc,
                 )
-                delay = retry_delay(attempt, http_response.headers.get("retry-after")) if retry else None
-                _log(http_response, started, attempt, delay)
+                delay = retry_delay(attempt) if retry else None
+                log_attempt(
+                    method=request.method,
+                    path=operation.path,
+                    status=type(exc).__name__,
+                    duration=time.perf_counter() - started,
+                    attempt=attempt + 1,
+                    request_id=None,
+                    retry_in=delay,
+                )
                 if delay is None:
-                    raise status_error(http_response)
+                    raise _connection_error(
+                        exc, RequestInfo(request.method, request.url)
+                    ) from _without_frames(exc)
                 await sleep(delay)
                 attempt += 1
-        finally:
-            current_call.reset(token)
+                continue
+
+            status = answer.status
+            if pacer is not None:
+                pacer.observe(status)
+            if status < 400:
+                # 6. Parse; 9. capture the raw answer for with_raw_response.
+                result = _parse(operation, answer, request, require_body, self._strict)
+                _log(request, operation, answer, started, attempt)
+                capture = self._raw
+                if capture is not None:
+                    capture.answer, capture.attempts = answer, attempt + 1
+                return result
+            retry = should_retry(
+                attempt=attempt,
+                max_retries=self._max_retries,
+                method=request.method,
+                idempotent=idempotent,
+                status_code=status,
+                busy=status == 409 and is_busy_response(answer.content),
+            )
+            delay = retry_delay(attempt, answer.header(b"retry-after")) if retry else None
+            _log(request, operation, answer, started, attempt, delay)
+            if delay is None:
+                raise status_error(
+                    status,
+                    answer.reason,
+                    answer.content,
+                    answer.headers,
+                    RequestInfo(request.method, request.url),
+                )
+            await sleep(delay)
+            attempt += 1
 
 
-def _path(request: httpx.Request | None) -> str:
-    return request.url.path if request is not None else "?"
+def _base_headers(url: httpx.URL, api_key: str, extra: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Every header a request carries before its own, in the order they go on the wire."""
+    host = url.netloc.decode("ascii")
+    headers = [
+        ("Host", host),
+        ("Accept", "*/*"),
+        ("Accept-Encoding", ACCEPT_ENCODING),
+        ("Connection", "keep-alive"),
+        ("User-Agent", USER_AGENT),
+    ]
+    for name, value in extra.items():
+        _check_header(name, value)
+        if name.lower() in ("host", "content-length", "authorization"):
+            raise InvalidRequestError(f"headers: {name} is set by the client and cannot be overridden")
+    merged = _merged(headers, extra)
+    merged.append(("Authorization", authorization(api_key)))
+    return merged
 
 
-def _log(response: httpx.Response, started: float, attempt: int, retry_in: float | None = None) -> None:
-    # Checked here too: the arguments below would build the request a fast send never needed.
+def _merged(headers: list[tuple[str, str]], extra: Mapping[str, str]) -> list[tuple[str, str]]:
+    """``headers`` with ``extra`` on top; a name already present (case-blind) is replaced in place."""
+    out = list(headers)
+    for name, value in extra.items():
+        lower = name.lower()
+        for index, (present, _) in enumerate(out):
+            if present.lower() == lower:
+                out[index] = (present, value)
+                break
+        else:
+            out.append((name, value))
+    return out
+
+
+def _wire(
+    http_client: httpx.AsyncClient | None,
+    transport: httpx.AsyncBaseTransport | None,
+    max_connections: int,
+    proxy: str | None,
+) -> _Wire:
+    if http_client is not None:
+        from ._transports._httpx import CallerClientTransport
+
+        return _Wire(CallerClientTransport(http_client), max_connections=max_connections, proxy=proxy)
+    if transport is not None:
+        from ._transports._httpx import HttpxTransport
+
+        return _Wire(HttpxTransport(transport), max_connections=max_connections, proxy=proxy)
+    return _Wire(None, max_connections=max_connections, proxy=proxy)
+
+
+def _parse(
+    operation: Operation[T], answer: Answer, request: PreparedRequest, require_body: bool, strict: bool
+) -> T:
+    """The success answer as the operation's model; an undocumented one is a validation error."""
+    status = answer.status
+    parsers = operation.parsers
+    if status in parsers and 200 <= status < 300:
+        parser = parsers[status]
+        if parser is None:
+            if require_body and any(p is not None for s, p in parsers.items() if 200 <= s < 300):
+                raise _unexpected(answer, request, "a body", status)
+            return None  # type: ignore[return-value]
+        try:
+            parsed: T = parser(json.loads(answer.content), strict)
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise _validation_error(answer, request, exc) from exc
+        return parsed
+    if all(parsers[s] is None for s in parsers if 200 <= s < 300) and 200 <= status < 300:
+        # An operation that answers with no body: any success will do, there is nothing to read.
+        return None  # type: ignore[return-value]
+    documented = ", ".join(str(s) for s in parsers if 200 <= s < 300)
+    raise _unexpected(answer, request, f"status {documented}", status)
+
+
+def _log(
+    request: PreparedRequest,
+    operation: Operation[Any],
+    answer: Answer,
+    started: float,
+    attempt: int,
+    retry_in: float | None = None,
+) -> None:
     if not logger.isEnabledFor(logging.DEBUG):
         return
     log_attempt(
-        method=response.request.method,
-        path=response.request.url.path,
-        status=response.status_code,
+        method=request.method,
+        path=operation.path,
+        status=answer.status,
         duration=time.perf_counter() - started,
         attempt=attempt + 1,
-        request_id=response.headers.get("x-request-id"),
+        request_id=answer.header(b"x-request-id"),
         retry_in=retry_in,
     )
 
@@ -416,9 +631,9 @@ def _log(response: httpx.Response, started: float, attempt: int, retry_in: float
 def _without_frames(exc: BaseException) -> BaseException:
     """``exc`` and the errors chained to it, stripped of their tracebacks.
 
-    The transport's frames hold the request headers in their locals (aiohttp keeps a plain
-    ``headers`` mapping), and error trackers that record frame locals would store the API key.
-    Types and messages stay, which is what diagnosing a connection error needs.
+    The transport's frames hold the request headers in their locals, and error trackers that
+    record frame locals would store the API key. Types and messages stay, which is what
+    diagnosing a connection error needs.
     """
     pending: list[BaseException] = [exc]
     seen: set[int] = set()
@@ -439,29 +654,22 @@ def _connection_error(exc: httpx.TransportError, request: RequestInfo) -> APICon
     return APIConnectionError(f"Connection error: {type(exc).__name__}: {detail}", request=request)
 
 
-def _validation_error(exc: UnparsableResponse) -> APIResponseValidationError:
-    response = exc.response
-    request = RequestInfo.of(response.request)
+def _validation_error(
+    answer: Answer, request: PreparedRequest, cause: Exception
+) -> APIResponseValidationError:
+    info = RequestInfo(request.method, request.url)
     return APIResponseValidationError(
-        f"{response.status_code} answer does not match the spec: {exc.cause!r} ({request})",
-        status_code=response.status_code,
-        content=response.content,
-        headers=response.headers,
-        request=request,
-        cause=exc.cause,
-    )
-
-
-def unexpected_answer(response: Response[Any], expected: str) -> APIResponseValidationError:
-    """A success status the spec does not document for this operation (say a 204 where a body is due)."""
-    http_response = response.http_response
-    request = RequestInfo.of(http_response.request)
-    cause = ValueError(f"expected {expected}, got status {response.status_code}")
-    return APIResponseValidationError(
-        f"{response.status_code} answer does not match the spec: {cause} ({request})",
-        status_code=response.status_code,
-        content=response.content,
-        headers=http_response.headers,
-        request=request,
+        f"{answer.status} answer does not match the spec: {cause!r} ({info})",
+        status_code=answer.status,
+        content=answer.content,
+        headers=answer.headers,
+        request=info,
         cause=cause,
     )
+
+
+def _unexpected(
+    answer: Answer, request: PreparedRequest, expected: str, status: int
+) -> APIResponseValidationError:
+    """A success status the spec does not document for this operation (say a 204 where a body is due)."""
+    return _validation_error(answer, request, ValueError(f"expected {expected}, got status {status}"))

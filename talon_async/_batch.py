@@ -22,9 +22,8 @@ from ._checkpoint import (
     runs,
     shard_of,
 )
+from ._checks import MAX_ITEMS
 from ._errors import APIStatusError, InvalidRequestError, TalonError
-from ._flags import MAX_ITEMS
-from ._response import raw_sink
 
 __all__ = [
     "BatchResult",
@@ -189,11 +188,6 @@ async def run_batches(
     the first such error is raised as is, with a note saying which chunks were sent and how they
     ended. Cancelled from outside, the chunks in flight are recorded with an unknown outcome.
     """
-    if raw_sink.get() is not None:
-        raise TypeError(
-            "with_raw_response cannot wrap a batch: it sends many requests; "
-            "read each chunk's answer from BatchResult.chunks[i].response"
-        )
     if concurrency < 1:
         raise InvalidRequestError(f"concurrency: {concurrency} is less than 1")
     if not 1 <= chunk_size <= MAX_ITEMS:

@@ -7,19 +7,19 @@ import os
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from ._audiences import AudienceMethods
 from ._base import TimeoutTypes
 from ._batch import BatchResult, Boundary, ChunkResult, Operation, run_batches
 from ._bodies import unserializable
-from ._catalogs import CatalogMethods
 from ._checkpoint import Checkpoint, JsonlCheckpoint
-from ._coupons import CouponMethods
 from ._errors import InvalidRequestError
+from ._operations.audiences import AudienceOperations
+from ._operations.catalogs import CatalogOperations
+from ._operations.coupons import CouponOperations
+from ._operations.profiles import ProfileOperations
 from ._params import Body, as_model, date_param
-from ._profiles import ProfileMethods
 
 if TYPE_CHECKING:
-    from ._catalog import CatalogPayload
+    from ._catalog_actions import CatalogPayload
     from ._generated.models import (
         AdvocateReferralsPage,
         Catalog,
@@ -45,7 +45,7 @@ CheckpointArg = Checkpoint | str | os.PathLike[str] | None
 """A ``Checkpoint``, or the path of a JSON-lines checkpoint file (created if missing)."""
 
 
-class BatchMethods(ProfileMethods, AudienceMethods, CatalogMethods, CouponMethods):
+class BatchMethods(ProfileOperations, AudienceOperations, CatalogOperations, CouponOperations):
     """Strictly private. The batch helpers of ``TalonClient``."""
 
     # --- batches -------------------------------------------------------------------------------
@@ -265,7 +265,7 @@ def _key(json_name: str, attribute: str) -> Callable[[object], str | None]:
 
 
 def _catalog_key(item: object) -> str | None:
-    from ._catalog import type_and_sku
+    from ._catalog_actions import type_and_sku
 
     return type_and_sku(item)[1]
 
@@ -283,7 +283,7 @@ def _advocate_id(item: str, index: int) -> str:
 
 
 def _to_catalog_action(item: object, field: str = "actions[]") -> CatalogAction:
-    from ._catalog import catalog_action
+    from ._catalog_actions import catalog_action
     from ._generated.models.catalog_action import CatalogAction
 
     if isinstance(item, CatalogAction):
@@ -310,7 +310,7 @@ class _CatalogBoundary:
         self._skus: set[str] = set()
 
     def __call__(self, item: object, chunk_is_empty: bool) -> bool:
-        from ._catalog import type_and_sku
+        from ._catalog_actions import type_and_sku
 
         action_type, sku = type_and_sku(item)
         starts = chunk_is_empty or action_type != self._type or (sku is not None and sku in self._skus)

@@ -1,22 +1,33 @@
-"""``TalonClient``: one method per Integration API operation, plus iterators and batch helpers.
+"""``TalonClient``: one method per Integration API operation, plus batch helpers.
 
-Each group of operations lives in its own module as a mixin (``_sessions``, ``_profiles``,
-``_audiences``, ``_loyalty``, ``_coupons``, ``_catalogs``, ``_batches``). Every method is thin:
-it checks what Talon.One would reject, converts dicts to models, calls the generated
-``asyncio_detailed`` function through ``BaseClient._send`` (locks, limits, retries, typed errors)
-and returns the parsed model.
+Each group of operations lives in ``_operations`` (sessions, profiles, audiences, loyalty,
+coupons, catalogs), none inheriting another; ``_batches`` adds the batch helpers. Every method
+is thin: it checks what Talon.One would reject, converts dicts to models, asks the generated
+``describe`` for the request and hands it to ``BaseClient._send`` (the pipeline).
 """
 
 from __future__ import annotations
 
 from ._batches import BatchMethods
-from ._loyalty import LoyaltyMethods
-from ._sessions import SessionMethods
+from ._operations.audiences import AudienceOperations
+from ._operations.catalogs import CatalogOperations
+from ._operations.coupons import CouponOperations
+from ._operations.loyalty import LoyaltyOperations
+from ._operations.profiles import ProfileOperations
+from ._operations.sessions import SessionOperations
 
 __all__ = ["TalonClient"]
 
 
-class TalonClient(SessionMethods, LoyaltyMethods, BatchMethods):
+class TalonClient(
+    BatchMethods,
+    SessionOperations,
+    ProfileOperations,
+    AudienceOperations,
+    CatalogOperations,
+    CouponOperations,
+    LoyaltyOperations,
+):
     """An async client for the Talon.One Integration API.
 
     ``base_url`` and ``api_key`` default to the ``TALON_BASE_URL`` and ``TALON_API_KEY``

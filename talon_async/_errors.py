@@ -185,12 +185,12 @@ class InternalServerError(APIStatusError):
 _BUSY_MARKER = "too many requests"
 
 
-def status_error(response: httpx.Response) -> APIStatusError:
+def status_error(
+    status: int, reason: str, content: bytes, headers: httpx.Headers, request: RequestInfo
+) -> APIStatusError:
     """Build the typed error for an error answer: one flat ladder keyed by status."""
-    status = response.status_code
-    request = RequestInfo.of(response.request)
-    body_message, _ = _talon_error_fields(_decode_body(response.content))
-    reason = response.reason_phrase or "Error"
+    body_message, _ = _talon_error_fields(_decode_body(content))
+    reason = reason or "Error"
     message = f"{status} {reason}: {body_message or 'no message'} ({request})"
     cls: type[APIStatusError]
     if status == 400:
@@ -209,9 +209,7 @@ def status_error(response: httpx.Response) -> APIStatusError:
         cls = InternalServerError
     else:
         cls = APIStatusError
-    return cls(
-        message, status_code=status, content=response.content, headers=response.headers, request=request
-    )
+    return cls(message, status_code=status, content=content, headers=headers, request=request)
 
 
 def _decode_body(content: bytes) -> Any:
@@ -249,7 +247,7 @@ def _talon_error_fields(body: Any) -> tuple[str | None, list[ErrorDetail]]:
     return message, details
 
 
-def is_busy_response(response: httpx.Response) -> bool:
+def is_busy_response(content: bytes) -> bool:
     """A 409 body saying that too many requests are updating the session or profile."""
-    message, _ = _talon_error_fields(_decode_body(response.content))
+    message, _ = _talon_error_fields(_decode_body(content))
     return _BUSY_MARKER in (message or "").lower()

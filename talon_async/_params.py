@@ -7,11 +7,10 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any, Protocol, TypeVar
 
-from ._base import unexpected_answer
 from ._bodies import undecodable
+from ._checks import check_aware, check_page_size
 from ._errors import InvalidRequestError
-from ._flags import check_aware, check_page_size
-from ._generated.types import UNSET, Response, Unset
+from ._generated.types import UNSET, Unset
 
 __all__ = [
     "CLOSING_STATES",
@@ -19,9 +18,7 @@ __all__ = [
     "as_model",
     "date_param",
     "enum_param",
-    "expect",
     "flag",
-    "no_content",
     "page_params",
     "silent_mode",
     "strings_param",
@@ -32,16 +29,6 @@ Body = Mapping[str, Any]
 """A request body as the plain dict of the API's JSON (camelCase keys)."""
 
 CLOSING_STATES = frozenset({"closed", "cancelled", "partially_returned"})
-
-
-def expect(response: Response[Any], status: int) -> Any:
-    if response.status_code != status:
-        raise unexpected_answer(response, f"status {status}")
-    return response.parsed
-
-
-def no_content(response: Response[Any]) -> None:
-    """Operations answering 204: any 2xx is fine, there is nothing to return."""
 
 
 def enum_param(cls: type[E], value: E | str | None, field: str) -> E | Unset:

@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import httpx
 
-__all__ = ["RawResponse", "RawSink", "raw_sink"]
+from ._transports import Answer
+
+__all__ = ["RawCapture", "RawResponse"]
 
 T = TypeVar("T")
 
 
-class RawSink:
+class RawCapture:
     """Strictly private. Receives the final answer of the one request a ``with_raw_response`` call makes.
 
-    A second request under the same sink is refused before it is sent: with several answers,
-    which one is "the" raw response would be arbitrary.
+    A second request through the same capture is refused before it is sent: with several
+    answers, which one is "the" raw response would be arbitrary.
     """
 
-    __slots__ = ("attempts", "claimed", "response")
+    __slots__ = ("answer", "attempts", "claimed")
 
     def __init__(self) -> None:
         self.claimed = False
-        self.response: httpx.Response | None = None
+        self.answer: Answer | None = None
         self.attempts = 0
 
     def claim(self) -> None:
@@ -34,10 +35,6 @@ class RawSink:
                 "second request; call with_raw_response once per operation call"
             )
         self.claimed = True
-
-
-raw_sink: ContextVar[RawSink | None] = ContextVar("talon_async_raw_sink", default=None)
-"""Set by ``TalonClient.with_raw_response`` for the duration of the wrapped call."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ sending leaves the outcome unknown, so only requests that are safe to repeat go 
 from __future__ import annotations
 
 import random
-import sys
 import time
 from email.utils import parsedate_to_datetime
 
@@ -90,31 +89,16 @@ def should_retry(
 
 
 def request_was_sent(error: httpx.TransportError) -> bool:
-    """False only when the request certainly never reached the server."""
-    if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
-        return _aiohttp_connect_cause_is_ambiguous(error)
-    return True
+    """False only when the request certainly never reached the server.
+
+    Every transport reports a failure to connect (refused, DNS, TLS, connect or pool timeout) as
+    one of these classes and a connection lost after sending as another (``_transports``).
+    """
+    return not isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 def is_timeout(error: httpx.TransportError) -> bool:
-    """Whether the error is really a timeout (httpx-aiohttp also calls refusals and disconnects timeouts)."""
-    if not isinstance(error, httpx.TimeoutException):
-        return False
-    aiohttp = sys.modules.get("aiohttp")
-    cause = error.__cause__
-    if aiohttp is None or cause is None or not type(cause).__module__.startswith("aiohttp"):
-        return True
-    return isinstance(cause, aiohttp.ServerTimeoutError | TimeoutError)
-
-
-def _aiohttp_connect_cause_is_ambiguous(error: httpx.TransportError) -> bool:
-    # httpx-aiohttp maps every aiohttp ClientConnectionError, including a server disconnecting
-    # after the request was written, to ConnectTimeout; only ClientConnectorError means "never sent".
-    aiohttp = sys.modules.get("aiohttp")
-    cause = error.__cause__
-    if aiohttp is None or cause is None or not type(cause).__module__.startswith("aiohttp"):
-        return False
-    return not isinstance(cause, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
+    return isinstance(error, httpx.TimeoutException)
 
 
 def retry_delay(attempt: int, retry_after: str | None = None) -> float:

@@ -1,6 +1,6 @@
 """Our facade, ``talon_async.TalonClient``, as an application uses it: plain dicts in, models out.
 
-Its transport is whatever the facade picks by default (``talon_async._transport.pick_transport``),
+Its transport is whatever the facade picks by default (``talon_async._base.pick_transport``),
 and W4 is one ``batch_update_customer_profiles`` call per batch of 10,000 profiles.
 """
 

@@ -35,9 +35,7 @@ async def test_max_items_costs_one_small_request(anyio_backend: str) -> None:
     pagination.seed_fake(fake, 1, "customer-1")
     async with fake.client() as talon:
         before = len(fake.requests)
-        latest = [
-            e async for e in talon.iter_loyalty_program_profile_transactions(1, "customer-1", max_items=5)
-        ]
+        latest = [e async for e in talon.get_loyalty_program_profile_transactions(1, "customer-1").limit(5)]
     assert len(latest) == 5
     assert len(fake.requests) - before == 1
 

@@ -143,8 +143,8 @@ def test_repr_and_str_never_show_the_key() -> None:
         repr(talon),
         str(talon),
         repr(talon.dry_run()),
-        repr(talon._http.auth),
-        repr(vars(talon._http.auth)),
+        repr(talon._headers),
+        repr(vars(talon)),
     )
     for text in texts:
         assert API_KEY not in text
@@ -218,11 +218,20 @@ async def test_user_http_client_is_used_and_left_open() -> None:
 
 
 async def test_aclose_closes_own_pool() -> None:
-    """Leaving ``async with`` closes the client's own httpx client."""
-    talon = make_client(lambda r: httpx.Response(200, json=state_doc()))
+    """Leaving ``async with`` closes the client's own transport (and with it the connection pool)."""
+    closed: list[bool] = []
+
+    class Closing(httpx.MockTransport):
+        async def aclose(self) -> None:
+            closed.append(True)
+
+    talon = TalonClient(BASE_URL, API_KEY, transport=Closing(lambda r: httpx.Response(200, json=state_doc())))
     async with talon:
-        pass
-    assert talon._http.is_closed
+        await talon.update_customer_session("s1", body={"customerSession": {}})
+        async with talon.dry_run():
+            pass
+        assert closed == []  # closing the dry_run() view closed nothing
+    assert closed == [True]
 
 
 async def test_dict_body_is_converted_with_from_dict() -> None:
@@ -304,14 +313,14 @@ async def test_with_raw_response_refuses_a_second_request_before_sending_it() ->
         sent.append(request.url.path)
         return httpx.Response(200, json=state_doc())
 
-    async with make_client(handler) as talon:
+    class TwoCalls(TalonClient):
+        async def two_calls(self) -> None:
+            await self.update_customer_session("s1", body={"customerSession": {}})
+            await self.update_customer_session("s2", body={"customerSession": {}})
 
-        async def two_calls() -> None:
-            await talon.update_customer_session("s1", body={"customerSession": {}})
-            await talon.update_customer_session("s2", body={"customerSession": {}})
-
+    async with TwoCalls(BASE_URL, API_KEY, transport=httpx.MockTransport(handler)) as talon:
         with pytest.raises(TypeError, match="second request"):
-            await talon.with_raw_response(two_calls)
+            await talon.with_raw_response(talon.two_calls)
     assert sent == ["/v2/customer_sessions/s1"]
 
 

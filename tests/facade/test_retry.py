@@ -7,7 +7,6 @@ import random
 import time
 from email.utils import formatdate
 
-import aiohttp
 import httpx
 import pytest
 
@@ -16,8 +15,6 @@ from talon_async import _retry
 from talon_async._retry import (
     MAX_DELAY,
     MAX_RETRY_AFTER,
-    is_timeout,
-    request_was_sent,
     retry_delay,
     should_retry,
 )
@@ -66,33 +63,6 @@ def _policy(**kwargs: object) -> bool:
 def test_should_retry_policy(kwargs: dict[str, object], expected: bool) -> None:
     """Rejections and unsent requests retry; unknown outcomes only when safe; the budget is respected."""
     assert _policy(**kwargs) is expected
-
-
-def test_aiohttp_disconnect_mapped_to_connect_timeout_counts_as_sent() -> None:
-    """A server disconnect that httpx-aiohttp calls ConnectTimeout counts as sent; a connector error not."""
-    disconnected = httpx.ConnectTimeout("disconnected")
-    disconnected.__cause__ = aiohttp.ServerDisconnectedError()
-    refused = httpx.ConnectTimeout("refused")
-    refused.__cause__ = aiohttp.ClientConnectorError(
-        aiohttp.client_reqrep.ConnectionKey("h", 1, False, True, None, None, None), OSError(111, "refused")
-    )
-    assert request_was_sent(disconnected) is True
-    assert request_was_sent(refused) is False
-    assert request_was_sent(httpx.ConnectError("plain")) is False
-
-
-def test_aiohttp_refusal_is_not_called_a_timeout() -> None:
-    """httpx-aiohttp's ConnectTimeout for a refusal is no timeout; its socket timeout is one."""
-    refused = httpx.ConnectTimeout("refused")
-    refused.__cause__ = aiohttp.ClientConnectorError(
-        aiohttp.client_reqrep.ConnectionKey("h", 1, False, True, None, None, None), OSError(111, "refused")
-    )
-    slow = httpx.ReadTimeout("slow")
-    slow.__cause__ = aiohttp.SocketTimeoutError()
-    assert is_timeout(refused) is False
-    assert is_timeout(slow) is True
-    assert is_timeout(httpx.ReadTimeout("plain httpx")) is True
-    assert is_timeout(httpx.ReadError("reset")) is False
 
 
 def test_retry_after_seconds_win_and_are_capped() -> None:

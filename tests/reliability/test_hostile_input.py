@@ -70,7 +70,7 @@ MISTAKES: dict[str, tuple[Call, str]] = {
         "page_size",
     ),
     "page-size-iterator": (
-        lambda t: t.iter_loyalty_program_profile_points(1, "p-1", page_size=5000).pages().__anext__(),
+        lambda t: t.get_loyalty_program_profile_points(1, "p-1", page_size=5000).pages().__anext__(),
         "page_size",
     ),
     "card-id-3-chars": (lambda t: t.get_loyalty_card_balances(1, "abc"), "loyalty_card_id"),

@@ -75,10 +75,10 @@ async def test_paging_loyalty_transactions(shop: FakeTalon) -> None:
     uuids = shop.seed_transactions(1, 23, integration_id="ada", amount=2)
     pages: list[int] = []
     async with shop.client() as talon:
-        paginator = talon.iter_loyalty_program_profile_transactions(1, "ada", page_size=10)
+        paginator = talon.get_loyalty_program_profile_transactions(1, "ada", page_size=10)
         async for page in paginator.pages():
             pages.append(len(page))
-        seen = [t.transaction_uuid async for t in talon.iter_loyalty_program_profile_transactions(1, "ada")]
+        seen = [t.transaction_uuid async for t in talon.get_loyalty_program_profile_transactions(1, "ada")]
     assert pages == [10, 10, 3]
     assert seen == list(reversed(uuids))
 

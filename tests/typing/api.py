@@ -13,6 +13,7 @@ import httpx
 
 import talon_async
 from talon_async import (
+    AsyncPaginator,
     BatchResult,
     ChunkResult,
     Paginator,
@@ -38,6 +39,7 @@ from talon_async.models import (
     IntegrationStateV2,
     LedgerPointsEntryIntegrationAPI,
     LedgerTransactionLogEntryIntegrationAPI,
+    LoyaltyCardPointsPage,
     LoyaltyCardTransactionsPage,
     MultipleCustomerProfileIntegrationRequestItem,
     MultipleCustomerProfileIntegrationResponseV2,
@@ -135,6 +137,18 @@ async def paging(talon: TalonClient) -> None:
         await talon.get_loyalty_card_transactions(1, "CARD-1", page_size=100, skip=0),
         LoyaltyCardTransactionsPage,
     )
+    # One method, one parameter list: awaited for a page, iterated for every entry.
+    ledger = talon.get_loyalty_card_transactions(1, "CARD-1", loyalty_transaction_type="loyalty_card")
+    assert_type(
+        ledger, AsyncPaginator[CardLedgerTransactionLogEntryIntegrationAPI, LoyaltyCardTransactionsPage]
+    )
+    async for card_entry in ledger.limit(5):
+        assert_type(card_entry, CardLedgerTransactionLogEntryIntegrationAPI)
+    assert_type(await talon.get_loyalty_card_points(1, "CARD-1"), LoyaltyCardPointsPage)
+    async for points in talon.get_loyalty_program_profile_points(1, "p1"):
+        assert_type(points, LedgerPointsEntryIntegrationAPI)
+    async for transaction in talon.get_loyalty_program_profile_transactions(1, "p1", page_size=100):
+        assert_type(transaction, LedgerTransactionLogEntryIntegrationAPI)
 
 
 async def batches(talon: TalonClient) -> None:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from ._base import BaseClient, TimeoutTypes
-from ._flags import check_dry_preconditions, check_max_items, check_path
-from ._generated.types import UNSET
-from ._params import CLOSING_STATES, Body, as_model, expect
+from .._base import BaseClient, TimeoutTypes, describe
+from .._checks import check_dry_preconditions, check_max_items, check_path
+from .._generated.types import UNSET
+from .._params import CLOSING_STATES, Body, as_model
 
 if TYPE_CHECKING:
-    from ._generated.models import (
+    from .._generated.models import (
         IntegrationCustomerSessionResponse,
         IntegrationRequest,
         IntegrationStateV2,
@@ -19,29 +19,20 @@ if TYPE_CHECKING:
         ReturnIntegrationRequest,
     )
 
+__all__ = ["SessionOperations"]
 
-__all__ = ["SessionMethods"]
 
-
-class SessionMethods(BaseClient):
+class SessionOperations(BaseClient):
     """Strictly private. The customer session operations of ``TalonClient``."""
-
-    # --- customer sessions -------------------------------------------------------------------
 
     async def get_customer_session(
         self, customer_session_id: str, *, timeout: TimeoutTypes = None
     ) -> IntegrationCustomerSessionResponse:
         """Get a customer session (``GET /v2/customer_sessions/{id}``)."""
-        from ._generated.api.sessions import get_customer_session as op
+        from .._generated.api.sessions import get_customer_session as op
 
         check_path("customer_session_id", customer_session_id)
-        response = await self._send(
-            lambda c: op.asyncio_detailed(customer_session_id, client=c),
-            method="GET",
-            idempotent=True,
-            timeout=timeout,
-        )
-        return cast("IntegrationCustomerSessionResponse", expect(response, 200))
+        return await self._send(describe(op.describe, customer_session_id), timeout=timeout)
 
     async def update_customer_session(
         self,
@@ -57,49 +48,43 @@ class SessionMethods(BaseClient):
         Calls for the same session are serialized within this client. ``now`` (dry only, in the
         future) evaluates the session as of that moment.
         """
-        from ._generated.api.sessions import update_customer_session_v2 as op
-        from ._generated.models.integration_request import IntegrationRequest
+        from .._generated.api.sessions import update_customer_session_v2 as op
+        from .._generated.models.integration_request import IntegrationRequest
 
         check_path("customer_session_id", customer_session_id)
         request = as_model(IntegrationRequest, body, "body")
         check_max_items("body.customerSession.cartItems", request.customer_session.cart_items)
         dry = dry or self._dry
         check_dry_preconditions(dry=dry, now=now)
-        # Closing a session settles it (coupons redeemed, points added): never replay it blindly.
-        # A dry evaluation changes nothing, so it is always safe to repeat.
-        closes = not dry and str(request.customer_session.state) in CLOSING_STATES
-        response = await self._send(
-            lambda c: op.asyncio_detailed(
-                customer_session_id,
-                client=c,
-                body=request,
-                dry=True if dry else UNSET,
-                now=UNSET if now is None else now,
-            ),
-            method="PUT",
-            idempotent=not closes,
-            timeout=timeout,
+        operation = describe(
+            op.describe,
+            customer_session_id,
             body=request,
+            dry=True if dry else UNSET,
+            now=UNSET if now is None else now,
+        )
+        # Closing a session settles it (coupons redeemed, points added): never replay it blindly.
+        # Any other update only sets the session's state, so repeating it changes nothing more.
+        closes = not dry and str(request.customer_session.state) in CLOSING_STATES
+        return await self._send(
+            operation,
+            timeout=timeout,
+            idempotent=not closes,
             lock=("session", customer_session_id),
         )
-        return cast("IntegrationStateV2", expect(response, 200))
 
     async def reopen_customer_session(
         self, customer_session_id: str, *, timeout: TimeoutTypes = None
     ) -> ReopenSessionResponse:
         """Reopen a closed customer session, rolling back its effects (``PUT .../reopen``)."""
-        from ._generated.api.sessions import reopen_customer_session as op
+        from .._generated.api.sessions import reopen_customer_session as op
 
-        self._no_dry("reopen_customer_session")
         check_path("customer_session_id", customer_session_id)
-        response = await self._send(
-            lambda c: op.asyncio_detailed(customer_session_id, client=c),
-            method="PUT",
-            idempotent=False,
+        return await self._send(
+            describe(op.describe, customer_session_id),
             timeout=timeout,
             lock=("session", customer_session_id),
         )
-        return cast("ReopenSessionResponse", expect(response, 200))
 
     async def return_cart_items(
         self,
@@ -114,24 +99,20 @@ class SessionMethods(BaseClient):
 
         ``run_rule_engine`` is sent only when given; without it Talon.One applies its own default.
         """
-        from ._generated.api.sessions import return_cart_items as op
-        from ._generated.models.return_integration_request import ReturnIntegrationRequest
+        from .._generated.api.sessions import return_cart_items as op
+        from .._generated.models.return_integration_request import ReturnIntegrationRequest
 
         check_path("customer_session_id", customer_session_id)
         request = as_model(ReturnIntegrationRequest, body, "body")
         dry = dry or self._dry
-        response = await self._send(
-            lambda c: op.asyncio_detailed(
+        return await self._send(
+            describe(
+                op.describe,
                 customer_session_id,
-                client=c,
                 body=request,
                 dry=True if dry else UNSET,
                 run_rule_engine=UNSET if run_rule_engine is None else run_rule_engine,
             ),
-            method="POST",
-            idempotent=dry,
             timeout=timeout,
-            body=request,
             lock=("session", customer_session_id),
         )
-        return cast("IntegrationStateV2", expect(response, 200))

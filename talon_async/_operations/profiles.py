@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, cast, overload
+from typing import TYPE_CHECKING, Literal, overload
 
-from ._base import BaseClient, TimeoutTypes
-from ._flags import check_dry_preconditions, check_max_items, check_path
-from ._generated.types import UNSET
-from ._params import Body, as_model, expect, flag, no_content, silent_mode
+from .._base import BaseClient, TimeoutTypes, describe
+from .._checks import check_dry_preconditions, check_max_items, check_path
+from .._generated.types import UNSET
+from .._params import Body, as_model, flag, silent_mode
 
 if TYPE_CHECKING:
-    from ._generated.models import (
+    from .._generated.models import (
         CustomerInventory,
         CustomerProfileIntegrationRequestV2,
         CustomerProfileIntegrationResponseV2,
@@ -20,14 +20,11 @@ if TYPE_CHECKING:
         TrackEventV2Response,
     )
 
+__all__ = ["ProfileOperations"]
 
-__all__ = ["ProfileMethods"]
 
-
-class ProfileMethods(BaseClient):
+class ProfileOperations(BaseClient):
     """Strictly private. The profile, event and customer data operations of ``TalonClient``."""
-
-    # --- customer profiles -------------------------------------------------------------------
 
     async def update_customer_profile(
         self,
@@ -42,8 +39,8 @@ class ProfileMethods(BaseClient):
 
         ``dry`` needs ``run_rule_engine=True``. Calls for the same profile are serialized.
         """
-        from ._generated.api.profiles import update_customer_profile_v2 as op
-        from ._generated.models.customer_profile_integration_request_v2 import (
+        from .._generated.api.profiles import update_customer_profile_v2 as op
+        from .._generated.models.customer_profile_integration_request_v2 import (
             CustomerProfileIntegrationRequestV2,
         )
 
@@ -51,23 +48,21 @@ class ProfileMethods(BaseClient):
         request = as_model(CustomerProfileIntegrationRequestV2, body, "body")
         dry = dry or self._dry
         check_dry_preconditions(dry=dry, run_rule_engine=run_rule_engine)
-        response = await self._send(
-            lambda c: op.asyncio_detailed(
-                integration_id,
-                client=c,
-                body=request,
-                run_rule_engine=True if run_rule_engine else UNSET,
-                dry=True if dry else UNSET,
-            ),
-            method="PUT",
+        operation = describe(
+            op.describe,
+            integration_id,
+            body=request,
+            run_rule_engine=True if run_rule_engine else UNSET,
+            dry=True if dry else UNSET,
+        )
+        return await self._send(
+            operation,
+            timeout=timeout,
             # With the rule engine, an update can trigger effects (points, coupons) that a
             # replay would apply twice; without it, or dry, it only sets attributes.
             idempotent=dry or not run_rule_engine,
-            timeout=timeout,
-            body=request,
             lock=("profile", integration_id),
         )
-        return cast("CustomerProfileIntegrationResponseV2", expect(response, 200))
 
     @overload
     async def update_customer_profiles(
@@ -105,27 +100,16 @@ class ProfileMethods(BaseClient):
         ``silent=True`` (the API's default) returns ``None``; ``batch_update_customer_profiles``
         takes any number of profiles.
         """
-        from ._generated.api.profiles import update_customer_profiles_v2 as op
-        from ._generated.models.multiple_customer_profile_integration_request import (
+        from .._generated.api.profiles import update_customer_profiles_v2 as op
+        from .._generated.models.multiple_customer_profile_integration_request import (
             MultipleCustomerProfileIntegrationRequest,
         )
 
-        self._no_dry("update_customer_profiles")
         request = as_model(MultipleCustomerProfileIntegrationRequest, body, "body")
         check_max_items("body.customerProfiles", request.customer_profiles)
-        mode = silent_mode(silent)
-        response = await self._send(
-            lambda c: op.asyncio_detailed(client=c, body=request, silent=mode),
-            method="PUT",
-            idempotent=True,
-            timeout=timeout,
-            body=request,
-        )
-        if silent:
-            return None
-        return cast("MultipleCustomerProfileIntegrationResponseV2", expect(response, 200))
-
-    # --- events --------------------------------------------------------------------------------
+        operation = describe(op.describe, body=request, silent=silent_mode(silent))
+        result = await self._send(operation, timeout=timeout, require_body=not silent)
+        return None if silent else result
 
     @overload
     async def track_event(
@@ -170,48 +154,34 @@ class ProfileMethods(BaseClient):
 
         Events for the same profile are serialized. ``force_complete_evaluation`` needs ``dry``.
         """
-        from ._generated.api.events import track_event_v2 as op
-        from ._generated.models.integration_event_v2_request import IntegrationEventV2Request
+        from .._generated.api.events import track_event_v2 as op
+        from .._generated.models.integration_event_v2_request import IntegrationEventV2Request
 
         request = as_model(IntegrationEventV2Request, body, "body")
         dry = dry or self._dry
         check_dry_preconditions(dry=dry, force_complete_evaluation=force_complete_evaluation)
-        mode = silent_mode(silent)
-        profile_id = request.profile_id
-        response = await self._send(
-            lambda c: op.asyncio_detailed(
-                client=c,
-                body=request,
-                silent=mode,
-                dry=True if dry else UNSET,
-                force_complete_evaluation=flag(force_complete_evaluation),
-            ),
-            method="POST",
-            idempotent=dry,
-            timeout=timeout,
+        operation = describe(
+            op.describe,
             body=request,
+            silent=silent_mode(silent),
+            dry=True if dry else UNSET,
+            force_complete_evaluation=flag(force_complete_evaluation),
+        )
+        profile_id = request.profile_id
+        result = await self._send(
+            operation,
+            timeout=timeout,
+            require_body=not silent,
             lock=("profile", profile_id) if isinstance(profile_id, str) and profile_id else None,
         )
-        if silent:
-            return None
-        return cast("TrackEventV2Response", expect(response, 200))
-
-    # --- customer data -------------------------------------------------------------------------
+        return None if silent else result
 
     async def delete_customer_data(self, integration_id: str, *, timeout: TimeoutTypes = None) -> None:
         """Delete a customer's personal data (``DELETE /v1/customer_data/{integrationId}``)."""
-        from ._generated.api.customer_data import delete_customer_data as op
+        from .._generated.api.customer_data import delete_customer_data as op
 
-        self._no_dry("delete_customer_data")
         check_path("integration_id", integration_id)
-        no_content(
-            await self._send(
-                lambda c: op.asyncio_detailed(integration_id, client=c),
-                method="DELETE",
-                idempotent=False,
-                timeout=timeout,
-            )
-        )
+        await self._send(describe(op.describe, integration_id), timeout=timeout)
 
     async def get_customer_inventory(
         self,
@@ -226,22 +196,17 @@ class ProfileMethods(BaseClient):
         timeout: TimeoutTypes = None,
     ) -> CustomerInventory:
         """What a customer holds: profile, referrals, coupons, loyalty, giveaways, achievements."""
-        from ._generated.api.customer_data import get_customer_inventory as op
+        from .._generated.api.customer_data import get_customer_inventory as op
 
         check_path("integration_id", integration_id)
-        response = await self._send(
-            lambda c: op.asyncio_detailed(
-                integration_id,
-                client=c,
-                profile=flag(profile),
-                referrals=flag(referrals),
-                coupons=flag(coupons),
-                loyalty=flag(loyalty),
-                giveaways=flag(giveaways),
-                achievements=flag(achievements),
-            ),
-            method="GET",
-            idempotent=True,
-            timeout=timeout,
+        operation = describe(
+            op.describe,
+            integration_id,
+            profile=flag(profile),
+            referrals=flag(referrals),
+            coupons=flag(coupons),
+            loyalty=flag(loyalty),
+            giveaways=flag(giveaways),
+            achievements=flag(achievements),
         )
-        return cast("CustomerInventory", expect(response, 200))
+        return await self._send(operation, timeout=timeout)

@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 # CatalogAction.type -> payload model, as the spec's `x-payload-by-type` says
-# (tests/facade/test_catalog.py checks this against the spec).
+# (tests/facade/test_catalog_actions.py checks this against the spec).
 PAYLOAD_BY_ACTION_TYPE: dict[str, str] = {
     "ADD": "AddItemCatalogAction",
     "PATCH": "PatchItemCatalogAction",

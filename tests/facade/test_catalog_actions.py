@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from talon_async import InvalidRequestError, catalog_action, catalog_payload, models
-from talon_async._catalog import PAYLOAD_BY_ACTION_TYPE
+from talon_async._catalog_actions import PAYLOAD_BY_ACTION_TYPE
 from talon_async.models import (
     AddItemCatalogAction,
     CatalogAction,

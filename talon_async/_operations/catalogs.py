@@ -1,0 +1,34 @@
+"""Catalogs: one sync request of up to 1000 actions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._base import BaseClient, TimeoutTypes, describe
+from .._catalog_actions import check_catalog_actions
+from .._checks import check_max_items
+from .._params import Body, as_model
+
+if TYPE_CHECKING:
+    from .._generated.models import Catalog, CatalogSyncRequest
+
+__all__ = ["CatalogOperations"]
+
+
+class CatalogOperations(BaseClient):
+    """Strictly private. The catalog operation of ``TalonClient``."""
+
+    async def sync_catalog(
+        self, catalog_id: int, *, body: CatalogSyncRequest | Body, timeout: TimeoutTypes = None
+    ) -> Catalog:
+        """Apply up to 1000 catalog actions (``PUT /v1/catalogs/{catalogId}/sync``).
+
+        Not safe to repeat (the spec says so): an ADD replayed after it landed fails as a duplicate.
+        """
+        from .._generated.api.catalogs import sync_catalog as op
+        from .._generated.models.catalog_sync_request import CatalogSyncRequest
+
+        request = as_model(CatalogSyncRequest, body, "body")
+        check_max_items("body.actions", request.actions)
+        check_catalog_actions(request.actions)
+        return await self._send(describe(op.describe, catalog_id, body=request), timeout=timeout)

@@ -1,0 +1,160 @@
+"""``Transport`` on aiohttp's public API: the cheapest path per request under asyncio."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+import httpx
+import yarl
+
+from . import (
+    MAX_ANSWER_BYTES,
+    MAX_HEADER_BYTES,
+    Answer,
+    PreparedRequest,
+    Timeouts,
+    check_header_size,
+    connection_failure,
+    decoded,
+    too_large,
+)
+
+if TYPE_CHECKING:
+    from aiohttp import ClientHandlerType
+
+__all__ = ["AiohttpTransport"]
+
+
+_NO_AUTO_HEADERS = frozenset({"Content-Type"})
+
+
+class _LostAfterSending(Exception):
+    """Strictly private. A dropped connection, re-raised as a type aiohttp's resend loop does not catch."""
+
+
+async def _never_resend(request: aiohttp.ClientRequest, handler: ClientHandlerType) -> aiohttp.ClientResponse:
+    """Stop aiohttp resending a GET, PUT or DELETE on its own when a kept-alive connection drops.
+
+    aiohttp catches ``ClientOSError``/``ServerDisconnectedError`` around this middleware chain and
+    sends the request again; a PUT that closes a session would be applied twice, and every
+    counted retry doubled. Re-raised as another type, the failure reaches the pipeline, whose
+    retry policy is the only one.
+    """
+    try:
+        return await handler(request)
+    except aiohttp.ClientConnectorError:
+        raise
+    except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError) as exc:
+        raise _LostAfterSending(str(exc)) from exc
+
+
+class AiohttpTransport:
+    """Strictly private. One ``aiohttp.ClientSession``, built on first use inside the running loop."""
+
+    def __init__(self, *, max_connections: int, proxy: str | None) -> None:
+        self._max_connections = max_connections
+        self._proxy = proxy
+        self._session: aiohttp.ClientSession | None = None
+        self._timeouts: tuple[Timeouts, aiohttp.ClientTimeout] | None = None
+
+    def __repr__(self) -> str:
+        return "AiohttpTransport()"
+
+    def _open(self) -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(limit=self._max_connections, limit_per_host=0)
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            middlewares=(_never_resend,),
+            # Decoding is shared with the other transports (``decoded``), so both accept the same encodings.
+            auto_decompress=False,
+            # One header may take the whole budget; the total is checked after reading, as h11 does.
+            max_line_size=MAX_HEADER_BYTES,
+            max_field_size=MAX_HEADER_BYTES,
+            max_headers=MAX_HEADER_BYTES // 4,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            trust_env=False,
+        )
+        return self._session
+
+    def _client_timeout(self, timeouts: Timeouts) -> aiohttp.ClientTimeout:
+        cached = self._timeouts
+        if cached is not None and cached[0] is timeouts:
+            return cached[1]
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            connect=timeouts.get("pool"),
+            sock_connect=timeouts.get("connect"),
+            sock_read=timeouts.get("read"),
+        )
+        self._timeouts = (timeouts, timeout)
+        return timeout
+
+    async def send(self, request: PreparedRequest, timeouts: Timeouts) -> Answer:
+        session = self._session or self._open()
+        try:
+            async with session.request(
+                request.method,
+                # Already encoded: requoting would turn %2E%2E back into "..".
+                yarl.URL(request.url, encoded=True),
+                headers=request.headers,
+                data=request.body,
+                allow_redirects=False,
+                compress=False,
+                # The request's headers are complete; an empty PUT must not gain a Content-Type.
+                skip_auto_headers=_NO_AUTO_HEADERS,
+                proxy=self._proxy,
+                timeout=self._client_timeout(timeouts),
+            ) as response:
+                length = response.content_length
+                if length is not None and length > MAX_ANSWER_BYTES:
+                    raise too_large("body", MAX_ANSWER_BYTES)
+                content = await response.read()
+                raw_headers = response.raw_headers
+                status, reason = response.status, response.reason or ""
+        except httpx.TransportError:
+            raise
+        except Exception as exc:
+            mapped = _mapped(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+        if len(content) > MAX_ANSWER_BYTES:
+            raise too_large("body", MAX_ANSWER_BYTES)
+        check_header_size(raw_headers)
+        encoding = _header(raw_headers, b"content-encoding")
+        return Answer(status, reason, raw_headers, decoded(content, encoding))
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+def _header(raw_headers: Any, name: bytes) -> str | None:
+    for key, value in raw_headers:
+        if key.lower() == name:
+            return str(value.decode("latin-1")).strip().lower()
+    return None
+
+
+def _mapped(exc: Exception) -> Exception:
+    """aiohttp's failure as the library-independent error (see ``connection_failure``)."""
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return httpx.ConnectTimeout("timed out connecting")
+    if isinstance(exc, aiohttp.SocketTimeoutError | aiohttp.ServerTimeoutError | TimeoutError):
+        return httpx.ReadTimeout("timed out waiting for the answer")
+    if isinstance(exc, aiohttp.ClientProxyConnectionError | aiohttp.ClientHttpProxyError):
+        return httpx.ProxyError("the proxy refused or failed the connection")
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return connection_failure(exc, connecting=True)
+    if isinstance(exc, aiohttp.ClientResponseError):
+        # A status line or header aiohttp's parser refused: too long, too many, or malformed.
+        text = str(exc)
+        if "Got more than" in text or "Too many headers" in text or "too long" in text.lower():
+            return too_large("headers", MAX_HEADER_BYTES)
+        return httpx.RemoteProtocolError("malformed answer")
+    if isinstance(exc, _LostAfterSending | aiohttp.ClientPayloadError | aiohttp.ClientConnectionError):
+        return connection_failure(exc, connecting=False)
+    if isinstance(exc, ValueError | aiohttp.InvalidURL):
+        return httpx.LocalProtocolError(f"request refused before sending: {type(exc).__name__}")
+    return exc

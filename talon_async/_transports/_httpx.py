@@ -1,0 +1,88 @@
+"""``Transport`` over httpx: a ``transport=`` given to the client, or the caller's ``http_client``."""
+
+from __future__ import annotations
+
+import httpx
+
+from . import Answer, PreparedRequest, Timeouts
+
+__all__ = ["CallerClientTransport", "HttpxTransport", "refuse_resending_client"]
+
+
+def _answer(response: httpx.Response) -> Answer:
+    return Answer(response.status_code, response.reason_phrase, response.headers.raw, response.content)
+
+
+class HttpxTransport:
+    """Strictly private. Any ``httpx.AsyncBaseTransport`` (a mock, the embedded fake, a custom stack)."""
+
+    def __init__(self, transport: httpx.AsyncBaseTransport) -> None:
+        self._transport = transport
+
+    def __repr__(self) -> str:
+        return f"HttpxTransport({type(self._transport).__name__})"
+
+    async def send(self, request: PreparedRequest, timeouts: Timeouts) -> Answer:
+        http_request = httpx.Request(
+            request.method,
+            request.url,
+            headers=request.headers,
+            content=request.body,
+            extensions={"timeout": timeouts},
+        )
+        response = await self._transport.handle_async_request(http_request)
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+        return _answer(response)
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()
+
+
+class CallerClientTransport:
+    """Strictly private. Sends through the caller's ``httpx.AsyncClient`` without changing it.
+
+    The client keeps its own transport, proxies, hooks and cookies; the request carries the
+    facade's complete header list (the API key included), so the key rides on these requests
+    only and never on the caller's own.
+    """
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        refuse_resending_client(client)
+        self._client = client
+
+    def __repr__(self) -> str:
+        return "CallerClientTransport()"
+
+    async def send(self, request: PreparedRequest, timeouts: Timeouts) -> Answer:
+        http_request = self._client.build_request(
+            request.method,
+            request.url,
+            headers=request.headers,
+            content=request.body,
+            timeout=httpx.Timeout(**timeouts),
+        )
+        # The client's own redirect setting applies; httpx drops Authorization when leaving the origin.
+        response = await self._client.send(http_request)
+        return _answer(response)
+
+    async def aclose(self) -> None:
+        """The caller's client stays open: it is theirs to close."""
+
+
+def refuse_resending_client(client: httpx.AsyncClient) -> None:
+    """Refuse a client whose transport resends requests on its own (httpx-aiohttp's)."""
+    try:
+        from httpx_aiohttp import HttpxAiohttpClient
+    except ImportError:
+        return
+    if isinstance(client, HttpxAiohttpClient):
+        from .._errors import InvalidRequestError
+
+        raise InvalidRequestError(
+            "http_client: an HttpxAiohttpClient lets aiohttp resend a GET, PUT or DELETE on its own "
+            "after a dropped connection, which could apply a session close twice; pass a plain "
+            "httpx.AsyncClient, or no http_client (TalonClient then uses aiohttp with that resend off)"
+        )

@@ -1,0 +1,518 @@
+"""Both transports (aiohttp, httpcore) put the same bytes on the wire and fail the same way.
+
+Every case below runs once per transport against loopback servers, and compares what the two
+did: request bytes, exception class and message, how often a request arrived.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import socket
+import traceback
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+import anyio.abc
+import httpx
+import pytest
+
+import talon_async
+from talon_async import TalonClient
+from talon_async._transports import connection_failure
+from talon_async._transports._aiohttp import AiohttpTransport
+from talon_async._transports._httpcore import HttpcoreTransport
+from tests.facade.conftest import API_KEY
+from tests.facade.test_operations import CASES, OPERATIONS, body_of
+from tests.support.documents import DocumentFactory
+
+pytestmark = pytest.mark.anyio
+
+KINDS = ["aiohttp", "httpcore"]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """aiohttp runs only under asyncio; the comparison needs one loop for both."""
+    return "asyncio"
+
+
+def client(kind: str, url: str, **kwargs: Any) -> TalonClient:
+    """A TalonClient for ``url`` whose transport is ``kind``, whatever the default would be."""
+    talon = TalonClient(url, API_KEY, **kwargs)
+    wire = talon._wire
+    make = AiohttpTransport if kind == "aiohttp" else HttpcoreTransport
+    wire.transport = make(max_connections=wire.max_connections, proxy=wire.proxy)
+    return talon
+
+
+class Loopback:
+    """A raw TCP server on 127.0.0.1 that records each request's bytes and answers with ``answer``."""
+
+    def __init__(self, answer: bytes = b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n") -> None:
+        self.answer = answer
+        self.requests: list[bytes] = []
+
+    async def read_request(self, stream: anyio.abc.SocketStream) -> bytes | None:
+        data = b""
+        try:
+            while b"\r\n\r\n" not in data:
+                data += await stream.receive()
+            head, _, body = data.partition(b"\r\n\r\n")
+            match = re.search(rb"(?i)content-length: *(\d+)", head)
+            length = int(match.group(1)) if match else 0
+            while len(body) < length:
+                body += await stream.receive()
+        except (anyio.EndOfStream, anyio.BrokenResourceError):
+            return None
+        request = head + b"\r\n\r\n" + body
+        self.requests.append(request)
+        return request
+
+    async def handle(self, stream: anyio.abc.SocketStream) -> None:
+        async with stream:
+            if await self.read_request(stream) is not None:
+                await stream.send(self.answer)
+
+    @asynccontextmanager
+    async def serving(self) -> AsyncIterator[str]:
+        listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
+        port = listener.extra(anyio.abc.SocketAttribute.local_port)
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(listener.serve, self.handle)
+            yield f"http://127.0.0.1:{port}"
+            tg.cancel_scope.cancel()
+
+
+class Fault(Loopback):
+    """Reads each request, then misbehaves: ``hang_up``, ``reset``, ``truncate`` or ``stall``."""
+
+    def __init__(self, fault: str) -> None:
+        super().__init__()
+        self.fault = fault
+
+    async def handle(self, stream: anyio.abc.SocketStream) -> None:
+        async with stream:
+            if await self.read_request(stream) is None:
+                return
+            if self.fault == "reset":
+                sock = stream.extra(anyio.abc.SocketAttribute.raw_socket)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            elif self.fault == "truncate":
+                await stream.send(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{")
+            elif self.fault == "stall":
+                await anyio.sleep(5)
+
+
+async def call(talon: TalonClient, name: str, *, writes: bool = False) -> Any:
+    """Call operation ``name`` with the arguments the operation tests use.
+
+    ``writes``: pick the arguments under which the two operations whose safety depends on them
+    are not safe to repeat (a session update that closes it, a profile update with the rule engine).
+    """
+    operation_id, args, needs_body, _, _ = CASES[name]
+    kwargs: dict[str, Any] = {"body": body_of(operation_id)} if needs_body else {}
+    if writes and name == "update_customer_session":
+        kwargs["body"] = {"customerSession": {"state": "closed"}}
+    if writes and name == "update_customer_profile":
+        kwargs["run_rule_engine"] = True
+    result = getattr(talon, name)(*args, **kwargs)
+    return await result
+
+
+async def outcome(action: Callable[[], Awaitable[Any]]) -> tuple[str, str]:
+    """The exception class and message ``action`` ends with (host and port masked), or ``ok``."""
+    try:
+        await action()
+    except talon_async.TalonError as error:
+        message = re.sub(r" \([A-Z]+ https?://[^ ]+\)$", "", str(error))
+        return type(error).__name__, re.sub(r"127\.0\.0\.1:\d+", "HOST", message)
+    return "ok", ""
+
+
+# --- bytes on the wire ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+async def test_every_operation_puts_the_same_bytes_on_the_wire(name: str) -> None:
+    """Request line, every header (in order) and body are byte for byte the same on both transports."""
+    seen: dict[str, bytes] = {}
+    for kind in KINDS:
+        server = Loopback()
+        async with server.serving() as url, client(kind, url, max_retries=0) as talon:
+            await outcome(lambda: call(talon, name))
+        assert len(server.requests) == 1
+        seen[kind] = server.requests[0].replace(url.removeprefix("http://").encode(), b"HOST")
+    assert seen["aiohttp"] == seen["httpcore"]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+async def test_every_operation_sends_the_method_and_path_its_spec_declares(name: str) -> None:
+    """The request line carries the spec operation's method and a path matching its template."""
+    operation = OPERATIONS[CASES[name][0]]
+    server = Loopback()
+    async with server.serving() as url, client("httpcore", url, max_retries=0) as talon:
+        await outcome(lambda: call(talon, name))
+    method, target, _ = server.requests[0].split(b"\r\n", 1)[0].decode().split(" ")
+    pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(operation.path))
+    assert method == operation.method.upper()
+    assert re.fullmatch(pattern, target.split("?")[0]), (target, operation.path)
+
+
+# --- faults --------------------------------------------------------------------------------------
+
+
+async def both(make: Callable[[str], Awaitable[tuple[str, str]]]) -> tuple[str, str]:
+    results = {kind: await make(kind) for kind in KINDS}
+    assert results["aiohttp"] == results["httpcore"], results
+    return results["aiohttp"]
+
+
+async def test_refused_connection_reads_the_same() -> None:
+    """A refused connection is APIConnectionError: ConnectError: connection refused on both."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+
+    async def run(kind: str) -> tuple[str, str]:
+        async with client(kind, f"http://127.0.0.1:{port}", max_retries=0) as talon:
+            return await outcome(lambda: talon.get_customer_session("s1"))
+
+    assert await both(run) == ("APIConnectionError", "Connection error: ConnectError: connection refused")
+
+
+async def test_dns_failure_reads_the_same() -> None:
+    """A host name that cannot resolve gives the same error on both, whatever the resolver says."""
+
+    async def run(kind: str) -> tuple[str, str]:
+        async with client(kind, "https://nonexistent.invalid", max_retries=0, timeout=5) as talon:
+            return await outcome(lambda: talon.get_customer_session("s1"))
+
+    assert await both(run) == (
+        "APIConnectionError",
+        "Connection error: ConnectError: could not resolve the host name",
+    )
+
+
+class PlainText(Loopback):
+    """Answers in plain text as soon as a client connects, as a plain HTTP server does to a TLS hello."""
+
+    async def handle(self, stream: anyio.abc.SocketStream) -> None:
+        async with stream:
+            await stream.send(self.answer)
+
+
+async def test_tls_failure_reads_the_same() -> None:
+    """A plain-text server answering a TLS client fails the handshake the same way on both."""
+    server = PlainText(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n")
+
+    async def run(kind: str) -> tuple[str, str]:
+        async with server.serving() as url:
+            tls_url = url.replace("http://", "https://")
+            async with client(kind, tls_url, max_retries=0) as talon:
+                return await outcome(lambda: talon.get_customer_session("s1"))
+
+    kind, message = await both(run)
+    assert kind == "APIConnectionError"
+    assert message.startswith("Connection error: ConnectError: TLS handshake failed (SSL")
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (
+            "hang_up",
+            (
+                "APIConnectionError",
+                "Connection error: ReadError: connection lost before the answer was complete",
+            ),
+        ),
+        (
+            "reset",
+            (
+                "APIConnectionError",
+                "Connection error: ReadError: connection lost before the answer was complete",
+            ),
+        ),
+        (
+            "truncate",
+            (
+                "APIConnectionError",
+                "Connection error: ReadError: connection lost before the answer was complete",
+            ),
+        ),
+        ("stall", ("APITimeoutError", "Request timed out: timed out waiting for the answer")),
+    ],
+)
+async def test_faults_after_sending_read_the_same(fault: str, expected: tuple[str, str]) -> None:
+    """Hang-up, reset, truncated body and read timeout each give one class and message on both."""
+
+    async def run(kind: str) -> tuple[str, str]:
+        server = Fault(fault)
+        timeout = httpx.Timeout(2.0, read=0.3)
+        async with server.serving() as url, client(kind, url, max_retries=0, timeout=timeout) as talon:
+            return await outcome(lambda: talon.get_customer_session("s1"))
+
+    assert await both(run) == expected
+
+
+@pytest.mark.parametrize("name", sorted(n for n in CASES if OPERATIONS[CASES[n][0]].method != "get"))
+@pytest.mark.parametrize("fault", ["hang_up", "reset", "truncate", "stall"])
+async def test_non_idempotent_operation_arrives_at_most_once_on_every_fault(name: str, fault: str) -> None:
+    """A write the spec does not call idempotent reaches the server once, however the exchange fails."""
+    for kind in KINDS:
+        server = Fault(fault)
+        timeout = httpx.Timeout(2.0, read=0.2)
+        async with server.serving() as url, client(kind, url, max_retries=2, timeout=timeout) as talon:
+            await outcome(lambda: call(talon, name, writes=True))
+        idempotent = _spec_idempotent(CASES[name][0])
+        assert len(server.requests) == (1 if not idempotent or fault == "stall" else 3), (
+            kind,
+            len(server.requests),
+        )
+
+
+def _spec_idempotent(operation_id: str) -> bool:
+    import yaml
+
+    with open("openapi/integration-api.yaml") as handle:
+        spec = yaml.safe_load(handle)
+    for path in spec["paths"].values():
+        for operation in path.values():
+            if isinstance(operation, dict) and operation.get("operationId") == operation_id:
+                return bool(operation["x-idempotent"])
+    raise AssertionError(operation_id)
+
+
+class KeptAliveThenDropped(Loopback):
+    """Answers the first request on a connection and keeps it open, then drops the next unanswered."""
+
+    async def handle(self, stream: anyio.abc.SocketStream) -> None:
+        async with stream:
+            if await self.read_request(stream) is None:
+                return
+            body = json.dumps(DocumentFactory().document("IntegrationStateV2")).encode()
+            await stream.send(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+                + body
+            )
+            await self.read_request(stream)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_closing_put_on_a_reused_connection_is_never_resent_by_the_library(kind: str) -> None:
+    """Regression: aiohttp resent a session-closing PUT after a kept-alive connection dropped."""
+    server = KeptAliveThenDropped()
+    closing = {"customerSession": {"state": "closed"}}
+    async with server.serving() as url, client(kind, url, max_retries=2) as talon:
+        await talon.update_customer_session("s1", body={"customerSession": {}})
+        with pytest.raises(talon_async.APIConnectionError):
+            await talon.update_customer_session("s1", body=closing)
+    assert len(server.requests) == 2
+
+
+def _answer_with_headers(headers: list[tuple[str, str]]) -> bytes:
+    lines = "".join(f"{name}: {value}\r\n" for name, value in headers)
+    body = json.dumps(DocumentFactory().document("IntegrationCustomerSessionResponse"))
+    return (
+        f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{lines}Content-Length: {len(body)}\r\n"
+        f"Connection: close\r\n\r\n{body}"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ([(f"X-Header-{i}", "v") for i in range(200)], ("ok", "")),
+        ([("X-Big", "v" * 9000)], ("ok", "")),
+        (
+            [(f"X-Header-{i}", "v" * 100) for i in range(300)],
+            (
+                "APIConnectionError",
+                "Connection error: RemoteProtocolError: answer headers exceed 16384 bytes",
+            ),
+        ),
+    ],
+    ids=["200-headers", "one-9kb-header", "40kb-of-headers"],
+)
+async def test_answer_header_limits_are_the_same(
+    headers: list[tuple[str, str]], expected: tuple[str, str]
+) -> None:
+    """200 headers and one 9 KB header pass on both; a header block over 16 KB fails on both."""
+
+    async def run(kind: str) -> tuple[str, str]:
+        server = Loopback(_answer_with_headers(headers))
+        async with server.serving() as url, client(kind, url, max_retries=0) as talon:
+            return await outcome(lambda: talon.get_customer_session("s1"))
+
+    assert await both(run) == expected
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_line_break_in_a_header_is_refused_before_sending(kind: str) -> None:
+    """CR/LF in a custom header is InvalidRequestError, on either transport, before any connection."""
+    with pytest.raises(talon_async.InvalidRequestError, match="line break"):
+        client(kind, "http://127.0.0.1:9", headers={"X-Tenant": "a\r\nX-Evil: 1"})
+
+
+async def test_over_long_url_is_refused_the_same() -> None:
+    """A 70,000-character id is refused before sending on both transports."""
+
+    async def run(kind: str) -> tuple[str, str]:
+        server = Loopback()
+        async with server.serving() as url, client(kind, url, max_retries=0) as talon:
+            result = await outcome(lambda: talon.get_customer_session("x" * 70_000))
+        assert server.requests == []
+        return result
+
+    kind, message = await both(run)
+    assert kind == "InvalidRequestError"
+    assert "over the limit of 65536" in message
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_gzip_answer_is_decoded(kind: str) -> None:
+    """A gzip-encoded answer is decompressed before parsing, on either transport."""
+    document = DocumentFactory().document("IntegrationCustomerSessionResponse")
+    body = gzip.compress(json.dumps(document).encode())
+    server = Loopback(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+        + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+        + body
+    )
+    async with server.serving() as url, client(kind, url, max_retries=0) as talon:
+        raw = await talon.with_raw_response(talon.get_customer_session, "s1")
+    assert raw.parsed.to_dict() == document
+    assert json.loads(raw.content) == document
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_status_error_names_its_request(kind: str) -> None:
+    """A status error carries the method and full URL, and never the key."""
+    server = Loopback(
+        b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 19\r\n\r\n"
+        b'{"message": "gone"}'
+    )
+    async with server.serving() as url, client(kind, url, max_retries=0) as talon:
+        with pytest.raises(talon_async.NotFoundError) as caught:
+            await talon.get_customer_session("s 1", timeout=5)
+    assert (caught.value.request.method, caught.value.request.url) == (
+        "GET",
+        f"{url}/v2/customer_sessions/s%201",
+    )
+    assert API_KEY not in str(caught.value)
+
+
+@pytest.mark.parametrize("head", [b"NOT HTTP AT ALL\r\n", b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n"])
+async def test_malformed_answer_reads_the_same(head: bytes) -> None:
+    """A garbled status line or length gives the same APIConnectionError on both transports."""
+
+    async def run(kind: str) -> tuple[str, str]:
+        server = Loopback(head + b"\r\n{}")
+        async with server.serving() as url, client(kind, url, max_retries=0) as talon:
+            return await outcome(lambda: talon.track_event(body={"type": "click", "profileId": "customer-1"}))
+
+    assert await both(run) == (
+        "APIConnectionError",
+        "Connection error: RemoteProtocolError: malformed answer",
+    )
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_connection_error_frames_hold_no_key(kind: str) -> None:
+    """Error trackers that record frame locals find no key in a connection error or its causes."""
+    server = Fault("hang_up")
+    async with server.serving() as url, client(kind, url, max_retries=0) as talon:
+        with pytest.raises(talon_async.APIConnectionError) as caught:
+            await talon.delete_customer_data("p1")
+    assert caught.value.__cause__ is not None  # the transport's error is kept, without its frames
+    text = "".join(traceback.TracebackException.from_exception(caught.value, capture_locals=True).format())
+    assert API_KEY not in text
+    assert "ApiKey-v1" not in text
+
+
+# --- proxies -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("trust_env", "no_proxy", "via_proxy"),
+    [(False, "", False), (True, "", True), (True, "127.0.0.1", False)],
+    ids=["env-ignored-by-default", "trust_env-honours-HTTP_PROXY", "NO_PROXY-exempts"],
+)
+async def test_proxy_environment_is_honoured_only_on_request(
+    trust_env: bool, no_proxy: str, via_proxy: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HTTP_PROXY/NO_PROXY are ignored unless trust_env=True, then honoured the same on both transports."""
+    for kind in KINDS:
+        target, proxy = Loopback(), Loopback()
+        async with target.serving() as target_url, proxy.serving() as proxy_url:
+            for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+                monkeypatch.delenv(name, raising=False)
+                monkeypatch.delenv(name.lower(), raising=False)
+            monkeypatch.setenv("HTTP_PROXY", proxy_url)
+            monkeypatch.setenv("NO_PROXY", no_proxy)
+            async with client(kind, target_url, max_retries=0, trust_env=trust_env) as talon:
+                await outcome(lambda: talon.delete_customer_data("p1"))
+        assert (len(proxy.requests), len(target.requests)) == ((1, 0) if via_proxy else (0, 1)), kind
+        if via_proxy:
+            assert proxy.requests[0].startswith(f"DELETE {target_url}/v1/customer_data/p1 ".encode())
+
+
+# --- the caller's own client ---------------------------------------------------------------------
+
+
+async def test_caller_client_is_never_changed_and_its_own_requests_carry_no_key() -> None:
+    """Regression: passing http_client=shared made shared's later requests carry the Talon key."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+
+    shared = httpx.AsyncClient(transport=httpx.MockTransport(handler), headers={"X-Mine": "1"})
+    before = (shared.base_url, dict(shared.headers), shared.auth, shared.timeout)
+    async with shared:
+        async with TalonClient("https://acme.talon.one", API_KEY, http_client=shared) as talon:
+            await talon.delete_customer_data("p1")
+        await shared.get("https://acme.talon.one/v1/customer_data/p1")
+        await shared.get("https://elsewhere.example/")
+    assert (shared.base_url, dict(shared.headers), shared.auth, shared.timeout) == before
+    assert seen[0].headers["authorization"] == f"ApiKey-v1 {API_KEY}"
+    assert "authorization" not in seen[1].headers
+    assert "authorization" not in seen[2].headers
+
+
+async def test_caller_client_that_resends_on_its_own_is_refused() -> None:
+    """Regression: an aiohttp-backed http_client resent a closing PUT; such a client is refused up front."""
+    from httpx_aiohttp import HttpxAiohttpClient
+
+    async with HttpxAiohttpClient() as resending:
+        with pytest.raises(talon_async.InvalidRequestError, match="resend"):
+            TalonClient("https://acme.talon.one", API_KEY, http_client=resending)
+
+
+# --- error classification ------------------------------------------------------------------------
+
+
+def test_connection_failure_reads_the_cause_not_the_library() -> None:
+    """The same OS or ssl error underneath gives the same class and message, wrapped however."""
+    import ssl
+
+    def wrapped(cause: BaseException) -> Exception:
+        outer = RuntimeError("library wrapper")
+        outer.__cause__ = cause
+        return outer
+
+    refused = connection_failure(wrapped(ConnectionRefusedError(111, "refused")), connecting=True)
+    dns = connection_failure(wrapped(socket.gaierror(-2, "Name or service not known")), connecting=True)
+    tls = connection_failure(wrapped(ssl.SSLError(1, "WRONG_VERSION_NUMBER")), connecting=True)
+    reset = connection_failure(wrapped(ConnectionResetError(104, "reset")), connecting=False)
+    grouped = connection_failure(ExceptionGroup("all attempts", [ConnectionRefusedError()]), connecting=True)
+    assert (type(refused), str(refused)) == (httpx.ConnectError, "connection refused")
+    assert (type(dns), str(dns)) == (httpx.ConnectError, "could not resolve the host name")
+    assert (type(tls), str(tls)) == (httpx.ConnectError, "TLS handshake failed (SSLError)")
+    assert (type(reset), str(reset)) == (httpx.ReadError, "connection lost before the answer was complete")
+    assert str(grouped) == "connection refused"
