@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--format", choices=["jsonl", "csv"], help="input format (default: by file extension)")
     batch.add_argument("--catalog-id", type=int, help="the catalog to sync (catalog)")
     batch.add_argument("--campaign-id", type=int, help="the referral campaign (referrals)")
-    batch.add_argument("--usage-limit", type=int, help="uses per referral code (referrals)")
+    batch.add_argument("--usage-limit", type=int, help="uses per referral code (referrals, required)")
     batch.add_argument("--concurrency", type=int, help="requests in flight (default 4, catalog 1)")
     batch.add_argument("--rate", type=float, help="at most this many requests per second (slows down on 429)")
     batch.add_argument("--checkpoint", help="record every chunk in this JSON-lines file (needed to resume)")
@@ -109,6 +109,9 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
         return "catalog needs --catalog-id"
     if args.operation == "referrals" and args.campaign_id is None and not args.dry_run:
         return "referrals needs --campaign-id"
+    if args.operation == "referrals" and args.usage_limit is None and not args.dry_run:
+        # Talon.One requires usageLimit when creating referrals in bulk; a null is refused per chunk.
+        return "referrals needs --usage-limit"
     if args.resume and not args.checkpoint:
         return "--resume needs --checkpoint"
     if args.checkpoint and not args.resume and not args.dry_run:

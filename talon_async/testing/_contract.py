@@ -22,7 +22,8 @@ CONTRACT_DEFECTS: dict[str, str] = {
     ),
     "undeclared-required": (
         "Some schemas require property names they never declare; those names are dropped from required, "
-        "since nothing says what type they would have."
+        "since nothing says what type they would have. A name another member of the same allOf declares "
+        "stays required: the combined object does declare it."
     ),
     "always-null-typed-as-array": (
         "Properties marked x-always-null (a profile's loyaltyMemberships) are typed as arrays; "
@@ -59,12 +60,24 @@ def in_scope_contract(document: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _repaired(node: Any) -> Any:
+def _repaired(node: Any, declared_beside: frozenset[str] = frozenset()) -> Any:
     if isinstance(node, list):
         return [_repaired(item) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {key: _repaired(value) for key, value in node.items()}
+    out = {key: _repaired(value) for key, value in node.items() if key != "allOf"}
+    members = node.get("allOf")
+    if isinstance(members, list):
+        # The properties of every member: each member's required names are checked against them all.
+        declared = frozenset(
+            name
+            for member in members
+            if isinstance(member, dict) and isinstance(member.get("properties"), dict)
+            for name in member["properties"]
+        )
+        out["allOf"] = [_repaired(member, declared) for member in members]
+    elif "allOf" in node:
+        out["allOf"] = _repaired(members)
     if out.get("x-always-null") and "type" in out:
         out["type"] = [out["type"], "null"] if isinstance(out["type"], str) else [*out["type"], "null"]
     if "oneOf" in out:
@@ -73,7 +86,7 @@ def _repaired(node: Any) -> Any:
     required = out.get("required")
     properties = out.get("properties")
     if isinstance(required, list) and isinstance(properties, dict):
-        out["required"] = [name for name in required if name in properties]
+        out["required"] = [name for name in required if name in properties or name in declared_beside]
         if not out["required"]:
             del out["required"]
     return out

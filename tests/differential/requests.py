@@ -9,7 +9,10 @@ contract's schemas are applied after drawing, since the facade enforces them bef
 - ``forceCompleteEvaluation=true`` only with ``dry=true``; a dry profile update only with
   ``runRuleEngine=true``;
 - ``silent`` is ``yes`` or ``no`` (the contract types it as any string; those are its two values);
-- a path value is never empty, ``.`` or ``..`` (no URL can carry those as a segment).
+- a path value is never empty, ``.`` or ``..`` (no URL can carry those as a segment);
+- ``skip`` is never negative (it counts entries to pass over; the drawn value's magnitude is kept);
+- a catalog sync request holds one action type and names each SKU once (the actions of the first
+  drawn type are kept, each SKU's first).
 
 ``deliver`` calls the facade method with the body as a dict, or as our request model built with
 ``from_dict``, and ``check_wire`` compares what the loopback server received with what was drawn:
@@ -100,7 +103,29 @@ def _with_preconditions(
         query["dry"] = True
     if operation_id == "updateCustomerProfileV2" and query.get("dry") is True:
         query["runRuleEngine"] = True
+    if isinstance(query.get("skip"), int):
+        query["skip"] = abs(query["skip"])
+    if operation_id == "syncCatalog" and isinstance(body, dict) and isinstance(body.get("actions"), list):
+        body["actions"] = _one_type_each_sku_once(body["actions"])
     return GeneratedRequest(path, query, body, has_body)
+
+
+def _one_type_each_sku_once(actions: list[JSON]) -> list[JSON]:
+    if not actions:
+        return actions
+    first_type = actions[0].get("type") if isinstance(actions[0], dict) else None
+    kept, skus = [], set()
+    for action in actions:
+        if not isinstance(action, dict) or action.get("type") != first_type:
+            continue
+        payload = action.get("payload")
+        sku = payload.get("sku") if isinstance(payload, dict) else None
+        if isinstance(sku, str):
+            if sku in skus:
+                continue
+            skus.add(sku)
+        kept.append(action)
+    return kept
 
 
 def _snake(wire: str) -> str:

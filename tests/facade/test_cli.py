@@ -60,7 +60,7 @@ def test_sigkill_then_resume_applies_each_valid_item_once_or_reports_it(
     keys = write_input(source, operation)
     checkpoint = tmp_path / "job.checkpoint"
     failed = tmp_path / "failed.jsonl"
-    extra = ["--campaign-id", "7"] if operation == "referrals" else []
+    extra = ["--campaign-id", "7", "--usage-limit", "1"] if operation == "referrals" else []
     args = [operation, str(source), "--checkpoint", str(checkpoint), "--concurrency", "2", *extra]
     with recording_server() as (recording, url):
         recording.fake.faults.status(400, operation=OPERATION_ID[operation], message="rejected chunk")
@@ -120,7 +120,16 @@ def test_resume_needs_the_flag_and_the_same_operation(tmp_path: Path) -> None:
         assert again.returncode == 2
         assert "--resume" in err
         other = cli(
-            url, "referrals", str(source), "--checkpoint", str(checkpoint), "--resume", "--campaign-id", "1"
+            url,
+            "referrals",
+            str(source),
+            "--checkpoint",
+            str(checkpoint),
+            "--resume",
+            "--campaign-id",
+            "1",
+            "--usage-limit",
+            "1",
         )
         _, err = other.communicate(timeout=60)
         assert other.returncode == 2
@@ -129,6 +138,18 @@ def test_resume_needs_the_flag_and_the_same_operation(tmp_path: Path) -> None:
         _, err = resumed.communicate(timeout=60)
     assert "already applied (checkpoint): 4,300" in err
     assert sum(recording.profiles.values()) == 4300
+
+
+def test_referrals_need_a_usage_limit(tmp_path: Path) -> None:
+    """Referrals without --usage-limit stop with a usage error before sending, since Talon.One requires it."""
+    source = tmp_path / "advocates.jsonl"
+    write_input(source, "referrals", valid=3)
+    with recording_server() as (recording, url):
+        run = cli(url, "referrals", str(source), "--campaign-id", "7")
+        _, err = run.communicate(timeout=60)
+        assert run.returncode == 2
+        assert "--usage-limit" in err
+        assert recording.batch_requests == 0
 
 
 def test_shard_takes_exactly_its_keys_and_dry_run_sends_nothing(tmp_path: Path) -> None:

@@ -70,6 +70,13 @@ def test_the_contract_covers_the_thirty_operations() -> None:
     assert all(op.get("x-in-project-scope") for op in ops)
 
 
+def test_a_name_required_in_one_allof_member_and_declared_in_another_stays_required() -> None:
+    """The referral body's usageLimit (declared in one allOf member, required in the other) stays required."""
+    body = DOCUMENT["paths"]["/v1/referrals_for_multiple_advocates"]["post"]["requestBody"]
+    members = body["content"]["application/json"]["schema"]["allOf"]
+    assert "usageLimit" in [name for member in members for name in member.get("required", [])]
+
+
 @schema.parametrize()
 @settings(
     max_examples=8,
