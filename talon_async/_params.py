@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any, Protocol, TypeVar
 
 from ._base import unexpected_answer
-from ._bodies import undecodable
+from ._bodies import undecodable, unknown_key
 from ._errors import InvalidRequestError
 from ._flags import check_aware, check_page_size
 from ._generated.types import UNSET, Response, Unset
@@ -99,7 +99,10 @@ def as_model(cls: type[M], value: M | Mapping[str, Any], field: str) -> M:
     try:
         model: M = cls.from_dict(value)
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise undecodable(cls, value, exc, field) from exc
+        # A misspelt required key shows up as that key missing: name the typo instead.
+        raise (unknown_key(cls, value, field) or undecodable(cls, value, exc, field)) from exc
+    if problem := unknown_key(cls, value, field):
+        raise problem
     return model
 
 
