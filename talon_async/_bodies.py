@@ -114,12 +114,21 @@ def _cls_keys_hint(known: frozenset[str]) -> str:
 _Nested = dict[str, tuple[tuple[type[Any], ...], bool]]
 
 
-@functools.cache
-def _key_plan(cls: type[Any]) -> tuple[frozenset[str], _Nested] | None:
-    """The JSON keys ``cls`` declares and, per key, the model class its value (or items) load as.
+_Plan = tuple[frozenset[str], _Nested] | None
+_plans: dict[type[Any], _Plan] = {}
+
+
+def _key_plan(cls: type[Any]) -> _Plan:
+    """The JSON keys ``cls`` declares and, per key, the model classes its value (or items) load as.
 
     ``None`` for a free-form object: a model with no declared keys of its own.
     """
+    if cls not in _plans:
+        _plans[cls] = _make_key_plan(cls)
+    return _plans[cls]
+
+
+def _make_key_plan(cls: type[Any]) -> _Plan:
     known: frozenset[str] | None = getattr(sys.modules[cls.__module__], "_JSON_KEYS", None)
     if not known:
         return None
