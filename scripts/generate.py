@@ -21,7 +21,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+import yaml
 from openapi_python_client import strings
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from typed_dicts import typed_dicts_source
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "integration-api.yaml"
@@ -65,6 +69,9 @@ def generate_into(spec: Path, output: Path) -> None:
         for error in errors:
             print(f"{error.level.value}: {error.header}\n{error.detail or ''}", file=sys.stderr)
         raise SystemExit("generation produced warnings or errors (treated as failures)")
+    (output / "typed_dicts.py").write_text(
+        typed_dicts_source(yaml.safe_load(spec.read_text(encoding="utf-8")))
+    )
     for path in sorted(output.rglob("*.py")):
         path.write_text(BANNER + path.read_text())
     ruff = [sys.executable, "-m", "ruff"]
