@@ -17,6 +17,7 @@ import datetime
 import difflib
 import enum
 import functools
+import re
 import sys
 import types
 import typing
@@ -50,9 +51,16 @@ def undecodable(cls: type[Any], data: Mapping[str, Any], error: Exception, field
     return InvalidRequestError(found or _plain(cls, error, field))
 
 
+# The generated layer's wrong-type message: "<jsonKey>: expected integer, got str".
+_WRONG_TYPE = re.compile(r"^(?P<key>[A-Za-z0-9_]+)(?P<item>\[\])?: (?P<why>expected .+)$")
+
+
 def _plain(cls: type[Any], error: Exception, path: str) -> str:
     if isinstance(error, KeyError):
         return f"{path}: missing required key {error.args[0]!r}"
+    if isinstance(error, TypeError) and (match := _WRONG_TYPE.match(str(error))):
+        item = "[]" if match["item"] else ""
+        return f"{path}.{match['key']}{item}: {match['why']}"
     return f"{path}: not a valid {cls.__name__}: {error}"
 
 

@@ -1,4 +1,4 @@
-"""A key the spec does not declare in a dict body fails before sending, naming its path and the likely key."""
+"""Caller mistakes in any input form (dict, model, query value) fail before sending, naming the JSON path."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ import httpx
 import pytest
 
 from talon_async import InvalidRequestError
-from talon_async.models import CustomerProfileIntegrationRequestV2, IntegrationRequest, NewCustomerSessionV2
+from talon_async.models import (
+    CartItem,
+    CustomerProfileIntegrationRequestV2,
+    IntegrationRequest,
+    NewCustomerSessionV2,
+)
 from tests.facade.conftest import make_client, state_doc
 
 pytestmark = pytest.mark.anyio
@@ -83,3 +88,56 @@ async def test_additional_properties_on_a_model_are_the_escape_for_newer_fields(
         await talon.update_customer_profile("alice", body=profile)
     assert sent[0]["customerSession"]["fieldFromTheFuture"] is True
     assert sent[1]["newProfileOption"] == "on"
+
+
+def _cart(item: CartItem) -> IntegrationRequest:
+    return IntegrationRequest(
+        customer_session=NewCustomerSessionV2(cart_items=[CartItem(sku="ok", quantity=1), item])
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            _cart(CartItem(sku="a", quantity="2")),
+            "body.customerSession.cartItems[1].quantity: expected integer, got str",
+        ),  # type: ignore[arg-type]
+        (
+            _cart(CartItem(sku="a", quantity=True)),
+            "body.customerSession.cartItems[1].quantity: expected integer, got bool",
+        ),
+        (
+            {"customerSession": {"cartItems": [{"sku": "ok", "quantity": 1}, {"sku": "a", "quantity": "2"}]}},
+            "body.customerSession.cartItems[1].quantity: expected integer, got str",
+        ),
+        (
+            {
+                "customerSession": {
+                    "cartItems": [{"sku": "ok", "quantity": 1}, {"sku": "a", "quantity": True}]
+                }
+            },
+            "body.customerSession.cartItems[1].quantity: expected integer, got bool",
+        ),
+    ],
+    ids=[
+        "model: string for integer",
+        "model: bool for integer",
+        "dict: string for integer",
+        "dict: bool for integer",
+    ],
+)
+async def test_models_and_dicts_are_checked_alike(body: object, message: str) -> None:
+    """A wrong JSON type is refused with the same message whether the body is a model or a dict."""
+    async with make_client(never) as talon:
+        with pytest.raises(InvalidRequestError) as caught:
+            await talon.update_customer_session("s1", body=body)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("page_size", [True, 2.5, "10"])
+async def test_page_size_must_be_an_integer(page_size: object) -> None:
+    """``page_size`` of True, 2.5 or "10" is refused before sending instead of reaching the query string."""
+    async with make_client(never) as talon:
+        with pytest.raises(InvalidRequestError, match="page_size: expected integer"):
+            await talon.get_loyalty_card_transactions(1, "card-1", page_size=page_size)  # type: ignore[arg-type]
