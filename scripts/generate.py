@@ -34,6 +34,7 @@ from openapi_python_client.parser.openapi import Endpoint
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from spec_overlay import OVERLAY, apply_overlay, for_generator, load_overlay
+from typed_dicts import typed_dicts_source
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "integration-api.yaml"
@@ -131,6 +132,9 @@ def generate_into(spec: Path, output: Path, descriptions: Path = OVERLAY) -> Non
         for error in errors:
             print(f"{error.level.value}: {error.header}\n{error.detail or ''}", file=sys.stderr)
         raise SystemExit("generation produced warnings or errors (treated as failures)")
+    (output / "typed_dicts.py").write_text(
+        typed_dicts_source(yaml.safe_load(spec.read_text(encoding="utf-8")))
+    )
     for path in sorted(output.rglob("*.py")):
         path.write_text(BANNER + path.read_text())
     ruff = [sys.executable, "-m", "ruff"]

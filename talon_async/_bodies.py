@@ -14,8 +14,10 @@ models' type annotations to the innermost value at fault and name it by path.
 from __future__ import annotations
 
 import datetime
+import difflib
 import enum
 import functools
+import re
 import sys
 import types
 import typing
@@ -27,7 +29,7 @@ import attrs
 from ._errors import InvalidRequestError
 from ._generated.types import Unset
 
-__all__ = ["undecodable", "unserializable"]
+__all__ = ["undecodable", "unknown_key", "unserializable"]
 
 
 def unserializable(body: object, error: Exception, field: str = "body") -> InvalidRequestError:
@@ -49,10 +51,110 @@ def undecodable(cls: type[Any], data: Mapping[str, Any], error: Exception, field
     return InvalidRequestError(found or _plain(cls, error, field))
 
 
+# The generated layer's wrong-type message: "<jsonKey>: expected integer, got str".
+_WRONG_TYPE = re.compile(r"^(?P<key>[A-Za-z0-9_]+)(?P<item>\[\])?: (?P<why>expected .+)$")
+
+
 def _plain(cls: type[Any], error: Exception, path: str) -> str:
     if isinstance(error, KeyError):
         return f"{path}: missing required key {error.args[0]!r}"
+    if isinstance(error, TypeError) and (match := _WRONG_TYPE.match(str(error))):
+        item = "[]" if match["item"] else ""
+        return f"{path}.{match['key']}{item}: {match['why']}"
     return f"{path}: not a valid {cls.__name__}: {error}"
+
+
+def unknown_key(cls: type[Any], data: Mapping[str, Any], field: str) -> InvalidRequestError | None:
+    """The caller's error for the first key of ``data`` that ``cls`` does not declare, else ``None``.
+
+    ``from_dict`` keeps unknown keys in ``additional_properties`` (right for answers, where Talon may
+    add fields), so a typo such as ``profileID`` would otherwise be sent, ignored by Talon, and the
+    session stored anonymously. Free-form objects (``attributes``) declare no keys and take any.
+    Runs after ``from_dict`` succeeded, so shapes are already known to be right.
+    """
+    plan = _key_plan(cls)
+    if plan is None:
+        return None
+    known, nested = plan
+    for key, value in data.items():
+        if key not in known:
+            return InvalidRequestError(f"{field}: unknown key {key!r}{_suggestion(key, known)}")
+        candidates = nested.get(key)
+        if candidates is None or value is None:
+            continue
+        models, is_list = candidates
+        if is_list and isinstance(value, list):
+            for index, item in enumerate(value):
+                if found := _unknown_in_any(models, item, f"{field}.{key}[{index}]"):
+                    return found
+        elif not is_list and (found := _unknown_in_any(models, value, f"{field}.{key}")):
+            return found
+    return None
+
+
+def _unknown_in_any(models: tuple[type[Any], ...], value: object, field: str) -> InvalidRequestError | None:
+    """The error of the first candidate model when no candidate (of a ``oneOf``) declares every key."""
+    if not isinstance(value, Mapping):
+        return None
+    first: InvalidRequestError | None = None
+    for model in models:
+        found = unknown_key(model, value, field)
+        if found is None:
+            return None
+        first = first or found
+    return first
+
+
+def _suggestion(key: object, known: frozenset[str]) -> str:
+    if not isinstance(key, str):
+        return ""
+    by_case = [name for name in known if name.lower() == key.lower()]
+    close = by_case or difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f"; {_cls_keys_hint(known)}"
+
+
+def _cls_keys_hint(known: frozenset[str]) -> str:
+    names = sorted(known)
+    shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    return f"known keys: {shown}"
+
+
+_Nested = dict[str, tuple[tuple[type[Any], ...], bool]]
+
+
+_Plan = tuple[frozenset[str], _Nested] | None
+_plans: dict[type[Any], _Plan] = {}
+
+
+def _key_plan(cls: type[Any]) -> _Plan:
+    """The JSON keys ``cls`` declares and, per key, the model classes its value (or items) load as.
+
+    ``None`` for a free-form object: a model with no declared keys of its own.
+    """
+    if cls not in _plans:
+        _plans[cls] = _make_key_plan(cls)
+    return _plans[cls]
+
+
+def _make_key_plan(cls: type[Any]) -> _Plan:
+    # The generated module, not the public one ``__module__`` names (see ``_hints``).
+    known: frozenset[str] | None = getattr(sys.modules[cls.from_dict.__module__], "_JSON_KEYS", None)
+    if not known:
+        return None
+    hints = _hints(cls)
+    by_squashed = {_squash(name): name for name in _fields(cls)}
+    nested: _Nested = {}
+    for key in known:
+        name = by_squashed.get(_squash(key))
+        if name is None:
+            continue
+        hint = hints[name]
+        for item_hint in _list_items(hint):
+            if models := tuple(option for option in _classes(item_hint) if hasattr(option, "from_dict")):
+                nested[key] = (models, True)
+        if models := tuple(option for option in _classes(hint) if hasattr(option, "from_dict")):
+            nested[key] = (models, False)
+    return known, nested
 
 
 # --- models -> JSON ----------------------------------------------------------------------------

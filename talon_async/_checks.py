@@ -16,6 +16,7 @@ __all__ = [
     "check_aware",
     "check_card_id",
     "check_dry_preconditions",
+    "check_int",
     "check_max_items",
     "check_page_size",
     "check_path",
@@ -38,7 +39,14 @@ def check_aware(field: str, value: object) -> None:
         raise InvalidRequestError(f"{field}: needs a timezone-aware datetime (Talon.One expects RFC 3339)")
 
 
+def check_int(field: str, value: object) -> None:
+    """``value`` must be a JSON integer: ``True`` and ``2.5`` are not, and neither is ``"2"``."""
+    if type(value) is not int:
+        raise InvalidRequestError(f"{field}: expected integer, got {type(value).__name__}")
+
+
 def check_page_size(page_size: int) -> None:
+    check_int("page_size", page_size)
     if not 1 <= page_size <= MAX_ITEMS:
         raise InvalidRequestError(f"page_size: {page_size} is outside 1..{MAX_ITEMS}")
 

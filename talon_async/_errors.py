@@ -189,9 +189,9 @@ def status_error(
     status: int, reason: str, content: bytes, headers: httpx.Headers, request: RequestInfo
 ) -> APIStatusError:
     """Build the typed error for an error answer: one flat ladder keyed by status."""
-    body_message, _ = _talon_error_fields(_decode_body(content))
+    body_message, details = _talon_error_fields(_decode_body(content))
     reason = reason or "Error"
-    message = f"{status} {reason}: {body_message or 'no message'} ({request})"
+    message = f"{status} {reason}: {body_message or 'no message'}{_explained(details)} ({request})"
     cls: type[APIStatusError]
     if status == 400:
         cls = BadRequestError
@@ -210,6 +210,26 @@ def status_error(
     else:
         cls = APIStatusError
     return cls(message, status_code=status, content=content, headers=headers, request=request)
+
+
+# Enough to name the fields at fault in a log line, never a wall of text from a hostile server.
+_SHOWN_DETAILS = 3
+_DETAIL_CHARS = 160
+
+
+def _explained(details: list[ErrorDetail]) -> str:
+    """`` [/pointer: details; ...]`` for the first few entries of Talon's ``errors[]``, if any."""
+    parts = []
+    for detail in details[:_SHOWN_DETAILS]:
+        pointer = (detail.source or {}).get("pointer") or (detail.source or {}).get("parameter")
+        text = detail.details or detail.title
+        part = f"{pointer}: {text}" if isinstance(pointer, str) and pointer else text
+        if part:
+            parts.append(part if len(part) <= _DETAIL_CHARS else part[: _DETAIL_CHARS - 3] + "...")
+    if not parts:
+        return ""
+    more = len(details) - _SHOWN_DETAILS
+    return " [" + "; ".join(parts) + (f"; and {more} more" if more > 0 else "") + "]"
 
 
 def _decode_body(content: bytes) -> Any:

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any, Protocol, TypeVar
 
-from ._bodies import undecodable
-from ._checks import check_aware, check_page_size
+from ._bodies import undecodable, unknown_key, unserializable
+from ._checks import check_aware, check_int, check_page_size
 from ._errors import InvalidRequestError
 from ._generated.types import UNSET, Unset
 
@@ -59,6 +59,8 @@ def strings_param(value: Sequence[str] | None, field: str) -> list[str] | Unset:
 def page_params(page_size: int | None, skip: int | None) -> tuple[int | Unset, int | Unset]:
     if page_size is not None:
         check_page_size(page_size)
+    if skip is not None:
+        check_int("skip", skip)
     if skip is not None and skip < 0:
         raise InvalidRequestError(f"skip: {skip} is negative")
     return (UNSET if page_size is None else page_size), (UNSET if skip is None else skip)
@@ -77,8 +79,13 @@ M = TypeVar("M", bound=_FromDict)
 
 
 def as_model(cls: type[M], value: M | Mapping[str, Any], field: str) -> M:
-    """Accept a model or the plain dict a user already has, converting with ``from_dict``."""
+    """Accept a model or the plain dict a user already has, converting with ``from_dict``.
+
+    Both forms pass the same checks: a model is read back through ``from_dict``, so
+    ``CartItem(quantity="2")`` fails here, named by its JSON path, exactly as the dict would.
+    """
     if isinstance(value, cls):
+        check_model(cls, value, field)
         return value
     # A plain dict, by far the usual input, skips the ABC check (a batch makes 10,000 of these).
     if type(value) is not dict and not isinstance(value, Mapping):
@@ -87,8 +94,23 @@ def as_model(cls: type[M], value: M | Mapping[str, Any], field: str) -> M:
         # Strict: what we send must match the contract, even where answers are read tolerantly.
         model: M = cls.from_dict(value, strict=True)
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise undecodable(cls, value, exc, field) from exc
+        # A misspelt required key shows up as that key missing: name the typo instead.
+        raise (unknown_key(cls, value, field) or undecodable(cls, value, exc, field)) from exc
+    if problem := unknown_key(cls, value, field):
+        raise problem
     return model
+
+
+def check_model(cls: type[_FromDict], value: Any, field: str) -> None:
+    """Refuse a model whose values break the spec's JSON types or enums, naming the JSON path."""
+    try:
+        data = value.to_dict()
+    except Exception as exc:
+        raise unserializable(value, exc, field) from exc
+    try:
+        cls.from_dict(data, strict=True)
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise undecodable(cls, data, exc, field) from exc
 
 
 def silent_mode(silent: bool) -> Any:

@@ -177,3 +177,32 @@ async def test_success_returns_typed_model() -> None:
     async with make_client(lambda r: httpx.Response(200, json=state_doc())) as talon:
         state = await talon.update_customer_session("s1", body={"customerSession": {}})
     assert isinstance(state, talon_async.models.IntegrationStateV2)
+
+
+async def test_error_text_names_the_fields_at_fault() -> None:
+    """str() of a 400 shows the first few errors' pointers and details, bounded in length."""
+    many = {
+        "message": "Request validation failed",
+        "errors": [
+            {
+                "title": "invalid",
+                "details": "must be >= 0",
+                "source": {"pointer": "/customerSession/cartItems/0/price"},
+            },
+            {"title": "required", "source": {"parameter": "integrationId"}},
+            {"title": "x" * 500},
+            {"title": "not shown"},
+            {"title": "not shown either"},
+        ],
+    }
+    async with make_client(lambda r: httpx.Response(400, json=many), max_retries=0) as talon:
+        with pytest.raises(errors.BadRequestError) as caught:
+            await talon.update_customer_session("s1", body={"customerSession": {}})
+    text = str(caught.value)
+    assert "/customerSession/cartItems/0/price: must be >= 0" in text
+    assert "integrationId: required" in text
+    assert "x" * 157 + "..." in text
+    assert "x" * 158 not in text
+    assert "not shown" not in text
+    assert "and 2 more" in text
+    assert len(text) < 600
