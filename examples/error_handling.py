@@ -75,7 +75,8 @@ async def not_found(fake: FakeTalon, talon: TalonClient) -> str:
 
 
 async def bad_request(fake: FakeTalon, talon: TalonClient) -> str:
-    body = {"customerSession": {"cartItems": [{"sku": "SKU-1", "quantity": 0}]}}
+    # Well-formed, so it passes the SDK's own checks, but Talon.One refuses to start a session cancelled.
+    body = {"customerSession": {"profileId": "alice", "state": "cancelled"}}
     try:
         await talon.update_customer_session("s-bad", body=body)
     except BadRequestError as exc:  # our request is wrong: log the fields and fix the code

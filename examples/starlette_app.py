@@ -32,6 +32,7 @@ from talon_async import (
     BadRequestError,
     ConflictError,
     InternalServerError,
+    InvalidRequestError,
     NotFoundError,
     RateLimitError,
     TalonClient,
@@ -150,6 +151,9 @@ async def talon_error(request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse({"error": "not found"}, 404)
     if isinstance(exc, BadRequestError):
         return JSONResponse({"error": exc.message, "fields": [e.title for e in exc.errors]}, 422)
+    if isinstance(exc, InvalidRequestError):
+        # Refused by the SDK before sending (a quantity below 1, say): the message names the field.
+        return JSONResponse({"error": "the cart is not valid", "fields": [str(exc)]}, 422)
     if isinstance(exc, ConflictError):
         return JSONResponse({"error": "this cart is being updated, try again"}, 409)
     if isinstance(exc, RateLimitError | InternalServerError | APIConnectionError):

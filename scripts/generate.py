@@ -33,6 +33,7 @@ from openapi_python_client.parser.errors import ParseError
 from openapi_python_client.parser.openapi import Endpoint
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from request_rules import request_rules_source
 from spec_overlay import OVERLAY, apply_overlay, for_generator, load_overlay
 from typed_dicts import typed_dicts_source
 
@@ -132,9 +133,9 @@ def generate_into(spec: Path, output: Path, descriptions: Path = OVERLAY) -> Non
         for error in errors:
             print(f"{error.level.value}: {error.header}\n{error.detail or ''}", file=sys.stderr)
         raise SystemExit("generation produced warnings or errors (treated as failures)")
-    (output / "typed_dicts.py").write_text(
-        typed_dicts_source(yaml.safe_load(spec.read_text(encoding="utf-8")))
-    )
+    loaded = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    (output / "typed_dicts.py").write_text(typed_dicts_source(loaded))
+    (output / "request_rules.py").write_text(request_rules_source(loaded))
     for path in sorted(output.rglob("*.py")):
         path.write_text(BANNER + path.read_text())
     ruff = [sys.executable, "-m", "ruff"]

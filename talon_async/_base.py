@@ -30,7 +30,7 @@ import httpx
 import sniffio
 
 from ._auth import authorization
-from ._bodies import unserializable
+from ._bodies import unencodable, unserializable
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -431,9 +431,12 @@ class BaseClient:
             headers = _merged(headers, operation.headers)
         body: bytes | None = None
         if operation.json is not None:
-            body = json.dumps(
-                operation.json, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-            ).encode()
+            try:
+                body = json.dumps(
+                    operation.json, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+                ).encode()
+            except (ValueError, TypeError, RecursionError) as exc:
+                raise unencodable(operation.json, exc) from exc
         if body is not None:
             headers = [*headers, ("Content-Length", str(len(body)))]
         elif operation.method != "GET":

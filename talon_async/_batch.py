@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 import secrets
 from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable, Iterator
 from contextlib import aclosing
@@ -37,6 +38,9 @@ __all__ = [
 
 T = TypeVar("T")
 
+# "/customerProfiles/17/attributes/x": the list a request carries, one item's place, and within it.
+_ITEM_POINTER = re.compile(r"^/[A-Za-z]+/(?P<item>\d+)(?P<rest>/.*)?$")
+
 
 @dataclass(frozen=True, slots=True)
 class ChunkResult(Generic[T]):
@@ -51,6 +55,25 @@ class ChunkResult(Generic[T]):
     """The parsed answer when the operation returns one (``silent=False``), else ``None``."""
     positions: list[int] = field(default_factory=list)
     """The input index of each item (items skipped as invalid, resumed or off-shard leave gaps)."""
+
+    @property
+    def rejected_items(self) -> list[tuple[int, str]]:
+        """The input index and reason of each item the server's error names, in the order it names them.
+
+        Talon.One points at a bad item as ``/customerProfiles/17/attributes``: the 17th item of
+        this request, which is input item ``positions[17]``. Errors that name no item are left out.
+        """
+        if not isinstance(self.error, APIStatusError):
+            return []
+        found = []
+        for detail in self.error.errors:
+            pointer = (detail.source or {}).get("pointer")
+            match = _ITEM_POINTER.match(pointer) if isinstance(pointer, str) else None
+            if match is None or int(match["item"]) >= len(self.positions):
+                continue
+            reason = detail.details or detail.title
+            found.append((self.positions[int(match["item"])], f"{match['rest'] or '/'}: {reason}"))
+        return found
 
     @property
     def applied(self) -> bool | None:

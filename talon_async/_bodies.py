@@ -17,6 +17,7 @@ import datetime
 import difflib
 import enum
 import functools
+import math
 import re
 import sys
 import types
@@ -27,9 +28,10 @@ from typing import Any, cast
 import attrs
 
 from ._errors import InvalidRequestError
+from ._generated.request_rules import RULES
 from ._generated.types import Unset
 
-__all__ = ["undecodable", "unknown_key", "unserializable"]
+__all__ = ["refused_content", "undecodable", "unencodable", "unserializable"]
 
 
 def unserializable(body: object, error: Exception, field: str = "body") -> InvalidRequestError:
@@ -51,6 +53,40 @@ def undecodable(cls: type[Any], data: Mapping[str, Any], error: Exception, field
     return InvalidRequestError(found or _plain(cls, error, field))
 
 
+def unencodable(document: object, error: Exception, field: str = "body") -> InvalidRequestError:
+    """The caller's error for a JSON document that ``json.dumps`` refused: the first value at fault.
+
+    Only free-form values (``attributes``) can get this far: NaN and infinities have no JSON form,
+    and neither do sets, bytes or arbitrary objects.
+    """
+    try:
+        found = _first_non_json(document, field)
+    except RecursionError:
+        # A container that holds itself, or nesting deeper than any JSON parser would take.
+        found = None
+    return InvalidRequestError(found or f"{field}: cannot be encoded as JSON: {error}")
+
+
+def _first_non_json(value: object, path: str) -> str | None:
+    if value is None or isinstance(value, str | bool | int):
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"{path}: {value} is not a JSON number"
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            if found := _first_non_json(item, f"{path}[{index}]"):
+                return found
+        return None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return f"{path}: key {key!r} is not a string"
+            if found := _first_non_json(item, f"{path}.{key}"):
+                return found
+        return None
+    return f"{path}: a {type(value).__name__} has no JSON form"
+
+
 # The generated layer's wrong-type message: "<jsonKey>: expected integer, got str".
 _WRONG_TYPE = re.compile(r"^(?P<key>[A-Za-z0-9_]+)(?P<item>\[\])?: (?P<why>expected .+)$")
 
@@ -64,41 +100,87 @@ def _plain(cls: type[Any], error: Exception, path: str) -> str:
     return f"{path}: not a valid {cls.__name__}: {error}"
 
 
-def unknown_key(cls: type[Any], data: Mapping[str, Any], field: str) -> InvalidRequestError | None:
-    """The caller's error for the first key of ``data`` that ``cls`` does not declare, else ``None``.
+def refused_content(
+    cls: type[Any], data: Mapping[str, Any], field: str, *, undeclared_ok: bool = False
+) -> InvalidRequestError | None:
+    """The caller's error for the first key ``cls`` does not declare or value breaking a spec rule.
 
     ``from_dict`` keeps unknown keys in ``additional_properties`` (right for answers, where Talon may
     add fields), so a typo such as ``profileID`` would otherwise be sent, ignored by Talon, and the
     session stored anonymously. Free-form objects (``attributes``) declare no keys and take any.
-    Runs after ``from_dict`` succeeded, so shapes are already known to be right.
+    The rules (bounds, lengths, patterns, item counts) are those the generated models do not check.
+    Also runs on ``from_dict``'s failure path, so a value of the wrong type is skipped, not judged.
+    ``undeclared_ok``: for a model's own ``to_dict()``, where an undeclared key was put in
+    ``additional_properties`` on purpose (the documented way to send a field newer than the SDK).
     """
     plan = _key_plan(cls)
     if plan is None:
         return None
-    known, nested = plan
+    known, nested, rules = plan
     for key, value in data.items():
         if key not in known:
+            if undeclared_ok:
+                continue
             return InvalidRequestError(f"{field}: unknown key {key!r}{_suggestion(key, known)}")
+        if value is None:
+            continue
+        if (rule := rules.get(key)) and (broken := _broken_rule(value, rule, f"{field}.{key}")):
+            return InvalidRequestError(broken)
         candidates = nested.get(key)
-        if candidates is None or value is None:
+        if candidates is None:
             continue
         models, is_list = candidates
         if is_list and isinstance(value, list):
             for index, item in enumerate(value):
-                if found := _unknown_in_any(models, item, f"{field}.{key}[{index}]"):
+                if found := _refused_in_any(models, item, f"{field}.{key}[{index}]", undeclared_ok):
                     return found
-        elif not is_list and (found := _unknown_in_any(models, value, f"{field}.{key}")):
+        elif not is_list and (found := _refused_in_any(models, value, f"{field}.{key}", undeclared_ok)):
             return found
     return None
 
 
-def _unknown_in_any(models: tuple[type[Any], ...], value: object, field: str) -> InvalidRequestError | None:
-    """The error of the first candidate model when no candidate (of a ``oneOf``) declares every key."""
+def _broken_rule(value: object, rule: Mapping[str, Any], path: str) -> str | None:
+    """Why ``value`` breaks ``rule`` (a property's keywords from the spec), or ``None``.
+
+    A string value is never echoed: it may be personal data, and its length says enough.
+    """
+    if isinstance(value, str):
+        if (low := rule.get("minLength")) is not None and len(value) < low:
+            return f"{path}: {len(value)} characters, fewer than the minimum {low}"
+        if (high := rule.get("maxLength")) is not None and len(value) > high:
+            return f"{path}: {len(value)} characters, more than the maximum {high}"
+        if (pattern := rule.get("pattern")) is not None and not re.search(pattern, value):
+            return f"{path}: does not match the pattern {pattern}"
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if (low := rule.get("minimum")) is not None and value < low:
+            return f"{path}: {value} is below the minimum {low}"
+        if (high := rule.get("maximum")) is not None and value > high:
+            return f"{path}: {value} is above the maximum {high}"
+        if (low := rule.get("exclusiveMinimum")) is not None and value <= low:
+            return f"{path}: {value} must be greater than {low}"
+        if (high := rule.get("exclusiveMaximum")) is not None and value >= high:
+            return f"{path}: {value} must be less than {high}"
+    elif isinstance(value, list):
+        if (low := rule.get("minItems")) is not None and len(value) < low:
+            return f"{path}: {len(value)} items, fewer than the minimum {low}"
+        if (high := rule.get("maxItems")) is not None and len(value) > high:
+            return f"{path}: {len(value)} items, Talon.One accepts at most {high} per request"
+        if items := rule.get("items"):
+            for index, item in enumerate(value):
+                if broken := _broken_rule(item, items, f"{path}[{index}]"):
+                    return broken
+    return None
+
+
+def _refused_in_any(
+    models: tuple[type[Any], ...], value: object, field: str, undeclared_ok: bool
+) -> InvalidRequestError | None:
+    """The error of the first candidate model when no candidate (of a ``oneOf``) accepts the value."""
     if not isinstance(value, Mapping):
         return None
     first: InvalidRequestError | None = None
     for model in models:
-        found = unknown_key(model, value, field)
+        found = refused_content(model, value, field, undeclared_ok=undeclared_ok)
         if found is None:
             return None
         first = first or found
@@ -122,7 +204,7 @@ def _cls_keys_hint(known: frozenset[str]) -> str:
 _Nested = dict[str, tuple[tuple[type[Any], ...], bool]]
 
 
-_Plan = tuple[frozenset[str], _Nested] | None
+_Plan = tuple[frozenset[str], _Nested, Mapping[str, Mapping[str, Any]]] | None
 _plans: dict[type[Any], _Plan] = {}
 
 
@@ -154,7 +236,7 @@ def _make_key_plan(cls: type[Any]) -> _Plan:
                 nested[key] = (models, True)
         if models := tuple(option for option in _classes(hint) if hasattr(option, "from_dict")):
             nested[key] = (models, False)
-    return known, nested
+    return known, nested, RULES.get(cls.__name__, {})
 
 
 # --- models -> JSON ----------------------------------------------------------------------------

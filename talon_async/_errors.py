@@ -191,7 +191,9 @@ def status_error(
     """Build the typed error for an error answer: one flat ladder keyed by status."""
     body_message, details = _talon_error_fields(_decode_body(content))
     reason = reason or "Error"
-    message = f"{status} {reason}: {body_message or 'no message'}{_explained(details)} ({request})"
+    message = (
+        f"{status} {reason}: {body_message or 'no message'}{_explained(details, body_message)} ({request})"
+    )
     cls: type[APIStatusError]
     if status == 400:
         cls = BadRequestError
@@ -217,12 +219,17 @@ _SHOWN_DETAILS = 3
 _DETAIL_CHARS = 160
 
 
-def _explained(details: list[ErrorDetail]) -> str:
-    """`` [/pointer: details; ...]`` for the first few entries of Talon's ``errors[]``, if any."""
+def _explained(details: list[ErrorDetail], message: str | None) -> str:
+    """`` [/pointer: details; ...]`` for the first few entries of Talon's ``errors[]``, if any.
+
+    An entry that only repeats ``message`` and points nowhere adds nothing and is left out.
+    """
     parts = []
     for detail in details[:_SHOWN_DETAILS]:
         pointer = (detail.source or {}).get("pointer") or (detail.source or {}).get("parameter")
         text = detail.details or detail.title
+        if not pointer and text == message:
+            continue
         part = f"{pointer}: {text}" if isinstance(pointer, str) and pointer else text
         if part:
             parts.append(part if len(part) <= _DETAIL_CHARS else part[: _DETAIL_CHARS - 3] + "...")

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any, Protocol, TypeVar
 
-from ._bodies import undecodable, unknown_key, unserializable
+from ._bodies import refused_content, undecodable, unserializable
 from ._checks import check_aware, check_int, check_page_size
 from ._errors import InvalidRequestError
 from ._generated.types import UNSET, Unset
@@ -95,14 +95,14 @@ def as_model(cls: type[M], value: M | Mapping[str, Any], field: str) -> M:
         model: M = cls.from_dict(value, strict=True)
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         # A misspelt required key shows up as that key missing: name the typo instead.
-        raise (unknown_key(cls, value, field) or undecodable(cls, value, exc, field)) from exc
-    if problem := unknown_key(cls, value, field):
+        raise (refused_content(cls, value, field) or undecodable(cls, value, exc, field)) from exc
+    if problem := refused_content(cls, value, field):
         raise problem
     return model
 
 
 def check_model(cls: type[_FromDict], value: Any, field: str) -> None:
-    """Refuse a model whose values break the spec's JSON types or enums, naming the JSON path."""
+    """Refuse a model whose values break the spec's JSON types, enums or value rules, naming the JSON path."""
     try:
         data = value.to_dict()
     except Exception as exc:
@@ -111,6 +111,8 @@ def check_model(cls: type[_FromDict], value: Any, field: str) -> None:
         cls.from_dict(data, strict=True)
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise undecodable(cls, data, exc, field) from exc
+    if problem := refused_content(cls, data, field, undeclared_ok=True):
+        raise problem
 
 
 def silent_mode(silent: bool) -> Any:

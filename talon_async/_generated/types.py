@@ -47,6 +47,13 @@ def path_segment(value: object, field: str) -> str:
     return "%2E" * len(text) if text in (".", "..") else text
 
 
+def path_int(value: object, field: str) -> str:
+    """An integer path value; ``True`` or ``".."`` would otherwise be formatted into the URL as text."""
+    if type(value) is not int:
+        raise wrong_type(field, value, "integer")
+    return str(value)
+
+
 def wrong_type(field: str, value: object, expected: str) -> TypeError:
     """The error for a JSON value of the wrong type; it names the type, never the value itself."""
     return TypeError(f"{field}: expected {expected}, got {'null' if value is None else type(value).__name__}")
@@ -323,6 +330,7 @@ __all__ = [
     "null_field",
     "parse_datetime",
     "parse_uuid",
+    "path_int",
     "path_segment",
     "pydantic_core_schema",
     "rfc3339",

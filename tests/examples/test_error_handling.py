@@ -41,7 +41,7 @@ async def test_price_cart_raises_our_own_mistakes(anyio_backend: str) -> None:
     async with fake.client() as talon:
         with pytest.raises(BadRequestError):
             await error_handling.price_cart(
-                talon, "s1", {"customerSession": {"cartItems": [{"sku": "A", "quantity": 0}]}}
+                talon, "s1", {"customerSession": {"profileId": "alice", "state": "cancelled"}}
             )
 
 

@@ -142,13 +142,16 @@ async def test_bad_requests_get_clear_answers(
     assert response.json()["error"].startswith(error)
 
 
-async def test_invalid_cart_items_are_rejected_by_talon_as_422(shop: FakeTalon, anyio_backend: str) -> None:
-    """A cart Talon.One rejects (quantity below 1) becomes 422 naming what was wrong."""
+async def test_invalid_cart_items_are_rejected_as_422(shop: FakeTalon, anyio_backend: str) -> None:
+    """A cart with a quantity below 1 becomes 422 naming the field, without a request to Talon.One."""
     bad = {**CART, "items": [{"sku": "SKU-SHOE", "quantity": 0, "price": 80.0}]}
     async with running(starlette_app.create_app(shop.client)) as http:
         response = await http.put("/carts/o1", json=bad)
     assert response.status_code == 422
-    assert response.json()["fields"]
+    assert response.json()["fields"] == [
+        "body.customerSession.cartItems[0].quantity: 0 is below the minimum 1"
+    ]
+    assert shop.requests == []
 
 
 async def test_an_outage_answers_503_after_the_client_retried(shop: FakeTalon, anyio_backend: str) -> None:

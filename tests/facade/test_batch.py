@@ -76,6 +76,32 @@ async def test_failure_in_middle_chunk_reports_exactly_its_items() -> None:
     assert set(server.received.values()) == {1}
 
 
+async def test_server_rejected_items_are_named_by_input_index() -> None:
+    """Talon's pointers into a rejected chunk are mapped back to the input index of each bad item."""
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        ids = [p["integrationId"] for p in json.loads(request.content)["customerProfiles"]]
+        if ids[0] != "p1000":
+            return httpx.Response(204)
+        errors = [
+            {
+                "title": "bad value",
+                "details": "not a number",
+                "source": {"pointer": "/customerProfiles/17/attributes/age"},
+            },
+            {"title": "bad request", "source": {"pointer": "/customerProfiles/999"}},
+            {"title": "too far", "source": {"pointer": "/customerProfiles/5000"}},
+            {"title": "no pointer"},
+        ]
+        return httpx.Response(400, json={"message": "invalid", "errors": errors})
+
+    async with make_client(handler) as talon:
+        result = await talon.batch_update_customer_profiles(profiles(2500), concurrency=3)
+    [failed] = result.failed_chunks
+    assert failed.rejected_items == [(1017, "/attributes/age: not a number"), (1999, "/: bad request")]
+    assert [chunk.rejected_items for chunk in result.chunks if chunk.outcome == "ok"] == [[], []]
+
+
 async def test_all_ok_result() -> None:
     """A batch with no failure is ok and has no failed items; models and dicts mix freely."""
     server = ProfileServer()

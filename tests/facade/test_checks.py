@@ -196,7 +196,9 @@ NO_DRY_MODE: dict[str, Call] = {
     "delete_audience_memberships": lambda t: t.delete_audience_memberships(1),
     "update_audience_customers_attributes": lambda t: t.update_audience_customers_attributes(1, body={}),
     "update_customer_profile_audiences": lambda t: t.update_customer_profile_audiences(body={"data": []}),
-    "sync_catalog": lambda t: t.sync_catalog(1, body={"actions": []}),
+    "sync_catalog": lambda t: t.sync_catalog(
+        1, body={"actions": [{"type": "REMOVE", "payload": {"sku": "s"}}]}
+    ),
     "create_coupon_reservation": lambda t: t.create_coupon_reservation("C", body={"integrationIDs": []}),
     "delete_coupon_reservation": lambda t: t.delete_coupon_reservation("C", body={"integrationIDs": []}),
     "generate_loyalty_card": lambda t: t.generate_loyalty_card(1, body={}),
@@ -210,7 +212,7 @@ NO_DRY_MODE: dict[str, Call] = {
         body={"campaignId": 1, "advocateProfileIntegrationId": "p"}
     ),
     "create_referrals_for_multiple_advocates": lambda t: t.create_referrals_for_multiple_advocates(
-        body={"campaignId": 1, "usageLimit": 1, "advocateProfileIntegrationIds": []}
+        body={"campaignId": 1, "usageLimit": 1, "advocateProfileIntegrationIds": ["p"]}
     ),
     "batch_update_customer_profiles": lambda t: t.batch_update_customer_profiles([{"integrationId": "p"}]),
     "batch_update_customer_profile_audiences": lambda t: t.batch_update_customer_profile_audiences([]),

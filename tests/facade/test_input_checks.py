@@ -141,3 +141,101 @@ async def test_page_size_must_be_an_integer(page_size: object) -> None:
     async with make_client(never) as talon:
         with pytest.raises(InvalidRequestError, match="page_size: expected integer"):
             await talon.get_loyalty_card_transactions(1, "card-1", page_size=page_size)  # type: ignore[arg-type]
+
+
+def _cart_of(item: dict[str, Any]) -> dict[str, Any]:
+    return {"customerSession": {"cartItems": [{"sku": "ok", "quantity": 1}, item]}}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            _cart_of({"sku": "a", "quantity": 0}),
+            "body.customerSession.cartItems[1].quantity: 0 is below the minimum 1",
+        ),
+        (
+            _cart(CartItem(sku="a", quantity=0)),
+            "body.customerSession.cartItems[1].quantity: 0 is below the minimum 1",
+        ),
+        (
+            _cart_of({"sku": "", "quantity": 1}),
+            "body.customerSession.cartItems[1].sku: 0 characters, fewer than the minimum 1",
+        ),
+        (
+            _cart(CartItem(sku="", quantity=1)),
+            "body.customerSession.cartItems[1].sku: 0 characters, fewer than the minimum 1",
+        ),
+        (
+            {"customerSession": {"identifiers": ["a", "b", "c", "d", "e", "f"]}},
+            "body.customerSession.identifiers: 6 items, Talon.One accepts at most 5 per request",
+        ),
+        (
+            {"customerSession": {"couponCodes": ["ok", "x" * 101]}},
+            "body.customerSession.couponCodes[1]: 101 characters, more than the maximum 100",
+        ),
+    ],
+    ids=[
+        "dict: minimum",
+        "model: minimum",
+        "dict: minLength",
+        "model: minLength",
+        "maxItems",
+        "item maxLength",
+    ],
+)
+async def test_value_rules_of_the_spec_are_checked_on_dicts_and_models(body: object, message: str) -> None:
+    """Bounds, lengths and item counts the spec states are refused before sending, in either body form."""
+    async with make_client(never) as talon:
+        with pytest.raises(InvalidRequestError) as caught:
+            await talon.update_customer_session("s1", body=body)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
+async def test_pattern_of_a_card_identifier_is_checked_in_the_body() -> None:
+    """A generated card identifier outside the spec's character pattern is refused, without echoing it."""
+    async with make_client(never) as talon:
+        with pytest.raises(InvalidRequestError) as caught:
+            await talon.generate_loyalty_card(1, body={"status": "active", "cardIdentifier": "card 1 secret"})
+    assert str(caught.value).startswith("body.cardIdentifier: does not match the pattern")
+    assert "secret" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (float("nan"), "body.customerSession.attributes.score: nan is not a JSON number"),
+        (float("inf"), "body.customerSession.attributes.score: inf is not a JSON number"),
+        ({1, 2}, "body.customerSession.attributes.score: a set has no JSON form"),
+        ([1, b"x"], "body.customerSession.attributes.score[1]: a bytes has no JSON form"),
+    ],
+    ids=["nan", "infinity", "set", "bytes in a list"],
+)
+async def test_free_form_values_without_a_json_form_are_named(value: object, message: str) -> None:
+    """NaN, infinities and non-JSON objects in free-form attributes raise InvalidRequestError with a path."""
+    async with make_client(never) as talon:
+        with pytest.raises(InvalidRequestError) as caught:
+            await talon.update_customer_session(
+                "s1", body={"customerSession": {"attributes": {"score": value}}}
+            )
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("audience_id", ["..", "7", True, 7.0])
+async def test_integer_path_values_must_be_integers(audience_id: object) -> None:
+    """An integer path parameter refuses strings (so ``..`` cannot reach the URL), booleans and floats."""
+    async with make_client(never) as talon:
+        with pytest.raises(InvalidRequestError, match=r"^audience_id: expected integer, got "):
+            await talon.delete_audience(audience_id)  # type: ignore[arg-type]
+
+
+async def test_a_dict_where_a_model_belongs_is_named_not_an_attribute_error() -> None:
+    """A dict put into a model-typed field of a model is refused with the field's path and the fix."""
+    body = IntegrationRequest(customer_session={"profileId": "alice"})  # type: ignore[arg-type]
+    async with make_client(never) as talon:
+        with pytest.raises(InvalidRequestError) as caught:
+            await talon.update_customer_session("s1", body=body)
+    assert str(caught.value) == (
+        "body.customer_session: expected NewCustomerSessionV2, got dict; "
+        "use NewCustomerSessionV2.from_dict(...)"
+    )

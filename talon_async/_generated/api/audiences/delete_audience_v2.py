@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response_with_status import ErrorResponseWithStatus
-from ...types import Operation, Parser, Response, path_segment
+from ...types import Operation, Parser, Response, path_int
 
 
 def _parse_400(data: Any, strict: bool) -> ErrorResponseWithStatus:
@@ -48,7 +48,7 @@ def describe(
         "DELETE",
         "/v2/audiences/{audienceId}",
         "/v2/audiences/{audience_id}".format(
-            audience_id=path_segment(audience_id, "audienceId"),
+            audience_id=path_int(audience_id, "audience_id"),
         ),
         "",
         {},

@@ -8,7 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response_with_status import ErrorResponseWithStatus
 from ...models.update_audience_customers_attributes_body import UpdateAudienceCustomersAttributesBody
-from ...types import Operation, Parser, Response, path_segment
+from ...types import Operation, Parser, Response, path_int
 
 
 def _parse_401(data: Any, strict: bool) -> ErrorResponseWithStatus:
@@ -48,7 +48,7 @@ def describe(
         "PUT",
         "/v2/audience_customers/{audienceId}/attributes",
         "/v2/audience_customers/{audience_id}/attributes".format(
-            audience_id=path_segment(audience_id, "audienceId"),
+            audience_id=path_int(audience_id, "audience_id"),
         ),
         "",
         headers,

@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.audience import Audience
 from ...models.error_response_with_status import ErrorResponseWithStatus
 from ...models.update_audience import UpdateAudience
-from ...types import Operation, Parser, Response, path_segment
+from ...types import Operation, Parser, Response, path_int
 
 
 def _parse_200(data: Any, strict: bool) -> Audience:
@@ -55,7 +55,7 @@ def describe(
         "PUT",
         "/v2/audiences/{audienceId}",
         "/v2/audiences/{audience_id}".format(
-            audience_id=path_segment(audience_id, "audienceId"),
+            audience_id=path_int(audience_id, "audience_id"),
         ),
         "",
         headers,

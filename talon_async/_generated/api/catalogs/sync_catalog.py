@@ -10,7 +10,7 @@ from ...models.catalog import Catalog
 from ...models.catalog_sync_request import CatalogSyncRequest
 from ...models.error_response import ErrorResponse
 from ...models.error_response_with_status import ErrorResponseWithStatus
-from ...types import Operation, Parser, Response, path_segment
+from ...types import Operation, Parser, Response, path_int
 
 
 def _parse_200(data: Any, strict: bool) -> Catalog:
@@ -63,7 +63,7 @@ def describe(
         "PUT",
         "/v1/catalogs/{catalogId}/sync",
         "/v1/catalogs/{catalog_id}/sync".format(
-            catalog_id=path_segment(catalog_id, "catalogId"),
+            catalog_id=path_int(catalog_id, "catalog_id"),
         ),
         "",
         headers,

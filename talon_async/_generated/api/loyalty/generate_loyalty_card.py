@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_response_with_status import ErrorResponseWithStatus
 from ...models.generate_loyalty_card import GenerateLoyaltyCard
 from ...models.loyalty_card import LoyaltyCard
-from ...types import Operation, Parser, Response, path_segment
+from ...types import Operation, Parser, Response, path_int
 
 
 def _parse_200(data: Any, strict: bool) -> LoyaltyCard:
@@ -55,7 +55,7 @@ def describe(
         "POST",
         "/v1/loyalty_programs/{loyaltyProgramId}/cards",
         "/v1/loyalty_programs/{loyalty_program_id}/cards".format(
-            loyalty_program_id=path_segment(loyalty_program_id, "loyaltyProgramId"),
+            loyalty_program_id=path_int(loyalty_program_id, "loyalty_program_id"),
         ),
         "",
         headers,

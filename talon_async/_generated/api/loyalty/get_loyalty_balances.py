@@ -9,7 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response_with_status import ErrorResponseWithStatus
 from ...models.loyalty_balances_with_tiers import LoyaltyBalancesWithTiers
-from ...types import UNSET, Operation, Parser, Response, Unset, encode_query, path_segment, rfc3339
+from ...types import UNSET, Operation, Parser, Response, Unset, encode_query, path_int, path_segment, rfc3339
 
 
 def _parse_200(data: Any, strict: bool) -> LoyaltyBalancesWithTiers:
@@ -77,7 +77,7 @@ def describe(
         "GET",
         "/v1/loyalty_programs/{loyaltyProgramId}/profile/{integrationId}/balances",
         "/v1/loyalty_programs/{loyalty_program_id}/profile/{integration_id}/balances".format(
-            loyalty_program_id=path_segment(loyalty_program_id, "loyaltyProgramId"),
+            loyalty_program_id=path_int(loyalty_program_id, "loyalty_program_id"),
             integration_id=path_segment(integration_id, "integrationId"),
         ),
         encode_query(params),

@@ -10,7 +10,7 @@ from ...models.error_response_with_status import ErrorResponseWithStatus
 from ...models.loyalty_card_points_page import LoyaltyCardPointsPage
 from ...models.loyalty_points_sort import LoyaltyPointsSort
 from ...models.loyalty_points_status import LoyaltyPointsStatus
-from ...types import UNSET, Operation, Parser, Response, Unset, encode_query, path_segment
+from ...types import UNSET, Operation, Parser, Response, Unset, encode_query, path_int, path_segment
 
 
 def _parse_200(data: Any, strict: bool) -> LoyaltyCardPointsPage:
@@ -104,7 +104,7 @@ def describe(
         "GET",
         "/v1/loyalty_programs/{loyaltyProgramId}/cards/{loyaltyCardId}/points",
         "/v1/loyalty_programs/{loyalty_program_id}/cards/{loyalty_card_id}/points".format(
-            loyalty_program_id=path_segment(loyalty_program_id, "loyaltyProgramId"),
+            loyalty_program_id=path_int(loyalty_program_id, "loyalty_program_id"),
             loyalty_card_id=path_segment(loyalty_card_id, "loyaltyCardId"),
         ),
         encode_query(params),

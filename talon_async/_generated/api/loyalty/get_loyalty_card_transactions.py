@@ -10,7 +10,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_response_with_status import ErrorResponseWithStatus
 from ...models.loyalty_card_transactions_page import LoyaltyCardTransactionsPage
 from ...models.loyalty_transaction_type import LoyaltyTransactionType
-from ...types import UNSET, Operation, Parser, Response, Unset, encode_query, path_segment, rfc3339
+from ...types import UNSET, Operation, Parser, Response, Unset, encode_query, path_int, path_segment, rfc3339
 
 
 def _parse_200(data: Any, strict: bool) -> LoyaltyCardTransactionsPage:
@@ -112,7 +112,7 @@ def describe(
         "GET",
         "/v1/loyalty_programs/{loyaltyProgramId}/cards/{loyaltyCardId}/transactions",
         "/v1/loyalty_programs/{loyalty_program_id}/cards/{loyalty_card_id}/transactions".format(
-            loyalty_program_id=path_segment(loyalty_program_id, "loyaltyProgramId"),
+            loyalty_program_id=path_int(loyalty_program_id, "loyalty_program_id"),
             loyalty_card_id=path_segment(loyalty_card_id, "loyaltyCardId"),
         ),
         encode_query(params),

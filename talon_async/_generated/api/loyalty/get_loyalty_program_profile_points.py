@@ -10,7 +10,7 @@ from ...models.error_response_with_status import ErrorResponseWithStatus
 from ...models.loyalty_points_sort import LoyaltyPointsSort
 from ...models.loyalty_points_status import LoyaltyPointsStatus
 from ...models.profile_points_page import ProfilePointsPage
-from ...types import UNSET, Operation, Parser, Response, Unset, encode_query, path_segment
+from ...types import UNSET, Operation, Parser, Response, Unset, encode_query, path_int, path_segment
 
 
 def _parse_200(data: Any, strict: bool) -> ProfilePointsPage:
@@ -104,7 +104,7 @@ def describe(
         "GET",
         "/v1/loyalty_programs/{loyaltyProgramId}/profile/{integrationId}/points",
         "/v1/loyalty_programs/{loyalty_program_id}/profile/{integration_id}/points".format(
-            loyalty_program_id=path_segment(loyalty_program_id, "loyaltyProgramId"),
+            loyalty_program_id=path_int(loyalty_program_id, "loyalty_program_id"),
             integration_id=path_segment(integration_id, "integrationId"),
         ),
         encode_query(params),

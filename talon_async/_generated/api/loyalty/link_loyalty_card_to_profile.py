@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_response_with_status import ErrorResponseWithStatus
 from ...models.loyalty_card import LoyaltyCard
 from ...models.loyalty_card_registration import LoyaltyCardRegistration
-from ...types import Operation, Parser, Response, path_segment
+from ...types import Operation, Parser, Response, path_int, path_segment
 
 
 def _parse_200(data: Any, strict: bool) -> LoyaltyCard:
@@ -63,7 +63,7 @@ def describe(
         "POST",
         "/v2/loyalty_programs/{loyaltyProgramId}/cards/{loyaltyCardId}/link_profile",
         "/v2/loyalty_programs/{loyalty_program_id}/cards/{loyalty_card_id}/link_profile".format(
-            loyalty_program_id=path_segment(loyalty_program_id, "loyaltyProgramId"),
+            loyalty_program_id=path_int(loyalty_program_id, "loyalty_program_id"),
             loyalty_card_id=path_segment(loyalty_card_id, "loyaltyCardId"),
         ),
         "",
