@@ -195,7 +195,7 @@ class AdvancedEvent:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise wrong_type("effects[]", data, "array or object")
                 _effects_item_type_1 = data
                 try:
                     effects_item_type_1 = AdvancedEventEffectsItemType1.from_dict(

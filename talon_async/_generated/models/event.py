@@ -221,7 +221,7 @@ class Event:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise wrong_type("effects[]", data, "array or object")
                 _effects_item_type_1 = data
                 try:
                     effects_item_type_1 = EventEffectsItemType1.from_dict(_effects_item_type_1, strict)
