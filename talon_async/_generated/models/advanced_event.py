@@ -181,6 +181,8 @@ class AdvancedEvent:
 
         effects = []
         _effects = d["effects"]
+        if type(_effects) is not list:
+            raise wrong_type("effects", _effects, "array")
         for effects_item_data in _effects:
 
             def _parse_effects_item(data: object) -> AdvancedEventEffectsItemType1 | list[Any]:

@@ -207,6 +207,8 @@ class Event:
 
         effects = []
         _effects = d["effects"]
+        if type(_effects) is not list:
+            raise wrong_type("effects", _effects, "array")
         for effects_item_data in _effects:
 
             def _parse_effects_item(data: object) -> EventEffectsItemType1 | list[Any]:
