@@ -1,4 +1,7 @@
-"""Four shapes the official contract documents and the live API sends, end to end through TalonClient.
+"""Shapes the official contract documents and the live API sends, end to end through TalonClient:
+a profile's always-null ``loyaltyMemberships`` (and the list the contract types it as), the
+``advancedEvents`` campaign feature, an unknown session state, array-shaped event effects; and
+what strict mode refuses.
 
 Each starts from the complete official document of its operation (``tests.differential.variants``),
 changes one field, and serves it over loopback HTTP on asyncio (aiohttp) and on trio (httpcore).
