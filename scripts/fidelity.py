@@ -16,7 +16,10 @@ nearest named schema of ours (``CustomerProfile.loyaltyMemberships``) or from th
 
 Differences listed in openapi/fidelity-allowlist.yaml (``key`` + ``reason``; ``*`` in a key matches
 any text) are reported but pass; an allowlist entry that matches nothing fails, so the list only
-ever holds live, explained exceptions.
+ever holds live, explained exceptions. A breaking or information-losing difference may only be
+listed as the consequence of a defect of the contract itself: its entry then names the defect
+(``contract-defect``), one of the keys of ``CONTRACT_DEFECTS`` in
+``talon_async/testing/_contract.py``, where each defect and what is done instead is described once.
 
     python scripts/fidelity.py            # report, exit 1 on unlisted or stale entries
     python scripts/fidelity.py --all      # also print the allowlisted differences
@@ -46,6 +49,9 @@ COSMETIC = "cosmetic"
 CATEGORIES = (BREAKING, LOSING, COSMETIC)
 _RANK = {COSMETIC: 0, LOSING: 1, BREAKING: 2}
 
+# Statuses whose answers carry no body (RFC 9110 section 15.3.5 and 15.4.5): content declared for
+# them describes nothing a client can receive.
+BODILESS = frozenset({"204", "304"})
 REQUEST = "request"
 RESPONSE = "response"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
@@ -65,6 +71,20 @@ CONSTRAINTS = (
 )
 # Formats that change the Python type of a value (and so what parses).
 TYPED_FORMATS = {"date-time", "date", "uuid", "binary"}
+# JSON Schema applies each constraint to one kind of value and ignores it on any other, so a
+# constraint written on a schema of another type checks nothing.
+CONSTRAINED_TYPES = {
+    "minLength": {"string"},
+    "maxLength": {"string"},
+    "pattern": {"string"},
+    "minimum": {"integer", "number"},
+    "maximum": {"integer", "number"},
+    "exclusiveMinimum": {"integer", "number"},
+    "exclusiveMaximum": {"integer", "number"},
+    "minItems": {"array"},
+    "maxItems": {"array"},
+    "uniqueItems": {"array"},
+}
 
 Schema = Mapping[str, Any]
 
@@ -221,7 +241,7 @@ class Comparison:
             if status not in our_responses:
                 self.add(f"{anchor}: missing", LOSING, "status missing from ours")
                 continue
-            self.content(anchor, response, our_responses.pop(status), RESPONSE)
+            self.content(anchor, response, our_responses.pop(status), RESPONSE, bodiless=status in BODILESS)
         for status in our_responses:
             self.add(f"{op_id}.response[{status}]: extra", COSMETIC, "status the contract lacks")
 
@@ -238,10 +258,14 @@ class Comparison:
         self.required_flag(anchor, bool(official.get("required")), bool(ours.get("required")), REQUEST)
         self.content(anchor, official, ours, REQUEST)
 
-    def content(self, anchor: str, official: Schema, ours: Schema, direction: str) -> None:
+    def content(
+        self, anchor: str, official: Schema, ours: Schema, direction: str, bodiless: bool = False
+    ) -> None:
         theirs, mine = official.get("content", {}), ours.get("content", {})
         for media in sorted(set(theirs) | set(mine)):
-            if media not in mine:
+            if media not in mine and bodiless:
+                self.add(f"{anchor}: content[{media}]", COSMETIC, "a body on a status that has none by HTTP")
+            elif media not in mine:
                 self.add(f"{anchor}: content[{media}]", LOSING, "media type missing from ours")
             elif media not in theirs:
                 self.add(f"{anchor}: content[{media}]", COSMETIC, "media type the contract lacks")
@@ -324,11 +348,20 @@ class Comparison:
             our_default = mine.default if mine.has_default else "(none)"
             self.add(f"{anchor}: default", COSMETIC, f"ours {our_default!r}, official {their_default!r}")
         for key in CONSTRAINTS:
-            want, got = theirs.constraints.get(key), mine.constraints.get(key)
-            if want == got:
+            bound, our_bound = theirs.constraints.get(key), mine.constraints.get(key)
+            if bound == our_bound:
                 continue
-            category = LOSING if got is None else BREAKING
-            self.add(f"{anchor}: {key}", category, f"ours {got!r}, official {want!r}")
+            schema_type = theirs.type or mine.type
+            if schema_type is not None and schema_type not in CONSTRAINED_TYPES[key]:
+                self.add(
+                    f"{anchor}: {key}",
+                    COSMETIC,
+                    f"ours {our_bound!r}, official {bound!r} on a schema of type {schema_type}, "
+                    f"which {key} ignores",
+                )
+                continue
+            category = LOSING if our_bound is None else BREAKING
+            self.add(f"{anchor}: {key}", category, f"ours {our_bound!r}, official {bound!r}")
 
     def objects(self, theirs: _Flat, mine: _Flat, anchor: str, direction: str) -> None:
         for name, prop in theirs.properties.items():
@@ -341,9 +374,11 @@ class Comparison:
             self.add(f"{anchor}.{name}: extra", COSMETIC, "property the contract lacks")
         for name in sorted(theirs.required - mine.required):
             if name not in theirs.properties:
+                # A presence check the contract makes and ours does not, so information-losing,
+                # though no type is lost: the contract gives the name none.
                 self.add(
                     f"{anchor}.{name}: required-undeclared",
-                    COSMETIC,
+                    LOSING,
                     "official requires a name it never declares",
                 )
             else:
@@ -453,6 +488,8 @@ def _operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping
 class AllowEntry:
     key: str
     reason: str
+    contract_defect: str | None = None
+    """The defect of the official contract that makes a breaking or information-losing entry necessary."""
 
     def matches(self, key: str) -> bool:
         pattern = ".*".join(re.escape(part) for part in self.key.split("*"))
@@ -464,10 +501,10 @@ def load_allowlist(path: Path) -> list[AllowEntry]:
     entries = (data or {}).get("differences", []) or []
     out = []
     for entry in entries:
-        key, reason = entry.get("key"), entry.get("reason")
+        key, reason, defect = entry.get("key"), entry.get("reason"), entry.get("contract-defect")
         if not key or not reason or not str(reason).strip():
             raise ValueError(f"allowlist entry needs a key and a reason: {entry}")
-        out.append(AllowEntry(str(key), str(reason)))
+        out.append(AllowEntry(str(key), str(reason), str(defect) if defect else None))
     return out
 
 
@@ -477,10 +514,14 @@ class Verdict:
     allowed: list[Difference]
     unlisted: list[Difference]
     stale: list[AllowEntry]
+    unexcused: list[Difference] = field(default_factory=list)
+    """Allowlisted breaking or information-losing differences whose entry names no contract defect."""
+    defects: dict[str, str] = field(default_factory=dict)
+    """Allowlisted difference key -> the contract defect its entry names."""
 
     @property
     def ok(self) -> bool:
-        return not self.unlisted and not self.stale
+        return not self.unlisted and not self.stale and not self.unexcused
 
     def counts(self, which: list[Difference]) -> dict[str, int]:
         return {category: sum(d.category == category for d in which) for category in CATEGORIES}
@@ -493,16 +534,22 @@ def compare(official: Mapping[str, Any], ours: Mapping[str, Any]) -> list[Differ
 
 def judge(differences: list[Difference], allowlist: list[AllowEntry]) -> Verdict:
     used: set[int] = set()
-    allowed, unlisted = [], []
+    allowed, unlisted, unexcused = [], [], []
+    defects: dict[str, str] = {}
     for difference in differences:
         hit = next((i for i, entry in enumerate(allowlist) if entry.matches(difference.key)), None)
         if hit is None:
             unlisted.append(difference)
-        else:
-            used.add(hit)
-            allowed.append(difference)
+            continue
+        used.add(hit)
+        allowed.append(difference)
+        defect = allowlist[hit].contract_defect
+        if defect is not None:
+            defects[difference.key] = defect
+        elif difference.category != COSMETIC:
+            unexcused.append(difference)
     stale = [entry for i, entry in enumerate(allowlist) if i not in used]
-    return Verdict(differences, allowed, unlisted, stale)
+    return Verdict(differences, allowed, unlisted, stale, unexcused, defects)
 
 
 def run(spec: Path, official: Path, allowlist: Path, show_all: bool, as_json: bool) -> int:
@@ -514,6 +561,9 @@ def run(spec: Path, official: Path, allowlist: Path, show_all: bool, as_json: bo
             "unlisted": [vars(d) for d in verdict.unlisted],
             "allowed": [vars(d) for d in verdict.allowed],
             "stale": [vars(e) for e in verdict.stale],
+            "unexcused": [vars(d) for d in verdict.unexcused],
+            "contract_defects": verdict.defects,
+            "allowed_counts": verdict.counts(verdict.allowed),
             "counts": verdict.counts(verdict.differences),
             "unlisted_counts": verdict.counts(verdict.unlisted),
         }
@@ -523,14 +573,24 @@ def run(spec: Path, official: Path, allowlist: Path, show_all: bool, as_json: bo
         print(f"{difference.category:18} {difference.key}  ({difference.detail})")
     if show_all:
         for difference in verdict.allowed:
-            print(f"{'allowed ' + difference.category:27} {difference.key}  ({difference.detail})")
+            defect = verdict.defects.get(difference.key)
+            note = f" [contract defect: {defect}]" if defect else ""
+            print(f"{'allowed ' + difference.category:27} {difference.key}  ({difference.detail}){note}")
+    for difference in verdict.unexcused:
+        print(f"allowlisted {difference.category} difference names no contract defect: {difference.key}")
     for entry in verdict.stale:
         print(f"stale allowlist entry: {entry.key}")
     total, unlisted = verdict.counts(verdict.differences), verdict.counts(verdict.unlisted)
+    allowed = verdict.counts(verdict.allowed)
+    excused = verdict.counts([d for d in verdict.allowed if d.key in verdict.defects])
     print(
         "differences: "
         + ", ".join(f"{c} {total[c]} ({unlisted[c]} unlisted)" for c in CATEGORIES)
-        + f"; allowlisted {len(verdict.allowed)}; stale entries {len(verdict.stale)}"
+        + f"; allowlisted {len(verdict.allowed)} ("
+        + ", ".join(f"{c} {allowed[c]}" for c in CATEGORIES)
+        + f"; {sum(excused.values())} from contract defects: "
+        + ", ".join(f"{c} {excused[c]}" for c in CATEGORIES)
+        + f"); unexcused {len(verdict.unexcused)}; stale entries {len(verdict.stale)}"
     )
     return 0 if verdict.ok else 1
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+from talon_async.testing._contract import CONTRACT_DEFECTS
 from tests.support.official import gate, load_official
 from tests.support.spec import load_spec
 
@@ -197,6 +198,79 @@ def test_only_cosmetic_and_explained_breaks_remain() -> None:
     """Left-over differences are allowlisted contract defects; none is an unexplained break or loss."""
     verdict = fidelity.judge(fidelity.compare(load_official(), load_spec()), _allowlist())
     assert verdict.counts(verdict.unlisted) == {"breaking": 0, "information-losing": 0, "cosmetic": 0}
+    assert [d.key for d in verdict.unexcused] == []
+    assert {d.key for d in verdict.allowed if d.category != "cosmetic"} <= set(verdict.defects)
+
+
+def test_named_contract_defects_are_documented() -> None:
+    """Every contract defect an allowlist entry names is described in CONTRACT_DEFECTS."""
+    named = {entry.contract_defect for entry in _allowlist() if entry.contract_defect is not None}
+    assert named
+    assert named <= set(CONTRACT_DEFECTS), sorted(named - set(CONTRACT_DEFECTS))
+
+
+def test_break_allowlisted_without_a_contract_defect_fails() -> None:
+    """Listing a breaking difference without naming the contract defect behind it fails the gate."""
+    spec = copy.deepcopy(load_spec())
+    _drop_enum_value(spec)
+    entries = [*_allowlist(), fidelity.AllowEntry("Campaign.features[]: enum", "we chose to")]
+    verdict = fidelity.judge(fidelity.compare(load_official(), spec), entries)
+    assert [d.key for d in verdict.unlisted] == []
+    assert [d.key for d in verdict.unexcused] == ["Campaign.features[]: enum"]
+    assert not verdict.ok
+
+
+def _one_operation(response: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """A document with one in-scope operation answering ``response`` under status 204 and
+    ``schema`` under 200."""
+    return {
+        "paths": {
+            "/x": {
+                "get": {
+                    "operationId": "getX",
+                    "x-in-project-scope": True,
+                    "responses": {
+                        "200": {"content": {"application/json": {"schema": schema}}},
+                        "204": response,
+                    },
+                }
+            }
+        }
+    }
+
+
+def test_classification_follows_what_each_difference_can_change() -> None:
+    """A body on a 204 and an array bound on an object are cosmetic (they describe nothing a value
+    can hold), while a required name the contract never declares is information-losing."""
+    official = _one_operation(
+        {"content": {"application/json": {"schema": {"type": "string"}}}},
+        {
+            "type": "object",
+            "required": ["ghost"],
+            "properties": {
+                "single": {"type": "object", "minItems": 1, "maxItems": 5},
+                "many": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            },
+        },
+    )
+    ours = _one_operation(
+        {"description": "no body"},
+        {
+            "type": "object",
+            "properties": {
+                "single": {"type": "object"},
+                "many": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+    )
+    found = {d.key: d.category for d in fidelity.compare(official, ours)}
+    assert found == {
+        "getX.response[204]: content[application/json]": "cosmetic",
+        "getX.response[200].single: minItems": "cosmetic",
+        "getX.response[200].single: maxItems": "cosmetic",
+        "getX.response[200].many: minItems": "information-losing",
+        "getX.response[200].ghost: required-undeclared": "information-losing",
+    }
 
 
 @pytest.mark.parametrize("case", sorted(PLANTED))

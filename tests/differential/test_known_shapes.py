@@ -1,4 +1,7 @@
-"""Four shapes the official contract documents and the live API sends, end to end through TalonClient.
+"""Shapes the official contract documents and the live API sends, end to end through TalonClient:
+a profile's always-null ``loyaltyMemberships`` (and the list the contract types it as), the
+``advancedEvents`` campaign feature, an unknown session state, array-shaped event effects; and
+what strict mode refuses.
 
 Each starts from the complete official document of its operation (``tests.differential.variants``),
 changes one field, and serves it over loopback HTTP on asyncio (aiohttp) and on trio (httpcore).
@@ -6,11 +9,13 @@ changes one field, and serves it over loopback HTTP on asyncio (aiohttp) and on 
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
 
-from talon_async import APIResponseValidationError, TalonClient
+from talon_async import UNSET, APIResponseValidationError, TalonClient
+from talon_async.models import CustomerProfileIntegrationResponseV2, LoyaltyMembership
 from tests.differential.calls import minimal_call
 from tests.differential.cases import response_cases
 from tests.differential.conftest import API_KEY
@@ -41,14 +46,51 @@ async def served(
         return await minimal_call(operation_id).send(talon)
 
 
-async def test_customer_profile_with_null_loyalty_memberships(loopback: FaultyServer) -> None:
-    """A customer profile whose loyaltyMemberships is null is read, and writes back with the key unset."""
+MEMBERSHIPS = [{"loyaltyProgramId": 7, "joined": "2024-02-29T13:14:15z"}, {"loyaltyProgramId": 8}]
+LOYALTY_MEMBERSHIPS_SHAPES: dict[str, Any] = {"null": None, "absent": UNSET, "list": MEMBERSHIPS}
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["tolerant", "strict"])
+@pytest.mark.parametrize("shape", sorted(LOYALTY_MEMBERSHIPS_SHAPES))
+async def test_customer_profile_loyalty_memberships(loopback: FaultyServer, shape: str, strict: bool) -> None:
+    """A profile's loyaltyMemberships as null (what Talon.One sends), absent or a real list is read
+    as None, UNSET or typed LoyaltyMembership models, and written back exactly, in both modes."""
     document = official_document("updateCustomerProfileV2-200")
-    document["customerProfile"]["loyaltyMemberships"] = None
-    result = await served(loopback, "updateCustomerProfileV2", 200, document)
-    assert not result.customer_profile.loyalty_memberships
-    written = result.to_dict()
-    assert normal(written, absent_nulls=True) == normal(document, absent_nulls=True)
+    value = LOYALTY_MEMBERSHIPS_SHAPES[shape]
+    if value is UNSET:
+        del document["customerProfile"]["loyaltyMemberships"]
+    else:
+        document["customerProfile"]["loyaltyMemberships"] = copy.deepcopy(value)
+    decoded = CustomerProfileIntegrationResponseV2.from_dict(document, strict)
+    result = await served(loopback, "updateCustomerProfileV2", 200, document, strict_responses=strict)
+    for read in (decoded, result):
+        memberships = read.customer_profile.loyalty_memberships
+        if shape == "list":
+            assert all(isinstance(m, LoyaltyMembership) for m in memberships)
+            assert [m.loyalty_program_id for m in memberships] == [7, 8]
+            assert memberships[1].joined is UNSET
+        else:
+            assert memberships is value
+        written = read.to_dict()
+        assert ("loyaltyMemberships" in written["customerProfile"]) is (shape != "absent")
+        assert normal(written) == normal(document), first_difference(written, document)
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["tolerant", "strict"])
+async def test_customer_profile_loyalty_memberships_of_the_wrong_type(
+    loopback: FaultyServer, strict: bool
+) -> None:
+    """loyaltyMemberships holding neither null nor an array, or an item without its required id, is
+    refused in both modes, naming the field."""
+    document = official_document("updateCustomerProfileV2-200")
+    for wrong, field in (
+        ("all", "customerProfile.loyaltyMemberships"),
+        ([{"joined": 1}], "loyaltyMemberships[0]"),
+    ):
+        document["customerProfile"]["loyaltyMemberships"] = wrong
+        with pytest.raises(APIResponseValidationError) as raised:
+            await served(loopback, "updateCustomerProfileV2", 200, document, strict_responses=strict)
+        assert field in str(raised.value)
 
 
 async def test_campaign_features_with_advanced_events(loopback: FaultyServer) -> None:

@@ -21,10 +21,8 @@ Each category, what it changes, what the contract says, and what tolerant / stri
   ``-05:30``, 0 to 9 fractional digits). Allowed. Both modes: lossless as instants.
 - ``empty-arrays``: every array without ``minItems`` is empty. Allowed. Both modes: lossless.
 
-A property our spec deliberately leaves untyped (an ``untyped`` entry of
-``openapi/fidelity-allowlist.yaml``, which gives the reason) is kept by both modes as it comes, so
-no deviation inside its value is visible to either: it gets its own ``null-optional`` variant, and
-none within it.
+Every official property is typed in our spec (the fidelity gate fails on an untyped one), so the
+variants reach inside every value, the always-null ``loyaltyMemberships`` list included.
 """
 
 from __future__ import annotations
@@ -32,13 +30,10 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import pathlib
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 from hypothesis import strategies as st
 
 from tests.support.official_contract import DATE_TIME_FORMAT
@@ -74,16 +69,6 @@ ORIGINALLY_CLOSED = frozenset({"couponSettings", "referralSettings"})
 """The objects the original closes with ``additionalProperties: false`` (``prepare`` closes the
 others only for generation); extra properties are allowed everywhere else."""
 FORBIDDEN_BY_CONTRACT = frozenset({"null-optional", "null-all-optionals", "unknown-enum"})
-
-ALLOWLIST = pathlib.Path(__file__).resolve().parents[2] / "openapi" / "fidelity-allowlist.yaml"
-
-
-@functools.cache
-def untyped_in_ours() -> frozenset[str]:
-    """The names of the properties our spec leaves untyped on purpose (module docstring)."""
-    entries = yaml.safe_load(ALLOWLIST.read_text(encoding="utf-8"))["differences"]
-    keys = (str(entry["key"]) for entry in entries)
-    return frozenset(m.group(1) for key in keys if (m := re.fullmatch(r"\w+\.(\w+): untyped", key)))
 
 
 @dataclass
@@ -193,9 +178,7 @@ def _build(schema: Mapping[str, Any] | bool, path: Path, sites: Sites) -> JSON:
         if name not in required:
             nullable = isinstance(prop, Mapping) and "null" in _types(prop)
             sites.optional.append(((*path, name), nullable))
-        # Matched by name: the contract repeats a schema inline wherever it is used, so a name is the handle.
-        inner = Sites() if name in untyped_in_ours() else sites
-        document[name] = _build(prop, (*path, name), inner)
+        document[name] = _build(prop, (*path, name), sites)
     return document
 
 

@@ -39,9 +39,8 @@ OPTIONAL_FIELDS = sorted(
 )
 
 
-def _typed_plainly(prop: dict[str, Any]) -> bool:
-    items = prop.get("items", {})
-    return ("type" in prop or "$ref" in prop or "allOf" in prop) and "oneOf" not in items
+def _typed(prop: dict[str, Any]) -> bool:
+    return "type" in prop or "$ref" in prop or "allOf" in prop
 
 
 NON_NULLABLE_OPTIONAL = [
@@ -52,9 +51,8 @@ REQUIRED_NON_NULLABLE = sorted(
     for name in OBJECT_SCHEMAS
     for key in schemas()[name].get("required", [])
     if not _nullable(schemas()[name]["properties"][key])
-    # An untyped property (Effect.props) takes any JSON value, null included; a list whose items
-    # are a oneOf (Event.effects) is refused by the generator's union code, which names no field.
-    and _typed_plainly(schemas()[name]["properties"][key])
+    # An untyped property (Effect.props) takes any JSON value, null included.
+    and _typed(schemas()[name]["properties"][key])
 )
 
 
@@ -247,6 +245,18 @@ def test_an_object_of_the_wrong_type_is_named_by_path() -> None:
     document = {**FACTORY.document("IntegrationStateV2"), "effects": "none"}
     with pytest.raises(TypeError, match=r"^effects: expected array, got str$"):
         IntegrationStateV2.from_dict(document)
+
+
+def test_a_value_that_fits_no_branch_of_a_union_is_named() -> None:
+    """An event effect that is neither an array nor an object, and a list where a number or null
+    belongs, are refused naming the field instead of being kept under a type they do not have."""
+    document = {**FACTORY.document("Event"), "effects": [[], "ab"]}
+    for strict in (False, True):
+        with pytest.raises(TypeError, match=r"^effects\[\]: expected array or object, got str$"):
+            model_class("Event").from_dict(document, strict=strict)
+    document = {**FACTORY.document("NewPriceAdjustment"), "price": [1.5]}
+    with pytest.raises(TypeError, match=r"^price: expected number, got list$"):
+        model_class("NewPriceAdjustment").from_dict(document)
 
 
 def test_official_valid_document_round_trips_in_both_modes() -> None:

@@ -181,6 +181,8 @@ class AdvancedEvent:
 
         effects = []
         _effects = d["effects"]
+        if type(_effects) is not list:
+            raise wrong_type("effects", _effects, "array")
         for effects_item_data in _effects:
 
             def _parse_effects_item(data: object) -> AdvancedEventEffectsItemType1 | list[Any]:
@@ -195,7 +197,7 @@ class AdvancedEvent:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise wrong_type("effects[]", data, "array or object")
                 _effects_item_type_1 = data
                 try:
                     effects_item_type_1 = AdvancedEventEffectsItemType1.from_dict(

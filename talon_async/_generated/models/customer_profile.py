@@ -24,6 +24,7 @@ from ..types import (
 if TYPE_CHECKING:
     from ..models.audience_membership import AudienceMembership
     from ..models.customer_profile_attributes import CustomerProfileAttributes
+    from ..models.loyalty_membership import LoyaltyMembership
 
 
 _models_bound = False
@@ -35,11 +36,13 @@ def _bind_models() -> None:
     global _models_bound
     from ..models.audience_membership import AudienceMembership
     from ..models.customer_profile_attributes import CustomerProfileAttributes
+    from ..models.loyalty_membership import LoyaltyMembership
 
     globals().update(
         {
             "AudienceMembership": AudienceMembership,
             "CustomerProfileAttributes": CustomerProfileAttributes,
+            "LoyaltyMembership": LoyaltyMembership,
         }
     )
     _models_bound = True
@@ -87,7 +90,7 @@ class CustomerProfile:
     reopened sessions and returned items. """
     last_activity: datetime.datetime
     """ When the profile last received an event from a request that ran the Rule Engine and was not a dry run. """
-    loyalty_memberships: Any | Unset = UNSET
+    loyalty_memberships: list[LoyaltyMembership] | None | Unset = UNSET
     """ Deprecated; always null. """
     audience_memberships: list[AudienceMembership] | Unset = UNSET
     """ The audiences the customer belongs to. """
@@ -114,7 +117,17 @@ class CustomerProfile:
 
         last_activity = rfc3339(self.last_activity, "lastActivity")
 
-        loyalty_memberships = self.loyalty_memberships
+        loyalty_memberships: list[dict[str, Any]] | None | Unset
+        if isinstance(self.loyalty_memberships, Unset):
+            loyalty_memberships = UNSET
+        elif isinstance(self.loyalty_memberships, list):
+            loyalty_memberships = []
+            for loyalty_memberships_type_0_item_data in self.loyalty_memberships:
+                loyalty_memberships_type_0_item = loyalty_memberships_type_0_item_data.to_dict()
+                loyalty_memberships.append(loyalty_memberships_type_0_item)
+
+        else:
+            loyalty_memberships = self.loyalty_memberships
 
         audience_memberships: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.audience_memberships, Unset):
@@ -194,7 +207,31 @@ class CustomerProfile:
         except (TypeError, ValueError):
             last_activity = parse_datetime(_last_activity, "lastActivity")
 
-        loyalty_memberships = d.get("loyaltyMemberships", UNSET)
+        def _parse_loyalty_memberships(data: object) -> list[LoyaltyMembership] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            if not isinstance(data, list):
+                raise wrong_type("loyaltyMemberships", data, "array")
+            _loyalty_memberships_type_0 = data
+            try:
+                loyalty_memberships_type_0 = [
+                    LoyaltyMembership.from_dict(loyalty_memberships_type_0_item_data, strict)
+                    for loyalty_memberships_type_0_item_data in _loyalty_memberships_type_0
+                ]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise in_item(
+                    exc,
+                    "loyaltyMemberships",
+                    _loyalty_memberships_type_0,
+                    LoyaltyMembership.from_dict,
+                    strict,
+                )
+
+            return loyalty_memberships_type_0
+
+        loyalty_memberships = _parse_loyalty_memberships(d.get("loyaltyMemberships", UNSET))
 
         _audience_memberships = d.get("audienceMemberships", UNSET)
         audience_memberships: list[AudienceMembership] | Unset = UNSET

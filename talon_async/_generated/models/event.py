@@ -207,6 +207,8 @@ class Event:
 
         effects = []
         _effects = d["effects"]
+        if type(_effects) is not list:
+            raise wrong_type("effects", _effects, "array")
         for effects_item_data in _effects:
 
             def _parse_effects_item(data: object) -> EventEffectsItemType1 | list[Any]:
@@ -221,7 +223,7 @@ class Event:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise wrong_type("effects[]", data, "array or object")
                 _effects_item_type_1 = data
                 try:
                     effects_item_type_1 = EventEffectsItemType1.from_dict(_effects_item_type_1, strict)

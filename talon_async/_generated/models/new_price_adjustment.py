@@ -127,9 +127,6 @@ class NewPriceAdjustment:
                 raise wrong_type("price", price_type_0, "number")
 
             return price_type_0
-            price_type_1 = data
-
-            return price_type_1
 
         price = _parse_price(d.get("price", UNSET))
 
