@@ -113,6 +113,8 @@ def refused_content(
     ``undeclared_ok``: for a model's own ``to_dict()``, where an undeclared key was put in
     ``additional_properties`` on purpose (the documented way to send a field newer than the SDK).
     """
+    if _clean(cls, data, undeclared_ok):
+        return None
     plan = _key_plan(cls)
     if plan is None:
         return None
@@ -137,6 +139,57 @@ def refused_content(
         elif not is_list and (found := _refused_in_any(models, value, f"{field}.{key}", undeclared_ok)):
             return found
     return None
+
+
+def _clean(cls: type[Any], data: Mapping[str, Any], undeclared_ok: bool) -> bool:
+    """``refused_content`` finds nothing: the same walk, without building a path per value."""
+    checks = _fast_checks(cls)
+    if checks is None:
+        return True
+    for key, value in data.items():
+        check = checks.get(key, _UNDECLARED)
+        if check is None or value is None:
+            continue
+        if check is _UNDECLARED:
+            if undeclared_ok:
+                continue
+            return False
+        rule, models, is_list = check
+        if rule and _broken_rule(value, rule, "") is not None:
+            return False
+        if not models:
+            continue
+        items = (value if type(value) is list else ()) if is_list else (value,)
+        for item in items:
+            if (type(item) is dict or isinstance(item, Mapping)) and not any(
+                _clean(model, item, undeclared_ok) for model in models
+            ):
+                return False
+    return True
+
+
+_UNDECLARED: Any = object()
+_FastCheck = tuple[Mapping[str, Any] | None, tuple[type[Any], ...], bool]
+_fast: dict[type[Any], dict[str, _FastCheck | None] | None] = {}
+
+
+def _fast_checks(cls: type[Any]) -> dict[str, _FastCheck | None] | None:
+    """Per declared key: its rule and nested models, or ``None`` when there is nothing to check."""
+    try:
+        return _fast[cls]
+    except KeyError:
+        pass
+    plan = _key_plan(cls)
+    checks: dict[str, _FastCheck | None] | None = None
+    if plan is not None:
+        known, nested, rules = plan
+        checks = {}
+        for key in known:
+            models, is_list = nested.get(key, ((), False))
+            rule = rules.get(key)
+            checks[key] = (rule, models, is_list) if rule or models else None
+    _fast[cls] = checks
+    return checks
 
 
 def _broken_rule(value: object, rule: Mapping[str, Any], path: str) -> str | None:
@@ -367,9 +420,13 @@ def _fields(cls: type[Any]) -> list[str]:
 
 def _hints(cls: type[Any]) -> dict[str, Any]:
     # Generated modules import the models they refer to on first use of to_dict/from_dict, which
-    # has happened by now, so their globals resolve every annotation. The class's own __module__
-    # is its public home (talon_async.models); its methods still name the defining module.
-    return typing.get_type_hints(cls, vars(sys.modules[cls.from_dict.__module__]))
+    # may not have happened yet for a nested model: bind them, so the globals resolve every
+    # annotation. The class's own __module__ is its public home (talon_async.models); its
+    # methods still name the defining module.
+    module = sys.modules[cls.from_dict.__module__]
+    if getattr(module, "_models_bound", True) is False:
+        module._bind_models()
+    return typing.get_type_hints(cls, vars(module))
 
 
 def _union(hint: Any) -> tuple[Any, ...]:
