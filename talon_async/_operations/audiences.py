@@ -16,6 +16,11 @@ if TYPE_CHECKING:
         UpdateAudience,
         UpdateAudienceCustomersAttributesBody,
     )
+    from .._generated.typed_dicts import (
+        CustomerProfileAudienceRequestDict,
+        NewAudienceDict,
+        UpdateAudienceDict,
+    )
 
 __all__ = ["AudienceOperations"]
 
@@ -23,7 +28,9 @@ __all__ = ["AudienceOperations"]
 class AudienceOperations(BaseClient):
     """Strictly private. The audience operations of ``TalonClient``."""
 
-    async def create_audience(self, *, body: NewAudience | Body, timeout: TimeoutTypes = None) -> Audience:
+    async def create_audience(
+        self, *, body: NewAudience | NewAudienceDict, timeout: TimeoutTypes = None
+    ) -> Audience:
         """Create an audience (``POST /v2/audiences``)."""
         from .._generated.api.audiences import create_audience_v2 as op
         from .._generated.models.new_audience import NewAudience
@@ -32,7 +39,7 @@ class AudienceOperations(BaseClient):
         return await self._send(describe(op.describe, body=request), timeout=timeout)
 
     async def update_audience(
-        self, audience_id: int, *, body: UpdateAudience | Body, timeout: TimeoutTypes = None
+        self, audience_id: int, *, body: UpdateAudience | UpdateAudienceDict, timeout: TimeoutTypes = None
     ) -> Audience:
         """Rename an audience (``PUT /v2/audiences/{audienceId}``)."""
         from .._generated.api.audiences import update_audience_v2 as op
@@ -70,7 +77,10 @@ class AudienceOperations(BaseClient):
         await self._send(describe(op.describe, audience_id, body=request), timeout=timeout)
 
     async def update_customer_profile_audiences(
-        self, *, body: CustomerProfileAudienceRequest | Body, timeout: TimeoutTypes = None
+        self,
+        *,
+        body: CustomerProfileAudienceRequest | CustomerProfileAudienceRequestDict,
+        timeout: TimeoutTypes = None,
     ) -> None:
         """Add profiles to or remove them from audiences, up to 1000 changes per request."""
         from .._generated.api.audiences import update_customer_profile_audiences as op

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 from .._base import BaseClient, TimeoutTypes, describe
 from .._catalog_actions import check_catalog_actions
 from .._checks import check_max_items
-from .._params import Body, as_model
+from .._params import as_model
 
 if TYPE_CHECKING:
     from .._generated.models import Catalog, CatalogSyncRequest
+    from .._generated.typed_dicts import CatalogSyncRequestDict
 
 __all__ = ["CatalogOperations"]
 
@@ -19,7 +20,11 @@ class CatalogOperations(BaseClient):
     """Strictly private. The catalog operation of ``TalonClient``."""
 
     async def sync_catalog(
-        self, catalog_id: int, *, body: CatalogSyncRequest | Body, timeout: TimeoutTypes = None
+        self,
+        catalog_id: int,
+        *,
+        body: CatalogSyncRequest | CatalogSyncRequestDict,
+        timeout: TimeoutTypes = None,
     ) -> Catalog:
         """Apply up to 1000 catalog actions (``PUT /v1/catalogs/{catalogId}/sync``).
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal, overload
 from .._base import BaseClient, TimeoutTypes, describe
 from .._checks import check_max_items, check_path
 from .._pagination import Paginator
-from .._params import Body, as_model, silent_mode
+from .._params import as_model, silent_mode
 
 if TYPE_CHECKING:
     from .._generated.models import (
@@ -20,6 +20,11 @@ if TYPE_CHECKING:
         Referral,
         ReservedCustomersPage,
     )
+    from .._generated.typed_dicts import (
+        CouponReservationsDict,
+        NewReferralDict,
+        NewReferralsForMultipleAdvocatesDict,
+    )
 
 __all__ = ["CouponOperations"]
 
@@ -28,7 +33,11 @@ class CouponOperations(BaseClient):
     """Strictly private. The coupon and referral operations of ``TalonClient``."""
 
     async def create_coupon_reservation(
-        self, coupon_value: str, *, body: CouponReservations | Body, timeout: TimeoutTypes = None
+        self,
+        coupon_value: str,
+        *,
+        body: CouponReservations | CouponReservationsDict,
+        timeout: TimeoutTypes = None,
     ) -> Coupon:
         """Reserve a coupon for up to 1000 profiles (``POST /v1/coupon_reservations/{couponValue}``)."""
         from .._generated.api.coupons import create_coupon_reservation as op
@@ -40,7 +49,11 @@ class CouponOperations(BaseClient):
         return await self._send(describe(op.describe, coupon_value, body=request), timeout=timeout)
 
     async def delete_coupon_reservation(
-        self, coupon_value: str, *, body: CouponReservations | Body, timeout: TimeoutTypes = None
+        self,
+        coupon_value: str,
+        *,
+        body: CouponReservations | CouponReservationsDict,
+        timeout: TimeoutTypes = None,
     ) -> None:
         """Remove coupon reservations for up to 1000 profiles (``DELETE /v1/coupon_reservations/{value}``)."""
         from .._generated.api.coupons import delete_coupon_reservation as op
@@ -60,7 +73,9 @@ class CouponOperations(BaseClient):
         check_path("coupon_value", coupon_value)
         return await self._send(describe(op.describe, coupon_value), timeout=timeout)
 
-    async def create_referral(self, *, body: NewReferral | Body, timeout: TimeoutTypes = None) -> Referral:
+    async def create_referral(
+        self, *, body: NewReferral | NewReferralDict, timeout: TimeoutTypes = None
+    ) -> Referral:
         """Create a referral code for an advocate (``POST /v1/referrals``)."""
         from .._generated.api.referrals import create_referral as op
         from .._generated.models.new_referral import NewReferral
@@ -72,7 +87,7 @@ class CouponOperations(BaseClient):
     async def create_referrals_for_multiple_advocates(
         self,
         *,
-        body: NewReferralsForMultipleAdvocates | Body,
+        body: NewReferralsForMultipleAdvocates | NewReferralsForMultipleAdvocatesDict,
         silent: Literal[True] = ...,
         timeout: TimeoutTypes = ...,
     ) -> None: ...
@@ -80,7 +95,7 @@ class CouponOperations(BaseClient):
     async def create_referrals_for_multiple_advocates(
         self,
         *,
-        body: NewReferralsForMultipleAdvocates | Body,
+        body: NewReferralsForMultipleAdvocates | NewReferralsForMultipleAdvocatesDict,
         silent: Literal[False],
         timeout: TimeoutTypes = ...,
     ) -> AdvocateReferralsPage: ...
@@ -88,14 +103,14 @@ class CouponOperations(BaseClient):
     async def create_referrals_for_multiple_advocates(
         self,
         *,
-        body: NewReferralsForMultipleAdvocates | Body,
+        body: NewReferralsForMultipleAdvocates | NewReferralsForMultipleAdvocatesDict,
         silent: bool,
         timeout: TimeoutTypes = ...,
     ) -> AdvocateReferralsPage | None: ...
     async def create_referrals_for_multiple_advocates(
         self,
         *,
-        body: NewReferralsForMultipleAdvocates | Body,
+        body: NewReferralsForMultipleAdvocates | NewReferralsForMultipleAdvocatesDict,
         silent: bool = True,
         timeout: TimeoutTypes = None,
     ) -> AdvocateReferralsPage | None:

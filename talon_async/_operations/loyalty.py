@@ -11,7 +11,7 @@ from .._base import BaseClient, TimeoutTypes, describe
 from .._checks import MAX_ITEMS, check_card_id, check_path
 from .._generated.types import UNSET, Unset
 from .._pagination import AsyncPaginator, Paginator
-from .._params import Body, as_model, date_param, enum_param, flag, page_params, strings_param
+from .._params import as_model, date_param, enum_param, flag, page_params, strings_param
 
 if TYPE_CHECKING:
     from .._generated.models import (
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         ProfilePointsPage,
         ProfileTransactionsPage,
     )
+    from .._generated.typed_dicts import GenerateLoyaltyCardDict, LoyaltyCardRegistrationDict
 
 __all__ = ["LoyaltyOperations"]
 
@@ -65,7 +66,11 @@ class LoyaltyOperations(BaseClient):
     """Strictly private. The loyalty operations of ``TalonClient``."""
 
     async def generate_loyalty_card(
-        self, loyalty_program_id: int, *, body: GenerateLoyaltyCard | Body, timeout: TimeoutTypes = None
+        self,
+        loyalty_program_id: int,
+        *,
+        body: GenerateLoyaltyCard | GenerateLoyaltyCardDict,
+        timeout: TimeoutTypes = None,
     ) -> LoyaltyCard:
         """Create a loyalty card (``POST /v1/loyalty_programs/{id}/cards``)."""
         from .._generated.api.loyalty import generate_loyalty_card as op
@@ -305,7 +310,7 @@ class LoyaltyOperations(BaseClient):
         loyalty_program_id: int,
         loyalty_card_id: str,
         *,
-        body: LoyaltyCardRegistration | Body,
+        body: LoyaltyCardRegistration | LoyaltyCardRegistrationDict,
         timeout: TimeoutTypes = None,
     ) -> LoyaltyCard:
         """Link a loyalty card to a customer profile."""
@@ -322,7 +327,7 @@ class LoyaltyOperations(BaseClient):
         loyalty_program_id: int,
         loyalty_card_id: str,
         *,
-        body: LoyaltyCardRegistration | Body,
+        body: LoyaltyCardRegistration | LoyaltyCardRegistrationDict,
         timeout: TimeoutTypes = None,
     ) -> LoyaltyCard:
         """Unlink a loyalty card from a customer profile."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal, overload
 from .._base import BaseClient, TimeoutTypes, describe
 from .._checks import check_dry_preconditions, check_max_items, check_path
 from .._generated.types import UNSET
-from .._params import Body, as_model, flag, silent_mode
+from .._params import as_model, flag, silent_mode
 
 if TYPE_CHECKING:
     from .._generated.models import (
@@ -18,6 +18,11 @@ if TYPE_CHECKING:
         MultipleCustomerProfileIntegrationRequest,
         MultipleCustomerProfileIntegrationResponseV2,
         TrackEventV2Response,
+    )
+    from .._generated.typed_dicts import (
+        CustomerProfileIntegrationRequestV2Dict,
+        IntegrationEventV2RequestDict,
+        MultipleCustomerProfileIntegrationRequestDict,
     )
 
 __all__ = ["ProfileOperations"]
@@ -30,7 +35,7 @@ class ProfileOperations(BaseClient):
         self,
         integration_id: str,
         *,
-        body: CustomerProfileIntegrationRequestV2 | Body,
+        body: CustomerProfileIntegrationRequestV2 | CustomerProfileIntegrationRequestV2Dict,
         run_rule_engine: bool = False,
         dry: bool = False,
         timeout: TimeoutTypes = None,
@@ -68,7 +73,7 @@ class ProfileOperations(BaseClient):
     async def update_customer_profiles(
         self,
         *,
-        body: MultipleCustomerProfileIntegrationRequest | Body,
+        body: MultipleCustomerProfileIntegrationRequest | MultipleCustomerProfileIntegrationRequestDict,
         silent: Literal[True] = ...,
         timeout: TimeoutTypes = ...,
     ) -> None: ...
@@ -76,7 +81,7 @@ class ProfileOperations(BaseClient):
     async def update_customer_profiles(
         self,
         *,
-        body: MultipleCustomerProfileIntegrationRequest | Body,
+        body: MultipleCustomerProfileIntegrationRequest | MultipleCustomerProfileIntegrationRequestDict,
         silent: Literal[False],
         timeout: TimeoutTypes = ...,
     ) -> MultipleCustomerProfileIntegrationResponseV2: ...
@@ -84,14 +89,14 @@ class ProfileOperations(BaseClient):
     async def update_customer_profiles(
         self,
         *,
-        body: MultipleCustomerProfileIntegrationRequest | Body,
+        body: MultipleCustomerProfileIntegrationRequest | MultipleCustomerProfileIntegrationRequestDict,
         silent: bool,
         timeout: TimeoutTypes = ...,
     ) -> MultipleCustomerProfileIntegrationResponseV2 | None: ...
     async def update_customer_profiles(
         self,
         *,
-        body: MultipleCustomerProfileIntegrationRequest | Body,
+        body: MultipleCustomerProfileIntegrationRequest | MultipleCustomerProfileIntegrationRequestDict,
         silent: bool = True,
         timeout: TimeoutTypes = None,
     ) -> MultipleCustomerProfileIntegrationResponseV2 | None:
@@ -115,7 +120,7 @@ class ProfileOperations(BaseClient):
     async def track_event(
         self,
         *,
-        body: IntegrationEventV2Request | Body,
+        body: IntegrationEventV2Request | IntegrationEventV2RequestDict,
         silent: Literal[True] = ...,
         dry: bool = ...,
         force_complete_evaluation: bool = ...,
@@ -125,7 +130,7 @@ class ProfileOperations(BaseClient):
     async def track_event(
         self,
         *,
-        body: IntegrationEventV2Request | Body,
+        body: IntegrationEventV2Request | IntegrationEventV2RequestDict,
         silent: Literal[False],
         dry: bool = ...,
         force_complete_evaluation: bool = ...,
@@ -135,7 +140,7 @@ class ProfileOperations(BaseClient):
     async def track_event(
         self,
         *,
-        body: IntegrationEventV2Request | Body,
+        body: IntegrationEventV2Request | IntegrationEventV2RequestDict,
         silent: bool,
         dry: bool = ...,
         force_complete_evaluation: bool = ...,
@@ -144,7 +149,7 @@ class ProfileOperations(BaseClient):
     async def track_event(
         self,
         *,
-        body: IntegrationEventV2Request | Body,
+        body: IntegrationEventV2Request | IntegrationEventV2RequestDict,
         silent: bool = True,
         dry: bool = False,
         force_complete_evaluation: bool = False,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from .._base import BaseClient, TimeoutTypes, describe
 from .._checks import check_dry_preconditions, check_max_items, check_path
 from .._generated.types import UNSET
-from .._params import CLOSING_STATES, Body, as_model
+from .._params import CLOSING_STATES, as_model
 
 if TYPE_CHECKING:
     from .._generated.models import (
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         ReopenSessionResponse,
         ReturnIntegrationRequest,
     )
+    from .._generated.typed_dicts import IntegrationRequestDict, ReturnIntegrationRequestDict
 
 __all__ = ["SessionOperations"]
 
@@ -38,7 +39,7 @@ class SessionOperations(BaseClient):
         self,
         customer_session_id: str,
         *,
-        body: IntegrationRequest | Body,
+        body: IntegrationRequest | IntegrationRequestDict,
         dry: bool = False,
         now: datetime.datetime | None = None,
         timeout: TimeoutTypes = None,
@@ -90,7 +91,7 @@ class SessionOperations(BaseClient):
         self,
         customer_session_id: str,
         *,
-        body: ReturnIntegrationRequest | Body,
+        body: ReturnIntegrationRequest | ReturnIntegrationRequestDict,
         dry: bool = False,
         run_rule_engine: bool | None = None,
         timeout: TimeoutTypes = None,

@@ -47,6 +47,7 @@ from talon_async.models import (
     SetDiscountEffectProps,
     TrackEventV2Response,
 )
+from talon_async.types import NewReferralsForMultipleAdvocatesDict, ReturnIntegrationRequestDict
 
 
 async def construction() -> None:
@@ -76,7 +77,7 @@ async def sessions(talon: TalonClient) -> None:
         ),
         IntegrationStateV2,
     )
-    returned = {"returnedCartItems": [{"position": 0}]}
+    returned: ReturnIntegrationRequestDict = {"return": {"returnedCartItems": [{"position": 0}]}}
     assert_type(await talon.return_cart_items("s1", body=returned, run_rule_engine=True), IntegrationStateV2)
     assert_type(await talon.get_customer_session("s1"), IntegrationCustomerSessionResponse)
     raw = await talon.with_raw_response(talon.get_customer_session, "s1")
@@ -99,7 +100,11 @@ async def silent_overloads(talon: TalonClient, flag: bool) -> None:
         await talon.update_customer_profiles(body={"customerProfiles": []}, silent=flag),
         MultipleCustomerProfileIntegrationResponseV2 | None,
     )
-    referrals = {"campaignId": 1, "usageLimit": 1, "advocateProfileIntegrationIds": []}
+    referrals: NewReferralsForMultipleAdvocatesDict = {
+        "campaignId": 1,
+        "usageLimit": 1,
+        "advocateProfileIntegrationIds": ["a"],
+    }
     assert_type(await talon.create_referrals_for_multiple_advocates(body=referrals), None)
     assert_type(
         await talon.create_referrals_for_multiple_advocates(body=referrals, silent=False),
