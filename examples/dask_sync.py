@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import anyio
 from _console import table
@@ -64,7 +64,7 @@ class ShardReport:
         return not self.invalid and not self.failed
 
 
-def profiles_in(lines: Iterable[str], not_json: set[int]) -> Iterator[object]:
+def profiles_in(lines: Iterable[str], not_json: set[int]) -> Iterator[Any]:
     """One item per line, so an item's position is its line number minus one in every shard.
 
     A line that is not JSON is passed on as it is (its position is added to ``not_json``): the
