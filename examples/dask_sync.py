@@ -33,12 +33,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import anyio
-from _console import table
-from batch_sync import write_sample
 from distributed import Client, LocalCluster, Lock, get_worker
 
 from talon_async import InvalidRequestError, TalonClient
-from talon_async.testing import FakeTalon, FakeTalonServer
 
 __all__ = ["ShardReport", "main", "profiles_in", "run_on_cluster", "sync_shard"]
 
@@ -150,6 +147,8 @@ def run_on_cluster(
 
 
 def print_report(reports: Sequence[ShardReport], elapsed: float, out: TextIO) -> None:
+    from _console import table
+
     rows: list[list[object]] = [["shard", "worker", "applied", "resumed", "invalid", "failed requests"]]
     rows += [
         [f"{r.shard}/{r.shards}", r.worker, r.applied, r.resumed, len(r.invalid), len(r.failed)]
@@ -186,6 +185,8 @@ def talon_target(scheduler: str | None, out: TextIO) -> Iterator[None]:
         raise InvalidRequestError(
             "a remote cluster cannot reach a local fake: set TALON_BASE_URL and TALON_API_KEY"
         )
+    from talon_async.testing import FakeTalon, FakeTalonServer
+
     with FakeTalonServer(FakeTalon()) as server:
         # The LocalCluster's worker processes inherit this environment when they start.
         os.environ.update(TALON_BASE_URL=server.base_url, TALON_API_KEY=server.api_key)
@@ -200,7 +201,8 @@ def talon_target(scheduler: str | None, out: TextIO) -> Iterator[None]:
 def dask_client(scheduler: str | None, workers: int) -> Iterator[Client]:
     if scheduler is not None:
         with Client(scheduler) as client:
-            # Remote workers import this module to run its tasks; the scheduler hands them a copy.
+            # Remote workers import this module to run its tasks: hand them a copy. What the tasks
+            # run needs only anyio, distributed and talon_async; the script's helpers load here.
             client.upload_file(__file__)
             yield client
         return
@@ -227,6 +229,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     args = parser.parse_args(argv)
     out = out or sys.stdout
     if args.sample:
+        from batch_sync import write_sample
+
         write_sample(args.file, args.sample)
         print(f"Wrote {args.sample} sample profiles (and 2 broken lines) to {args.file}", file=out)
     if not args.file.exists():
