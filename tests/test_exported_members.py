@@ -15,6 +15,7 @@ def test_all_lists_every_public_member() -> None:
         # Submodules the import system binds on the package as a side effect of importing them.
         "errors",
         "testing",
+        "types",
     }
     assert set(talon_async.__all__) - {"__version__"} == public
     for name in talon_async.__all__:
