@@ -62,7 +62,9 @@ async def update_customer_profile(call: Call) -> Reply:
         effects: list[dict[str, Any]] = []
         if call.query.get("runRuleEngine"):
             effects = call.fake.evaluate(now=call.now, profile=_render.profile(call.store, profile))
-            _effects.apply(call.store, effects, now=call.now)
+            _effects.apply_now(call.store, effects, now=call.now, profile_id=integration_id)
+            # Outside a session there is nothing to close: points count at once.
+            _effects.apply(call.store, effects, now=call.now, profile_id=integration_id)
         return Reply(200, _integration_response(call, profile, effects, None))
 
 
@@ -98,7 +100,8 @@ async def track_event(call: Call) -> Reply:
         effects = call.fake.evaluate(
             now=call.now, profile=_render.profile(call.store, profile), event=event_view
         )
-        _effects.apply(call.store, effects, now=call.now)
+        _effects.apply_now(call.store, effects, now=call.now, profile_id=integration_id)
+        _effects.apply(call.store, effects, now=call.now, profile_id=integration_id)
         event = Event(
             id=call.store.next_id("event"),
             created=call.now,

@@ -40,13 +40,15 @@ _TRANSITIONS = {
 
 
 def _session_time(call: Call) -> datetime:
-    """The time the session is evaluated at: ``now`` may move it into the past on a dry run only."""
+    """The time the session is evaluated at: ``now`` may move it into the future, on a dry run only."""
     raw = call.query.get("now")
     if not raw:
         return call.now
+    if not call.dry:
+        raise bad_request("now is only accepted together with dry=true", parameter="now")
     when = datetime.fromisoformat(raw)
-    if when < call.now and not call.dry:
-        raise bad_request("a past now is only accepted together with dry=true", parameter="now")
+    if when < call.now:
+        raise bad_request("now must be a moment in the future", parameter="now")
     return when
 
 
@@ -115,7 +117,7 @@ def _close(call: Call, session: Session, profile: Profile | None, now: datetime)
     if session.committed_transactions:
         _effects.rollback_points(call.store, session.committed_transactions, now=now)
     session.committed_transactions = _effects.apply(
-        call.store, session.effects, now=now, session_id=session.integration_id
+        call.store, session.effects, now=now, session_id=session.integration_id, profile_id=session.profile_id
     )
     if profile is not None:
         profile.closed_sessions += 1
@@ -138,6 +140,38 @@ def _transition_error(was: str, target: str) -> TalonHTTPError:
     return bad_request(
         f"a {was} session cannot become {target}{hint.get(target, '')}", pointer="/customerSession/state"
     )
+
+
+def _without_bookkeeping(items: Any) -> Any:
+    if not isinstance(items, list):
+        return items
+    return [{k: v for k, v in i.items() if k != "returnedQuantity"} if isinstance(i, dict) else i for i in items]
+
+
+def _refuse_content_changes(session: Session, request: dict[str, Any]) -> None:
+    """A session that is no longer open cannot be modified: only its state may still change.
+
+    Re-sending the contents it already has is not a change, so an integration that always sends
+    the whole session can still cancel it.
+    """
+    for key, attr in _CONTENT_FIELDS.items():
+        if key not in request:
+            continue
+        stored = getattr(session, attr)
+        sent = request[key]
+        if key == "cartItems":
+            stored, sent = _without_bookkeeping(stored), _without_bookkeeping(sent)
+        if sent != stored and not (sent in (None, "", [], {}) and stored in (None, "", [], {})):
+            raise bad_request(
+                f"a {session.state} session cannot be modified; {key} differs from what it holds",
+                pointer=f"/customerSession/{key}",
+            )
+    attributes = request.get("attributes") or {}
+    if any(session.attributes.get(name) != value for name, value in attributes.items()):
+        raise bad_request(
+            f"a {session.state} session cannot be modified; its attributes differ",
+            pointer="/customerSession/attributes",
+        )
 
 
 def _finite_cart(request: dict[str, Any]) -> bool:
@@ -176,10 +210,14 @@ async def update_customer_session(call: Call) -> Reply:
         if session is None:
             session = Session(call.store.next_id("session"), sid, created=now, updated=now)
             new_profile = request.get("profileId")
-            session.first_session = not any(s.profile_id == new_profile for s in call.store.sessions.values())
+            # An anonymous session is always a first session; a profile's first is its first.
+            session.first_session = not new_profile or not any(
+                s.profile_id == new_profile for s in call.store.sessions.values()
+            )
             call.store.sessions[sid] = session
+        elif was != "open":
+            _refuse_content_changes(session, request)
         if was == "open":
-            # A closed session's contents are frozen; only its state can still change.
             for key, attr in _CONTENT_FIELDS.items():
                 if key in request:
                     # The body was parsed for this request alone, so the session may keep its objects.
@@ -194,6 +232,7 @@ async def update_customer_session(call: Call) -> Reply:
         if was == "open" and target in ("open", "closed"):
             effects = _evaluate(call, session, profile, now)
             session.effects = effects
+            _effects.apply_now(call.store, effects, now=now, profile_id=session.profile_id, session=session)
             if target == "closed":
                 _close(call, session, profile, now)
         elif target == "cancelled" and was != "cancelled":

@@ -69,16 +69,39 @@ async def test_closing_applies_points_and_coupon_redemption(fake: FakeTalon, htt
     assert (profile["closedSessions"], profile["totalSales"]) == (1, 60.0)
 
 
-async def test_closed_session_contents_are_frozen(fake: FakeTalon, http: httpx.AsyncClient) -> None:
-    """Re-sending a closed session with another cart changes nothing and returns the same effects."""
-    await http.put(
-        "/v2/customer_sessions/s1", json=session_body(cartItems=cart(("a", 1, 200.0)), state="closed")
-    )
+async def test_a_closed_session_refuses_content_changes(fake: FakeTalon, http: httpx.AsyncClient) -> None:
+    """Talon.One documents that a closed session cannot be modified any more: a different cart or
+    attribute answers 400 and changes nothing, while re-sending what it holds (to cancel it, say)
+    is accepted."""
+    body = session_body(cartItems=cart(("a", 1, 200.0)), state="closed")
+    await http.put("/v2/customer_sessions/s1", json=body)
     r = await http.put(
         "/v2/customer_sessions/s1", json=session_body(cartItems=cart(("b", 1, 1.0)), state="closed")
     )
-    assert r.json()["customerSession"]["cartItems"][0]["sku"] == "a"
-    assert effect_types(r.json()) == ["setDiscount"]
+    assert (r.status_code, r.json()["errors"][0]["source"]) == (
+        400,
+        {"pointer": "/customerSession/cartItems"},
+    )
+    r = await http.put("/v2/customer_sessions/s1", json=session_body(attributes={"x": 1}, state="closed"))
+    assert r.status_code == 400
+    stored = fake.session("s1")
+    assert stored is not None and [i["sku"] for i in stored["cartItems"]] == ["a"]
+    r = await http.put(
+        "/v2/customer_sessions/s1",
+        json={**body, "customerSession": {**body["customerSession"], "state": "cancelled"}},
+    )
+    assert r.json()["customerSession"]["state"] == "cancelled"
+
+
+async def test_anonymous_sessions_are_always_first_sessions(http: httpx.AsyncClient) -> None:
+    """Talon.One reports `firstSession` as always true for an anonymous session, while a profile's
+    second session is not its first."""
+    firsts = []
+    for sid, profile in (("a1", ""), ("a2", ""), ("a3", None), ("p1", "p"), ("p2", "p")):
+        fields = {} if profile is None else {"profileId": profile}
+        r = await http.put(f"/v2/customer_sessions/{sid}", json=session_body(**fields))
+        firsts.append(r.json()["customerSession"]["firstSession"])
+    assert firsts == [True, True, True, True, False]
 
 
 async def test_cancel_rolls_back_a_closed_session(fake: FakeTalon, http: httpx.AsyncClient) -> None:
@@ -322,13 +345,14 @@ async def test_a_new_session_cannot_start_cancelled(fake: FakeTalon, http: httpx
     assert fake.session("new") is None
 
 
-async def test_past_now_needs_dry(fake: FakeTalon, http: httpx.AsyncClient) -> None:
-    """Talon.One evaluates a session at a past `now` only as a dry run; without `dry` it answers 400."""
-    past = {"now": "2020-01-01T00:00:00Z"}
-    r = await http.put("/v2/customer_sessions/s1", params=past, json=session_body())
-    assert r.status_code == 400
-    assert r.json()["errors"][0]["source"] == {"parameter": "now"}
-    r = await http.put("/v2/customer_sessions/s1", params={**past, "dry": "true"}, json=session_body())
+async def test_now_is_a_future_moment_on_a_dry_run_only(fake: FakeTalon, http: httpx.AsyncClient) -> None:
+    """Talon.One documents `now` as a future moment usable only with `dry=true`: a `now` without
+    `dry`, or one in the past, answers 400 naming the parameter and stores nothing."""
+    past, future = {"now": "2020-01-01T00:00:00Z"}, {"now": "2999-01-01T00:00:00Z"}
+    for params in (past, future, {**past, "dry": "true"}):
+        r = await http.put("/v2/customer_sessions/s1", params=params, json=session_body())
+        assert (r.status_code, r.json()["errors"][0]["source"]) == (400, {"parameter": "now"})
+    r = await http.put("/v2/customer_sessions/s1", params={**future, "dry": "true"}, json=session_body())
     assert r.status_code == 200
     assert fake.session("s1") is None
 
