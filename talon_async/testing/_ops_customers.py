@@ -120,8 +120,15 @@ async def track_event(call: Call) -> Reply:
 async def create_audience(call: Call) -> Reply:
     body = call.body
     integration_id = body.get("integrationId")
-    if integration_id and any(a.integration_id == integration_id for a in call.store.audiences.values()):
-        raise TalonHTTPError(409, f"an audience with integrationId {integration_id!r} already exists")
+    integration = body.get("integration")
+    # An audience's integrationId is unique within its third-party integration, not across them.
+    if integration_id and any(
+        a.integration_id == integration_id and a.integration == integration
+        for a in call.store.audiences.values()
+    ):
+        raise TalonHTTPError(
+            409, f"an audience with integrationId {integration_id!r} already exists for this integration"
+        )
     audience = Audience(
         id=call.store.next_id("audience"),
         created=call.now,

@@ -145,7 +145,9 @@ def _transition_error(was: str, target: str) -> TalonHTTPError:
 def _without_bookkeeping(items: Any) -> Any:
     if not isinstance(items, list):
         return items
-    return [{k: v for k, v in i.items() if k != "returnedQuantity"} if isinstance(i, dict) else i for i in items]
+    return [
+        {k: v for k, v in i.items() if k != "returnedQuantity"} if isinstance(i, dict) else i for i in items
+    ]
 
 
 def _refuse_content_changes(session: Session, request: dict[str, Any]) -> None:

@@ -74,8 +74,14 @@ def state_changing_rules(program: int) -> Any:
             later = {"startDate": (ctx.now + DAY).isoformat(), "name": "later", "value": 5.0}
             brief = {"expiryDate": (ctx.now + 2 * DAY).isoformat(), "name": "brief", "value": 7.0}
             return [
-                {"effectType": "addLoyaltyPoints", "props": {**base, **later, "transactionUUID": ctx.new_uuid()}},
-                {"effectType": "addLoyaltyPoints", "props": {**base, **brief, "transactionUUID": ctx.new_uuid()}},
+                {
+                    "effectType": "addLoyaltyPoints",
+                    "props": {**base, **later, "transactionUUID": ctx.new_uuid()},
+                },
+                {
+                    "effectType": "addLoyaltyPoints",
+                    "props": {**base, **brief, "transactionUUID": ctx.new_uuid()},
+                },
             ]
         return []
 
