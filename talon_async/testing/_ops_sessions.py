@@ -11,6 +11,8 @@ import math
 from datetime import datetime
 from typing import Any
 
+import attrs
+
 from . import _effects, _render
 from ._call import Call, Handler, Reply
 from ._errors import TalonHTTPError, bad_request, not_found
@@ -313,6 +315,82 @@ def _returned_items(session: Session, items: list[dict[str, Any]]) -> list[dict[
     return resolved
 
 
+@attrs.frozen
+class _ReturnedShare:
+    """How much of what the session still kept a return takes back: per cart position, and overall."""
+
+    items: list[dict[str, Any]]
+    kept_before: list[int]
+    of_value: float
+
+    def of(self, position: float | None) -> float:
+        """The returned share of an effect: of its cart item if it names one, else of the cart value."""
+        if position is None:
+            return self.of_value
+        position = int(position)
+        quantity = sum(i["quantity"] for i in self.items if i["position"] == position)
+        kept = self.kept_before[position] if 0 <= position < len(self.kept_before) else 0
+        return quantity / kept if kept > 0 else 0.0
+
+
+def _roll_back_returned_share(call: Call, session: Session, share: _ReturnedShare) -> list[dict[str, Any]]:
+    """Without the rule engine, a return rolls back the effects that belong to the returned items:
+    an item's own effects in proportion to its returned quantity, the session's in proportion to
+    the returned value. What is left of each effect is what a later return can still take back."""
+    effects: list[dict[str, Any]] = []
+    kept: list[dict[str, Any]] = []
+    for effect in session.effects:
+        props = effect["props"]
+        kind = effect["effectType"]
+        if kind not in ("addLoyaltyPoints", "setDiscount", "setDiscountPerItem"):
+            kept.append(effect)
+            continue
+        # Per-item discounts name their item as `position`, per-item points as `cartItemPosition`.
+        position = props.get("position") if kind == "setDiscountPerItem" else props.get("cartItemPosition")
+        value = float(props["value"])
+        drop = round(value * share.of(position), 6 if kind == "addLoyaltyPoints" else 2)
+        kept.append({**effect, "props": {**props, "value": round(value - drop, 6)}})
+        if drop <= 0:
+            continue
+        meta = {k: v for k, v in effect.items() if k not in ("effectType", "props")}
+        if kind != "addLoyaltyPoints":
+            rolled: dict[str, Any] = {"name": props["name"], "value": drop}
+            if position is not None:
+                rolled["cartItemPosition"] = position
+            effects.append({**meta, "effectType": "rollbackDiscount", "props": rolled})
+            continue
+        if props["programId"] not in call.store.programs:
+            continue
+        card = props.get("cardIdentifier") or None
+        tx = _effects.write_points(
+            call.store,
+            program_id=props["programId"],
+            amount=drop,
+            now=call.now,
+            kind="subtraction",
+            name="Return of cart items",
+            integration_id=props["recipientIntegrationId"] or None,
+            card_identifier=card,
+            subledger_id=props["subLedgerId"],
+            session_id=session.integration_id,
+            source="session",
+        )
+        rolled = {
+            "programId": props["programId"],
+            "subLedgerId": props["subLedgerId"],
+            "value": drop,
+            "recipientIntegrationId": props["recipientIntegrationId"],
+            "transactionUUID": tx.uuid,
+        }
+        for optional in ("cardIdentifier", "cartItemPosition"):
+            if props.get(optional) is not None:
+                rolled[optional] = props[optional]
+        effects.append({**meta, "effectType": "rollbackAddedLoyaltyPoints", "props": rolled})
+    session.effects = kept
+    # Points first, then discounts: the order the rule-engine path answers in too.
+    return sorted(effects, key=lambda e: e["effectType"] != "rollbackAddedLoyaltyPoints")
+
+
 def _return_effects(
     call: Call, session: Session, profile: Profile | None, before: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
@@ -373,6 +451,10 @@ async def return_cart_items(call: Call) -> Reply:
         if session.state not in ("closed", "partially_returned"):
             raise bad_request(f"only closed sessions accept returns; this one is {session.state}")
         returned = _returned_items(session, call.body["return"]["returnedCartItems"])
+        kept_before = [int(c["quantity"]) - int(c.get("returnedQuantity", 0)) for c in session.cart_items]
+        kept_value = sum(
+            float(c.get("price") or 0) * q for c, q in zip(session.cart_items, kept_before, strict=True)
+        )
         returned_value = 0.0
         for item in returned:
             cart_item = session.cart_items[item["position"]]
@@ -382,7 +464,13 @@ async def return_cart_items(call: Call) -> Reply:
         session.updated = call.now
         session.update_count += 1
         profile = call.store.profiles.get(session.profile_id or "")
-        effects = _return_effects(call, session, profile, session.effects)
+        if call.query.get("runRuleEngine"):
+            effects = _return_effects(call, session, profile, session.effects)
+        else:
+            share = _ReturnedShare(
+                returned, kept_before, returned_value / kept_value if kept_value > 0 else 0.0
+            )
+            effects = _roll_back_returned_share(call, session, share)
         if profile is not None:
             profile.total_sales = round(max(0.0, profile.total_sales - returned_value), 6)
         event = _record_event(call, "talon_cart_items_returned", session, effects, call.now)

@@ -124,7 +124,7 @@ async def test_deducted_points_leave_the_ledger_at_close_and_come_back_on_cancel
     await http.put("/v2/customer_sessions/s1", json=want("deduct", state="closed"))
     assert fake.points(1, integration_id="p1") == 70
     ledger = (await http.get("/v1/loyalty_programs/1/profile/p1/transactions")).json()["data"]
-    assert [(t["type"], t["amount"]) for t in ledger][0] == ("subtraction", 30.0)
+    assert (ledger[0]["type"], ledger[0]["amount"]) == ("subtraction", 30.0)
     r = await http.put("/v2/customer_sessions/s1", json=session_body(state="cancelled"))
     assert "rollbackDeductedLoyaltyPoints" in effect_types(r.json())
     assert fake.points(1, integration_id="p1") == 100

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import anyio
 import httpx
 import pytest
 
-from talon_async.testing import FakeTalon
+from talon_async.testing import FakeTalon, RuleContext
 
 from .conftest import cart, effect_types, session_body
 
@@ -85,7 +86,8 @@ async def test_a_closed_session_refuses_content_changes(fake: FakeTalon, http: h
     r = await http.put("/v2/customer_sessions/s1", json=session_body(attributes={"x": 1}, state="closed"))
     assert r.status_code == 400
     stored = fake.session("s1")
-    assert stored is not None and [i["sku"] for i in stored["cartItems"]] == ["a"]
+    assert stored is not None
+    assert [i["sku"] for i in stored["cartItems"]] == ["a"]
     r = await http.put(
         "/v2/customer_sessions/s1",
         json={**body, "customerSession": {**body["customerSession"], "state": "cancelled"}},
@@ -225,6 +227,67 @@ async def test_return_marks_items_and_rolls_back_points(fake: FakeTalon, http: h
     rollback = next(e for e in body["effects"] if e["effectType"] == "rollbackAddedLoyaltyPoints")
     assert rollback["props"]["value"] == 10
     assert fake.points(program, integration_id="p1") == 90
+
+
+@pytest.mark.parametrize(
+    ("run_rule_engine", "discount_back"), [(None, 15.0), ("false", 15.0), ("true", 20.0)]
+)
+async def test_returns_reevaluate_only_with_run_rule_engine(
+    fake: FakeTalon, http: httpx.AsyncClient, run_rule_engine: str | None, discount_back: float
+) -> None:
+    """Talon.One rolls back the effects that belong to the returned items, and re-evaluates the
+    session only when `runRuleEngine=true`: returning 150 of a 200 cart gives back three quarters
+    of its 10% discount, or all of it once the re-evaluated cart (50) no longer earns one."""
+    program = fake.add_loyalty_program(name="points")
+    items = cart(("shoe", 1, 150.0), ("hat", 1, 50.0))
+    await http.put(
+        "/v2/customer_sessions/s1", json=session_body(profileId="p1", cartItems=items, state="closed")
+    )
+    params = {} if run_rule_engine is None else {"runRuleEngine": run_rule_engine}
+    r = await http.post(
+        "/v2/customer_sessions/s1/returns",
+        params=params,
+        json={"return": {"returnedCartItems": [{"position": 0}]}},
+    )
+    rolled = {e["effectType"]: e["props"]["value"] for e in r.json()["effects"]}
+    assert rolled == {"rollbackAddedLoyaltyPoints": 150, "rollbackDiscount": discount_back}
+    assert fake.points(program, integration_id="p1") == 50
+
+
+async def test_a_return_rolls_back_the_returned_items_own_effects() -> None:
+    """Talon.One rolls back the effects tied to the returned cart items: an item's discount and
+    points shrink with its returned quantity, and returning another item leaves them alone."""
+
+    def per_item(ctx: RuleContext) -> list[dict[str, Any]]:
+        points = {"name": "hat points", "programId": 1, "subLedgerId": "", "value": 8.0}
+        points |= {"recipientIntegrationId": "p1", "transactionUUID": ctx.new_uuid(), "cartItemPosition": 1}
+        return [
+            {"effectType": "setDiscountPerItem", "props": {"name": "hat off", "value": 4.0, "position": 1}},
+            {"effectType": "addLoyaltyPoints", "props": points},
+        ]
+
+    fake = FakeTalon(rules=[per_item])
+    fake.add_loyalty_program(1)
+    async with httpx.AsyncClient(
+        transport=fake.transport(), base_url="http://f", headers=fake.auth_headers
+    ) as http:
+        items = cart(("shoe", 1, 50.0), ("hat", 2, 10.0))
+        await http.put(
+            "/v2/customer_sessions/s1", json=session_body(profileId="p1", cartItems=items, state="closed")
+        )
+        r = await http.post(
+            "/v2/customer_sessions/s1/returns", json={"return": {"returnedCartItems": [{"position": 0}]}}
+        )
+        assert r.json()["effects"] == []
+        r = await http.post(
+            "/v2/customer_sessions/s1/returns",
+            json={"return": {"returnedCartItems": [{"position": 1, "quantity": 1}]}},
+        )
+    rolled = {
+        e["effectType"]: (e["props"]["value"], e["props"]["cartItemPosition"]) for e in r.json()["effects"]
+    }
+    assert rolled == {"rollbackAddedLoyaltyPoints": (4.0, 1), "rollbackDiscount": (2.0, 1)}
+    assert fake.points(1, integration_id="p1") == 4
 
 
 async def test_return_by_sku_and_second_return_lists_previous(http: httpx.AsyncClient) -> None:
