@@ -1,8 +1,9 @@
 """Customer sessions: update (open, close, cancel), get, reopen and cart item returns.
 
-Strictly private. Effects of an open session are only computed; closing the session applies them
-(points land on the ledger, coupons count as redeemed), and cancelling, reopening or returning
-items rolls them back the way the API documents.
+Strictly private. Every update applies the effects that take effect at once (attributes,
+reservations, audiences); closing the session applies the rest (points added or deducted land on
+the ledger, coupons count as redeemed), and cancelling, reopening or returning items rolls those
+back the way the API documents.
 """
 
 from __future__ import annotations
