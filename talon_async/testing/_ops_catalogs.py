@@ -72,6 +72,14 @@ def _apply(
             raise bad_request(
                 f"item {sku!r} already exists; set replaceIfExists to replace it", pointer=pointer
             )
+        existing = items.get(sku)
+        if existing is not None:
+            # Replacing swaps the attributes; a price left out keeps the old one, a product does not.
+            existing.attributes = dict(payload.get("attributes") or {})
+            if "price" in payload:
+                existing.price = payload["price"]
+            existing.product = payload.get("product")
+            return
         items[sku] = CatalogItem(
             call.store.next_id("catalog_item"),
             sku,
@@ -113,8 +121,8 @@ def _patch(item: CatalogItem, payload: Mapping[str, Any]) -> None:
     if "price" in payload:
         item.price = payload["price"]
     item.attributes.update(payload.get("attributes") or {})
-    if "product" in payload:
-        item.product = payload["product"]
+    # As for ADD with replaceIfExists: an omitted price is kept, an omitted product cleared.
+    item.product = payload.get("product")
 
 
 async def sync_catalog(call: Call) -> Reply:

@@ -30,12 +30,14 @@ def _coupon(call: Call) -> Coupon:
 
 async def create_coupon_reservation(call: Call) -> Reply:
     coupon = _coupon(call)
-    ids = [i for i in call.body["integrationIDs"] if i not in coupon.reserved_by]
-    if coupon.reservation_limit and len(coupon.reserved_by) + len(ids) > coupon.reservation_limit:
+    if coupon.recipient_integration_id:
         raise bad_request(
-            f"coupon {coupon.value!r} allows {coupon.reservation_limit} reservations",
+            f"coupon {coupon.value!r} was created for one customer and cannot be reserved",
             pointer="/integrationIDs",
         )
+    # This endpoint overrides the coupon's reservation limit (only the reserveCoupon effect keeps
+    # to it), so it adds every customer it is given.
+    ids = [i for i in call.body["integrationIDs"] if i not in coupon.reserved_by]
     for integration_id in ids:
         call.store.profile(integration_id, call.now)
         coupon.reserved_by[integration_id] = None

@@ -62,7 +62,9 @@ async def update_customer_profile(call: Call) -> Reply:
         effects: list[dict[str, Any]] = []
         if call.query.get("runRuleEngine"):
             effects = call.fake.evaluate(now=call.now, profile=_render.profile(call.store, profile))
-            _effects.apply(call.store, effects, now=call.now)
+            _effects.apply_now(call.store, effects, now=call.now, profile_id=integration_id)
+            # Outside a session there is nothing to close: points count at once.
+            _effects.apply(call.store, effects, now=call.now, profile_id=integration_id)
         return Reply(200, _integration_response(call, profile, effects, None))
 
 
@@ -98,7 +100,8 @@ async def track_event(call: Call) -> Reply:
         effects = call.fake.evaluate(
             now=call.now, profile=_render.profile(call.store, profile), event=event_view
         )
-        _effects.apply(call.store, effects, now=call.now)
+        _effects.apply_now(call.store, effects, now=call.now, profile_id=integration_id)
+        _effects.apply(call.store, effects, now=call.now, profile_id=integration_id)
         event = Event(
             id=call.store.next_id("event"),
             created=call.now,
@@ -117,8 +120,15 @@ async def track_event(call: Call) -> Reply:
 async def create_audience(call: Call) -> Reply:
     body = call.body
     integration_id = body.get("integrationId")
-    if integration_id and any(a.integration_id == integration_id for a in call.store.audiences.values()):
-        raise TalonHTTPError(409, f"an audience with integrationId {integration_id!r} already exists")
+    integration = body.get("integration")
+    # An audience's integrationId is unique within its third-party integration, not across them.
+    if integration_id and any(
+        a.integration_id == integration_id and a.integration == integration
+        for a in call.store.audiences.values()
+    ):
+        raise TalonHTTPError(
+            409, f"an audience with integrationId {integration_id!r} already exists for this integration"
+        )
     audience = Audience(
         id=call.store.next_id("audience"),
         created=call.now,

@@ -1,8 +1,9 @@
 """Customer sessions: update (open, close, cancel), get, reopen and cart item returns.
 
-Strictly private. Effects of an open session are only computed; closing the session applies them
-(points land on the ledger, coupons count as redeemed), and cancelling, reopening or returning
-items rolls them back the way the API documents.
+Strictly private. Every update applies the effects that take effect at once (attributes,
+reservations, audiences); closing the session applies the rest (points added or deducted land on
+the ledger, coupons count as redeemed), and cancelling, reopening or returning items rolls those
+back the way the API documents.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import math
 from datetime import datetime
 from typing import Any
+
+import attrs
 
 from . import _effects, _render
 from ._call import Call, Handler, Reply
@@ -40,13 +43,15 @@ _TRANSITIONS = {
 
 
 def _session_time(call: Call) -> datetime:
-    """The time the session is evaluated at: ``now`` may move it into the past on a dry run only."""
+    """The time the session is evaluated at: ``now`` may move it into the future, on a dry run only."""
     raw = call.query.get("now")
     if not raw:
         return call.now
+    if not call.dry:
+        raise bad_request("now is only accepted together with dry=true", parameter="now")
     when = datetime.fromisoformat(raw)
-    if when < call.now and not call.dry:
-        raise bad_request("a past now is only accepted together with dry=true", parameter="now")
+    if when < call.now:
+        raise bad_request("now must be a moment in the future", parameter="now")
     return when
 
 
@@ -115,7 +120,7 @@ def _close(call: Call, session: Session, profile: Profile | None, now: datetime)
     if session.committed_transactions:
         _effects.rollback_points(call.store, session.committed_transactions, now=now)
     session.committed_transactions = _effects.apply(
-        call.store, session.effects, now=now, session_id=session.integration_id
+        call.store, session.effects, now=now, session_id=session.integration_id, profile_id=session.profile_id
     )
     if profile is not None:
         profile.closed_sessions += 1
@@ -138,6 +143,40 @@ def _transition_error(was: str, target: str) -> TalonHTTPError:
     return bad_request(
         f"a {was} session cannot become {target}{hint.get(target, '')}", pointer="/customerSession/state"
     )
+
+
+def _without_bookkeeping(items: Any) -> Any:
+    if not isinstance(items, list):
+        return items
+    return [
+        {k: v for k, v in i.items() if k != "returnedQuantity"} if isinstance(i, dict) else i for i in items
+    ]
+
+
+def _refuse_content_changes(session: Session, request: dict[str, Any]) -> None:
+    """A session that is no longer open cannot be modified: only its state may still change.
+
+    Re-sending the contents it already has is not a change, so an integration that always sends
+    the whole session can still cancel it.
+    """
+    for key, attr in _CONTENT_FIELDS.items():
+        if key not in request:
+            continue
+        stored = getattr(session, attr)
+        sent = request[key]
+        if key == "cartItems":
+            stored, sent = _without_bookkeeping(stored), _without_bookkeeping(sent)
+        if sent != stored and not (sent in (None, "", [], {}) and stored in (None, "", [], {})):
+            raise bad_request(
+                f"a {session.state} session cannot be modified; {key} differs from what it holds",
+                pointer=f"/customerSession/{key}",
+            )
+    attributes = request.get("attributes") or {}
+    if any(session.attributes.get(name) != value for name, value in attributes.items()):
+        raise bad_request(
+            f"a {session.state} session cannot be modified; its attributes differ",
+            pointer="/customerSession/attributes",
+        )
 
 
 def _finite_cart(request: dict[str, Any]) -> bool:
@@ -176,10 +215,14 @@ async def update_customer_session(call: Call) -> Reply:
         if session is None:
             session = Session(call.store.next_id("session"), sid, created=now, updated=now)
             new_profile = request.get("profileId")
-            session.first_session = not any(s.profile_id == new_profile for s in call.store.sessions.values())
+            # An anonymous session is always a first session; a profile's first is its first.
+            session.first_session = not new_profile or not any(
+                s.profile_id == new_profile for s in call.store.sessions.values()
+            )
             call.store.sessions[sid] = session
+        elif was != "open":
+            _refuse_content_changes(session, request)
         if was == "open":
-            # A closed session's contents are frozen; only its state can still change.
             for key, attr in _CONTENT_FIELDS.items():
                 if key in request:
                     # The body was parsed for this request alone, so the session may keep its objects.
@@ -194,6 +237,7 @@ async def update_customer_session(call: Call) -> Reply:
         if was == "open" and target in ("open", "closed"):
             effects = _evaluate(call, session, profile, now)
             session.effects = effects
+            _effects.apply_now(call.store, effects, now=now, profile_id=session.profile_id, session=session)
             if target == "closed":
                 _close(call, session, profile, now)
         elif target == "cancelled" and was != "cancelled":
@@ -272,6 +316,82 @@ def _returned_items(session: Session, items: list[dict[str, Any]]) -> list[dict[
     return resolved
 
 
+@attrs.frozen
+class _ReturnedShare:
+    """How much of what the session still kept a return takes back: per cart position, and overall."""
+
+    items: list[dict[str, Any]]
+    kept_before: list[int]
+    of_value: float
+
+    def of(self, position: float | None) -> float:
+        """The returned share of an effect: of its cart item if it names one, else of the cart value."""
+        if position is None:
+            return self.of_value
+        position = int(position)
+        quantity = sum(i["quantity"] for i in self.items if i["position"] == position)
+        kept = self.kept_before[position] if 0 <= position < len(self.kept_before) else 0
+        return quantity / kept if kept > 0 else 0.0
+
+
+def _roll_back_returned_share(call: Call, session: Session, share: _ReturnedShare) -> list[dict[str, Any]]:
+    """Without the rule engine, a return rolls back the effects that belong to the returned items:
+    an item's own effects in proportion to its returned quantity, the session's in proportion to
+    the returned value. What is left of each effect is what a later return can still take back."""
+    effects: list[dict[str, Any]] = []
+    kept: list[dict[str, Any]] = []
+    for effect in session.effects:
+        props = effect["props"]
+        kind = effect["effectType"]
+        if kind not in ("addLoyaltyPoints", "setDiscount", "setDiscountPerItem"):
+            kept.append(effect)
+            continue
+        # Per-item discounts name their item as `position`, per-item points as `cartItemPosition`.
+        position = props.get("position") if kind == "setDiscountPerItem" else props.get("cartItemPosition")
+        value = float(props["value"])
+        drop = round(value * share.of(position), 6 if kind == "addLoyaltyPoints" else 2)
+        kept.append({**effect, "props": {**props, "value": round(value - drop, 6)}})
+        if drop <= 0:
+            continue
+        meta = {k: v for k, v in effect.items() if k not in ("effectType", "props")}
+        if kind != "addLoyaltyPoints":
+            rolled: dict[str, Any] = {"name": props["name"], "value": drop}
+            if position is not None:
+                rolled["cartItemPosition"] = position
+            effects.append({**meta, "effectType": "rollbackDiscount", "props": rolled})
+            continue
+        if props["programId"] not in call.store.programs:
+            continue
+        card = props.get("cardIdentifier") or None
+        tx = _effects.write_points(
+            call.store,
+            program_id=props["programId"],
+            amount=drop,
+            now=call.now,
+            kind="subtraction",
+            name="Return of cart items",
+            integration_id=props["recipientIntegrationId"] or None,
+            card_identifier=card,
+            subledger_id=props["subLedgerId"],
+            session_id=session.integration_id,
+            source="session",
+        )
+        rolled = {
+            "programId": props["programId"],
+            "subLedgerId": props["subLedgerId"],
+            "value": drop,
+            "recipientIntegrationId": props["recipientIntegrationId"],
+            "transactionUUID": tx.uuid,
+        }
+        for optional in ("cardIdentifier", "cartItemPosition"):
+            if props.get(optional) is not None:
+                rolled[optional] = props[optional]
+        effects.append({**meta, "effectType": "rollbackAddedLoyaltyPoints", "props": rolled})
+    session.effects = kept
+    # Points first, then discounts: the order the rule-engine path answers in too.
+    return sorted(effects, key=lambda e: e["effectType"] != "rollbackAddedLoyaltyPoints")
+
+
 def _return_effects(
     call: Call, session: Session, profile: Profile | None, before: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
@@ -332,6 +452,10 @@ async def return_cart_items(call: Call) -> Reply:
         if session.state not in ("closed", "partially_returned"):
             raise bad_request(f"only closed sessions accept returns; this one is {session.state}")
         returned = _returned_items(session, call.body["return"]["returnedCartItems"])
+        kept_before = [int(c["quantity"]) - int(c.get("returnedQuantity", 0)) for c in session.cart_items]
+        kept_value = sum(
+            float(c.get("price") or 0) * q for c, q in zip(session.cart_items, kept_before, strict=True)
+        )
         returned_value = 0.0
         for item in returned:
             cart_item = session.cart_items[item["position"]]
@@ -341,7 +465,13 @@ async def return_cart_items(call: Call) -> Reply:
         session.updated = call.now
         session.update_count += 1
         profile = call.store.profiles.get(session.profile_id or "")
-        effects = _return_effects(call, session, profile, session.effects)
+        if call.query.get("runRuleEngine"):
+            effects = _return_effects(call, session, profile, session.effects)
+        else:
+            share = _ReturnedShare(
+                returned, kept_before, returned_value / kept_value if kept_value > 0 else 0.0
+            )
+            effects = _roll_back_returned_share(call, session, share)
         if profile is not None:
             profile.total_sales = round(max(0.0, profile.total_sales - returned_value), 6)
         event = _record_event(call, "talon_cart_items_returned", session, effects, call.now)

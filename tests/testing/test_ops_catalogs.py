@@ -45,6 +45,24 @@ async def test_add_and_replace(fake: FakeTalon, http: httpx.AsyncClient, catalog
     assert next(i for i in fake.catalog_items(catalog) if i["sku"] == "sock")["price"] == 6
 
 
+async def test_replacing_keeps_an_omitted_price_and_clears_an_omitted_product(
+    fake: FakeTalon, http: httpx.AsyncClient
+) -> None:
+    """Talon.One documents that ADD with replaceIfExists (and PATCH) keeps the item's price when the
+    payload has none, replaces it when it has one, and sets an omitted product to null."""
+    catalog = fake.add_catalog(items=[{"sku": "tee", "price": 12.5, "product": {"name": "shirts"}}])
+    await sync(http, catalog, action("ADD", sku="tee", attributes={"size": "M"}, replaceIfExists=True))
+    assert fake.catalog_items(catalog) == [
+        {"sku": "tee", "price": 12.5, "attributes": {"size": "M"}, "product": None}
+    ]
+    await sync(http, catalog, action("ADD", sku="tee", price=9.0, replaceIfExists=True))
+    await sync(http, catalog, action("PATCH", sku="tee", product={"name": "tops"}))
+    await sync(http, catalog, action("PATCH", sku="tee", attributes={"fit": "slim"}))
+    assert fake.catalog_items(catalog) == [
+        {"sku": "tee", "price": 9.0, "attributes": {"fit": "slim"}, "product": None}
+    ]
+
+
 async def test_patch_and_create_if_not_exists(fake: FakeTalon, http: httpx.AsyncClient, catalog: int) -> None:
     """PATCH merges attributes into one item; an unknown SKU needs createIfNotExists."""
     await sync(http, catalog, action("PATCH", sku="hat", attributes={"season": "winter"}))

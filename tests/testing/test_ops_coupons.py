@@ -38,14 +38,26 @@ async def test_unknown_coupon_answers_404(http: httpx.AsyncClient) -> None:
         assert r.status_code == 404
 
 
-async def test_reservation_limit(fake: FakeTalon, http: httpx.AsyncClient) -> None:
-    """A coupon's reservation limit caps how many customers may reserve it."""
+async def test_the_reservation_endpoint_overrides_the_limit(fake: FakeTalon, http: httpx.AsyncClient) -> None:
+    """Talon.One documents that the reservation endpoint overrides a coupon's reservation limit
+    (only the reservation effect keeps to it): a coupon limited to one reservation takes two."""
     fake.add_coupon("LIMITED", reservation_limit=1)
-    assert (
-        await http.post("/v1/coupon_reservations/LIMITED", json={"integrationIDs": ["p1"]})
-    ).status_code == 201
-    r = await http.post("/v1/coupon_reservations/LIMITED", json={"integrationIDs": ["p2"]})
-    assert r.status_code == 400
+    for holder in ("p1", "p2"):
+        r = await http.post("/v1/coupon_reservations/LIMITED", json={"integrationIDs": [holder]})
+        assert r.status_code == 201
+    reserved = (await http.get("/v1/coupon_reservations/customerprofiles/LIMITED")).json()
+    assert [p["integrationId"] for p in reserved["data"]] == ["p1", "p2"]
+
+
+async def test_a_coupon_for_one_recipient_cannot_be_reserved(
+    fake: FakeTalon, http: httpx.AsyncClient
+) -> None:
+    """Talon.One documents that only regular coupons are reservable, not those created for a
+    specific customer: reserving one answers 400 and reserves nothing."""
+    fake.add_coupon("JUST-FOR-P1", recipient_integration_id="p1")
+    r = await http.post("/v1/coupon_reservations/JUST-FOR-P1", json={"integrationIDs": ["p1"]})
+    assert (r.status_code, r.json()["errors"][0]["source"]) == (400, {"pointer": "/integrationIDs"})
+    assert (await http.get("/v1/coupon_reservations/customerprofiles/JUST-FOR-P1")).json()["data"] == []
 
 
 async def test_hard_reservation_only_lets_holders_redeem(fake: FakeTalon, http: httpx.AsyncClient) -> None:

@@ -170,10 +170,18 @@ async def test_audience_lifecycle(fake: FakeTalon, http: httpx.AsyncClient) -> N
     assert (await http.delete(f"/v2/audiences/{audience_id}")).status_code == 404
 
 
-async def test_audience_integration_id_is_unique(http: httpx.AsyncClient) -> None:
-    """A second audience with the same integrationId answers 409."""
-    await http.post("/v2/audiences", json={"name": "a", "integrationId": "ext"})
-    r = await http.post("/v2/audiences", json={"name": "b", "integrationId": "ext"})
+async def test_audience_integration_id_is_unique_per_integration(http: httpx.AsyncClient) -> None:
+    """Talon.One answers 409 when an audience with the same integrationId already exists for the
+    same integration; another integration (or none) may use the same id."""
+    await http.post("/v2/audiences", json={"name": "a", "integration": "mparticle", "integrationId": "ext"})
+    r = await http.post(
+        "/v2/audiences", json={"name": "b", "integration": "mparticle", "integrationId": "ext"}
+    )
+    assert r.status_code == 409
+    for other in ({"integration": "segment"}, {}):
+        r = await http.post("/v2/audiences", json={"name": "c", "integrationId": "ext", **other})
+        assert r.status_code == 201
+    r = await http.post("/v2/audiences", json={"name": "d", "integrationId": "ext"})
     assert r.status_code == 409
 
 

@@ -227,3 +227,45 @@ async def test_card_transactions_page_fifty_by_default(fake: FakeTalon, http: ht
         await http.get(f"/v1/loyalty_programs/{cards}/cards/{card}/transactions", params={"skip": 50})
     ).json()
     assert (len(body["data"]), body["hasMore"]) == (10, False)
+
+
+@pytest.mark.parametrize("owner", ["profile/p1", "cards/CARD-0001"])
+@pytest.mark.parametrize("listing", ["transactions", "points"])
+async def test_paged_reads_follow_the_contract_page_size(
+    fake: FakeTalon, http: httpx.AsyncClient, owner: str, listing: str
+) -> None:
+    """Talon.One's contract pages each ledger listing (transactions and unused points, of profiles
+    and of cards) 50 entries at a time by default and at most 1000, with `hasMore` saying whether
+    another page follows."""
+    program = fake.add_loyalty_program(name="cards", card_based=owner.startswith("cards"))
+    who = {"card_identifier": fake.add_loyalty_card(program, "CARD-0001")} if "cards" in owner else {}
+    fake.seed_transactions(program, 1001, integration_id=None if who else "p1", **who)  # type: ignore[arg-type]
+    url = f"/v1/loyalty_programs/{program}/{owner}/{listing}"
+    pages = []
+    for params in ({}, {"skip": 50}, {"pageSize": 1000}, {"pageSize": 1000, "skip": 1000}):
+        body = (
+            await http.get(url, params={**params, **({"status": "active"} if listing == "points" else {})})
+        ).json()
+        pages.append((len(body["data"]), body["hasMore"]))
+    assert pages == [(50, True), (50, True), (1000, True), (1, False)]
+    assert (await http.get(url, params={"pageSize": 1001})).status_code == 400
+
+
+@pytest.mark.parametrize("listing", ["balances", "transactions", "points"])
+async def test_a_repeated_subledger_id_selects_every_subledger_named(
+    fake: FakeTalon, http: httpx.AsyncClient, cards: int, listing: str
+) -> None:
+    """Where Talon.One's contract takes `subledgerId` as a list (a card's balances, transactions
+    and points), each repetition adds a subledger to the selection rather than replacing it."""
+    card = fake.add_loyalty_card(cards, "CARD-0001")
+    for subledger, amount in (("a", 1), ("b", 2), ("c", 4)):
+        fake.add_points(cards, amount, card_identifier=card, subledger_id=subledger)
+    url = f"/v1/loyalty_programs/{cards}/cards/{card}/{listing}"
+    query = [("subledgerId", "a"), ("subledgerId", "b")] + (
+        [("status", "active")] if listing == "points" else []
+    )
+    body = (await http.get(url, params=query)).json()
+    if listing == "balances":
+        assert sorted(body["subledgerBalances"]) == ["a", "b"]
+    else:
+        assert sorted(entry["subledgerId"] for entry in body["data"]) == ["a", "b"]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import anyio
 import httpx
 import pytest
 
-from talon_async.testing import FakeTalon
+from talon_async.testing import FakeTalon, RuleContext
 
 from .conftest import cart, effect_types, session_body
 
@@ -69,16 +70,40 @@ async def test_closing_applies_points_and_coupon_redemption(fake: FakeTalon, htt
     assert (profile["closedSessions"], profile["totalSales"]) == (1, 60.0)
 
 
-async def test_closed_session_contents_are_frozen(fake: FakeTalon, http: httpx.AsyncClient) -> None:
-    """Re-sending a closed session with another cart changes nothing and returns the same effects."""
-    await http.put(
-        "/v2/customer_sessions/s1", json=session_body(cartItems=cart(("a", 1, 200.0)), state="closed")
-    )
+async def test_a_closed_session_refuses_content_changes(fake: FakeTalon, http: httpx.AsyncClient) -> None:
+    """Talon.One documents that a closed session cannot be modified any more: a different cart or
+    attribute answers 400 and changes nothing, while re-sending what it holds (to cancel it, say)
+    is accepted."""
+    body = session_body(cartItems=cart(("a", 1, 200.0)), state="closed")
+    await http.put("/v2/customer_sessions/s1", json=body)
     r = await http.put(
         "/v2/customer_sessions/s1", json=session_body(cartItems=cart(("b", 1, 1.0)), state="closed")
     )
-    assert r.json()["customerSession"]["cartItems"][0]["sku"] == "a"
-    assert effect_types(r.json()) == ["setDiscount"]
+    assert (r.status_code, r.json()["errors"][0]["source"]) == (
+        400,
+        {"pointer": "/customerSession/cartItems"},
+    )
+    r = await http.put("/v2/customer_sessions/s1", json=session_body(attributes={"x": 1}, state="closed"))
+    assert r.status_code == 400
+    stored = fake.session("s1")
+    assert stored is not None
+    assert [i["sku"] for i in stored["cartItems"]] == ["a"]
+    r = await http.put(
+        "/v2/customer_sessions/s1",
+        json={**body, "customerSession": {**body["customerSession"], "state": "cancelled"}},
+    )
+    assert r.json()["customerSession"]["state"] == "cancelled"
+
+
+async def test_anonymous_sessions_are_always_first_sessions(http: httpx.AsyncClient) -> None:
+    """Talon.One reports `firstSession` as always true for an anonymous session, while a profile's
+    second session is not its first."""
+    firsts = []
+    for sid, profile in (("a1", ""), ("a2", ""), ("a3", None), ("p1", "p"), ("p2", "p")):
+        fields = {} if profile is None else {"profileId": profile}
+        r = await http.put(f"/v2/customer_sessions/{sid}", json=session_body(**fields))
+        firsts.append(r.json()["customerSession"]["firstSession"])
+    assert firsts == [True, True, True, True, False]
 
 
 async def test_cancel_rolls_back_a_closed_session(fake: FakeTalon, http: httpx.AsyncClient) -> None:
@@ -204,6 +229,67 @@ async def test_return_marks_items_and_rolls_back_points(fake: FakeTalon, http: h
     assert fake.points(program, integration_id="p1") == 90
 
 
+@pytest.mark.parametrize(
+    ("run_rule_engine", "discount_back"), [(None, 15.0), ("false", 15.0), ("true", 20.0)]
+)
+async def test_returns_reevaluate_only_with_run_rule_engine(
+    fake: FakeTalon, http: httpx.AsyncClient, run_rule_engine: str | None, discount_back: float
+) -> None:
+    """Talon.One rolls back the effects that belong to the returned items, and re-evaluates the
+    session only when `runRuleEngine=true`: returning 150 of a 200 cart gives back three quarters
+    of its 10% discount, or all of it once the re-evaluated cart (50) no longer earns one."""
+    program = fake.add_loyalty_program(name="points")
+    items = cart(("shoe", 1, 150.0), ("hat", 1, 50.0))
+    await http.put(
+        "/v2/customer_sessions/s1", json=session_body(profileId="p1", cartItems=items, state="closed")
+    )
+    params = {} if run_rule_engine is None else {"runRuleEngine": run_rule_engine}
+    r = await http.post(
+        "/v2/customer_sessions/s1/returns",
+        params=params,
+        json={"return": {"returnedCartItems": [{"position": 0}]}},
+    )
+    rolled = {e["effectType"]: e["props"]["value"] for e in r.json()["effects"]}
+    assert rolled == {"rollbackAddedLoyaltyPoints": 150, "rollbackDiscount": discount_back}
+    assert fake.points(program, integration_id="p1") == 50
+
+
+async def test_a_return_rolls_back_the_returned_items_own_effects() -> None:
+    """Talon.One rolls back the effects tied to the returned cart items: an item's discount and
+    points shrink with its returned quantity, and returning another item leaves them alone."""
+
+    def per_item(ctx: RuleContext) -> list[dict[str, Any]]:
+        points = {"name": "hat points", "programId": 1, "subLedgerId": "", "value": 8.0}
+        points |= {"recipientIntegrationId": "p1", "transactionUUID": ctx.new_uuid(), "cartItemPosition": 1}
+        return [
+            {"effectType": "setDiscountPerItem", "props": {"name": "hat off", "value": 4.0, "position": 1}},
+            {"effectType": "addLoyaltyPoints", "props": points},
+        ]
+
+    fake = FakeTalon(rules=[per_item])
+    fake.add_loyalty_program(1)
+    async with httpx.AsyncClient(
+        transport=fake.transport(), base_url="http://f", headers=fake.auth_headers
+    ) as http:
+        items = cart(("shoe", 1, 50.0), ("hat", 2, 10.0))
+        await http.put(
+            "/v2/customer_sessions/s1", json=session_body(profileId="p1", cartItems=items, state="closed")
+        )
+        r = await http.post(
+            "/v2/customer_sessions/s1/returns", json={"return": {"returnedCartItems": [{"position": 0}]}}
+        )
+        assert r.json()["effects"] == []
+        r = await http.post(
+            "/v2/customer_sessions/s1/returns",
+            json={"return": {"returnedCartItems": [{"position": 1, "quantity": 1}]}},
+        )
+    rolled = {
+        e["effectType"]: (e["props"]["value"], e["props"]["cartItemPosition"]) for e in r.json()["effects"]
+    }
+    assert rolled == {"rollbackAddedLoyaltyPoints": (4.0, 1), "rollbackDiscount": (2.0, 1)}
+    assert fake.points(1, integration_id="p1") == 4
+
+
 async def test_return_by_sku_and_second_return_lists_previous(http: httpx.AsyncClient) -> None:
     """Items can be returned by SKU, and a later return lists the earlier ones when asked."""
     items = cart(("shoe", 2, 10.0))
@@ -322,13 +408,14 @@ async def test_a_new_session_cannot_start_cancelled(fake: FakeTalon, http: httpx
     assert fake.session("new") is None
 
 
-async def test_past_now_needs_dry(fake: FakeTalon, http: httpx.AsyncClient) -> None:
-    """Talon.One evaluates a session at a past `now` only as a dry run; without `dry` it answers 400."""
-    past = {"now": "2020-01-01T00:00:00Z"}
-    r = await http.put("/v2/customer_sessions/s1", params=past, json=session_body())
-    assert r.status_code == 400
-    assert r.json()["errors"][0]["source"] == {"parameter": "now"}
-    r = await http.put("/v2/customer_sessions/s1", params={**past, "dry": "true"}, json=session_body())
+async def test_now_is_a_future_moment_on_a_dry_run_only(fake: FakeTalon, http: httpx.AsyncClient) -> None:
+    """Talon.One documents `now` as a future moment usable only with `dry=true`: a `now` without
+    `dry`, or one in the past, answers 400 naming the parameter and stores nothing."""
+    past, future = {"now": "2020-01-01T00:00:00Z"}, {"now": "2999-01-01T00:00:00Z"}
+    for params in (past, future, {**past, "dry": "true"}):
+        r = await http.put("/v2/customer_sessions/s1", params=params, json=session_body())
+        assert (r.status_code, r.json()["errors"][0]["source"]) == (400, {"parameter": "now"})
+    r = await http.put("/v2/customer_sessions/s1", params={**future, "dry": "true"}, json=session_body())
     assert r.status_code == 200
     assert fake.session("s1") is None
 
