@@ -7,11 +7,11 @@ import warnings
 from collections.abc import Awaitable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from .._argument_converters import Body, as_model, date_param, enum_param, flag, page_params, strings_param
 from .._base import BaseClient, TimeoutTypes, describe
-from .._checks import MAX_ITEMS, check_card_id, check_path
 from .._generated.types import UNSET, Unset
 from .._pagination import AsyncPaginator, Paginator
-from .._params import Body, as_model, date_param, enum_param, flag, page_params, strings_param
+from .._request_checks import MAX_ITEMS, check_card_id, check_path
 
 if TYPE_CHECKING:
     from .._generated.models import (

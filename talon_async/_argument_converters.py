@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any, Protocol, TypeVar
 
-from ._bodies import undecodable
-from ._checks import check_aware, check_page_size
+from ._body_errors import undecodable
 from ._errors import InvalidRequestError
 from ._generated.types import UNSET, Unset
+from ._request_checks import check_aware, check_page_size
 
 __all__ = [
     "CLOSING_STATES",
