@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 from .._argument_converters import Body, as_model, date_param
 from .._base import BaseClient, TimeoutTypes
@@ -41,6 +42,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 CheckpointArg = Checkpoint | str | os.PathLike[str] | None
 """A ``Checkpoint``, or the path of a JSON-lines checkpoint file (created if missing)."""
@@ -70,6 +73,19 @@ class ChunkSenders(Protocol):
     ) -> AdvocateReferralsPage | None: ...
 
 
+def _refused_on_dry_views(
+    method: Callable[Concatenate[BatchOperations, P], Awaitable[R]],
+) -> Callable[Concatenate[BatchOperations, P], Awaitable[R]]:
+    """Refuse the batch up front on a ``dry_run()`` view: no chunk of it could be dry."""
+
+    @functools.wraps(method)
+    async def refusing(self: BatchOperations, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        self._no_dry(method.__name__)
+        return await method(self, *args, **kwargs)
+
+    return refusing
+
+
 class BatchOperations(BaseClient):
     """Strictly private. The batch helpers of ``TalonClient``."""
 
@@ -79,6 +95,7 @@ class BatchOperations(BaseClient):
 
     # --- batches -------------------------------------------------------------------------------
 
+    @_refused_on_dry_views
     async def batch_update_customer_profiles(
         self,
         profiles: Iterable[MultipleCustomerProfileIntegrationRequestItem | Body]
@@ -102,8 +119,6 @@ class BatchOperations(BaseClient):
             MultipleCustomerProfileIntegrationRequest,
         )
 
-        self._no_dry("batch_update_customer_profiles")
-
         async def send(chunk: list[MultipleCustomerProfileIntegrationRequestItem]) -> None:
             body = MultipleCustomerProfileIntegrationRequest(customer_profiles=chunk)
             await self._chunk_senders.update_customer_profiles(body=body, silent=True, timeout=timeout)
@@ -112,6 +127,7 @@ class BatchOperations(BaseClient):
             profiles, send, PROFILE_UPDATES, concurrency, on_progress, checkpoint, shard, keep_ok_chunks
         )
 
+    @_refused_on_dry_views
     async def batch_update_customer_profile_audiences(
         self,
         changes: Iterable[CustomerProfileAudienceRequestItem | Body]
@@ -131,8 +147,6 @@ class BatchOperations(BaseClient):
         """
         from .._generated.models.customer_profile_audience_request import CustomerProfileAudienceRequest
 
-        self._no_dry("batch_update_customer_profile_audiences")
-
         async def send(chunk: list[CustomerProfileAudienceRequestItem]) -> None:
             await self._chunk_senders.update_customer_profile_audiences(
                 body=CustomerProfileAudienceRequest(data=chunk), timeout=timeout
@@ -142,6 +156,7 @@ class BatchOperations(BaseClient):
             changes, send, AUDIENCE_CHANGES, concurrency, on_progress, checkpoint, shard, keep_ok_chunks
         )
 
+    @_refused_on_dry_views
     async def batch_sync_catalog(
         self,
         catalog_id: int,
@@ -167,8 +182,6 @@ class BatchOperations(BaseClient):
         """
         from .._generated.models.catalog_sync_request import CatalogSyncRequest
 
-        self._no_dry("batch_sync_catalog")
-
         async def send(chunk: list[CatalogAction]) -> Catalog:
             return await self._chunk_senders.sync_catalog(
                 catalog_id, body=CatalogSyncRequest(actions=chunk), timeout=timeout
@@ -186,6 +199,7 @@ class BatchOperations(BaseClient):
             boundary=_CatalogBoundary(),
         )
 
+    @_refused_on_dry_views
     async def batch_create_referrals(
         self,
         advocate_profile_integration_ids: Iterable[str] | AsyncIterable[str],
@@ -211,7 +225,6 @@ class BatchOperations(BaseClient):
         """
         from .._generated.models.new_referrals_for_multiple_advocates import NewReferralsForMultipleAdvocates
 
-        self._no_dry("batch_create_referrals")
         start = date_param(start_date, "start_date")
         expiry = date_param(expiry_date, "expiry_date")
 
