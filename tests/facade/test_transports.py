@@ -614,13 +614,31 @@ async def test_caller_client_is_never_changed_and_its_own_requests_carry_no_key(
     assert "authorization" not in seen[2].headers
 
 
-async def test_caller_client_that_resends_on_its_own_is_refused() -> None:
-    """Regression: an aiohttp-backed http_client resent a closing PUT; such a client is refused up front."""
-    from httpx_aiohttp import HttpxAiohttpClient
+@pytest.mark.parametrize(
+    "how", ["HttpxAiohttpClient", "AsyncClient-transport", "AsyncClient-mounts", "TalonClient-transport"]
+)
+async def test_client_or_transport_that_resends_on_its_own_is_refused(how: str) -> None:
+    """Regression: aiohttp's hidden resend sent a closing PUT twice; every way to bring it in is refused."""
+    from httpx_aiohttp import AiohttpTransport, HttpxAiohttpClient
 
-    async with HttpxAiohttpClient() as resending:
+    resending = AiohttpTransport()
+    kwargs: dict[str, Any] = {}
+    if how == "HttpxAiohttpClient":
+        kwargs["http_client"] = HttpxAiohttpClient()
+    elif how == "AsyncClient-transport":
+        kwargs["http_client"] = httpx.AsyncClient(transport=resending)
+    elif how == "AsyncClient-mounts":
+        kwargs["http_client"] = httpx.AsyncClient(mounts={"https://acme.talon.one": resending})
+    else:
+        kwargs["transport"] = resending
+    try:
+        # Refused when the client is built, so not one request can go out through it.
         with pytest.raises(talon_async.InvalidRequestError, match="resend"):
-            TalonClient("https://acme.talon.one", API_KEY, http_client=resending)
+            TalonClient("https://acme.talon.one", API_KEY, **kwargs)
+    finally:
+        if "http_client" in kwargs:
+            await kwargs["http_client"].aclose()
+        await resending.aclose()
 
 
 # --- error classification ------------------------------------------------------------------------
