@@ -1,10 +1,10 @@
 """talon_async: an async-first, fully typed Python SDK for the Talon.One Integration API."""
 
 from . import models as models
-from ._batch import BatchResult as BatchResult
-from ._batch import ChunkResult as ChunkResult
-from ._batch import ItemFailure as ItemFailure
-from ._batch import UncertainItem as UncertainItem
+from ._batch_runner import BatchResult as BatchResult
+from ._batch_runner import ChunkResult as ChunkResult
+from ._batch_runner import ItemFailure as ItemFailure
+from ._batch_runner import UncertainItem as UncertainItem
 from ._catalog_actions import catalog_action as catalog_action
 from ._catalog_actions import catalog_payload as catalog_payload
 from ._checkpoint import Checkpoint as Checkpoint
@@ -12,9 +12,9 @@ from ._checkpoint import CheckpointEvent as CheckpointEvent
 from ._checkpoint import JsonlCheckpoint as JsonlCheckpoint
 from ._checkpoint import shard_of as shard_of
 from ._client import TalonClient as TalonClient
-from ._effects import effects_of as effects_of
-from ._effects import matching_effects as matching_effects
-from ._effects import typed_props as typed_props
+from ._effect_props import effects_of as effects_of
+from ._effect_props import matching_effects as matching_effects
+from ._effect_props import typed_props as typed_props
 from ._errors import APIConnectionError as APIConnectionError
 from ._errors import APIResponseValidationError as APIResponseValidationError
 from ._errors import APIStatusError as APIStatusError
@@ -33,12 +33,12 @@ from ._errors import RequestInfo as RequestInfo
 from ._errors import TalonError as TalonError
 from ._generated.types import UNSET as UNSET
 from ._generated.types import Unset as Unset
+from ._optional_fields import value as value
 from ._pacing import RateLimit as RateLimit
 from ._pagination import AsyncPaginator as AsyncPaginator
 from ._pagination import Paginator as Paginator
-from ._response import RawResponse as RawResponse
+from ._raw_response import RawResponse as RawResponse
 from ._retry import set_testing as set_testing
-from ._values import value as value
 from ._version import __version__ as __version__
 
 # Errors print under the name users import them by (``talon_async.NotFoundError`` in a traceback,

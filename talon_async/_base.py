@@ -30,7 +30,7 @@ import httpx
 import sniffio
 
 from ._auth import authorization
-from ._bodies import unencodable, unserializable
+from ._body_errors import unencodable, unserializable
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -42,10 +42,10 @@ from ._errors import (
     status_error,
 )
 from ._generated.types import Operation
-from ._locks import KeyedLocks
+from ._keyed_locks import KeyedLocks
 from ._logging import log_attempt, logger
 from ._pacing import RateLimit
-from ._response import RawCapture, RawResponse
+from ._raw_response import RawCapture, RawResponse
 from ._retry import is_timeout, retry_delay, should_retry, sleep
 from ._transports import MAX_URL_LENGTH, Answer, PreparedRequest, Timeouts, Transport, environment_proxy
 from ._version import __version__

@@ -110,7 +110,7 @@ def check_catalog_payload(action: CatalogAction, field: str) -> None:
     keep working) and names each type's payload in ``x-payload-by-type``; this check applies it, so
     ``{"type": "ADD", "payload": {}}`` fails here rather than at Talon.One.
     """
-    from ._bodies import undecodable
+    from ._body_errors import undecodable
     from ._generated import models
 
     name = PAYLOAD_BY_ACTION_TYPE.get(str(action.type_))

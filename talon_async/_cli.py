@@ -18,9 +18,15 @@ from typing import IO, Any, TextIO
 
 import anyio
 
-from ._batch import BatchResult, ChunkResult, Operation, run_batches
-from ._batches import AUDIENCE_CHANGES, CATALOG_ACTIONS, PROFILE_UPDATES, REFERRALS, new_catalog_boundary
+from ._batch_runner import BatchResult, ChunkResult, Operation, run_batches
 from ._errors import TalonError
+from ._operations.batches import (
+    AUDIENCE_CHANGES,
+    CATALOG_ACTIONS,
+    PROFILE_UPDATES,
+    REFERRALS,
+    new_catalog_boundary,
+)
 
 __all__ = ["main"]
 

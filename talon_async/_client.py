@@ -1,15 +1,17 @@
 """``TalonClient``: one method per Integration API operation, plus batch helpers.
 
 Each group of operations lives in ``_operations`` (sessions, profiles, audiences, loyalty,
-coupons, catalogs), none inheriting another; ``_batches`` adds the batch helpers. Every method
-is thin: it checks what Talon.One would reject, converts dicts to models, asks the generated
+coupons, catalogs, batches), none inheriting another: ``TalonClient`` is where they meet. Every
+method is thin: it checks what Talon.One would reject, converts dicts to models, asks the generated
 ``describe`` for the request and hands it to ``BaseClient._send`` (the pipeline).
 """
 
 from __future__ import annotations
 
-from ._batches import BatchMethods
+from typing import TYPE_CHECKING
+
 from ._operations.audiences import AudienceOperations
+from ._operations.batches import BatchOperations
 from ._operations.catalogs import CatalogOperations
 from ._operations.coupons import CouponOperations
 from ._operations.loyalty import LoyaltyOperations
@@ -20,7 +22,7 @@ __all__ = ["TalonClient"]
 
 
 class TalonClient(
-    BatchMethods,
+    BatchOperations,
     SessionOperations,
     ProfileOperations,
     AudienceOperations,
@@ -40,3 +42,11 @@ class TalonClient(
     ``strict_responses=True`` to have such answers raise ``APIResponseValidationError`` instead
     (docs/compatibility.md).
     """
+
+
+if TYPE_CHECKING:
+    from ._operations.batches import ChunkSenders
+
+    def _batches_find_their_chunk_senders(client: TalonClient) -> ChunkSenders:
+        # BatchOperations reaches the one-request operations through this composition only.
+        return client

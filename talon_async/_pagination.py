@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from typing import Any, Generic, TypeVar
 
-from ._checks import MAX_ITEMS, check_page_size
 from ._errors import InvalidRequestError
+from ._request_checks import MAX_ITEMS, check_page_size
 
 __all__ = ["AsyncPaginator", "Fetch", "Paginator"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .._argument_converters import Body, as_model
 from .._base import BaseClient, TimeoutTypes, describe
-from .._checks import check_max_items
-from .._params import Body, as_model
+from .._request_checks import check_max_items
 
 if TYPE_CHECKING:
     from .._generated.models import (

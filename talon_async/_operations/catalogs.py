@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .._argument_converters import as_model
 from .._base import BaseClient, TimeoutTypes, describe
 from .._catalog_actions import check_catalog_actions
-from .._checks import check_max_items
-from .._params import as_model
+from .._request_checks import check_max_items
 
 if TYPE_CHECKING:
     from .._generated.models import Catalog, CatalogSyncRequest

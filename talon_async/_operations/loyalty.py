@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime
 import warnings
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from .._argument_converters import as_model, date_param, enum_param, flag, page_params, strings_param
 from .._base import BaseClient, TimeoutTypes, describe
-from .._checks import MAX_ITEMS, check_card_id, check_path
 from .._generated.types import UNSET, Unset
 from .._pagination import AsyncPaginator, Paginator
-from .._params import as_model, date_param, enum_param, flag, page_params, strings_param
+from .._request_checks import MAX_ITEMS, check_card_id, check_path
 
 if TYPE_CHECKING:
     from .._generated.models import (
@@ -54,7 +54,10 @@ def _size(value: int | None) -> int | Unset:
     return UNSET if value is None else value
 
 
-def _deprecated(old: str, new: str) -> None:
+def _deprecated(replacement: Callable[..., object]) -> None:
+    """Warn that the ``iter_`` twin of ``replacement`` (a paged ``get_`` method) is deprecated."""
+    new = replacement.__name__
+    old = "iter_" + new.removeprefix("get_")
     warnings.warn(
         f"{old} is deprecated: iterate {new}(...) instead (async for), which takes the same arguments",
         DeprecationWarning,
@@ -352,7 +355,7 @@ class LoyaltyOperations(BaseClient):
         **filters: Any,
     ) -> Paginator[CardLedgerPointsEntryIntegrationAPI]:
         """Deprecated: ``async for entry in get_loyalty_card_points(...)``."""
-        _deprecated("iter_loyalty_card_points", "get_loyalty_card_points")
+        _deprecated(self.get_loyalty_card_points)
         paginator = self.get_loyalty_card_points(
             loyalty_program_id, loyalty_card_id, page_size=page_size, timeout=timeout, **filters
         )
@@ -369,7 +372,7 @@ class LoyaltyOperations(BaseClient):
         **filters: Any,
     ) -> Paginator[CardLedgerTransactionLogEntryIntegrationAPI]:
         """Deprecated: ``async for entry in get_loyalty_card_transactions(...)``."""
-        _deprecated("iter_loyalty_card_transactions", "get_loyalty_card_transactions")
+        _deprecated(self.get_loyalty_card_transactions)
         paginator = self.get_loyalty_card_transactions(
             loyalty_program_id, loyalty_card_id, page_size=page_size, timeout=timeout, **filters
         )
@@ -386,7 +389,7 @@ class LoyaltyOperations(BaseClient):
         **filters: Any,
     ) -> Paginator[LedgerPointsEntryIntegrationAPI]:
         """Deprecated: ``async for entry in get_loyalty_program_profile_points(...)``."""
-        _deprecated("iter_loyalty_program_profile_points", "get_loyalty_program_profile_points")
+        _deprecated(self.get_loyalty_program_profile_points)
         paginator = self.get_loyalty_program_profile_points(
             loyalty_program_id, integration_id, page_size=page_size, timeout=timeout, **filters
         )
@@ -403,7 +406,7 @@ class LoyaltyOperations(BaseClient):
         **filters: Any,
     ) -> Paginator[LedgerTransactionLogEntryIntegrationAPI]:
         """Deprecated: ``async for entry in get_loyalty_program_profile_transactions(...)``."""
-        _deprecated("iter_loyalty_program_profile_transactions", "get_loyalty_program_profile_transactions")
+        _deprecated(self.get_loyalty_program_profile_transactions)
         paginator = self.get_loyalty_program_profile_transactions(
             loyalty_program_id, integration_id, page_size=page_size, timeout=timeout, **filters
         )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal, overload
 
+from .._argument_converters import as_model, flag, silent_mode
 from .._base import BaseClient, TimeoutTypes, describe
-from .._checks import check_dry_preconditions, check_max_items, check_path
 from .._generated.types import UNSET
-from .._params import as_model, flag, silent_mode
+from .._request_checks import check_dry_preconditions, check_max_items, check_path
 
 if TYPE_CHECKING:
     from .._generated.models import (

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+from .._argument_converters import CLOSING_STATES, as_model
 from .._base import BaseClient, TimeoutTypes, describe
-from .._checks import check_dry_preconditions, check_max_items, check_path
 from .._generated.types import UNSET
-from .._params import CLOSING_STATES, as_model
+from .._request_checks import check_dry_preconditions, check_max_items, check_path
 
 if TYPE_CHECKING:
     from .._generated.models import (

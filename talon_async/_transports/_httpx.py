@@ -6,7 +6,7 @@ import httpx
 
 from . import Answer, PreparedRequest, Timeouts
 
-__all__ = ["CallerClientTransport", "HttpxTransport", "refuse_resending_client"]
+__all__ = ["CallerClientTransport", "HttpxTransport", "refuse_resending_client", "refuse_resending_transport"]
 
 
 def _answer(response: httpx.Response) -> Answer:
@@ -17,6 +17,7 @@ class HttpxTransport:
     """Strictly private. Any ``httpx.AsyncBaseTransport`` (a mock, the embedded fake, a custom stack)."""
 
     def __init__(self, transport: httpx.AsyncBaseTransport) -> None:
+        refuse_resending_transport(transport)
         self._transport = transport
 
     def __repr__(self) -> str:
@@ -72,17 +73,49 @@ class CallerClientTransport:
         """The caller's client stays open: it is theirs to close."""
 
 
+_RESEND_CONSEQUENCE = (
+    "lets aiohttp resend a GET, PUT or DELETE on its own after a dropped connection, which could "
+    "apply a session close twice"
+)
+
+
+def _resends_on_its_own(transport: object) -> bool:
+    """Whether ``transport`` is httpx-aiohttp's, under which aiohttp's hidden resend stays on."""
+    try:
+        from httpx_aiohttp import AiohttpTransport
+    except ImportError:
+        return False
+    return isinstance(transport, AiohttpTransport)
+
+
+def refuse_resending_transport(transport: httpx.AsyncBaseTransport) -> None:
+    """Refuse a ``transport=`` that resends requests on its own (httpx-aiohttp's)."""
+    if _resends_on_its_own(transport):
+        from .._errors import InvalidRequestError
+
+        raise InvalidRequestError(
+            f"transport: httpx-aiohttp's AiohttpTransport {_RESEND_CONSEQUENCE}; pass no transport "
+            "(TalonClient then uses aiohttp with that resend off) or an httpx transport"
+        )
+
+
 def refuse_resending_client(client: httpx.AsyncClient) -> None:
-    """Refuse a client whose transport resends requests on its own (httpx-aiohttp's)."""
+    """Refuse a client whose transport resends requests on its own (httpx-aiohttp's).
+
+    That is an ``HttpxAiohttpClient``, or any ``AsyncClient`` built with httpx-aiohttp's
+    ``AiohttpTransport`` (as its transport or mounted for some URLs). httpx offers no public way
+    to see a client's transports, so they are read, never changed, from its attributes.
+    """
     try:
         from httpx_aiohttp import HttpxAiohttpClient
     except ImportError:
         return
-    if isinstance(client, HttpxAiohttpClient):
+    mounts = getattr(client, "_mounts", None)
+    transports = [getattr(client, "_transport", None), *(mounts.values() if isinstance(mounts, dict) else ())]
+    if isinstance(client, HttpxAiohttpClient) or any(_resends_on_its_own(t) for t in transports):
         from .._errors import InvalidRequestError
 
         raise InvalidRequestError(
-            "http_client: an HttpxAiohttpClient lets aiohttp resend a GET, PUT or DELETE on its own "
-            "after a dropped connection, which could apply a session close twice; pass a plain "
+            f"http_client: its transport is httpx-aiohttp's, which {_RESEND_CONSEQUENCE}; pass a plain "
             "httpx.AsyncClient, or no http_client (TalonClient then uses aiohttp with that resend off)"
         )

@@ -45,3 +45,14 @@ async def test_guide_examples_run() -> None:
             result = eval(code, namespace)  # our own documentation
             if result is not None:
                 await result
+
+
+def test_every_module_the_guide_names_exists() -> None:
+    """Each talon_async module or folder the guide points a reader to is where it says (renames included)."""
+    package = DOC.parents[1] / "talon_async"
+    text = DOC.read_text()
+    named = set(re.findall(r"talon_async/([\w/]+(?:\.py)?)", text))
+    named |= set(re.findall(r"`(_[\w/]*(?:\.py|/))`", text))
+    missing = sorted(name for name in named if "*" not in name and not (package / name).exists())
+    assert len(named) >= 15
+    assert missing == []

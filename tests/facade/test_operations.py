@@ -6,10 +6,12 @@ against our OpenAPI document (path, query, body, auth) and answers with a full r
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import inspect
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,7 +21,7 @@ import talon_async
 from talon_async import TalonClient
 from tests.facade.conftest import API_KEY
 from tests.support.documents import DocumentFactory
-from tests.support.spec import operations
+from tests.support.spec import REPO_ROOT, operations
 from tests.support.spec_app import BASE_URL, SpecApp
 
 pytestmark = pytest.mark.anyio
@@ -352,3 +354,51 @@ async def test_dry_run_view_covers_every_operation(app: SpecApp, talon: TalonCli
         with pytest.raises(talon_async.DryRunUnsupportedError, match=name):
             await getattr(view, name)(*args, **kwargs)
         assert app.received == []
+
+
+# --- how the facade is put together ----------------------------------------------------------------
+
+FACADE_SOURCES = sorted(
+    [*(REPO_ROOT / "talon_async" / "_operations").glob("*.py"), REPO_ROOT / "talon_async" / "_client.py"]
+)
+HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
+def test_operation_groups_are_composed_not_inherited() -> None:
+    """Each operation group derives from BaseClient alone; only TalonClient brings them together."""
+    from talon_async._base import BaseClient
+
+    groups = TalonClient.__bases__
+    assert len(groups) == 7
+    for group in groups:
+        assert group.__module__.startswith("talon_async._operations."), group
+        assert group.__bases__ == (BaseClient,), group
+
+
+@pytest.mark.parametrize("path", FACADE_SOURCES, ids=lambda path: path.name)
+def test_no_facade_method_names_its_http_method_status_or_own_name(path: Path) -> None:
+    """Facade code holds no HTTP method, status code, method= or status= argument, nor its own name."""
+    tree = ast.parse(path.read_text())
+    found: list[str] = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.AsyncFunctionDef | ast.FunctionDef):
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if node.value.upper() in HTTP_METHODS or node.value == function.name:
+                    found.append(f"{function.name}: {node.value!r}")
+            elif isinstance(node, ast.Constant) and type(node.value) is int and 100 <= node.value <= 599:
+                found.append(f"{function.name}: {node.value}")
+            elif isinstance(node, ast.keyword) and node.arg in {"method", "status", "status_code"}:
+                found.append(f"{function.name}: {node.arg}=")
+    assert found == []
+
+
+def test_no_context_variable_carries_call_state() -> None:
+    """No module of the package (generated layer included) uses a ContextVar."""
+    users = [
+        str(path.relative_to(REPO_ROOT))
+        for path in (REPO_ROOT / "talon_async").rglob("*.py")
+        if "ContextVar" in path.read_text() or "contextvars" in path.read_text()
+    ]
+    assert users == []

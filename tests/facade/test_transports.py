@@ -1,7 +1,8 @@
 """Both transports (aiohttp, httpcore) put the same bytes on the wire and fail the same way.
 
-Every case below runs once per transport against loopback servers, and compares what the two
-did: request bytes, exception class and message, how often a request arrived.
+Every case below runs once per transport against loopback servers, each transport under the event
+loop it serves (aiohttp under asyncio, httpcore under trio), and compares what the two did:
+request bytes, exception class and message, how often a request arrived.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import json
 import re
 import socket
 import traceback
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any, TypeVar
 
 import anyio
 import anyio.abc
@@ -32,12 +33,23 @@ from tests.support.documents import DocumentFactory
 pytestmark = pytest.mark.anyio
 
 KINDS = ["aiohttp", "httpcore"]
+BACKEND = {"aiohttp": "asyncio", "httpcore": "trio"}
+"""The loop each transport serves: aiohttp exists only under asyncio, httpcore is trio's only path."""
+
+T = TypeVar("T")
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    """aiohttp runs only under asyncio; the comparison needs one loop for both."""
-    return "asyncio"
+def anyio_backend(request: pytest.FixtureRequest) -> str:
+    """A test parametrized by ``kind`` runs under that transport's loop; any other under asyncio."""
+    callspec = getattr(request.node, "callspec", None)
+    kind = callspec.params.get("kind") if callspec is not None else None
+    return BACKEND.get(str(kind), "asyncio")
+
+
+def on_each_transport(run: Callable[[str], Awaitable[T]]) -> dict[str, T]:
+    """``run(kind)`` once per transport, each in a fresh event loop of the backend it serves."""
+    return {kind: anyio.run(run, kind, backend=BACKEND[kind]) for kind in KINDS}
 
 
 def client(kind: str, url: str, **kwargs: Any) -> TalonClient:
@@ -137,24 +149,27 @@ async def outcome(action: Callable[[], Awaitable[Any]]) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-async def test_every_operation_puts_the_same_bytes_on_the_wire(name: str) -> None:
+def test_every_operation_puts_the_same_bytes_on_the_wire(name: str) -> None:
     """Request line, every header (in order) and body are byte for byte the same on both transports."""
-    seen: dict[str, bytes] = {}
-    for kind in KINDS:
+
+    async def run(kind: str) -> list[bytes]:
         server = Loopback()
         async with server.serving() as url, client(kind, url, max_retries=0) as talon:
             await outcome(lambda: call(talon, name))
-        assert len(server.requests) == 1
-        seen[kind] = server.requests[0].replace(url.removeprefix("http://").encode(), b"HOST")
+        return [request.replace(url.removeprefix("http://").encode(), b"HOST") for request in server.requests]
+
+    seen = on_each_transport(run)
+    assert len(seen["aiohttp"]) == 1
     assert seen["aiohttp"] == seen["httpcore"]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-async def test_every_operation_sends_the_method_and_path_its_spec_declares(name: str) -> None:
+@pytest.mark.parametrize("kind", ["httpcore"])
+async def test_every_operation_sends_the_method_and_path_its_spec_declares(name: str, kind: str) -> None:
     """The request line carries the spec operation's method and a path matching its template."""
     operation = OPERATIONS[CASES[name][0]]
     server = Loopback()
-    async with server.serving() as url, client("httpcore", url, max_retries=0) as talon:
+    async with server.serving() as url, client(kind, url, max_retries=0) as talon:
         await outcome(lambda: call(talon, name))
     method, target, _ = server.requests[0].split(b"\r\n", 1)[0].decode().split(" ")
     pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(operation.path))
@@ -165,13 +180,14 @@ async def test_every_operation_sends_the_method_and_path_its_spec_declares(name:
 # --- faults --------------------------------------------------------------------------------------
 
 
-async def both(make: Callable[[str], Awaitable[tuple[str, str]]]) -> tuple[str, str]:
-    results = {kind: await make(kind) for kind in KINDS}
+def both(make: Callable[[str], Awaitable[tuple[str, str]]]) -> tuple[str, str]:
+    """The one outcome ``make`` has on both transports (the test fails if they differ)."""
+    results = on_each_transport(make)
     assert results["aiohttp"] == results["httpcore"], results
     return results["aiohttp"]
 
 
-async def test_refused_connection_reads_the_same() -> None:
+def test_refused_connection_reads_the_same() -> None:
     """A refused connection is APIConnectionError: ConnectError: connection refused on both."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -181,17 +197,17 @@ async def test_refused_connection_reads_the_same() -> None:
         async with client(kind, f"http://127.0.0.1:{port}", max_retries=0) as talon:
             return await outcome(lambda: talon.get_customer_session("s1"))
 
-    assert await both(run) == ("APIConnectionError", "Connection error: ConnectError: connection refused")
+    assert both(run) == ("APIConnectionError", "Connection error: ConnectError: connection refused")
 
 
-async def test_dns_failure_reads_the_same() -> None:
+def test_dns_failure_reads_the_same() -> None:
     """A host name that cannot resolve gives the same error on both, whatever the resolver says."""
 
     async def run(kind: str) -> tuple[str, str]:
         async with client(kind, "https://nonexistent.invalid", max_retries=0, timeout=5) as talon:
             return await outcome(lambda: talon.get_customer_session("s1"))
 
-    assert await both(run) == (
+    assert both(run) == (
         "APIConnectionError",
         "Connection error: ConnectError: could not resolve the host name",
     )
@@ -205,7 +221,7 @@ class PlainText(Loopback):
             await stream.send(self.answer)
 
 
-async def test_tls_failure_reads_the_same() -> None:
+def test_tls_failure_reads_the_same() -> None:
     """A plain-text server answering a TLS client fails the handshake the same way on both."""
     server = PlainText(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n")
 
@@ -215,7 +231,7 @@ async def test_tls_failure_reads_the_same() -> None:
             async with client(kind, tls_url, max_retries=0) as talon:
                 return await outcome(lambda: talon.get_customer_session("s1"))
 
-    kind, message = await both(run)
+    kind, message = both(run)
     assert kind == "APIConnectionError"
     assert message.startswith("Connection error: ConnectError: TLS handshake failed (SSL")
 
@@ -247,7 +263,7 @@ async def test_tls_failure_reads_the_same() -> None:
         ("stall", ("APITimeoutError", "Request timed out: timed out waiting for the answer")),
     ],
 )
-async def test_faults_after_sending_read_the_same(fault: str, expected: tuple[str, str]) -> None:
+def test_faults_after_sending_read_the_same(fault: str, expected: tuple[str, str]) -> None:
     """Hang-up, reset, truncated body and read timeout each give one class and message on both."""
 
     async def run(kind: str) -> tuple[str, str]:
@@ -256,23 +272,109 @@ async def test_faults_after_sending_read_the_same(fault: str, expected: tuple[st
         async with server.serving() as url, client(kind, url, max_retries=0, timeout=timeout) as talon:
             return await outcome(lambda: talon.get_customer_session("s1"))
 
-    assert await both(run) == expected
+    assert both(run) == expected
+
+
+@contextmanager
+def unanswered_port() -> Iterator[int]:
+    """A loopback port whose accept queue is full, so the kernel drops new SYNs and connecting hangs."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        fillers = [socket.socket() for _ in range(3)]
+        try:
+            for filler in fillers:
+                filler.setblocking(False)
+                filler.connect_ex(("127.0.0.1", port))
+            yield port
+        finally:
+            for filler in fillers:
+                filler.close()
+
+
+class Unread(Loopback):
+    """Accepts and never reads, so a large request body fills the socket buffers and stops."""
+
+    async def handle(self, stream: anyio.abc.SocketStream) -> None:
+        async with stream:
+            await anyio.sleep(5)
+
+
+def test_connect_timeout_reads_the_same() -> None:
+    """A connection the server never completes times out after ``connect`` seconds, the same on both."""
+
+    async def run(kind: str) -> tuple[str, str]:
+        timeout = httpx.Timeout(5.0, connect=0.2)
+        with unanswered_port() as port:
+            async with client(kind, f"http://127.0.0.1:{port}", max_retries=0, timeout=timeout) as talon:
+                with anyio.fail_after(2):
+                    return await outcome(lambda: talon.get_customer_session("s1"))
+
+    assert both(run) == ("APITimeoutError", "Request timed out: timed out connecting")
+
+
+def test_write_timeout_reads_as_a_timeout_on_both() -> None:
+    """A body the server never reads ends in APITimeoutError within the attempt's deadline on both.
+
+    httpcore under trio stops after ``write`` seconds; aiohttp has no write timeout, so the
+    attempt deadline (the largest phase timeout) ends it: same class, same message shape.
+    """
+    body = {"type": "click", "profileId": "p1", "attributes": {"blob": "x" * 16_000_000}}
+
+    async def run(kind: str) -> tuple[str, str]:
+        server = Unread()
+        timeout = httpx.Timeout(1.0, write=0.2)
+        async with server.serving() as url, client(kind, url, max_retries=0, timeout=timeout) as talon:
+            with anyio.fail_after(3):
+                return await outcome(lambda: talon.track_event(body=body))
+
+    for kind, (name, message) in on_each_transport(run).items():
+        assert name == "APITimeoutError", kind
+        assert re.fullmatch(
+            r"Request timed out: (timed out sending the request|no complete answer within 1 s)", message
+        ), (kind, message)
+
+
+def test_pool_wait_reads_the_same() -> None:
+    """With every connection busy, a second call waits for a slot and ends the same way on both."""
+
+    async def run(kind: str) -> tuple[str, str]:
+        server = Fault("stall")
+        outcomes: list[tuple[str, str]] = []
+        timeout = httpx.Timeout(0.3, pool=0.1)
+        async with (
+            server.serving() as url,
+            client(kind, url, max_retries=0, max_concurrency=1, timeout=timeout) as talon,
+        ):
+
+            async def one() -> None:
+                outcomes.append(await outcome(lambda: talon.get_customer_session("s1")))
+
+            async with anyio.create_task_group() as group:
+                group.start_soon(one)
+                group.start_soon(one)
+        assert outcomes[0] == outcomes[1]
+        return outcomes[1]
+
+    assert both(run)[0] == "APITimeoutError"
 
 
 @pytest.mark.parametrize("name", sorted(n for n in CASES if OPERATIONS[CASES[n][0]].method != "get"))
 @pytest.mark.parametrize("fault", ["hang_up", "reset", "truncate", "stall"])
-async def test_non_idempotent_operation_arrives_at_most_once_on_every_fault(name: str, fault: str) -> None:
+def test_non_idempotent_operation_arrives_at_most_once_on_every_fault(name: str, fault: str) -> None:
     """A write the spec does not call idempotent reaches the server once, however the exchange fails."""
-    for kind in KINDS:
+
+    async def run(kind: str) -> int:
         server = Fault(fault)
         timeout = httpx.Timeout(2.0, read=0.2)
         async with server.serving() as url, client(kind, url, max_retries=2, timeout=timeout) as talon:
             await outcome(lambda: call(talon, name, writes=True))
-        idempotent = _spec_idempotent(CASES[name][0])
-        assert len(server.requests) == (1 if not idempotent or fault == "stall" else 3), (
-            kind,
-            len(server.requests),
-        )
+        return len(server.requests)
+
+    idempotent = _spec_idempotent(CASES[name][0])
+    expected = 1 if not idempotent or fault == "stall" else 3
+    assert on_each_transport(run) == dict.fromkeys(KINDS, expected)
 
 
 def _spec_idempotent(operation_id: str) -> bool:
@@ -338,9 +440,7 @@ def _answer_with_headers(headers: list[tuple[str, str]]) -> bytes:
     ],
     ids=["200-headers", "one-9kb-header", "40kb-of-headers"],
 )
-async def test_answer_header_limits_are_the_same(
-    headers: list[tuple[str, str]], expected: tuple[str, str]
-) -> None:
+def test_answer_header_limits_are_the_same(headers: list[tuple[str, str]], expected: tuple[str, str]) -> None:
     """200 headers and one 9 KB header pass on both; a header block over 16 KB fails on both."""
 
     async def run(kind: str) -> tuple[str, str]:
@@ -348,7 +448,7 @@ async def test_answer_header_limits_are_the_same(
         async with server.serving() as url, client(kind, url, max_retries=0) as talon:
             return await outcome(lambda: talon.get_customer_session("s1"))
 
-    assert await both(run) == expected
+    assert both(run) == expected
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -358,7 +458,7 @@ async def test_line_break_in_a_header_is_refused_before_sending(kind: str) -> No
         client(kind, "http://127.0.0.1:9", headers={"X-Tenant": "a\r\nX-Evil: 1"})
 
 
-async def test_over_long_url_is_refused_the_same() -> None:
+def test_over_long_url_is_refused_the_same() -> None:
     """A 70,000-character id is refused before sending on both transports."""
 
     async def run(kind: str) -> tuple[str, str]:
@@ -368,7 +468,7 @@ async def test_over_long_url_is_refused_the_same() -> None:
         assert server.requests == []
         return result
 
-    kind, message = await both(run)
+    kind, message = both(run)
     assert kind == "InvalidRequestError"
     assert "over the limit of 65536" in message
 
@@ -407,7 +507,7 @@ async def test_status_error_names_its_request(kind: str) -> None:
 
 
 @pytest.mark.parametrize("head", [b"NOT HTTP AT ALL\r\n", b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n"])
-async def test_malformed_answer_reads_the_same(head: bytes) -> None:
+def test_malformed_answer_reads_the_same(head: bytes) -> None:
     """A garbled status line or length gives the same APIConnectionError on both transports."""
 
     async def run(kind: str) -> tuple[str, str]:
@@ -415,7 +515,7 @@ async def test_malformed_answer_reads_the_same(head: bytes) -> None:
         async with server.serving() as url, client(kind, url, max_retries=0) as talon:
             return await outcome(lambda: talon.track_event(body={"type": "click", "profileId": "customer-1"}))
 
-    assert await both(run) == (
+    assert both(run) == (
         "APIConnectionError",
         "Connection error: RemoteProtocolError: malformed answer",
     )
@@ -437,28 +537,57 @@ async def test_connection_error_frames_hold_no_key(kind: str) -> None:
 # --- proxies -------------------------------------------------------------------------------------
 
 
+class Counting(Loopback):
+    """A loopback server that also counts connections, whatever arrives on them (a TLS hello too)."""
+
+    def __init__(self, answer: bytes = b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n") -> None:
+        super().__init__(answer)
+        self.connections = 0
+
+    async def handle(self, stream: anyio.abc.SocketStream) -> None:
+        self.connections += 1
+        await super().handle(stream)
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
 @pytest.mark.parametrize(
     ("trust_env", "no_proxy", "via_proxy"),
     [(False, "", False), (True, "", True), (True, "127.0.0.1", False)],
-    ids=["env-ignored-by-default", "trust_env-honours-HTTP_PROXY", "NO_PROXY-exempts"],
+    ids=["env-ignored-by-default", "trust_env-honours-the-proxy", "NO_PROXY-exempts"],
 )
-async def test_proxy_environment_is_honoured_only_on_request(
-    trust_env: bool, no_proxy: str, via_proxy: bool, monkeypatch: pytest.MonkeyPatch
+def test_proxy_environment_is_honoured_only_on_request(
+    scheme: str, trust_env: bool, no_proxy: str, via_proxy: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """HTTP_PROXY/NO_PROXY are ignored unless trust_env=True, then honoured the same on both transports."""
-    for kind in KINDS:
-        target, proxy = Loopback(), Loopback()
+    """HTTP(S)_PROXY/NO_PROXY are ignored unless trust_env=True, then honoured the same on both transports."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+    async def run(kind: str) -> tuple[list[bytes], int, tuple[str, str]]:
+        target, proxy = Counting(), Counting()
         async with target.serving() as target_url, proxy.serving() as proxy_url:
-            for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
-                monkeypatch.delenv(name, raising=False)
-                monkeypatch.delenv(name.lower(), raising=False)
-            monkeypatch.setenv("HTTP_PROXY", proxy_url)
+            monkeypatch.setenv(f"{scheme.upper()}_PROXY", proxy_url)
             monkeypatch.setenv("NO_PROXY", no_proxy)
-            async with client(kind, target_url, max_retries=0, trust_env=trust_env) as talon:
-                await outcome(lambda: talon.delete_customer_data("p1"))
-        assert (len(proxy.requests), len(target.requests)) == ((1, 0) if via_proxy else (0, 1)), kind
-        if via_proxy:
-            assert proxy.requests[0].startswith(f"DELETE {target_url}/v1/customer_data/p1 ".encode())
+            url = target_url.replace("http://", f"{scheme}://")
+            # A TLS hello sent straight to the plain target gets no answer: end that case quickly.
+            async with client(kind, url, max_retries=0, trust_env=trust_env, timeout=0.5) as talon:
+                result = await outcome(lambda: talon.delete_customer_data("p1"))
+        port = target_url.rsplit(":", 1)[1].encode()
+        lines = [request.split(b"\r\n", 1)[0].replace(port, b"PORT") for request in proxy.requests]
+        return lines, target.connections, result
+
+    results = on_each_transport(run)
+    assert results["aiohttp"] == results["httpcore"], results
+    lines, target_connections, _ = results["aiohttp"]
+    if not via_proxy:
+        assert (lines, target_connections) == ([], 1)
+    elif scheme == "http":
+        assert (lines, target_connections) == (
+            [b"DELETE http://127.0.0.1:PORT/v1/customer_data/p1 HTTP/1.1"],
+            0,
+        )
+    else:
+        assert (lines, target_connections) == ([b"CONNECT 127.0.0.1:PORT HTTP/1.1"], 0)
 
 
 # --- the caller's own client ---------------------------------------------------------------------
@@ -485,13 +614,31 @@ async def test_caller_client_is_never_changed_and_its_own_requests_carry_no_key(
     assert "authorization" not in seen[2].headers
 
 
-async def test_caller_client_that_resends_on_its_own_is_refused() -> None:
-    """Regression: an aiohttp-backed http_client resent a closing PUT; such a client is refused up front."""
-    from httpx_aiohttp import HttpxAiohttpClient
+@pytest.mark.parametrize(
+    "how", ["HttpxAiohttpClient", "AsyncClient-transport", "AsyncClient-mounts", "TalonClient-transport"]
+)
+async def test_client_or_transport_that_resends_on_its_own_is_refused(how: str) -> None:
+    """Regression: aiohttp's hidden resend sent a closing PUT twice; every way to bring it in is refused."""
+    from httpx_aiohttp import AiohttpTransport, HttpxAiohttpClient
 
-    async with HttpxAiohttpClient() as resending:
+    resending = AiohttpTransport()
+    kwargs: dict[str, Any] = {}
+    if how == "HttpxAiohttpClient":
+        kwargs["http_client"] = HttpxAiohttpClient()
+    elif how == "AsyncClient-transport":
+        kwargs["http_client"] = httpx.AsyncClient(transport=resending)
+    elif how == "AsyncClient-mounts":
+        kwargs["http_client"] = httpx.AsyncClient(mounts={"https://acme.talon.one": resending})
+    else:
+        kwargs["transport"] = resending
+    try:
+        # Refused when the client is built, so not one request can go out through it.
         with pytest.raises(talon_async.InvalidRequestError, match="resend"):
-            TalonClient("https://acme.talon.one", API_KEY, http_client=resending)
+            TalonClient("https://acme.talon.one", API_KEY, **kwargs)
+    finally:
+        if "http_client" in kwargs:
+            await kwargs["http_client"].aclose()
+        await resending.aclose()
 
 
 # --- error classification ------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from ..types import (
     wrong_type,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "sku",
@@ -66,8 +65,6 @@ class AddFreeItemEffectProps:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         sku = d["sku"]
         if type(sku) is not str:
@@ -81,8 +78,6 @@ class AddFreeItemEffectProps:
         if type(desired_quantity) is not int and desired_quantity is not UNSET:
             desired_quantity = absent("desiredQuantity", desired_quantity, "integer", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         add_free_item_effect_props = cls(
             sku,
             name,
@@ -111,8 +106,6 @@ class AddFreeItemEffectProps:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -26,8 +26,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.add_item_catalog_action_attributes import AddItemCatalogActionAttributes
     from ..models.product import Product
@@ -41,7 +39,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "sku",
@@ -114,8 +111,6 @@ class AddItemCatalogAction:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         sku = d["sku"]
         if type(sku) is not str:
@@ -153,8 +148,6 @@ class AddItemCatalogAction:
         if type(replace_if_exists) is not bool and replace_if_exists is not UNSET:
             replace_if_exists = absent("replaceIfExists", replace_if_exists, "boolean", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         add_item_catalog_action = cls(
             sku,
             price,
@@ -185,8 +178,6 @@ class AddItemCatalogAction:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

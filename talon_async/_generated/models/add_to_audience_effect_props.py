@@ -14,7 +14,6 @@ from ..types import (
     absent,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "audienceId",
@@ -68,8 +67,6 @@ class AddToAudienceEffectProps:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         audience_id = d.get("audienceId", UNSET)
         if type(audience_id) is not int and audience_id is not UNSET:
@@ -87,8 +84,6 @@ class AddToAudienceEffectProps:
         if type(profile_id) is not int and profile_id is not UNSET:
             profile_id = absent("profileId", profile_id, "integer", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         add_to_audience_effect_props = cls(
             audience_id,
             audience_name,
@@ -118,8 +113,6 @@ class AddToAudienceEffectProps:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

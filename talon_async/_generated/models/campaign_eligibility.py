@@ -35,8 +35,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.campaign_eligibility_attributes import CampaignEligibilityAttributes
     from ..models.campaign_eligibility_result import CampaignEligibilityResult
@@ -54,7 +52,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "applicationId",
@@ -190,8 +187,6 @@ class CampaignEligibility:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         application_id = d["applicationId"]
         if type(application_id) is not int:
@@ -294,8 +289,6 @@ class CampaignEligibility:
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise in_field(exc, "experiment", _experiment)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         campaign_eligibility = cls(
             application_id,
             id,
@@ -332,8 +325,6 @@ class CampaignEligibility:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -13,7 +13,6 @@ from ..types import (
     enum_member,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(("failureCode",))
 
 
@@ -45,8 +44,6 @@ class CampaignEligibilityFailure:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         failure_code = cast(
             CampaignEligibilityFailureFailureCode,
@@ -54,8 +51,6 @@ class CampaignEligibilityFailure:
             or enum_member(CampaignEligibilityFailureFailureCode, d["failureCode"], "failureCode", strict),
         )
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         campaign_eligibility_failure = cls(
             failure_code,
         )
@@ -82,8 +77,6 @@ class CampaignEligibilityFailure:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -25,8 +25,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.campaign_eligibility_failure import CampaignEligibilityFailure
 
@@ -38,7 +36,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "passed",
@@ -93,8 +90,6 @@ class CampaignEligibilityResult:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         passed = d["passed"]
         if type(passed) is not bool:
@@ -116,8 +111,6 @@ class CampaignEligibilityResult:
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise in_field(exc, "details", _details)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         campaign_eligibility_result = cls(
             passed,
             coupon_code,
@@ -146,8 +139,6 @@ class CampaignEligibilityResult:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -22,7 +22,6 @@ from ..types import (
     wrong_type,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "transactionUUID",
@@ -146,8 +145,6 @@ class CardLedgerTransactionLogEntryIntegrationAPI:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         transaction_uuid = d["transactionUUID"]
         if type(transaction_uuid) is not str:
@@ -213,8 +210,6 @@ class CardLedgerTransactionLogEntryIntegrationAPI:
         if type(validity_duration) is not str and validity_duration is not UNSET:
             validity_duration = absent("validityDuration", validity_duration, "string", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         card_ledger_transaction_log_entry_integration_api = cls(
             transaction_uuid,
             created,
@@ -255,8 +250,6 @@ class CardLedgerTransactionLogEntryIntegrationAPI:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

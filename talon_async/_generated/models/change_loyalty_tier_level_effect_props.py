@@ -19,7 +19,6 @@ from ..types import (
     wrong_type,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "ruleTitle",
@@ -88,8 +87,6 @@ class ChangeLoyaltyTierLevelEffectProps:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         rule_title = d["ruleTitle"]
         if type(rule_title) is not str:
@@ -123,8 +120,6 @@ class ChangeLoyaltyTierLevelEffectProps:
             except (TypeError, ValueError):
                 expiry_date = parse_datetime(_expiry_date, "expiryDate")
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         change_loyalty_tier_level_effect_props = cls(
             rule_title,
             program_id,
@@ -156,8 +151,6 @@ class ChangeLoyaltyTierLevelEffectProps:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

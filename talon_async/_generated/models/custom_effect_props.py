@@ -24,8 +24,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.custom_effect_props_payload import CustomEffectPropsPayload
 
@@ -37,7 +35,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "effectId",
@@ -119,8 +116,6 @@ class CustomEffectProps:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         effect_id = d["effectId"]
         if type(effect_id) is not int:
@@ -156,8 +151,6 @@ class CustomEffectProps:
         if type(bundle_name) is not str and bundle_name is not UNSET:
             bundle_name = absent("bundleName", bundle_name, "string", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         custom_effect_props = cls(
             effect_id,
             name,
@@ -188,8 +181,6 @@ class CustomEffectProps:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

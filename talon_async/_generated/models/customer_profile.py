@@ -31,8 +31,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.audience_membership import AudienceMembership
     from ..models.customer_profile_attributes import CustomerProfileAttributes
@@ -48,7 +46,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "id",
@@ -166,8 +163,6 @@ class CustomerProfile:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         id = d["id"]
         if type(id) is not int:
@@ -252,8 +247,6 @@ class CustomerProfile:
         if type(sandbox) is not bool and sandbox is not UNSET:
             sandbox = absent("sandbox", sandbox, "boolean", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         customer_profile = cls(
             id,
             created,
@@ -288,8 +281,6 @@ class CustomerProfile:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

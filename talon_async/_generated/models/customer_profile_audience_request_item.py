@@ -14,7 +14,6 @@ from ..types import (
     wrong_type,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "action",
@@ -61,8 +60,6 @@ class CustomerProfileAudienceRequestItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         action = cast(
             CustomerProfileAudienceRequestItemAction,
@@ -78,8 +75,6 @@ class CustomerProfileAudienceRequestItem:
         if type(audience_id) is not int:
             raise wrong_type("audienceId", audience_id, "integer")
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         customer_profile_audience_request_item = cls(
             action,
             profile_integration_id,
@@ -108,8 +103,6 @@ class CustomerProfileAudienceRequestItem:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

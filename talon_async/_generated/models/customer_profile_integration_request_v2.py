@@ -32,8 +32,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.customer_profile_integration_request_v2_attributes import (
         CustomerProfileIntegrationRequestV2Attributes,
@@ -49,7 +47,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "attributes",
@@ -119,8 +116,6 @@ class CustomerProfileIntegrationRequestV2:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         _attributes = d.get("attributes", UNSET)
         attributes: CustomerProfileIntegrationRequestV2Attributes | Unset
@@ -178,8 +173,6 @@ class CustomerProfileIntegrationRequestV2:
                 for response_content_item_data in _response_content
             ]
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         customer_profile_integration_request_v2 = cls(
             attributes,
             evaluable_campaign_ids,
@@ -209,8 +202,6 @@ class CustomerProfileIntegrationRequestV2:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -20,8 +20,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.customer_profile import CustomerProfile
 
@@ -33,7 +31,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(("customerProfile",))
 
 
@@ -68,8 +65,6 @@ class CustomerProfileUpdateV2Response:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         _customer_profile = d["customerProfile"]
         try:
@@ -77,8 +72,6 @@ class CustomerProfileUpdateV2Response:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise in_field(exc, "customerProfile", _customer_profile)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         customer_profile_update_v2_response = cls(
             customer_profile,
         )
@@ -105,8 +98,6 @@ class CustomerProfileUpdateV2Response:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -14,7 +14,6 @@ from ..types import (
     absent,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "pointer",
@@ -68,8 +67,6 @@ class ErrorSource:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         pointer = d.get("pointer", UNSET)
         if type(pointer) is not str and pointer is not UNSET:
@@ -87,8 +84,6 @@ class ErrorSource:
         if type(resource) is not str and resource is not UNSET:
             resource = absent("resource", resource, "string", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         error_source = cls(
             pointer,
             parameter,
@@ -116,8 +111,6 @@ class ErrorSource:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

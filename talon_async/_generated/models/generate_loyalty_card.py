@@ -17,7 +17,6 @@ from ..types import (
     null_field,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "status",
@@ -69,8 +68,6 @@ class GenerateLoyaltyCard:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         _status = d.get("status", UNSET)
         status: GenerateLoyaltyCardStatus | Unset
@@ -97,8 +94,6 @@ class GenerateLoyaltyCard:
         if type(card_identifier) is not str and card_identifier is not UNSET:
             card_identifier = absent("cardIdentifier", card_identifier, "string", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         generate_loyalty_card = cls(
             status,
             customer_profile_ids,
@@ -125,8 +120,6 @@ class GenerateLoyaltyCard:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

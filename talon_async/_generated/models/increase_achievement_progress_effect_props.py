@@ -15,7 +15,6 @@ from ..types import (
     wrong_type,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "achievementId",
@@ -90,8 +89,6 @@ class IncreaseAchievementProgressEffectProps:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         achievement_id = d["achievementId"]
         if type(achievement_id) is not int:
@@ -121,8 +118,6 @@ class IncreaseAchievementProgressEffectProps:
         if type(progress_tracker_id) is not int and progress_tracker_id is not UNSET:
             progress_tracker_id = absent("progressTrackerId", progress_tracker_id, "integer", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         increase_achievement_progress_effect_props = cls(
             achievement_id,
             achievement_name,
@@ -155,8 +150,6 @@ class IncreaseAchievementProgressEffectProps:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -29,8 +29,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.integration_event_v2_request_attributes import IntegrationEventV2RequestAttributes
 
@@ -42,7 +40,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "type",
@@ -136,8 +133,6 @@ class IntegrationEventV2Request:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         type_ = d["type"]
         if type(type_) is not str:
@@ -201,8 +196,6 @@ class IntegrationEventV2Request:
                 for response_content_item_data in _response_content
             ]
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         integration_event_v2_request = cls(
             type_,
             profile_id,
@@ -235,8 +228,6 @@ class IntegrationEventV2Request:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -32,8 +32,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.loyalty_ledger_entry_flags import LoyaltyLedgerEntryFlags
 
@@ -45,7 +43,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "transactionUUID",
@@ -176,8 +173,6 @@ class LedgerTransactionLogEntryIntegrationAPI:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         transaction_uuid = d["transactionUUID"]
         if type(transaction_uuid) is not str:
@@ -251,8 +246,6 @@ class LedgerTransactionLogEntryIntegrationAPI:
         if type(validity_duration) is not str and validity_duration is not UNSET:
             validity_duration = absent("validityDuration", validity_duration, "string", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         ledger_transaction_log_entry_integration_api = cls(
             transaction_uuid,
             created,
@@ -293,8 +286,6 @@ class LedgerTransactionLogEntryIntegrationAPI:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -25,8 +25,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.loyalty_card import LoyaltyCard
     from ..models.loyalty_programs import LoyaltyPrograms
@@ -40,7 +38,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "programs",
@@ -91,8 +88,6 @@ class Loyalty:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         _programs = d["programs"]
         try:
@@ -110,8 +105,6 @@ class Loyalty:
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise in_item(exc, "cards", _cards, LoyaltyCard.from_dict, strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         loyalty = cls(
             programs,
             cards,
@@ -137,8 +130,6 @@ class Loyalty:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -14,7 +14,6 @@ from ..types import (
     absent,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "activePoints",
@@ -75,8 +74,6 @@ class LoyaltyBalance:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         active_points = d.get("activePoints", UNSET)
         if (
@@ -106,8 +103,6 @@ class LoyaltyBalance:
         ) and negative_points is not UNSET:
             negative_points = absent("negativePoints", negative_points, "number", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         loyalty_balance = cls(
             active_points,
             pending_points,
@@ -136,8 +131,6 @@ class LoyaltyBalance:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -25,8 +25,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.projected_tier import ProjectedTier
     from ..models.tier import Tier
@@ -40,7 +38,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "activePoints",
@@ -138,8 +135,6 @@ class LoyaltyBalanceWithTier:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         active_points = d.get("activePoints", UNSET)
         if (
@@ -203,8 +198,6 @@ class LoyaltyBalanceWithTier:
         if type(next_tier_name) is not str and next_tier_name is not UNSET:
             next_tier_name = absent("nextTierName", next_tier_name, "string", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         loyalty_balance_with_tier = cls(
             active_points,
             pending_points,
@@ -239,8 +232,6 @@ class LoyaltyBalanceWithTier:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

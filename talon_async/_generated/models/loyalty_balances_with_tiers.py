@@ -26,8 +26,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.loyalty_balance_with_tier import LoyaltyBalanceWithTier
     from ..models.loyalty_balances_with_tiers_subledger_balances import (
@@ -43,7 +41,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "balance",
@@ -91,8 +88,6 @@ class LoyaltyBalancesWithTiers:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         _balance = d.get("balance", UNSET)
         balance: LoyaltyBalanceWithTier | Unset
@@ -120,8 +115,6 @@ class LoyaltyBalancesWithTiers:
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise in_field(exc, "subledgerBalances", _subledger_balances)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         loyalty_balances_with_tiers = cls(
             balance,
             subledger_balances,
@@ -149,8 +142,6 @@ class LoyaltyBalancesWithTiers:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -19,7 +19,6 @@ from ..types import (
     rfc3339,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "transactionUUID",
@@ -69,8 +68,6 @@ class LoyaltyLedgerEntryExpiryDateChange:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         _transaction_uuid = d["transactionUUID"]
         try:
@@ -96,8 +93,6 @@ class LoyaltyLedgerEntryExpiryDateChange:
             except (TypeError, ValueError):
                 previous_expiry_date = parse_datetime(_previous_expiry_date, "previousExpiryDate")
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         loyalty_ledger_entry_expiry_date_change = cls(
             transaction_uuid,
             new_expiry_date,
@@ -126,8 +121,6 @@ class LoyaltyLedgerEntryExpiryDateChange:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -14,7 +14,6 @@ from ..types import (
     absent,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(("createsNegativeBalance",))
 
 
@@ -43,8 +42,6 @@ class LoyaltyLedgerEntryFlags:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         creates_negative_balance = d.get("createsNegativeBalance", UNSET)
         if type(creates_negative_balance) is not bool and creates_negative_balance is not UNSET:
@@ -52,8 +49,6 @@ class LoyaltyLedgerEntryFlags:
                 "createsNegativeBalance", creates_negative_balance, "boolean", strict
             )
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         loyalty_ledger_entry_flags = cls(
             creates_negative_balance,
         )
@@ -80,8 +75,6 @@ class LoyaltyLedgerEntryFlags:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

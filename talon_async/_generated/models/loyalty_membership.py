@@ -18,7 +18,6 @@ from ..types import (
     wrong_type,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "loyaltyProgramId",
@@ -62,8 +61,6 @@ class LoyaltyMembership:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         loyalty_program_id = d["loyaltyProgramId"]
         if type(loyalty_program_id) is not int:
@@ -81,8 +78,6 @@ class LoyaltyMembership:
             except (TypeError, ValueError):
                 joined = parse_datetime(_joined, "joined")
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         loyalty_membership = cls(
             loyalty_program_id,
             joined,
@@ -108,8 +103,6 @@ class LoyaltyMembership:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

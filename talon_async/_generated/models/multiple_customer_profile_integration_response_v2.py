@@ -23,8 +23,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.customer_profile_update_v2_response import CustomerProfileUpdateV2Response
 
@@ -36,7 +34,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(("integrationStates",))
 
 
@@ -74,8 +71,6 @@ class MultipleCustomerProfileIntegrationResponseV2:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         _integration_states = d.get("integrationStates", UNSET)
         integration_states: list[CustomerProfileUpdateV2Response] | Unset = UNSET
@@ -96,8 +91,6 @@ class MultipleCustomerProfileIntegrationResponseV2:
                     strict,
                 )
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         multiple_customer_profile_integration_response_v2 = cls(
             integration_states,
         )
@@ -124,8 +117,6 @@ class MultipleCustomerProfileIntegrationResponseV2:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

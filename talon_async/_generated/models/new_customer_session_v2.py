@@ -30,8 +30,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.cart_item import CartItem
     from ..models.experiment_variant_allocation import ExperimentVariantAllocation
@@ -49,7 +47,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "profileId",
@@ -194,8 +191,6 @@ class NewCustomerSessionV2:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         profile_id = d.get("profileId", UNSET)
         if type(profile_id) is not str and profile_id is not UNSET:
@@ -304,8 +299,6 @@ class NewCustomerSessionV2:
                     strict,
                 )
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         new_customer_session_v2 = cls(
             profile_id,
             store_integration_id,
@@ -343,8 +336,6 @@ class NewCustomerSessionV2:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -19,7 +19,6 @@ from ..types import (
     wrong_type,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "priceType",
@@ -106,8 +105,6 @@ class NewPriceAdjustment:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         price_type = d["priceType"]
         if type(price_type) is not str:
@@ -170,8 +167,6 @@ class NewPriceAdjustment:
         if type(context_id) is not str and context_id is not UNSET:
             context_id = absent("contextId", context_id, "string", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         new_price_adjustment = cls(
             price_type,
             reference_id,
@@ -202,8 +197,6 @@ class NewPriceAdjustment:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -30,8 +30,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.new_referrals_for_multiple_advocates_attributes import (
         NewReferralsForMultipleAdvocatesAttributes,
@@ -45,7 +43,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "usageLimit",
@@ -139,8 +136,6 @@ class NewReferralsForMultipleAdvocates:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         usage_limit = d["usageLimit"]
         if type(usage_limit) is not int:
@@ -204,8 +199,6 @@ class NewReferralsForMultipleAdvocates:
         if type(referral_pattern) is not str and referral_pattern is not UNSET:
             referral_pattern = absent("referralPattern", referral_pattern, "string", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         new_referrals_for_multiple_advocates = cls(
             usage_limit,
             campaign_id,
@@ -239,8 +232,6 @@ class NewReferralsForMultipleAdvocates:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

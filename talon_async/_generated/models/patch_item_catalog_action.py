@@ -26,8 +26,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.patch_item_catalog_action_attributes import PatchItemCatalogActionAttributes
     from ..models.product import Product
@@ -41,7 +39,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "sku",
@@ -116,8 +113,6 @@ class PatchItemCatalogAction:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         sku = d["sku"]
         if type(sku) is not str:
@@ -155,8 +150,6 @@ class PatchItemCatalogAction:
         if type(create_if_not_exists) is not bool and create_if_not_exists is not UNSET:
             create_if_not_exists = absent("createIfNotExists", create_if_not_exists, "boolean", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         patch_item_catalog_action = cls(
             sku,
             price,
@@ -187,8 +180,6 @@ class PatchItemCatalogAction:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

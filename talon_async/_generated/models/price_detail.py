@@ -20,7 +20,6 @@ from ..types import (
     rfc3339,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "price",
@@ -87,8 +86,6 @@ class PriceDetail:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         price = d.get("price", UNSET)
         if (type(price) is not float and type(price) is not int) and price is not UNSET:
@@ -138,8 +135,6 @@ class PriceDetail:
                     _adjustment_effective_until, "adjustmentEffectiveUntil"
                 )
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         price_detail = cls(
             price,
             adjustment_context_id,
@@ -168,8 +163,6 @@ class PriceDetail:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

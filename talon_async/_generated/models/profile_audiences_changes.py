@@ -12,7 +12,6 @@ from ..types import (
     wrong_type,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "adds",
@@ -53,8 +52,6 @@ class ProfileAudiencesChanges:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         adds = d["adds"]
         if type(adds) is not list or not {int}.issuperset(map(type, adds)):
@@ -64,8 +61,6 @@ class ProfileAudiencesChanges:
         if type(deletes) is not list or not {int}.issuperset(map(type, deletes)):
             raise wrong_type("deletes", deletes, "array of integer")
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         profile_audiences_changes = cls(
             adds,
             deletes,
@@ -93,8 +88,6 @@ class ProfileAudiencesChanges:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

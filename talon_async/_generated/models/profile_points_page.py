@@ -21,8 +21,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.ledger_points_entry_integration_api import LedgerPointsEntryIntegrationAPI
 
@@ -34,7 +32,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "hasMore",
@@ -82,8 +79,6 @@ class ProfilePointsPage:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         has_more = d["hasMore"]
         if type(has_more) is not bool:
@@ -97,8 +92,6 @@ class ProfilePointsPage:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise in_item(exc, "data", _data, LedgerPointsEntryIntegrationAPI.from_dict, strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         profile_points_page = cls(
             has_more,
             data,
@@ -124,8 +117,6 @@ class ProfilePointsPage:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

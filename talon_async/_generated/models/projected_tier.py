@@ -15,7 +15,6 @@ from ..types import (
     wrong_type,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "projectedActivePoints",
@@ -64,8 +63,6 @@ class ProjectedTier:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         projected_active_points = d["projectedActivePoints"]
         if type(projected_active_points) is not float and type(projected_active_points) is not int:
@@ -81,8 +78,6 @@ class ProjectedTier:
         if type(projected_tier_name) is not str and projected_tier_name is not UNSET:
             projected_tier_name = absent("projectedTierName", projected_tier_name, "string", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         projected_tier = cls(
             projected_active_points,
             stay_in_tier_points,
@@ -109,8 +104,6 @@ class ProjectedTier:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

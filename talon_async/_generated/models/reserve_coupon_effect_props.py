@@ -12,7 +12,6 @@ from ..types import (
     wrong_type,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "couponValue",
@@ -62,8 +61,6 @@ class ReserveCouponEffectProps:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         coupon_value = d["couponValue"]
         if type(coupon_value) is not str:
@@ -77,8 +74,6 @@ class ReserveCouponEffectProps:
         if type(is_new_reservation) is not bool:
             raise wrong_type("isNewReservation", is_new_reservation, "boolean")
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         reserve_coupon_effect_props = cls(
             coupon_value,
             profile_integration_id,
@@ -107,8 +102,6 @@ class ReserveCouponEffectProps:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -21,8 +21,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.customer_profile import CustomerProfile
 
@@ -34,7 +32,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "totalResultSize",
@@ -82,8 +79,6 @@ class ReservedCustomersPage:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         total_result_size = d["totalResultSize"]
         if type(total_result_size) is not int:
@@ -95,8 +90,6 @@ class ReservedCustomersPage:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise in_item(exc, "data", _data, CustomerProfile.from_dict, strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         reserved_customers_page = cls(
             total_result_size,
             data,
@@ -124,8 +117,6 @@ class ReservedCustomersPage:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

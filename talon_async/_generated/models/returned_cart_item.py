@@ -14,7 +14,6 @@ from ..types import (
     absent,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "position",
@@ -61,8 +60,6 @@ class ReturnedCartItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         position = d.get("position", UNSET)
         if type(position) is not int and position is not UNSET:
@@ -76,8 +73,6 @@ class ReturnedCartItem:
         if type(sku) is not str and sku is not UNSET:
             sku = absent("sku", sku, "string", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         returned_cart_item = cls(
             position,
             quantity,
@@ -104,8 +99,6 @@ class ReturnedCartItem:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

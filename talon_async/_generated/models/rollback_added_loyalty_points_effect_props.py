@@ -15,7 +15,6 @@ from ..types import (
     wrong_type,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "programId",
@@ -98,8 +97,6 @@ class RollbackAddedLoyaltyPointsEffectProps:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         program_id = d["programId"]
         if type(program_id) is not int:
@@ -137,8 +134,6 @@ class RollbackAddedLoyaltyPointsEffectProps:
         if type(card_identifier) is not str and card_identifier is not UNSET:
             card_identifier = absent("cardIdentifier", card_identifier, "string", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         rollback_added_loyalty_points_effect_props = cls(
             program_id,
             sub_ledger_id,
@@ -172,8 +167,6 @@ class RollbackAddedLoyaltyPointsEffectProps:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

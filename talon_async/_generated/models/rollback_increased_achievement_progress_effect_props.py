@@ -12,7 +12,6 @@ from ..types import (
     wrong_type,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "achievementId",
@@ -80,8 +79,6 @@ class RollbackIncreasedAchievementProgressEffectProps:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         achievement_id = d["achievementId"]
         if type(achievement_id) is not int:
@@ -107,8 +104,6 @@ class RollbackIncreasedAchievementProgressEffectProps:
         if type(target) is not float and type(target) is not int:
             raise wrong_type("target", target, "number")
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         rollback_increased_achievement_progress_effect_props = cls(
             achievement_id,
             achievement_name,
@@ -140,8 +135,6 @@ class RollbackIncreasedAchievementProgressEffectProps:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

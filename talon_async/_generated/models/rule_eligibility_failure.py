@@ -17,7 +17,6 @@ from ..types import (
     wrong_type,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "failureCode",
@@ -100,8 +99,6 @@ class RuleEligibilityFailure:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         failure_code = cast(
             RuleEligibilityFailureFailureCode,
@@ -137,8 +134,6 @@ class RuleEligibilityFailure:
         if type(effect_index) is not int and effect_index is not UNSET:
             effect_index = absent("effectIndex", effect_index, "integer", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         rule_eligibility_failure = cls(
             failure_code,
             details,
@@ -172,8 +167,6 @@ class RuleEligibilityFailure:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

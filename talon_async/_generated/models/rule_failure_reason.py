@@ -15,7 +15,6 @@ from ..types import (
     wrong_type,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "campaignID",
@@ -137,8 +136,6 @@ class RuleFailureReason:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         campaign_id = d["campaignID"]
         if type(campaign_id) is not int:
@@ -196,8 +193,6 @@ class RuleFailureReason:
         if type(evaluation_group_mode) is not str and evaluation_group_mode is not UNSET:
             evaluation_group_mode = absent("evaluationGroupMode", evaluation_group_mode, "string", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         rule_failure_reason = cls(
             campaign_id,
             campaign_name,
@@ -235,8 +230,6 @@ class RuleFailureReason:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -14,7 +14,6 @@ from ..types import (
     absent,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "message",
@@ -63,8 +62,6 @@ class SessionConflictResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         message = d.get("message", UNSET)
         if type(message) is not str and message is not UNSET:
@@ -78,8 +75,6 @@ class SessionConflictResponse:
         if type(status_code) is not int and status_code is not UNSET:
             status_code = absent("StatusCode", status_code, "integer", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         session_conflict_response = cls(
             message,
             errors,
@@ -108,8 +103,6 @@ class SessionConflictResponse:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

@@ -15,7 +15,6 @@ from ..types import (
     wrong_type,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "name",
@@ -73,8 +72,6 @@ class SetDiscountEffectProps:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         name = d["name"]
         if type(name) is not str:
@@ -94,8 +91,6 @@ class SetDiscountEffectProps:
         ) and desired_value is not UNSET:
             desired_value = absent("desiredValue", desired_value, "number", strict)
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         set_discount_effect_props = cls(
             name,
             value,
@@ -125,8 +120,6 @@ class SetDiscountEffectProps:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

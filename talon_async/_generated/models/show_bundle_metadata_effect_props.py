@@ -12,7 +12,6 @@ from ..types import (
     wrong_type,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "description",
@@ -62,8 +61,6 @@ class ShowBundleMetadataEffectProps:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         description = d["description"]
         if type(description) is not str:
@@ -77,8 +74,6 @@ class ShowBundleMetadataEffectProps:
         if type(items_indices) is not list or not {float, int}.issuperset(map(type, items_indices)):
             raise wrong_type("itemsIndices", items_indices, "array of number")
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         show_bundle_metadata_effect_props = cls(
             description,
             bundle_attributes,
@@ -107,8 +102,6 @@ class ShowBundleMetadataEffectProps:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

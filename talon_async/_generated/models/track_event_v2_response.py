@@ -33,8 +33,6 @@ _models_bound = False
 
 
 def _bind_models() -> None:
-    # Model modules import each other in cycles, so they cannot import at the top. Binding the names
-    # once, on first use, keeps `import` cheap and costs each call one flag test, not an import.
     global _models_bound
     from ..models.campaign import Campaign
     from ..models.campaign_eligibility import CampaignEligibility
@@ -64,7 +62,6 @@ def _bind_models() -> None:
     _models_bound = True
 
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "effects",
@@ -199,8 +196,6 @@ class TrackEventV2Response:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
         if not _models_bound:
             _bind_models()
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         _effects = d["effects"]
         try:
@@ -318,8 +313,6 @@ class TrackEventV2Response:
                     exc, "campaignEligibility", _campaign_eligibility, CampaignEligibility.from_dict, strict
                 )
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         track_event_v2_response = cls(
             effects,
             created_coupons,
@@ -355,8 +348,6 @@ class TrackEventV2Response:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

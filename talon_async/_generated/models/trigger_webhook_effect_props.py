@@ -12,7 +12,6 @@ from ..types import (
     wrong_type,
 )
 
-# Keys that map to attributes; any other key goes to additional_properties.
 _JSON_KEYS = frozenset(
     (
         "webhookId",
@@ -53,8 +52,6 @@ class TriggerWebhookEffectProps:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         """Decode a JSON object; ``strict`` refuses what tolerant decoding accepts (docs/compatibility.md)."""
-        # Read, never copy: a missing required key still raises KeyError, and unknown keys are
-        # collected once at the end instead of popping every known one from a copy.
         d = src_dict
         webhook_id = d["webhookId"]
         if type(webhook_id) is not float and type(webhook_id) is not int:
@@ -64,8 +61,6 @@ class TriggerWebhookEffectProps:
         if type(webhook_name) is not str:
             raise wrong_type("webhookName", webhook_name, "string")
 
-        # Positional, in the order the class declares its fields: about half the cost of keywords,
-        # which matters for pages of a thousand entries.
         trigger_webhook_effect_props = cls(
             webhook_id,
             webhook_name,
@@ -93,8 +88,6 @@ class TriggerWebhookEffectProps:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
-    # Public name for reprs, tracebacks and pickles; annotations still resolve in this module
-    # (through the methods' globals), which is where talon_async reads them.
     __module__ = "talon_async.models"
 
     @classmethod

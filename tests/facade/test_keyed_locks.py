@@ -11,7 +11,7 @@ import anyio.lowlevel
 import httpx
 import pytest
 
-from talon_async._locks import KeyedLocks
+from talon_async._keyed_locks import KeyedLocks
 from tests.facade.conftest import make_client, state_doc
 from tests.support.documents import DocumentFactory
 

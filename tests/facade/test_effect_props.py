@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from talon_async import effects_of, matching_effects, typed_props
-from talon_async._effects import PROPS_BY_EFFECT_TYPE
+from talon_async._effect_props import PROPS_BY_EFFECT_TYPE
 from talon_async.models import (
     AcceptCouponEffectProps,
     AddLoyaltyPointsEffectProps,

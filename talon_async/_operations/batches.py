@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
-from ._base import TimeoutTypes
-from ._batch import BatchResult, Boundary, ChunkResult, Operation, run_batches
-from ._bodies import unserializable
-from ._checkpoint import Checkpoint, JsonlCheckpoint
-from ._errors import InvalidRequestError
-from ._operations.audiences import AudienceOperations
-from ._operations.catalogs import CatalogOperations
-from ._operations.coupons import CouponOperations
-from ._operations.profiles import ProfileOperations
-from ._params import Body, as_model, date_param
+from .._argument_converters import Body, as_model, date_param
+from .._base import BaseClient, TimeoutTypes
+from .._batch_runner import BatchResult, Boundary, ChunkResult, Operation, run_batches
+from .._body_errors import unserializable
+from .._checkpoint import Checkpoint, JsonlCheckpoint
+from .._errors import InvalidRequestError
 
 if TYPE_CHECKING:
-    from ._catalog_actions import CatalogPayload
-    from ._generated.models import (
+    from .._catalog_actions import CatalogPayload
+    from .._generated.models import (
         AdvocateReferralsPage,
         Catalog,
         CatalogAction,
+        CatalogSyncRequest,
+        CustomerProfileAudienceRequest,
         CustomerProfileAudienceRequestItem,
+        MultipleCustomerProfileIntegrationRequest,
         MultipleCustomerProfileIntegrationRequestItem,
+        NewReferralsForMultipleAdvocates,
     )
 
 
@@ -34,22 +35,67 @@ __all__ = [
     "CATALOG_ACTIONS",
     "PROFILE_UPDATES",
     "REFERRALS",
-    "BatchMethods",
+    "BatchOperations",
     "CheckpointArg",
+    "ChunkSenders",
     "new_catalog_boundary",
 ]
 
 T = TypeVar("T")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 CheckpointArg = Checkpoint | str | os.PathLike[str] | None
 """A ``Checkpoint``, or the path of a JSON-lines checkpoint file (created if missing)."""
 
 
-class BatchMethods(ProfileOperations, AudienceOperations, CatalogOperations, CouponOperations):
+class ChunkSenders(Protocol):
+    """The one-request operations a batch sends each chunk through.
+
+    ``TalonClient`` composes them from the other operation groups next to ``BatchOperations``
+    (``_client`` checks that statically), so a chunk is checked and sent exactly as a direct call.
+    """
+
+    async def update_customer_profiles(
+        self, *, body: MultipleCustomerProfileIntegrationRequest, silent: bool, timeout: TimeoutTypes
+    ) -> object: ...
+
+    async def update_customer_profile_audiences(
+        self, *, body: CustomerProfileAudienceRequest, timeout: TimeoutTypes
+    ) -> None: ...
+
+    async def sync_catalog(
+        self, catalog_id: int, *, body: CatalogSyncRequest, timeout: TimeoutTypes
+    ) -> Catalog: ...
+
+    async def create_referrals_for_multiple_advocates(
+        self, *, body: NewReferralsForMultipleAdvocates, silent: bool, timeout: TimeoutTypes
+    ) -> AdvocateReferralsPage | None: ...
+
+
+def _refused_on_dry_views(
+    method: Callable[Concatenate[BatchOperations, P], Awaitable[R]],
+) -> Callable[Concatenate[BatchOperations, P], Awaitable[R]]:
+    """Refuse the batch up front on a ``dry_run()`` view: no chunk of it could be dry."""
+
+    @functools.wraps(method)
+    async def refusing(self: BatchOperations, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        self._no_dry(method.__name__)
+        return await method(self, *args, **kwargs)
+
+    return refusing
+
+
+class BatchOperations(BaseClient):
     """Strictly private. The batch helpers of ``TalonClient``."""
+
+    @property
+    def _chunk_senders(self) -> ChunkSenders:
+        return cast("ChunkSenders", self)
 
     # --- batches -------------------------------------------------------------------------------
 
+    @_refused_on_dry_views
     async def batch_update_customer_profiles(
         self,
         profiles: Iterable[MultipleCustomerProfileIntegrationRequestItem | Body]
@@ -69,20 +115,19 @@ class BatchMethods(ProfileOperations, AudienceOperations, CatalogOperations, Cou
         ``integrationId`` hashes to ``i``; ``keep_ok_chunks=False`` keeps memory flat on huge
         inputs by listing only failed chunks. See docs/bulk-jobs.md.
         """
-        from ._generated.models.multiple_customer_profile_integration_request import (
+        from .._generated.models.multiple_customer_profile_integration_request import (
             MultipleCustomerProfileIntegrationRequest,
         )
 
-        self._no_dry("batch_update_customer_profiles")
-
         async def send(chunk: list[MultipleCustomerProfileIntegrationRequestItem]) -> None:
             body = MultipleCustomerProfileIntegrationRequest(customer_profiles=chunk)
-            await self.update_customer_profiles(body=body, silent=True, timeout=timeout)
+            await self._chunk_senders.update_customer_profiles(body=body, silent=True, timeout=timeout)
 
         return await _run(
             profiles, send, PROFILE_UPDATES, concurrency, on_progress, checkpoint, shard, keep_ok_chunks
         )
 
+    @_refused_on_dry_views
     async def batch_update_customer_profile_audiences(
         self,
         changes: Iterable[CustomerProfileAudienceRequestItem | Body]
@@ -100,12 +145,10 @@ class BatchMethods(ProfileOperations, AudienceOperations, CatalogOperations, Cou
         ``checkpoint``, ``shard`` (by ``profileIntegrationId``) and ``keep_ok_chunks`` work as for
         ``batch_update_customer_profiles``.
         """
-        from ._generated.models.customer_profile_audience_request import CustomerProfileAudienceRequest
-
-        self._no_dry("batch_update_customer_profile_audiences")
+        from .._generated.models.customer_profile_audience_request import CustomerProfileAudienceRequest
 
         async def send(chunk: list[CustomerProfileAudienceRequestItem]) -> None:
-            await self.update_customer_profile_audiences(
+            await self._chunk_senders.update_customer_profile_audiences(
                 body=CustomerProfileAudienceRequest(data=chunk), timeout=timeout
             )
 
@@ -113,6 +156,7 @@ class BatchMethods(ProfileOperations, AudienceOperations, CatalogOperations, Cou
             changes, send, AUDIENCE_CHANGES, concurrency, on_progress, checkpoint, shard, keep_ok_chunks
         )
 
+    @_refused_on_dry_views
     async def batch_sync_catalog(
         self,
         catalog_id: int,
@@ -136,12 +180,10 @@ class BatchMethods(ProfileOperations, AudienceOperations, CatalogOperations, Cou
         (an item is added before it is patched); raise it only for independent actions.
         Shards split by SKU, so each SKU's actions stay in order within one shard.
         """
-        from ._generated.models.catalog_sync_request import CatalogSyncRequest
-
-        self._no_dry("batch_sync_catalog")
+        from .._generated.models.catalog_sync_request import CatalogSyncRequest
 
         async def send(chunk: list[CatalogAction]) -> Catalog:
-            return await self.sync_catalog(
+            return await self._chunk_senders.sync_catalog(
                 catalog_id, body=CatalogSyncRequest(actions=chunk), timeout=timeout
             )
 
@@ -157,6 +199,7 @@ class BatchMethods(ProfileOperations, AudienceOperations, CatalogOperations, Cou
             boundary=_CatalogBoundary(),
         )
 
+    @_refused_on_dry_views
     async def batch_create_referrals(
         self,
         advocate_profile_integration_ids: Iterable[str] | AsyncIterable[str],
@@ -180,9 +223,8 @@ class BatchMethods(ProfileOperations, AudienceOperations, CatalogOperations, Cou
         chunk whose outcome the checkpoint left unknown is not re-sent but listed in
         ``BatchResult.uncertain`` for you to reconcile.
         """
-        from ._generated.models.new_referrals_for_multiple_advocates import NewReferralsForMultipleAdvocates
+        from .._generated.models.new_referrals_for_multiple_advocates import NewReferralsForMultipleAdvocates
 
-        self._no_dry("batch_create_referrals")
         start = date_param(start_date, "start_date")
         expiry = date_param(expiry_date, "expiry_date")
 
@@ -194,7 +236,7 @@ class BatchMethods(ProfileOperations, AudienceOperations, CatalogOperations, Cou
                 expiry_date=expiry,
                 usage_limit=usage_limit,
             )
-            return await self.create_referrals_for_multiple_advocates(
+            return await self._chunk_senders.create_referrals_for_multiple_advocates(
                 body=body, silent=silent, timeout=timeout
             )
 
@@ -265,7 +307,7 @@ def _key(json_name: str, attribute: str) -> Callable[[object], str | None]:
 
 
 def _catalog_key(item: object) -> str | None:
-    from ._catalog_actions import type_and_sku
+    from .._catalog_actions import type_and_sku
 
     return type_and_sku(item)[1]
 
@@ -283,8 +325,8 @@ def _advocate_id(item: str, index: int) -> str:
 
 
 def _to_catalog_action(item: object, field: str = "actions[]") -> CatalogAction:
-    from ._catalog_actions import catalog_action
-    from ._generated.models.catalog_action import CatalogAction
+    from .._catalog_actions import catalog_action
+    from .._generated.models.catalog_action import CatalogAction
 
     if isinstance(item, CatalogAction):
         return item
@@ -310,7 +352,7 @@ class _CatalogBoundary:
         self._skus: set[str] = set()
 
     def __call__(self, item: object, chunk_is_empty: bool) -> bool:
-        from ._catalog_actions import type_and_sku
+        from .._catalog_actions import type_and_sku
 
         action_type, sku = type_and_sku(item)
         starts = chunk_is_empty or action_type != self._type or (sku is not None and sku in self._skus)
@@ -322,7 +364,7 @@ class _CatalogBoundary:
 
 
 def _prepare_profile(item: MultipleCustomerProfileIntegrationRequestItem | Body, index: int) -> object:
-    from ._generated.models.multiple_customer_profile_integration_request_item import (
+    from .._generated.models.multiple_customer_profile_integration_request_item import (
         MultipleCustomerProfileIntegrationRequestItem,
     )
 
@@ -330,7 +372,7 @@ def _prepare_profile(item: MultipleCustomerProfileIntegrationRequestItem | Body,
 
 
 def _prepare_audience_change(item: CustomerProfileAudienceRequestItem | Body, index: int) -> object:
-    from ._generated.models.customer_profile_audience_request_item import CustomerProfileAudienceRequestItem
+    from .._generated.models.customer_profile_audience_request_item import CustomerProfileAudienceRequestItem
 
     return checked(CustomerProfileAudienceRequestItem, item, f"changes[{index}]")
 

@@ -23,8 +23,8 @@ from ._checkpoint import (
     runs,
     shard_of,
 )
-from ._checks import MAX_ITEMS
 from ._errors import APIStatusError, InvalidRequestError, TalonError
+from ._request_checks import MAX_ITEMS
 
 __all__ = [
     "BatchResult",

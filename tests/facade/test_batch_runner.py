@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from talon_async import BadRequestError, BatchResult, ChunkResult, InvalidRequestError, catalog_action
-from talon_async._batch import Operation, _chunks, _Reader
+from talon_async._batch_runner import Operation, _chunks, _Reader
 from talon_async._checkpoint import ResumeState
 from talon_async.models import AddItemCatalogAction, MultipleCustomerProfileIntegrationRequestItem
 from tests.facade.conftest import make_client

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from talon_async import InvalidRequestError, TalonClient
-from talon_async._bodies import undecodable, unserializable
+from talon_async._body_errors import undecodable, unserializable
 from talon_async.models import (
     CartItem,
     IntegrationRequest,

@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any, Protocol, TypeVar
 
-from ._bodies import refused_content, undecodable, unserializable
-from ._checks import check_aware, check_int, check_page_size
+from ._body_errors import refused_content, undecodable, unserializable
 from ._errors import InvalidRequestError
 from ._generated.types import UNSET, Unset
+from ._request_checks import check_aware, check_int, check_page_size
 
 __all__ = [
     "CLOSING_STATES",
