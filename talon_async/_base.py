@@ -45,7 +45,7 @@ from ._generated.types import Operation
 from ._keyed_locks import KeyedLocks
 from ._logging import log_attempt, logger
 from ._pacing import RateLimit
-from ._raw_response import RawCapture, RawResponse
+from ._raw_response import RawCapture, RawResponse, decode_json
 from ._retry import is_timeout, retry_delay, should_retry, sleep
 from ._transports import MAX_URL_LENGTH, Answer, PreparedRequest, Timeouts, Transport, environment_proxy
 from ._version import __version__
@@ -596,7 +596,7 @@ def _parse(
                 raise _unexpected(answer, request, "a body", status)
             return None  # type: ignore[return-value]
         try:
-            parsed: T = parser(json.loads(answer.content), strict)
+            parsed: T = parser(decode_json(answer.content), strict)
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise _validation_error(answer, request, exc) from exc
         return parsed
