@@ -276,6 +276,7 @@ class BaseClient:
         self._dry = False
         self._raw: RawCapture | None = None
         self._headers = _base_headers(url, api_key, headers or {})
+        self._merged_headers: dict[tuple[tuple[str, str], ...], list[tuple[str, str]]] = {}
         self._wire = _wire(
             http_client, transport, max_concurrency, environment_proxy(url) if trust_env else None
         )
@@ -428,7 +429,15 @@ class BaseClient:
             )
         headers = self._headers
         if operation.headers:
-            headers = _merged(headers, operation.headers)
+            # An operation's own headers are nearly always the same few (its Content-Type), so the
+            # merged list is kept per set of them; a request only ever copies it.
+            key = tuple(operation.headers.items())
+            merged = self._merged_headers.get(key)
+            if merged is None:
+                merged = _merged(headers, operation.headers)
+                if len(self._merged_headers) < 64:
+                    self._merged_headers[key] = merged
+            headers = merged
         body: bytes | None = None
         if operation.json is not None:
             body = json.dumps(

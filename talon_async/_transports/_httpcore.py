@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+import contextlib
+import ssl
+from collections.abc import Iterable, MutableMapping
 from typing import Any
 
 import anyio
 import httpcore
 import httpx
+import sniffio
 
 from . import (
     MAX_ANSWER_BYTES,
@@ -22,6 +25,81 @@ from . import (
 from . import MAX_HEADER_BYTES as _HEADER_LIMIT
 
 __all__ = ["HttpcoreTransport", "mapped_httpcore_error"]
+
+
+class _CoalescedStream(httpcore.AsyncNetworkStream):
+    """Strictly private. Holds a request's writes until its answer is read, then sends them at once.
+
+    httpcore writes a request's head and its body separately: two system calls and, under trio,
+    two trips through the scheduler per request. The bytes on the wire are the same.
+    """
+
+    __slots__ = ("_inner", "_pending", "_timeout")
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+        self._pending: list[bytes] = []
+        self._timeout: float | None = None
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if buffer:
+            self._pending.append(buffer)
+            self._timeout = timeout
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        if self._pending:
+            data = b"".join(self._pending)
+            self._pending.clear()
+            # As httpcore does for a failed write: the server may have answered and closed early,
+            # and reading tells that apart from a connection that is gone.
+            with contextlib.suppress(httpcore.WriteError):
+                await self._inner.write(data, self._timeout)
+        return await self._inner.read(max_bytes, timeout)
+
+    async def aclose(self) -> None:
+        self._pending.clear()
+        await self._inner.aclose()
+
+    async def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        return _CoalescedStream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _CoalescingBackend(httpcore.AsyncNetworkBackend):
+    """Strictly private. httpcore's backend for the running library, its streams ``_CoalescedStream``."""
+
+    def __init__(self) -> None:
+        # What httpcore's own default does: trio's backend under trio, anyio's under asyncio.
+        trio = sniffio.current_async_library() == "trio"
+        self._inner: httpcore.AsyncNetworkBackend = (
+            httpcore.TrioBackend() if trio else httpcore.AnyIOBackend()
+        )
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _CoalescedStream(stream)
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return _CoalescedStream(await self._inner.connect_unix_socket(path, timeout, socket_options))
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
 
 
 _Exchanged = tuple[int, list[tuple[bytes, bytes]], MutableMapping[str, Any], bytes]
@@ -39,12 +117,13 @@ class _Pool:
     ``AsyncHTTPConnection``), so the bytes on the wire and every failure stay httpcore's.
     """
 
-    __slots__ = ("_all", "_idle", "_slots")
+    __slots__ = ("_all", "_backend", "_idle", "_slots")
 
     def __init__(self, max_connections: int) -> None:
         self._slots = anyio.Semaphore(max_connections, fast_acquire=True)
         self._idle: dict[tuple[bytes, bytes, int], list[httpcore.AsyncHTTPConnection]] = {}
         self._all: set[httpcore.AsyncHTTPConnection] = set()
+        self._backend: _CoalescingBackend | None = None
 
     async def exchange(self, request: httpcore.Request, pool_timeout: float | None) -> _Exchanged:
         slots = self._slots
@@ -91,9 +170,14 @@ class _Pool:
             if connection.is_available() and not connection.has_expired():
                 return connection
             await self._discard(connection)
-        connection = httpcore.AsyncHTTPConnection(origin, retries=0)
+        backend = self._backend or self._new_backend()
+        connection = httpcore.AsyncHTTPConnection(origin, retries=0, network_backend=backend)
         self._all.add(connection)
         return connection
+
+    def _new_backend(self) -> _CoalescingBackend:
+        self._backend = _CoalescingBackend()
+        return self._backend
 
     async def _discard(self, connection: httpcore.AsyncHTTPConnection) -> None:
         self._all.discard(connection)
