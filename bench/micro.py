@@ -61,7 +61,7 @@ def main() -> None:
     from talon_async._generated.models.integration_request import IntegrationRequest
     from talon_async._generated.models.integration_state_v2 import IntegrationStateV2
     from talon_async._generated.models.loyalty_card_transactions_page import LoyaltyCardTransactionsPage
-    from talon_async._response import decode_json
+    from talon_async._json import decode_json
 
     w1_raw = (DOCUMENTS / "w1_response.json").read_bytes()
     w1_doc = json.loads(w1_raw)

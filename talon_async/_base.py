@@ -42,10 +42,11 @@ from ._errors import (
     status_error,
 )
 from ._generated.types import Operation
+from ._json import decode_json
 from ._keyed_locks import KeyedLocks
 from ._logging import log_attempt, logger
 from ._pacing import RateLimit
-from ._raw_response import RawCapture, RawResponse, decode_json
+from ._raw_response import RawCapture, RawResponse
 from ._retry import is_timeout, retry_delay, should_retry, sleep
 from ._transports import MAX_URL_LENGTH, Answer, PreparedRequest, Timeouts, Transport, environment_proxy
 from ._version import __version__

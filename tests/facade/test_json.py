@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from talon_async import _raw_response as _response
-from talon_async._raw_response import decode_json
+from talon_async import _json
+from talon_async._json import decode_json
 
 # Documents where orjson alone would differ from json.loads: it refuses some, and reads an integer
 # beyond 64 bits as a float.
@@ -29,9 +29,9 @@ REFUSED = [b"[1,]", b'"\xff"', b"", b"{"]
 @pytest.fixture(params=["orjson", "stdlib"])
 def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     if request.param == "stdlib":
-        monkeypatch.setattr(_response, "_orjson", None)
+        monkeypatch.setattr(_json, "_orjson", None)
     else:
-        assert _response._orjson is not None, "the dev environment installs the orjson extra"
+        assert _json._orjson is not None, "the dev environment installs the orjson extra"
     return str(request.param)
 
 
