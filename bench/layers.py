@@ -1,19 +1,21 @@
 """Where a small request's client CPU goes, layer by layer (W2: a 204 to a silent event).
 
-Not part of `make bench`; run it when the facade misses the official SDK on W1/W2:
+Not part of `make bench`; run it when the facade misses its targets on W1/W2:
 
     python bench/layers.py
 
 It starts bench/server.py (pinned like bench/run.py) and measures, at concurrency 32, the client
-CPU per request of: raw aiohttp; httpx-aiohttp's transport called directly with a prepared
-``httpx.Request``; ``httpx.AsyncClient`` over a ``MockTransport`` (httpx's own per-request work:
-URL merging and parsing, headers, auth and cookie handling, no network); and the two together.
+CPU per request of: raw aiohttp (the floor); the facade's aiohttp transport called directly with a
+prepared request (what the transport adds); ``TalonClient.track_event`` over a transport that
+answers at once, no network (what the pipeline adds: body validation, the description, headers,
+JSON encoding, locks, limits, the deadline, parsing); and ``TalonClient.track_event`` in full.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -21,14 +23,16 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
-import httpx
-from httpx_aiohttp import AiohttpTransport
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "clients"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _common as c
 from run import cpus, start_server
+
+from talon_async import TalonClient
+from talon_async._transports import Answer, PreparedRequest, Timeouts
+from talon_async._transports._aiohttp import AiohttpTransport
 
 BODY = json.dumps(c.W2_REQUEST).encode()
 HEADERS = {**c.AUTH, "Content-Type": "application/json"}
@@ -60,6 +64,16 @@ async def per_request_us(call: Callable[[], Awaitable[object]], requests: int = 
     return best
 
 
+class _AtOnce:
+    """A transport that answers every request with a 204 at once: the pipeline's cost alone."""
+
+    async def send(self, request: PreparedRequest, timeouts: Timeouts) -> Answer:
+        return Answer(204, "No Content", [], b"")
+
+    async def aclose(self) -> None:
+        pass
+
+
 async def measure(base_url: str) -> dict[str, float]:
     out: dict[str, float] = {}
     async with aiohttp.ClientSession(base_url, headers=HEADERS) as session:
@@ -68,38 +82,33 @@ async def measure(base_url: str) -> dict[str, float]:
             async with session.post(c.W2_PATH, data=BODY) as response:
                 await response.read()
 
-        out["raw aiohttp"] = await per_request_us(raw)
+        out["raw aiohttp (the floor)"] = await per_request_us(raw)
 
-    transport = AiohttpTransport()
-    request = httpx.Request("POST", base_url + c.W2_PATH, headers=HEADERS, content=BODY)
-
-    async def direct() -> None:
-        response = await transport.handle_async_request(request)
-        await response.aread()
-        await response.aclose()
-
-    out["httpx-aiohttp transport, called directly"] = await per_request_us(direct)
+    transport = AiohttpTransport(max_connections=64, proxy=None)
+    headers = [("Host", base_url.split("//", 1)[1]), *HEADERS.items(), ("Content-Length", str(len(BODY)))]
+    request = PreparedRequest("POST", base_url + c.W2_PATH + "?silent=yes", headers, BODY)
+    timeouts = {"connect": 10.0, "read": 10.0, "write": 10.0, "pool": 10.0}
+    out["the facade's aiohttp transport, called directly"] = await per_request_us(
+        lambda: transport.send(request, timeouts)
+    )
     await transport.aclose()
 
-    mock = httpx.MockTransport(lambda _: httpx.Response(204))
-    async with httpx.AsyncClient(
-        base_url="https://yourbaseurl.talon.one", headers=c.AUTH, transport=mock
-    ) as client:
-        out["httpx.AsyncClient over MockTransport (no network)"] = await per_request_us(
-            lambda: client.post(c.W2_PATH, json=c.W2_REQUEST, params={"silent": "yes"})
-        )
-    async with httpx.AsyncClient(base_url=base_url, headers=c.AUTH, transport=AiohttpTransport()) as client:
-        out["httpx.AsyncClient + httpx-aiohttp transport"] = await per_request_us(
-            lambda: client.post(c.W2_PATH, json=c.W2_REQUEST, params={"silent": "yes"})
-        )
+    event = c.rotate(c.W2_REQUESTS)
+    talon = TalonClient(base_url, c.API_KEY)
+    talon._wire.transport = _AtOnce()
+    out["TalonClient.track_event over a transport answering at once (no network)"] = await per_request_us(
+        lambda: talon.track_event(body=event())
+    )
+    async with TalonClient(base_url, c.API_KEY) as talon:
+        out["TalonClient.track_event"] = await per_request_us(lambda: talon.track_event(body=event()))
     return out
 
 
 def main() -> None:
     server_cpu, client_cpu = cpus()
     if client_cpu is not None:
-        subprocess.run(["taskset", "-p", "-c", str(client_cpu), str(__import__("os").getpid())], check=False,
-                       capture_output=True)  # fmt: skip
+        pin = ["taskset", "-p", "-c", str(client_cpu), str(os.getpid())]
+        subprocess.run(pin, check=False, capture_output=True)
     server, base_url = start_server(server_cpu)
     try:
         results = asyncio.run(measure(base_url))

@@ -42,6 +42,7 @@ from ._errors import (
     status_error,
 )
 from ._generated.types import Operation
+from ._json import decode_json
 from ._keyed_locks import KeyedLocks
 from ._logging import log_attempt, logger
 from ._pacing import RateLimit
@@ -276,6 +277,7 @@ class BaseClient:
         self._dry = False
         self._raw: RawCapture | None = None
         self._headers = _base_headers(url, api_key, headers or {})
+        self._merged_headers: dict[tuple[tuple[str, str], ...], list[tuple[str, str]]] = {}
         self._wire = _wire(
             http_client, transport, max_concurrency, environment_proxy(url) if trust_env else None
         )
@@ -428,7 +430,15 @@ class BaseClient:
             )
         headers = self._headers
         if operation.headers:
-            headers = _merged(headers, operation.headers)
+            # An operation's own headers are nearly always the same few (its Content-Type), so the
+            # merged list is kept per set of them; a request only ever copies it.
+            key = tuple(operation.headers.items())
+            merged = self._merged_headers.get(key)
+            if merged is None:
+                merged = _merged(headers, operation.headers)
+                if len(self._merged_headers) < 64:
+                    self._merged_headers[key] = merged
+            headers = merged
         body: bytes | None = None
         if operation.json is not None:
             try:
@@ -599,7 +609,7 @@ def _parse(
                 raise _unexpected(answer, request, "a body", status)
             return None  # type: ignore[return-value]
         try:
-            parsed: T = parser(json.loads(answer.content), strict)
+            parsed: T = parser(decode_json(answer.content), strict)
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise _validation_error(answer, request, exc) from exc
         return parsed

@@ -116,6 +116,29 @@ async def measure_async(name: str, opts: argparse.Namespace, call: Callable[[], 
     report(name, opts, _cpu() - cpu, time.perf_counter() - wall)
 
 
+async def measure_trio(name: str, opts: argparse.Namespace, call: Callable[[], Awaitable[object]]) -> None:
+    """``measure_async`` under trio: the same units and concurrency, run by a trio nursery."""
+    import trio
+
+    in_flight = 1 if opts.workload == "w4" else opts.concurrency
+
+    async def run(units: int) -> None:
+        remaining = iter(range(units))
+
+        async def worker() -> None:
+            for _ in remaining:
+                await call()
+
+        async with trio.open_nursery() as nursery:
+            for _ in range(in_flight):
+                nursery.start_soon(worker)
+
+    await run(opts.warmup)
+    cpu, wall = _cpu(), time.perf_counter()
+    await run(opts.units)
+    report(name, opts, _cpu() - cpu, time.perf_counter() - wall)
+
+
 def measure_threads(
     name: str, opts: argparse.Namespace, call: Callable[[], object], pool: ThreadPoolExecutor
 ) -> None:

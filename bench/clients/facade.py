@@ -1,17 +1,23 @@
 """Our facade, ``talon_async.TalonClient``, as an application uses it: plain dicts in, models out.
 
 Its transport is whatever the facade picks by default (``talon_async._base.pick_transport``),
-and W4 is one ``batch_update_customer_profiles`` call per batch of 10,000 profiles.
+and W4 is one ``batch_update_customer_profiles`` call per batch of 10,000 profiles. With
+``--trio`` the same calls run under trio, where the default transport is httpcore's pool.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Awaitable, Callable
 
 import _common as c
 
 from talon_async import TalonClient
+
+TRIO = "--trio" in sys.argv
+if TRIO:
+    sys.argv.remove("--trio")
 
 
 async def main() -> None:
@@ -36,8 +42,16 @@ async def main() -> None:
                 c.fail(f"w4: {result.failed_items[:1]!r}")
 
         calls: dict[str, Callable[[], Awaitable[object]]] = {"w1": w1, "w2": w2, "w3": w3, "w4": w4}
-        await c.measure_async("facade (TalonClient)", opts, calls[opts.workload])
+        if TRIO:
+            await c.measure_trio("facade under trio (httpcore)", opts, calls[opts.workload])
+        else:
+            await c.measure_async("facade (TalonClient)", opts, calls[opts.workload])
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if TRIO:
+        import trio
+
+        trio.run(main)
+    else:
+        asyncio.run(main())

@@ -115,6 +115,7 @@ def campaign(campaign_id: int, name: str) -> dict[str, Any]:
         "updatedBy": "Jane Doe",
         "frontendState": "running",
         "storesImported": False,
+        "reevaluateOnReturn": False,
         "revisionFrontendState": "revised",
         "activeRevisionId": campaign_id * 7,
         "activeRevisionVersionId": campaign_id * 7 + 1,
@@ -250,6 +251,7 @@ def w1_response() -> dict[str, Any]:
             "total": round(total + 4.95, 2),
             "cartItemTotal": total,
             "additionalCostTotal": 4.95,
+            "cartItemAdditionalCostTotal": 0.0,
             "updated": NOW,
         },
         "customerProfile": {

@@ -1,0 +1,64 @@
+"""``decode_json`` gives exactly what ``json.loads`` gives, with or without the ``orjson`` extra."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from talon_async import _json
+from talon_async._json import decode_json
+
+# Documents where orjson alone would differ from json.loads: it refuses some, and reads an integer
+# beyond 64 bits as a float.
+EDGES = [
+    b'{"a": 1, "a": 2}',
+    b'{"id": 18446744073709551616, "n": -9223372036854775809}',
+    b'{"attributes": {"big": 123456789012345678901234567890}}',
+    b'"\\ud800"',
+    b"\xef\xbb\xbf{}",
+    b"[NaN, Infinity, -Infinity]",
+    b"[1E400, -1E400, 1e-400]",
+    b'{"s": "1234567890123456789012", "x": 0.1, "y": -0.0}',
+    b'{"nested": [[[{"k": null, "t": true, "f": false}]]]}',
+]
+REFUSED = [b"[1,]", b'"\xff"', b"", b"{"]
+
+
+@pytest.fixture(params=["orjson", "stdlib"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "stdlib":
+        monkeypatch.setattr(_json, "_orjson", None)
+    else:
+        assert _json._orjson is not None, "the dev environment installs the orjson extra"
+    return str(request.param)
+
+
+def _same(left: object, right: object) -> bool:
+    if isinstance(left, float) and isinstance(right, float):
+        return (math.isnan(left) and math.isnan(right)) or repr(left) == repr(right)
+    if isinstance(left, dict) and isinstance(right, dict):
+        return list(left) == list(right) and all(_same(left[k], right[k]) for k in left)
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(_same(a, b) for a, b in zip(left, right, strict=True))
+    return type(left) is type(right) and left == right
+
+
+@pytest.mark.parametrize("document", EDGES)
+def test_decodes_like_json_loads(parser: str, document: bytes) -> None:
+    """Each edge document decodes to the values and types of ``json.loads`` (big integers stay integers)."""
+    assert _same(decode_json(document), json.loads(document))
+
+
+@pytest.mark.parametrize("document", REFUSED)
+def test_refuses_like_json_loads(parser: str, document: bytes) -> None:
+    """A document ``json.loads`` refuses is refused with the same exception class."""
+    try:
+        json.loads(document)
+    except ValueError as exc:
+        expected: type[ValueError] = type(exc)
+    else:
+        pytest.fail("json.loads accepted a document listed as refused")
+    with pytest.raises(expected):
+        decode_json(document)
