@@ -45,11 +45,12 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(PY) examples/demo.py
 
-# The sdist and wheel in dist/, checked the way PyPI renders them.
+# The sdist and wheel in dist/, checked the way PyPI renders them; the sdist must regenerate and test.
 dist: $(STAMP)
 	rm -rf dist
 	$(PY) -m build --quiet --outdir dist .
 	$(BIN)/twine check --strict dist/*
+	$(PY) scripts/check_sdist.py
 
 # The documentation site in site/, failing on any warning (broken link, missing object).
 docs: $(STAMP)

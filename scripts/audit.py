@@ -23,6 +23,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import textwrap
 import threading
 from collections.abc import Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -154,14 +155,17 @@ def main() -> int:
     releases = json.loads(PINNED_RELEASES.read_text())["releases"] if PINNED_RELEASES.is_file() else {}
     newer = newer_than_snapshot(advisories.snapshot, releases)
     if newer:
-        print(
+        warning = (
             f"WARNING: the advisory data ends {advisories.snapshot}, older than {len(newer)} pinned "
             f"packages' releases. "
             "Vulnerabilities published since then are NOT checked; run `python scripts/audit.py --online` "
             "where api.osv.dev is reachable, or refresh the snapshot. Released after the data: "
-            + ", ".join(newer),
-            file=sys.stderr,
+            + ", ".join(newer)
         )
+        # Framed, so a passing `make check` cannot bury it among the lines around it.
+        frame = "!" * 100
+        lines = textwrap.wrap(warning, width=100, break_on_hyphens=False)
+        print(frame, *lines, frame, sep="\n", file=sys.stderr)
     if not audited:
         print("pip-audit asked nothing: the audit did not happen", file=sys.stderr)
         return 1

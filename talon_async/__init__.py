@@ -41,9 +41,17 @@ from ._raw_response import RawResponse as RawResponse
 from ._retry import set_testing as set_testing
 from ._version import __version__ as __version__
 
-# Errors print under the name users import them by (``talon_async.NotFoundError`` in a traceback,
-# not the private module that defines them); pickling finds them there too.
-for _error in (
+# Errors and the client print under the name users import them by (``talon_async.NotFoundError``
+# in a traceback, not the private module that defines them); pickling finds them there too. Classes
+# whose annotations name private-module types are left alone: get_type_hints resolves them there.
+for _public in (
+    AsyncPaginator,
+    Checkpoint,
+    JsonlCheckpoint,
+    Paginator,
+    RateLimit,
+    RequestInfo,
+    TalonClient,
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
@@ -59,8 +67,8 @@ for _error in (
     RateLimitError,
     TalonError,
 ):
-    _error.__module__ = __name__
-del _error
+    _public.__module__ = __name__
+del _public
 
 __all__ = [
     "UNSET",

@@ -12,7 +12,7 @@ use the ``fake_talon`` and ``fake_talon_server`` fixtures.
 """
 
 try:
-    import openapi_core as _openapi_core  # noqa: F401
+    import jsonschema_rs as _jsonschema_rs  # noqa: F401
     import yaml as _yaml  # noqa: F401
 except ImportError as _missing:  # pragma: no cover - depends on the install
     raise ImportError(

@@ -86,3 +86,25 @@ def test_models_and_errors_print_under_their_public_modules() -> None:
     assert pickle.loads(pickle.dumps(item)) == item  # our own bytes
     error = talon_async.InvalidRequestError("bad")
     assert type(pickle.loads(pickle.dumps(error))) is talon_async.InvalidRequestError
+
+
+def test_client_and_enums_print_under_their_public_modules() -> None:
+    """TalonClient names talon_async and every enum names talon_async.models, in reprs and tracebacks."""
+    import enum
+    import traceback
+
+    import talon_async
+    import talon_async.models
+    from talon_async.models import CampaignState
+
+    assert repr(talon_async.TalonClient) == "<class 'talon_async.TalonClient'>"
+    enums = [getattr(talon_async.models, name) for name in talon_async.models.__all__]
+    enums = [cls for cls in enums if isinstance(cls, enum.EnumMeta)]
+    assert enums
+    assert {cls.__module__ for cls in enums} == {"talon_async.models"}
+    assert pickle.loads(pickle.dumps(CampaignState.ENABLED)) is CampaignState.ENABLED
+    try:
+        raise talon_async.InvalidRequestError("bad")
+    except talon_async.InvalidRequestError as error:
+        lines = traceback.format_exception(error)
+    assert lines[-1].startswith("talon_async.InvalidRequestError: bad")

@@ -29,6 +29,7 @@ from talon_async._transports._httpcore import HttpcoreTransport
 from tests.facade.conftest import API_KEY
 from tests.facade.test_operations import CASES, OPERATIONS, body_of
 from tests.support.documents import DocumentFactory
+from tests.support.spec import load_spec
 
 pytestmark = pytest.mark.anyio
 
@@ -378,10 +379,8 @@ def test_non_idempotent_operation_arrives_at_most_once_on_every_fault(name: str,
 
 
 def _spec_idempotent(operation_id: str) -> bool:
-    import yaml
-
-    with open("openapi/integration-api.yaml") as handle:
-        spec = yaml.safe_load(handle)
+    # Parsed once per session: a parse per case took more time than the faults themselves.
+    spec = load_spec()
     for path in spec["paths"].values():
         for operation in path.values():
             if isinstance(operation, dict) and operation.get("operationId") == operation_id:

@@ -7,6 +7,9 @@ class RuleEligibilityFailureFailureCode(StrEnum):
     CONDITION_NOT_MET = "CONDITION_NOT_MET"
     EFFECT_FAILED = "EFFECT_FAILED"
 
+    # Printed and pickled under its public home, like the models.
+    __module__ = "talon_async.models"
+
     def __str__(self) -> str:
         return str(self.value)
 
