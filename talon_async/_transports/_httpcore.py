@@ -6,13 +6,13 @@ import httpcore
 import httpx
 
 from . import (
-    MAX_ANSWER_BYTES,
+    DEFAULT_MAX_ANSWER_BYTES,
     Answer,
+    BodyReader,
     PreparedRequest,
     Timeouts,
     check_header_size,
     connection_failure,
-    decoded,
     too_large,
 )
 from . import MAX_HEADER_BYTES as _HEADER_LIMIT
@@ -23,7 +23,10 @@ __all__ = ["HttpcoreTransport", "mapped_httpcore_error"]
 class HttpcoreTransport:
     """Strictly private. An httpcore connection pool (or proxy pool), with no resend of its own."""
 
-    def __init__(self, *, max_connections: int, proxy: str | None) -> None:
+    def __init__(
+        self, *, max_connections: int, proxy: str | None, max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+    ) -> None:
+        self._max_answer_bytes = max_answer_bytes
         self._pool: httpcore.AsyncConnectionPool
         if proxy is None:
             self._pool = httpcore.AsyncConnectionPool(
@@ -41,6 +44,7 @@ class HttpcoreTransport:
         core_request = httpcore.Request(
             request.method,
             request.url,
+            # ``ApiKey.encode`` gives the Authorization value: the key is never a str in these frames.
             headers=[(name.encode("latin-1"), value.encode("latin-1")) for name, value in request.headers],
             content=request.body,
             extensions={"timeout": timeouts},
@@ -48,14 +52,19 @@ class HttpcoreTransport:
         try:
             response = await self._pool.handle_async_request(core_request)
             try:
-                chunks: list[bytes] = []
-                size = 0
+                raw_headers = response.headers
+                check_header_size(raw_headers)
+                reason = response.extensions.get("reason_phrase", b"")
+                reason = reason.decode("latin-1") if isinstance(reason, bytes) else ""
+                encoding = None
+                for name, value in raw_headers:
+                    if name.lower() == b"content-encoding":
+                        encoding = value.decode("latin-1").strip().lower()
+                reader = BodyReader(response.status, reason, raw_headers, encoding, self._max_answer_bytes)
                 async for chunk in response.aiter_stream():
-                    size += len(chunk)
-                    if size > MAX_ANSWER_BYTES:
-                        raise too_large("body", MAX_ANSWER_BYTES)
-                    chunks.append(chunk)
+                    reader.feed(chunk)
             finally:
+                # Unread (over the cap, or a failure): httpcore closes the connection instead of reusing it.
                 await response.aclose()
         except httpcore.TimeoutException as exc:
             raise mapped_httpcore_error(exc) from exc
@@ -63,19 +72,7 @@ class HttpcoreTransport:
             raise mapped_httpcore_error(exc) from exc
         except httpcore.UnsupportedProtocol as exc:
             raise httpx.UnsupportedProtocol(str(exc)) from exc
-        check_header_size(response.headers)
-        reason = response.extensions.get("reason_phrase", b"")
-        encoding = None
-        for name, value in response.headers:
-            if name.lower() == b"content-encoding":
-                encoding = value.decode("latin-1").strip().lower()
-        content = b"".join(chunks)
-        return Answer(
-            response.status,
-            reason.decode("latin-1") if isinstance(reason, bytes) else "",
-            response.headers,
-            decoded(content, encoding),
-        )
+        return Answer(response.status, reason, raw_headers, reader.content())
 
     async def aclose(self) -> None:
         await self._pool.aclose()
