@@ -508,9 +508,9 @@ class BaseClient:
         finally:
             if timer is not None:
                 timer.cancel()
+        within = f"no complete answer within total_timeout={total_timeout:g} s"
         raise APITimeoutError(
-            f"Request timed out: no complete answer within total_timeout={total_timeout:g} s; {call.summary()}",
-            request=RequestInfo(request.method, request.url),
+            f"Request timed out: {within}; {call.summary()}", request=RequestInfo(request.method, request.url)
         )
 
     def _prepare(self, operation: Operation[Any]) -> PreparedRequest:

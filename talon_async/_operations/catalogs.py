@@ -19,7 +19,12 @@ class CatalogOperations(BaseClient):
     """Strictly private. The catalog operation of ``TalonClient``."""
 
     async def sync_catalog(
-        self, catalog_id: int, *, body: CatalogSyncRequest | Body, timeout: TimeoutTypes = None
+        self,
+        catalog_id: int,
+        *,
+        body: CatalogSyncRequest | Body,
+        timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> Catalog:
         """Apply up to 1000 catalog actions (``PUT /v1/catalogs/{catalogId}/sync``).
 
@@ -31,4 +36,6 @@ class CatalogOperations(BaseClient):
         request = as_model(CatalogSyncRequest, body, "body")
         check_max_items("body.actions", request.actions)
         check_catalog_actions(request.actions)
-        return await self._send(describe(op.describe, catalog_id, body=request), timeout=timeout)
+        return await self._send(
+            describe(op.describe, catalog_id, body=request), timeout=timeout, total_timeout=total_timeout
+        )

@@ -65,14 +65,23 @@ class LoyaltyOperations(BaseClient):
     """Strictly private. The loyalty operations of ``TalonClient``."""
 
     async def generate_loyalty_card(
-        self, loyalty_program_id: int, *, body: GenerateLoyaltyCard | Body, timeout: TimeoutTypes = None
+        self,
+        loyalty_program_id: int,
+        *,
+        body: GenerateLoyaltyCard | Body,
+        timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> LoyaltyCard:
         """Create a loyalty card (``POST /v1/loyalty_programs/{id}/cards``)."""
         from .._generated.api.loyalty import generate_loyalty_card as op
         from .._generated.models.generate_loyalty_card import GenerateLoyaltyCard
 
         request = as_model(GenerateLoyaltyCard, body, "body")
-        return await self._send(describe(op.describe, loyalty_program_id, body=request), timeout=timeout)
+        return await self._send(
+            describe(op.describe, loyalty_program_id, body=request),
+            timeout=timeout,
+            total_timeout=total_timeout,
+        )
 
     async def get_loyalty_balances(
         self,
@@ -84,6 +93,7 @@ class LoyaltyOperations(BaseClient):
         include_tiers: bool = False,
         include_projected_tier: bool = False,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> LoyaltyBalancesWithTiers:
         """A profile's balances in a loyalty program."""
         from .._generated.api.loyalty import get_loyalty_balances as op
@@ -98,7 +108,7 @@ class LoyaltyOperations(BaseClient):
             include_tiers=flag(include_tiers),
             include_projected_tier=flag(include_projected_tier),
         )
-        return await self._send(operation, timeout=timeout)
+        return await self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
     async def get_loyalty_card_balances(
         self,
@@ -108,6 +118,7 @@ class LoyaltyOperations(BaseClient):
         end_date: datetime.datetime | None = None,
         subledger_id: Sequence[str] | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> LoyaltyCardBalances:
         """A loyalty card's balances."""
         from .._generated.api.loyalty import get_loyalty_card_balances as op
@@ -120,7 +131,7 @@ class LoyaltyOperations(BaseClient):
             end_date=date_param(end_date, "end_date"),
             subledger_id=strings_param(subledger_id, "subledger_id"),
         )
-        return await self._send(operation, timeout=timeout)
+        return await self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
     def get_loyalty_card_points(
         self,
@@ -135,6 +146,7 @@ class LoyaltyOperations(BaseClient):
         skip: int | None = None,
         sort: LoyaltyPointsSort | str | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> AsyncPaginator[CardLedgerPointsEntryIntegrationAPI, LoyaltyCardPointsPage]:
         """A loyalty card's points: ``await`` for one page, ``async for`` for every entry."""
         from .._generated.api.loyalty import get_loyalty_card_points as op
@@ -160,7 +172,7 @@ class LoyaltyOperations(BaseClient):
                 skip=_size(offset),
                 **filters,
             )
-            return self._send(operation, timeout=timeout)
+            return self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
         return AsyncPaginator(fetch, _items_and_more, page_size=page_size, skip=skip)
 
@@ -179,6 +191,7 @@ class LoyaltyOperations(BaseClient):
         skip: int | None = None,
         awaits_activation: bool | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> AsyncPaginator[CardLedgerTransactionLogEntryIntegrationAPI, LoyaltyCardTransactionsPage]:
         """A loyalty card's ledger: ``await`` for one page, ``async for`` for every entry."""
         from .._generated.api.loyalty import get_loyalty_card_transactions as op
@@ -207,7 +220,7 @@ class LoyaltyOperations(BaseClient):
                 skip=_size(offset),
                 **filters,
             )
-            return self._send(operation, timeout=timeout)
+            return self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
         return AsyncPaginator(fetch, _items_and_more, page_size=page_size, skip=skip)
 
@@ -224,6 +237,7 @@ class LoyaltyOperations(BaseClient):
         skip: int | None = None,
         sort: LoyaltyPointsSort | str | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> AsyncPaginator[LedgerPointsEntryIntegrationAPI, ProfilePointsPage]:
         """A profile's points in a program: ``await`` for one page, ``async for`` for every entry."""
         from .._generated.api.loyalty import get_loyalty_program_profile_points as op
@@ -249,7 +263,7 @@ class LoyaltyOperations(BaseClient):
                 skip=_size(offset),
                 **filters,
             )
-            return self._send(operation, timeout=timeout)
+            return self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
         return AsyncPaginator(fetch, _items_and_more, page_size=page_size, skip=skip)
 
@@ -268,6 +282,7 @@ class LoyaltyOperations(BaseClient):
         skip: int | None = None,
         awaits_activation: bool | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> AsyncPaginator[LedgerTransactionLogEntryIntegrationAPI, ProfileTransactionsPage]:
         """A profile's ledger in a program: ``await`` for one page, ``async for`` for every entry."""
         from .._generated.api.loyalty import get_loyalty_program_profile_transactions as op
@@ -296,7 +311,7 @@ class LoyaltyOperations(BaseClient):
                 skip=_size(offset),
                 **filters,
             )
-            return self._send(operation, timeout=timeout)
+            return self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
         return AsyncPaginator(fetch, _items_and_more, page_size=page_size, skip=skip)
 
@@ -307,6 +322,7 @@ class LoyaltyOperations(BaseClient):
         *,
         body: LoyaltyCardRegistration | Body,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> LoyaltyCard:
         """Link a loyalty card to a customer profile."""
         from .._generated.api.loyalty import link_loyalty_card_to_profile as op
@@ -315,7 +331,7 @@ class LoyaltyOperations(BaseClient):
         check_card_id(loyalty_card_id)
         request = as_model(LoyaltyCardRegistration, body, "body")
         operation = describe(op.describe, loyalty_program_id, loyalty_card_id, body=request)
-        return await self._send(operation, timeout=timeout)
+        return await self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
     async def unlink_loyalty_card_from_profile(
         self,
@@ -324,6 +340,7 @@ class LoyaltyOperations(BaseClient):
         *,
         body: LoyaltyCardRegistration | Body,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> LoyaltyCard:
         """Unlink a loyalty card from a customer profile."""
         from .._generated.api.loyalty import unlink_loyalty_card_from_profile as op
@@ -332,7 +349,7 @@ class LoyaltyOperations(BaseClient):
         check_card_id(loyalty_card_id)
         request = as_model(LoyaltyCardRegistration, body, "body")
         operation = describe(op.describe, loyalty_program_id, loyalty_card_id, body=request)
-        return await self._send(operation, timeout=timeout)
+        return await self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
     # --- deprecated aliases: the get_* methods above iterate ----------------------------------------
 
@@ -344,12 +361,18 @@ class LoyaltyOperations(BaseClient):
         page_size: int = MAX_ITEMS,
         max_items: int | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
         **filters: Any,
     ) -> Paginator[CardLedgerPointsEntryIntegrationAPI]:
         """Deprecated: ``async for entry in get_loyalty_card_points(...)``."""
         _deprecated("iter_loyalty_card_points", "get_loyalty_card_points")
         paginator = self.get_loyalty_card_points(
-            loyalty_program_id, loyalty_card_id, page_size=page_size, timeout=timeout, **filters
+            loyalty_program_id,
+            loyalty_card_id,
+            page_size=page_size,
+            timeout=timeout,
+            total_timeout=total_timeout,
+            **filters,
         )
         return paginator.limit(max_items)
 
@@ -361,12 +384,18 @@ class LoyaltyOperations(BaseClient):
         page_size: int = MAX_ITEMS,
         max_items: int | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
         **filters: Any,
     ) -> Paginator[CardLedgerTransactionLogEntryIntegrationAPI]:
         """Deprecated: ``async for entry in get_loyalty_card_transactions(...)``."""
         _deprecated("iter_loyalty_card_transactions", "get_loyalty_card_transactions")
         paginator = self.get_loyalty_card_transactions(
-            loyalty_program_id, loyalty_card_id, page_size=page_size, timeout=timeout, **filters
+            loyalty_program_id,
+            loyalty_card_id,
+            page_size=page_size,
+            timeout=timeout,
+            total_timeout=total_timeout,
+            **filters,
         )
         return paginator.limit(max_items)
 
@@ -378,12 +407,18 @@ class LoyaltyOperations(BaseClient):
         page_size: int = MAX_ITEMS,
         max_items: int | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
         **filters: Any,
     ) -> Paginator[LedgerPointsEntryIntegrationAPI]:
         """Deprecated: ``async for entry in get_loyalty_program_profile_points(...)``."""
         _deprecated("iter_loyalty_program_profile_points", "get_loyalty_program_profile_points")
         paginator = self.get_loyalty_program_profile_points(
-            loyalty_program_id, integration_id, page_size=page_size, timeout=timeout, **filters
+            loyalty_program_id,
+            integration_id,
+            page_size=page_size,
+            timeout=timeout,
+            total_timeout=total_timeout,
+            **filters,
         )
         return paginator.limit(max_items)
 
@@ -395,11 +430,17 @@ class LoyaltyOperations(BaseClient):
         page_size: int = MAX_ITEMS,
         max_items: int | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
         **filters: Any,
     ) -> Paginator[LedgerTransactionLogEntryIntegrationAPI]:
         """Deprecated: ``async for entry in get_loyalty_program_profile_transactions(...)``."""
         _deprecated("iter_loyalty_program_profile_transactions", "get_loyalty_program_profile_transactions")
         paginator = self.get_loyalty_program_profile_transactions(
-            loyalty_program_id, integration_id, page_size=page_size, timeout=timeout, **filters
+            loyalty_program_id,
+            integration_id,
+            page_size=page_size,
+            timeout=timeout,
+            total_timeout=total_timeout,
+            **filters,
         )
         return paginator.limit(max_items)

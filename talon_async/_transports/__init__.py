@@ -138,7 +138,7 @@ class UnreadableAnswer(Exception):
 
 
 _STEP = 1 << 20
-"""The most decompressed bytes one step produces beyond the room left, so a bomb never inflates past the cap."""
+"""The most decompressed bytes one step produces: a bomb inflates in bounded steps, never past the cap."""
 
 
 class BodyReader:
@@ -203,7 +203,9 @@ class BodyReader:
 
     def _decode(self, decoder: Any, data: bytes) -> None:
         try:
-            self._add(decoder.decompress(data, self._limit - self._size + 1))
+            # In steps: zlib builds each output in blocks joined at the end, so one step briefly
+            # takes twice its size; a step as large as the room left would double the peak.
+            self._add(decoder.decompress(data, min(_STEP, self._limit - self._size + 1)))
             while decoder.unconsumed_tail:
                 self._add(
                     decoder.decompress(decoder.unconsumed_tail, min(_STEP, self._limit - self._size + 1))
