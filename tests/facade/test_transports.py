@@ -124,7 +124,7 @@ async def call(talon: TalonClient, name: str, *, writes: bool = False) -> Any:
 
 
 async def outcome(action: Callable[[], Awaitable[Any]]) -> tuple[str, str]:
-    """The exception class and message ``action`` ends with (host, port and elapsed time masked), or ``ok``."""
+    """The exception class and message ``action`` ends with (host, port, elapsed time masked), or ``ok``."""
     try:
         await action()
     except talon_async.TalonError as error:

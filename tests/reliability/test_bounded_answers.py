@@ -60,9 +60,7 @@ def run_bounded_child(server: FaultyServer, backend: str, *args: str) -> dict[st
     """The child's report on one call under test (see bounded_client.py); at most 60 s."""
     command = [sys.executable, "-m", "tests.reliability.bounded_client", server.url, backend, *args]
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    finished = subprocess.run(  # noqa: S603 - our own interpreter and module, fixed arguments
-        command, capture_output=True, text=True, timeout=60, check=False, cwd=root
-    )
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False, cwd=root)
     assert finished.returncode == 0, finished.stderr[-2000:]
     report: dict[str, Any] = json.loads(finished.stdout.strip().splitlines()[-1])
     return report
@@ -90,7 +88,7 @@ async def test_gzip_bomb_is_refused_with_memory_bounded_by_the_cap(
 async def test_endless_body_ends_within_the_timeout(
     anyio_backend: str, server: FaultyServer, length: int | None
 ) -> None:
-    """A 2 GiB body, chunked or announced, ends in ResponseTooLargeError within timeout + 2 s and 2x the cap."""
+    """A 2 GiB body, chunked or announced, is ResponseTooLargeError within timeout + 2 s and 2x the cap."""
     server.script(Respond(200, SESSION_ANSWER), Flood(total=2 << 30, length=length))
     report = run_bounded_child(server, anyio_backend, "10")
     assert report["outcome"] == "ResponseTooLargeError", report
@@ -105,7 +103,7 @@ async def test_endless_body_ends_within_the_timeout(
 async def test_cap_is_configurable_and_counts_decoded_bytes(
     anyio_backend: str, server: FaultyServer, encoding: str
 ) -> None:
-    """With max_response_size=4096 a 4096-byte answer is read and a 4097-byte one refused, whatever the encoding."""
+    """With max_response_size=4096, 4096 decoded bytes are read and 4097 refused, whatever the encoding."""
     padding = {**SESSION_ANSWER, "pad": ""}
     fits = json.dumps({**padding, "pad": "x" * (4096 - len(json.dumps(padding)))}).encode()
     over = fits[:-2] + b'x"}'
@@ -151,7 +149,7 @@ async def test_over_the_cap_is_refused_for_any_status_and_not_retried(
 
 @pytest.mark.parametrize("bad", ["not gzip at all", "truncated"])
 async def test_broken_gzip_is_a_validation_error(anyio_backend: str, server: FaultyServer, bad: str) -> None:
-    """A body that is not valid in its Content-Encoding is an APIResponseValidationError, not a library error."""
+    """A body not valid in its Content-Encoding is an APIResponseValidationError, not a library error."""
     body = (
         b"plain text"
         if bad == "not gzip at all"
@@ -172,7 +170,7 @@ async def test_broken_gzip_is_a_validation_error(anyio_backend: str, server: Fau
 async def test_json_nested_too_deeply_is_a_validation_error_for_any_status(
     anyio_backend: str, server: FaultyServer, status: int
 ) -> None:
-    """2 KB of 1,000 nested "[" (or objects 2,000 deep) ends in APIResponseValidationError, never RecursionError."""
+    """1,000 nested "[" (or objects 2,000 deep) is an APIResponseValidationError, never RecursionError."""
     for body in (b"[" * 1000 + b"]" * 1000, b'{"a":' * 2000 + b"1" + b"}" * 2000):
         server.reset()
         server.script(*[Respond(status, body)] * 3)
@@ -187,7 +185,7 @@ async def test_json_nested_too_deeply_is_a_validation_error_for_any_status(
 async def test_reading_the_body_is_inside_the_attempt_deadline(
     anyio_backend: str, server: FaultyServer
 ) -> None:
-    """A body dripping far slower than the cap allows is cut by the per-attempt deadline, not read for minutes."""
+    """A body dripping far slower than the cap allows is cut by the per-attempt deadline."""
     server.script(Flood(total=64 * MiB, chunk=b" " * 16, length=64 * MiB))
     started = time.monotonic()
     async with client_for(server, max_retries=0, timeout=0.5) as talon:

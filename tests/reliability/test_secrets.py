@@ -6,6 +6,7 @@ then all the text a user or an error tracker could see is searched for the key.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -167,10 +168,8 @@ async def test_default_client_does_not_follow_redirects(anyio_backend: str, serv
 def _shown(value: object) -> list[str]:
     """What an error tracker stores for one local: its repr, and a string's own text."""
     texts = []
-    try:
+    with contextlib.suppress(Exception):  # a tracker records a failing repr as a placeholder
         texts.append(repr(value))
-    except Exception:  # noqa: BLE001 - a tracker records a failing repr as a placeholder
-        pass
     if isinstance(value, str | bytes | bytearray):
         texts.append(str(bytes(value) if not isinstance(value, str) else str.__str__(value)))
     return texts
