@@ -10,7 +10,6 @@ swapping the machine; the parent bounds the time.
 from __future__ import annotations
 
 import json
-import os
 import resource
 import sys
 import time
@@ -19,13 +18,24 @@ ADDRESS_SPACE = 3 << 30
 """Room for the interpreter, both event loops and the cap several times over, far from 1 GiB twice."""
 
 
-def rss_bytes() -> int:
-    with open("/proc/self/statm", encoding="ascii") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+def _status_kib(field: str) -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise LookupError(field)
+
+
+def start_peak() -> int:
+    """The RSS now, from which the peak is counted again (Linux resets VmHWM on ``5 > clear_refs``)."""
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs:
+        clear_refs.write("5")
+    return _status_kib("VmRSS") * 1024
 
 
 def peak_rss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    """The highest RSS since ``start_peak``: an earlier, higher peak (imports, GC) does not count."""
+    return _status_kib("VmHWM") * 1024
 
 
 def main() -> None:
@@ -41,7 +51,7 @@ def main() -> None:
     async def run() -> dict[str, object]:
         async with TalonClient(url, "tk_bounded_child", timeout=timeout, max_retries=0, **options) as talon:
             await talon.get_customer_session("warm-up")
-            before = rss_bytes()
+            before = start_peak()
             started = time.monotonic()
             try:
                 await talon.get_customer_session("under-test")

@@ -42,7 +42,7 @@ async def test_timeout_error_states_attempts_and_total_time(anyio_backend: str, 
     elapsed = time.monotonic() - started
     attempts, seconds = stated(str(caught.value))
     assert attempts == 3 == server.request_count
-    assert 0.9 <= seconds <= elapsed
+    assert 0.9 <= seconds <= elapsed + 0.01  # the message rounds to 0.01 s
     assert "0.3 s per attempt" in str(caught.value)
 
 
@@ -60,7 +60,7 @@ async def test_total_timeout_cuts_an_attempt(anyio_backend: str, server: FaultyS
     elapsed = time.monotonic() - started
     assert elapsed < 0.5 + 0.5
     assert "within total_timeout=0.5 s; 1 attempt," in str(caught.value)
-    assert 0.45 <= stated(str(caught.value))[1] <= elapsed
+    assert 0.45 <= stated(str(caught.value))[1] <= elapsed + 0.01
     assert server.request_count == 1
 
 
@@ -75,7 +75,8 @@ async def test_total_timeout_bounds_the_call_across_retries(anyio_backend: str, 
     attempts, seconds = stated(str(caught.value))
     # A retry whose (jittered) delay would end past the deadline is not made: 2 to 4 attempts.
     assert 2 <= attempts == server.request_count <= 4
-    assert seconds <= elapsed < 1.0 + 0.5
+    assert seconds <= elapsed + 0.01
+    assert elapsed < 1.0 + 0.5
 
 
 async def test_call_total_timeout_overrides_the_client(anyio_backend: str, server: FaultyServer) -> None:
