@@ -30,6 +30,7 @@ from ._errors import NotFoundError as NotFoundError
 from ._errors import PermissionDeniedError as PermissionDeniedError
 from ._errors import RateLimitError as RateLimitError
 from ._errors import RequestInfo as RequestInfo
+from ._errors import ResponseTooLargeError as ResponseTooLargeError
 from ._errors import TalonError as TalonError
 from ._generated.types import UNSET as UNSET
 from ._generated.types import Unset as Unset
@@ -65,6 +66,7 @@ for _public in (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     TalonError,
 ):
     _public.__module__ = __name__
@@ -97,6 +99,7 @@ __all__ = [
     "RateLimitError",
     "RawResponse",
     "RequestInfo",
+    "ResponseTooLargeError",
     "TalonClient",
     "TalonError",
     "UncertainItem",

@@ -15,6 +15,7 @@ import importlib.util
 import ipaddress
 import json
 import logging
+import math
 import os
 import platform
 import re
@@ -29,15 +30,17 @@ import anyio.to_thread
 import httpx
 import sniffio
 
-from ._auth import authorization
+from ._auth import ApiKey, scrub
 from ._body_errors import unencodable, unserializable
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
+    APIStatusError,
     APITimeoutError,
     DryRunUnsupportedError,
     InvalidRequestError,
     RequestInfo,
+    ResponseTooLargeError,
     is_busy_response,
     status_error,
 )
@@ -48,11 +51,22 @@ from ._logging import log_attempt, logger
 from ._pacing import RateLimit
 from ._raw_response import RawCapture, RawResponse
 from ._retry import is_timeout, retry_delay, should_retry, sleep
-from ._transports import MAX_URL_LENGTH, Answer, PreparedRequest, Timeouts, Transport, environment_proxy
+from ._transports import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    MAX_URL_LENGTH,
+    Answer,
+    PreparedRequest,
+    RequestHeaders,
+    Timeouts,
+    Transport,
+    UnreadableAnswer,
+    environment_proxy,
+)
 from ._version import __version__
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
+    "DEFAULT_MAX_RESPONSE_SIZE",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "BaseClient",
@@ -66,6 +80,7 @@ T = TypeVar("T")
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_MAX_CONCURRENCY = 64
+DEFAULT_MAX_RESPONSE_SIZE = DEFAULT_MAX_ANSWER_BYTES
 
 TimeoutTypes = float | httpx.Timeout | None
 """Seconds, or an ``httpx.Timeout`` for connect/read/write/pool separately; ``None``: the default."""
@@ -143,12 +158,15 @@ class _Wire:
     The default one is picked at the first request: only then is the async library known.
     """
 
-    __slots__ = ("max_connections", "prebuild", "proxy", "transport")
+    __slots__ = ("max_answer_bytes", "max_connections", "prebuild", "proxy", "transport")
 
-    def __init__(self, transport: Transport | None, *, max_connections: int, proxy: str | None) -> None:
+    def __init__(
+        self, transport: Transport | None, *, max_connections: int, proxy: str | None, max_answer_bytes: int
+    ) -> None:
         self.transport = transport
         self.max_connections = max_connections
         self.proxy = proxy
+        self.max_answer_bytes = max_answer_bytes
         self.prebuild = _start_prebuild() if transport is None else None
 
     async def resolve(self) -> Transport:
@@ -162,7 +180,9 @@ class _Wire:
             self.prebuild = None
             transport = self.transport
             if transport is None:
-                transport = self.transport = pick_transport(self.max_connections, self.proxy)
+                transport = self.transport = pick_transport(
+                    self.max_connections, self.proxy, self.max_answer_bytes
+                )
         return transport
 
 
@@ -200,7 +220,9 @@ def _start_prebuild() -> _Prebuild | None:
     return thread
 
 
-def pick_transport(max_connections: int, proxy: str | None) -> Transport:
+def pick_transport(
+    max_connections: int, proxy: str | None, max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+) -> Transport:
     """The one place the default transport is chosen (the benchmarks measure this choice).
 
     Under asyncio, aiohttp costs far less CPU per request than httpcore, so it is used when
@@ -212,10 +234,12 @@ def pick_transport(max_connections: int, proxy: str | None) -> Transport:
         except ImportError:
             pass
         else:
-            return AiohttpTransport(max_connections=max_connections, proxy=proxy)
+            return AiohttpTransport(
+                max_connections=max_connections, proxy=proxy, max_answer_bytes=max_answer_bytes
+            )
     from ._transports._httpcore import HttpcoreTransport
 
-    return HttpcoreTransport(max_connections=max_connections, proxy=proxy)
+    return HttpcoreTransport(max_connections=max_connections, proxy=proxy, max_answer_bytes=max_answer_bytes)
 
 
 class BaseClient:
@@ -236,17 +260,20 @@ class BaseClient:
         trust_env: bool = False,
         strict_responses: bool = False,
         rate_limit: float | RateLimit | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        total_timeout: float | None = None,
     ) -> None:
+        # Wrapped before anything can raise: no frame of a constructor error holds the key.
+        key = ApiKey.given(api_key)
+        del api_key
         base_url = base_url if base_url is not None else os.environ.get("TALON_BASE_URL", "")
-        api_key = api_key if api_key is not None else os.environ.get("TALON_API_KEY", "")
         if not base_url.strip():
             raise InvalidRequestError(
                 "No Talon.One base URL: pass base_url=... or set the TALON_BASE_URL environment variable"
             )
-        if not api_key.strip():
-            raise InvalidRequestError(
-                "No Talon.One API key: pass api_key=... or set the TALON_API_KEY environment variable"
-            )
+        problem = key.problem()
+        if problem is not None:
+            raise InvalidRequestError(problem)
         url = httpx.URL(base_url.strip().rstrip("/") + "/")
         if url.scheme not in ("http", "https") or not url.host:
             raise InvalidRequestError(f"base_url: {base_url!r} is not an http(s) URL")
@@ -267,6 +294,15 @@ class BaseClient:
             raise InvalidRequestError(f"max_concurrency: {max_concurrency} is less than 1")
         if http_client is not None and transport is not None:
             raise InvalidRequestError("pass either http_client or transport, not both")
+        if (
+            isinstance(max_response_size, bool)
+            or not isinstance(max_response_size, int)
+            or max_response_size < 1
+        ):
+            raise InvalidRequestError(
+                f"max_response_size: {max_response_size!r} is not a positive number of bytes"
+            )
+        _check_total_timeout(total_timeout)
 
         self._base_url = url
         self._prefix = str(url).rstrip("/")
@@ -276,10 +312,15 @@ class BaseClient:
         self._max_concurrency = max_concurrency
         self._dry = False
         self._raw: RawCapture | None = None
-        self._headers = _base_headers(url, api_key, headers or {})
-        self._merged_headers: dict[tuple[tuple[str, str], ...], list[tuple[str, str]]] = {}
+        self._headers = _base_headers(url, key, headers or {})
+        self._merged_headers: dict[tuple[tuple[str, str], ...], RequestHeaders] = {}
+        self._total_timeout = total_timeout
         self._wire = _wire(
-            http_client, transport, max_concurrency, environment_proxy(url) if trust_env else None
+            http_client,
+            transport,
+            max_concurrency,
+            environment_proxy(url) if trust_env else None,
+            max_response_size,
         )
         # A caller's http_client stays open, and a dry_run() view closes nothing.
         self._closes_wire = http_client is None
@@ -307,6 +348,16 @@ class BaseClient:
     @property
     def max_retries(self) -> int:
         return self._max_retries
+
+    @property
+    def max_response_size(self) -> int:
+        """The most bytes an answer's body may take once decompressed (``ResponseTooLargeError`` beyond)."""
+        return self._wire.max_answer_bytes
+
+    @property
+    def total_timeout(self) -> float | None:
+        """Seconds a whole call may take, retries and their waits included (``None``: no such bound)."""
+        return self._total_timeout
 
     @property
     def strict_responses(self) -> bool:
@@ -391,6 +442,7 @@ class BaseClient:
         operation: Operation[T],
         *,
         timeout: TimeoutTypes,
+        total_timeout: float | None = None,
         lock: tuple[str, str] | None = None,
         idempotent: bool | None = None,
         require_body: bool = True,
@@ -401,6 +453,7 @@ class BaseClient:
         session update that closes the session is not); ``require_body=False`` accepts a 204
         where the operation also documents a body (``silent`` mode).
         """
+        begun = time.perf_counter()
         # 1. Pre-send checks: nothing below runs for a request that must not go out.
         if self._dry and not operation.dry_capable and operation.method != "GET":
             self._no_dry(operation.name)
@@ -414,11 +467,53 @@ class BaseClient:
             timeouts = _timeout_dict(timeout)
             deadline = attempt_deadline(timeouts)
         safe = operation.idempotent if idempotent is None else idempotent
+        if total_timeout is None:
+            total_timeout = self._total_timeout
+        else:
+            _check_total_timeout(total_timeout)
+        call = _Call(begun, None if total_timeout is None else begun + total_timeout)
+        if total_timeout is not None:
+            return await self._within_total(
+                total_timeout, call, operation, request, timeouts, deadline, safe, require_body, lock
+            )
         # 2. Locks: calls updating one session or profile wait for each other.
         if lock is None:
-            return await self._attempts(operation, request, timeouts, deadline, safe, require_body)
+            return await self._attempts(operation, request, timeouts, deadline, safe, require_body, call)
         async with self._locks.hold(lock):
-            return await self._attempts(operation, request, timeouts, deadline, safe, require_body)
+            return await self._attempts(operation, request, timeouts, deadline, safe, require_body, call)
+
+    async def _within_total(
+        self,
+        total_timeout: float,
+        call: _Call,
+        operation: Operation[T],
+        request: PreparedRequest,
+        timeouts: Timeouts,
+        deadline: float | None,
+        idempotent: bool,
+        require_body: bool,
+        lock: tuple[str, str] | None,
+    ) -> T:
+        """``_attempts`` (and the lock's wait) cut off ``total_timeout`` seconds after the call began."""
+        scope = anyio.CancelScope()
+        timer = arm_deadline(scope, max(0.0, call.begun + total_timeout - time.perf_counter()))
+        try:
+            with scope:
+                if lock is None:
+                    return await self._attempts(
+                        operation, request, timeouts, deadline, idempotent, require_body, call
+                    )
+                async with self._locks.hold(lock):
+                    return await self._attempts(
+                        operation, request, timeouts, deadline, idempotent, require_body, call
+                    )
+        finally:
+            if timer is not None:
+                timer.cancel()
+        within = f"no complete answer within total_timeout={total_timeout:g} s"
+        raise APITimeoutError(
+            f"Request timed out: {within}; {call.summary()}", request=RequestInfo(request.method, request.url)
+        )
 
     def _prepare(self, operation: Operation[Any]) -> PreparedRequest:
         """3. Auth and the complete request: URL, every header in wire order, body bytes."""
@@ -428,7 +523,7 @@ class BaseClient:
                 f"{operation.name}: the URL would be {len(url)} characters, over the limit of "
                 f"{MAX_URL_LENGTH}; a path or query value is far too long"
             )
-        headers = self._headers
+        headers: RequestHeaders = self._headers
         if operation.headers:
             # An operation's own headers are nearly always the same few (its Content-Type), so the
             # merged list is kept per set of them; a request only ever copies it.
@@ -462,15 +557,19 @@ class BaseClient:
         deadline: float | None,
         idempotent: bool,
         require_body: bool,
+        call: _Call,
     ) -> T:
         transport = self._wire.transport or await self._wire.resolve()
         pacer = self._pacer
+        # An error the caller is already handling is theirs: scrubbing leaves its frames alone.
+        handling = sys.exception()
         attempt = 0
         while True:
             if pacer is not None:
                 # Paced before the slot is taken: a request waiting for its turn holds no slot.
                 await pacer.acquire()
             started = time.perf_counter()
+            call.attempts = attempt + 1
             try:
                 # 4. Limits: a slot among max_concurrency, then the per-attempt deadline, armed once
                 # the slot is ours (waiting for one is not part of the attempt).
@@ -479,13 +578,18 @@ class BaseClient:
                     timer = arm_deadline(scope, deadline)
                     try:
                         with scope:
-                            # 5. The transport call.
-                            answer = await transport.send(request, timeouts)
+                            # 5. The transport call. Whatever leaves it (a cancellation too) passed
+                            # through the HTTP library's frames, which held the headers: scrubbed.
+                            try:
+                                answer = await transport.send(request, timeouts)
+                            except BaseException as exc:
+                                scrub(exc, handling)
+                                raise
                     finally:
                         if timer is not None:
                             timer.cancel()
                 if scope.cancelled_caught:
-                    raise httpx.ReadTimeout(f"no complete answer within {deadline:g} s")
+                    raise httpx.ReadTimeout(f"no complete answer within {deadline:g} s per attempt")
             except httpx.TransportError as exc:
                 # 7 and 8. Error mapping and retries, for failures without an answer.
                 retry = should_retry(
@@ -495,7 +599,7 @@ class BaseClient:
                     idempotent=idempotent,
                     error=exc,
                 )
-                delay = retry_delay(attempt) if retry else None
+                delay = call.fitting(retry_delay(attempt)) if retry else None
                 log_attempt(
                     method=request.method,
                     path=operation.path,
@@ -507,11 +611,14 @@ class BaseClient:
                 )
                 if delay is None:
                     raise _connection_error(
-                        exc, RequestInfo(request.method, request.url)
+                        exc, RequestInfo(request.method, request.url), call
                     ) from _without_frames(exc)
                 await sleep(delay)
                 attempt += 1
                 continue
+            except UnreadableAnswer as exc:
+                # An answer that cannot be read is the server's fault, and asking again would repeat it.
+                raise _unreadable(exc, request) from None
 
             status = answer.status
             if pacer is not None:
@@ -532,24 +639,53 @@ class BaseClient:
                 status_code=status,
                 busy=status == 409 and is_busy_response(answer.content),
             )
-            delay = retry_delay(attempt, answer.header(b"retry-after")) if retry else None
+            delay = call.fitting(retry_delay(attempt, answer.header(b"retry-after"))) if retry else None
             _log(request, operation, answer, started, attempt, delay)
             if delay is None:
-                raise status_error(
-                    status,
-                    answer.reason,
-                    answer.content,
-                    answer.headers,
-                    RequestInfo(request.method, request.url),
-                )
+                raise _status_error(answer, request)
             await sleep(delay)
             attempt += 1
 
 
-def _base_headers(url: httpx.URL, api_key: str, extra: Mapping[str, str]) -> list[tuple[str, str]]:
+class _Call:
+    """Strictly private. When a call began, its total deadline, and how many attempts it has made."""
+
+    __slots__ = ("attempts", "begun", "end")
+
+    def __init__(self, begun: float, end: float | None) -> None:
+        self.begun = begun
+        self.end = end
+        self.attempts = 0
+
+    def fitting(self, delay: float) -> float | None:
+        """``delay``, or ``None`` when the next attempt would start after the total deadline."""
+        end = self.end
+        if end is not None and time.perf_counter() + delay >= end:
+            return None
+        return delay
+
+    def summary(self) -> str:
+        attempts = self.attempts
+        elapsed = time.perf_counter() - self.begun
+        return f"{attempts} attempt{'' if attempts == 1 else 's'}, {elapsed:.2f} s in all"
+
+
+def _check_total_timeout(total_timeout: float | None) -> None:
+    if total_timeout is None:
+        return
+    if (
+        isinstance(total_timeout, bool)
+        or not isinstance(total_timeout, int | float)
+        or not math.isfinite(total_timeout)
+        or total_timeout <= 0
+    ):
+        raise InvalidRequestError(f"total_timeout: {total_timeout!r} is not a positive number of seconds")
+
+
+def _base_headers(url: httpx.URL, key: ApiKey, extra: Mapping[str, str]) -> RequestHeaders:
     """Every header a request carries before its own, in the order they go on the wire."""
     host = url.netloc.decode("ascii")
-    headers = [
+    headers: RequestHeaders = [
         ("Host", host),
         ("Accept", "*/*"),
         ("Accept-Encoding", ACCEPT_ENCODING),
@@ -560,14 +696,12 @@ def _base_headers(url: httpx.URL, api_key: str, extra: Mapping[str, str]) -> lis
         _check_header(name, value)
         if name.lower() in ("host", "content-length", "authorization"):
             raise InvalidRequestError(f"headers: {name} is set by the client and cannot be overridden")
-    merged = _merged(headers, extra)
-    merged.append(("Authorization", authorization(api_key)))
-    return merged
+    return [*_merged(headers, extra), ("Authorization", key)]
 
 
-def _merged(headers: list[tuple[str, str]], extra: Mapping[str, str]) -> list[tuple[str, str]]:
+def _merged(headers: RequestHeaders, extra: Mapping[str, str]) -> RequestHeaders:
     """``headers`` with ``extra`` on top; a name already present (case-blind) is replaced in place."""
-    out = list(headers)
+    out: RequestHeaders = list(headers)
     for name, value in extra.items():
         lower = name.lower()
         for index, (present, _) in enumerate(out):
@@ -584,16 +718,18 @@ def _wire(
     transport: httpx.AsyncBaseTransport | None,
     max_connections: int,
     proxy: str | None,
+    max_answer_bytes: int,
 ) -> _Wire:
+    chosen: Transport | None = None
     if http_client is not None:
         from ._transports._httpx import CallerClientTransport
 
-        return _Wire(CallerClientTransport(http_client), max_connections=max_connections, proxy=proxy)
-    if transport is not None:
+        chosen = CallerClientTransport(http_client, max_answer_bytes)
+    elif transport is not None:
         from ._transports._httpx import HttpxTransport
 
-        return _Wire(HttpxTransport(transport), max_connections=max_connections, proxy=proxy)
-    return _Wire(None, max_connections=max_connections, proxy=proxy)
+        chosen = HttpxTransport(transport, max_answer_bytes)
+    return _Wire(chosen, max_connections=max_connections, proxy=proxy, max_answer_bytes=max_answer_bytes)
 
 
 def _parse(
@@ -612,6 +748,9 @@ def _parse(
             parsed: T = parser(decode_json(answer.content), strict)
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise _validation_error(answer, request, exc) from exc
+        except RecursionError:
+            # Both parsers, and from_dict, recurse once per level: a few KB of "[" exhaust them.
+            raise _validation_error(answer, request, ValueError(_TOO_DEEP)) from None
         return parsed
     if all(parsers[s] is None for s in parsers if 200 <= s < 300) and 200 <= status < 300:
         # An operation that answers with no body: any success will do, there is nothing to read.
@@ -660,11 +799,49 @@ def _without_frames(exc: BaseException) -> BaseException:
     return exc
 
 
-def _connection_error(exc: httpx.TransportError, request: RequestInfo) -> APIConnectionError:
+def _connection_error(exc: httpx.TransportError, request: RequestInfo, call: _Call) -> APIConnectionError:
     detail = str(exc) or type(exc).__name__
     if is_timeout(exc):
-        return APITimeoutError(f"Request timed out: {detail}", request=request)
+        return APITimeoutError(f"Request timed out: {detail}; {call.summary()}", request=request)
     return APIConnectionError(f"Connection error: {type(exc).__name__}: {detail}", request=request)
+
+
+def _status_error(answer: Answer, request: PreparedRequest) -> APIResponseValidationError | APIStatusError:
+    """The typed error for an error status; an error body whose JSON nests too deeply is unreadable."""
+    error = status_error(
+        answer.status, answer.reason, answer.content, answer.headers, RequestInfo(request.method, request.url)
+    )
+    if isinstance(error.body, str) and _nests_too_deeply(answer.content):
+        return _validation_error(answer, request, ValueError(_TOO_DEEP))
+    return error
+
+
+_TOO_DEEP = "the answer's JSON nests too deeply to parse"
+
+
+def _nests_too_deeply(content: bytes) -> bool:
+    try:
+        json.loads(content)
+    except RecursionError:
+        return True
+    except ValueError:
+        return False
+    return False
+
+
+def _unreadable(exc: UnreadableAnswer, request: PreparedRequest) -> APIResponseValidationError:
+    """The error for an answer whose body is over the size cap, or broken in its encoding."""
+    info = RequestInfo(request.method, request.url)
+    headers = httpx.Headers(list(exc.raw_headers))
+    cls = ResponseTooLargeError if exc.too_large else APIResponseValidationError
+    return cls(
+        f"{exc.status} answer could not be read: {exc.problem} ({info})",
+        status_code=exc.status,
+        content=b"",
+        headers=headers,
+        request=info,
+        cause=ValueError(exc.problem),
+    )
 
 
 def _validation_error(

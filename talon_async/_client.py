@@ -35,7 +35,9 @@ class TalonClient(
     ``base_url`` and ``api_key`` default to the ``TALON_BASE_URL`` and ``TALON_API_KEY``
     environment variables. Use it as ``async with TalonClient() as talon: ...`` or call
     ``await talon.aclose()``. Path values are positional, everything else keyword-only; bodies
-    are models or plain dicts; every method takes a per-call ``timeout=``.
+    are models or plain dicts; every method takes a per-call ``timeout=`` (each attempt) and
+    ``total_timeout=`` (the whole call, retries included). An answer's body may take
+    ``max_response_size`` bytes once decompressed (32 MiB by default; ``ResponseTooLargeError``).
 
     Answers are read tolerantly: a ``null`` in a property that is not nullable reads as absent, an
     enum value this SDK does not list is kept (``member.is_known`` is False). Pass

@@ -8,6 +8,7 @@
     ├── APIConnectionError: no answer (refused, reset, truncated)
     │   └── APITimeoutError
     ├── APIResponseValidationError: an answer whose body does not match the spec
+    │   └── ResponseTooLargeError: a body over ``max_response_size`` once decompressed
     └── APIStatusError: an error status (also non-standard ones such as 520)
         ├── BadRequestError (400)
         ├── AuthenticationError (401)
@@ -45,6 +46,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestInfo",
+    "ResponseTooLargeError",
     "TalonError",
 ]
 
@@ -134,6 +136,14 @@ class APIResponseValidationError(_ResponseError):
     ) -> None:
         super().__init__(message, status_code=status_code, content=content, headers=headers, request=request)
         self.cause = cause
+
+
+class ResponseTooLargeError(APIResponseValidationError):
+    """The answer's body, once decompressed, is over the client's ``max_response_size``.
+
+    Reading stopped at the limit, so ``content`` is empty; ``status_code`` and ``headers`` are the
+    answer's. It is not retried: the same request would bring the same answer.
+    """
 
 
 class APIStatusError(_ResponseError):
@@ -244,7 +254,7 @@ def _decode_body(content: bytes) -> Any:
         return None
     try:
         return json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return content.decode("utf-8", errors="replace")
 
 

@@ -15,6 +15,7 @@ from ._errors import NotFoundError as NotFoundError
 from ._errors import PermissionDeniedError as PermissionDeniedError
 from ._errors import RateLimitError as RateLimitError
 from ._errors import RequestInfo as RequestInfo
+from ._errors import ResponseTooLargeError as ResponseTooLargeError
 from ._errors import TalonError as TalonError
 
 __all__ = [
@@ -33,5 +34,6 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestInfo",
+    "ResponseTooLargeError",
     "TalonError",
 ]

@@ -29,36 +29,53 @@ class AudienceOperations(BaseClient):
     """Strictly private. The audience operations of ``TalonClient``."""
 
     async def create_audience(
-        self, *, body: NewAudience | NewAudienceDict, timeout: TimeoutTypes = None
+        self,
+        *,
+        body: NewAudience | NewAudienceDict,
+        timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> Audience:
         """Create an audience (``POST /v2/audiences``)."""
         from .._generated.api.audiences import create_audience_v2 as op
         from .._generated.models.new_audience import NewAudience
 
         request = as_model(NewAudience, body, "body")
-        return await self._send(describe(op.describe, body=request), timeout=timeout)
+        return await self._send(
+            describe(op.describe, body=request), timeout=timeout, total_timeout=total_timeout
+        )
 
     async def update_audience(
-        self, audience_id: int, *, body: UpdateAudience | UpdateAudienceDict, timeout: TimeoutTypes = None
+        self,
+        audience_id: int,
+        *,
+        body: UpdateAudience | UpdateAudienceDict,
+        timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> Audience:
         """Rename an audience (``PUT /v2/audiences/{audienceId}``)."""
         from .._generated.api.audiences import update_audience_v2 as op
         from .._generated.models.update_audience import UpdateAudience
 
         request = as_model(UpdateAudience, body, "body")
-        return await self._send(describe(op.describe, audience_id, body=request), timeout=timeout)
+        return await self._send(
+            describe(op.describe, audience_id, body=request), timeout=timeout, total_timeout=total_timeout
+        )
 
-    async def delete_audience(self, audience_id: int, *, timeout: TimeoutTypes = None) -> None:
+    async def delete_audience(
+        self, audience_id: int, *, timeout: TimeoutTypes = None, total_timeout: float | None = None
+    ) -> None:
         """Delete an audience (``DELETE /v2/audiences/{audienceId}``)."""
         from .._generated.api.audiences import delete_audience_v2 as op
 
-        await self._send(describe(op.describe, audience_id), timeout=timeout)
+        await self._send(describe(op.describe, audience_id), timeout=timeout, total_timeout=total_timeout)
 
-    async def delete_audience_memberships(self, audience_id: int, *, timeout: TimeoutTypes = None) -> None:
+    async def delete_audience_memberships(
+        self, audience_id: int, *, timeout: TimeoutTypes = None, total_timeout: float | None = None
+    ) -> None:
         """Remove every member of an audience (``DELETE /v2/audiences/{audienceId}/memberships``)."""
         from .._generated.api.audiences import delete_audience_memberships_v2 as op
 
-        await self._send(describe(op.describe, audience_id), timeout=timeout)
+        await self._send(describe(op.describe, audience_id), timeout=timeout, total_timeout=total_timeout)
 
     async def update_audience_customers_attributes(
         self,
@@ -66,6 +83,7 @@ class AudienceOperations(BaseClient):
         *,
         body: UpdateAudienceCustomersAttributesBody | Body,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> None:
         """Set attributes on every member of an audience (``PUT /v2/audience_customers/{id}/attributes``)."""
         from .._generated.api.audiences import update_audience_customers_attributes as op
@@ -74,13 +92,16 @@ class AudienceOperations(BaseClient):
         )
 
         request = as_model(UpdateAudienceCustomersAttributesBody, body, "body")
-        await self._send(describe(op.describe, audience_id, body=request), timeout=timeout)
+        await self._send(
+            describe(op.describe, audience_id, body=request), timeout=timeout, total_timeout=total_timeout
+        )
 
     async def update_customer_profile_audiences(
         self,
         *,
         body: CustomerProfileAudienceRequest | CustomerProfileAudienceRequestDict,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> None:
         """Add profiles to or remove them from audiences, up to 1000 changes per request."""
         from .._generated.api.audiences import update_customer_profile_audiences as op
@@ -88,4 +109,4 @@ class AudienceOperations(BaseClient):
 
         request = as_model(CustomerProfileAudienceRequest, body, "body")
         check_max_items("body.data", request.data)
-        await self._send(describe(op.describe, body=request), timeout=timeout)
+        await self._send(describe(op.describe, body=request), timeout=timeout, total_timeout=total_timeout)

@@ -25,6 +25,7 @@ class CatalogOperations(BaseClient):
         *,
         body: CatalogSyncRequest | CatalogSyncRequestDict,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> Catalog:
         """Apply up to 1000 catalog actions (``PUT /v1/catalogs/{catalogId}/sync``).
 
@@ -36,4 +37,6 @@ class CatalogOperations(BaseClient):
         request = as_model(CatalogSyncRequest, body, "body")
         check_max_items("body.actions", request.actions)
         check_catalog_actions(request.actions)
-        return await self._send(describe(op.describe, catalog_id, body=request), timeout=timeout)
+        return await self._send(
+            describe(op.describe, catalog_id, body=request), timeout=timeout, total_timeout=total_timeout
+        )

@@ -38,6 +38,7 @@ class CouponOperations(BaseClient):
         *,
         body: CouponReservations | CouponReservationsDict,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> Coupon:
         """Reserve a coupon for up to 1000 profiles (``POST /v1/coupon_reservations/{couponValue}``)."""
         from .._generated.api.coupons import create_coupon_reservation as op
@@ -46,7 +47,9 @@ class CouponOperations(BaseClient):
         check_path("coupon_value", coupon_value)
         request = as_model(CouponReservations, body, "body")
         check_max_items("body.integrationIDs", request.integration_ids)
-        return await self._send(describe(op.describe, coupon_value, body=request), timeout=timeout)
+        return await self._send(
+            describe(op.describe, coupon_value, body=request), timeout=timeout, total_timeout=total_timeout
+        )
 
     async def delete_coupon_reservation(
         self,
@@ -54,6 +57,7 @@ class CouponOperations(BaseClient):
         *,
         body: CouponReservations | CouponReservationsDict,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> None:
         """Remove coupon reservations for up to 1000 profiles (``DELETE /v1/coupon_reservations/{value}``)."""
         from .._generated.api.coupons import delete_coupon_reservation as op
@@ -62,26 +66,36 @@ class CouponOperations(BaseClient):
         check_path("coupon_value", coupon_value)
         request = as_model(CouponReservations, body, "body")
         check_max_items("body.integrationIDs", request.integration_ids)
-        await self._send(describe(op.describe, coupon_value, body=request), timeout=timeout)
+        await self._send(
+            describe(op.describe, coupon_value, body=request), timeout=timeout, total_timeout=total_timeout
+        )
 
     async def get_reserved_customers(
-        self, coupon_value: str, *, timeout: TimeoutTypes = None
+        self, coupon_value: str, *, timeout: TimeoutTypes = None, total_timeout: float | None = None
     ) -> ReservedCustomersPage:
         """The profiles that reserved a coupon (``GET /v1/coupon_reservations/customerprofiles/{value}``)."""
         from .._generated.api.coupons import get_reserved_customers as op
 
         check_path("coupon_value", coupon_value)
-        return await self._send(describe(op.describe, coupon_value), timeout=timeout)
+        return await self._send(
+            describe(op.describe, coupon_value), timeout=timeout, total_timeout=total_timeout
+        )
 
     async def create_referral(
-        self, *, body: NewReferral | NewReferralDict, timeout: TimeoutTypes = None
+        self,
+        *,
+        body: NewReferral | NewReferralDict,
+        timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> Referral:
         """Create a referral code for an advocate (``POST /v1/referrals``)."""
         from .._generated.api.referrals import create_referral as op
         from .._generated.models.new_referral import NewReferral
 
         request = as_model(NewReferral, body, "body")
-        return await self._send(describe(op.describe, body=request), timeout=timeout)
+        return await self._send(
+            describe(op.describe, body=request), timeout=timeout, total_timeout=total_timeout
+        )
 
     @overload
     async def create_referrals_for_multiple_advocates(
@@ -90,6 +104,7 @@ class CouponOperations(BaseClient):
         body: NewReferralsForMultipleAdvocates | NewReferralsForMultipleAdvocatesDict,
         silent: Literal[True] = ...,
         timeout: TimeoutTypes = ...,
+        total_timeout: float | None = ...,
     ) -> None: ...
     @overload
     async def create_referrals_for_multiple_advocates(
@@ -98,6 +113,7 @@ class CouponOperations(BaseClient):
         body: NewReferralsForMultipleAdvocates | NewReferralsForMultipleAdvocatesDict,
         silent: Literal[False],
         timeout: TimeoutTypes = ...,
+        total_timeout: float | None = ...,
     ) -> AdvocateReferralsPage: ...
     @overload
     async def create_referrals_for_multiple_advocates(
@@ -106,6 +122,7 @@ class CouponOperations(BaseClient):
         body: NewReferralsForMultipleAdvocates | NewReferralsForMultipleAdvocatesDict,
         silent: bool,
         timeout: TimeoutTypes = ...,
+        total_timeout: float | None = ...,
     ) -> AdvocateReferralsPage | None: ...
     async def create_referrals_for_multiple_advocates(
         self,
@@ -113,6 +130,7 @@ class CouponOperations(BaseClient):
         body: NewReferralsForMultipleAdvocates | NewReferralsForMultipleAdvocatesDict,
         silent: bool = True,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> AdvocateReferralsPage | None:
         """Create referral codes for up to 1000 advocates (``POST /v1/referrals_for_multiple_advocates``)."""
         from .._generated.api.referrals import create_referrals_for_multiple_advocates as op
@@ -121,11 +139,18 @@ class CouponOperations(BaseClient):
         request = as_model(NewReferralsForMultipleAdvocates, body, "body")
         check_max_items("body.advocateProfileIntegrationIds", request.advocate_profile_integration_ids)
         operation = describe(op.describe, body=request, silent=silent_mode(silent))
-        result = await self._send(operation, timeout=timeout, require_body=not silent)
+        result = await self._send(
+            operation, timeout=timeout, total_timeout=total_timeout, require_body=not silent
+        )
         return None if silent else result
 
     def iter_reserved_customers(
-        self, coupon_value: str, *, max_items: int | None = None, timeout: TimeoutTypes = None
+        self,
+        coupon_value: str,
+        *,
+        max_items: int | None = None,
+        timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> Paginator[CustomerProfile]:
         """The profiles that reserved a coupon, with the same iterator interface.
 
@@ -134,7 +159,9 @@ class CouponOperations(BaseClient):
         check_path("coupon_value", coupon_value)
 
         async def fetch(skip: int, size: int) -> tuple[list[CustomerProfile], bool]:
-            page = await self.get_reserved_customers(coupon_value, timeout=timeout)
+            page = await self.get_reserved_customers(
+                coupon_value, timeout=timeout, total_timeout=total_timeout
+            )
             return page.data, False
 
         return Paginator(fetch, max_items=max_items)

@@ -74,13 +74,18 @@ class LoyaltyOperations(BaseClient):
         *,
         body: GenerateLoyaltyCard | GenerateLoyaltyCardDict,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> LoyaltyCard:
         """Create a loyalty card (``POST /v1/loyalty_programs/{id}/cards``)."""
         from .._generated.api.loyalty import generate_loyalty_card as op
         from .._generated.models.generate_loyalty_card import GenerateLoyaltyCard
 
         request = as_model(GenerateLoyaltyCard, body, "body")
-        return await self._send(describe(op.describe, loyalty_program_id, body=request), timeout=timeout)
+        return await self._send(
+            describe(op.describe, loyalty_program_id, body=request),
+            timeout=timeout,
+            total_timeout=total_timeout,
+        )
 
     async def get_loyalty_balances(
         self,
@@ -92,6 +97,7 @@ class LoyaltyOperations(BaseClient):
         include_tiers: bool = False,
         include_projected_tier: bool = False,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> LoyaltyBalancesWithTiers:
         """A profile's balances in a loyalty program."""
         from .._generated.api.loyalty import get_loyalty_balances as op
@@ -106,7 +112,7 @@ class LoyaltyOperations(BaseClient):
             include_tiers=flag(include_tiers),
             include_projected_tier=flag(include_projected_tier),
         )
-        return await self._send(operation, timeout=timeout)
+        return await self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
     async def get_loyalty_card_balances(
         self,
@@ -116,6 +122,7 @@ class LoyaltyOperations(BaseClient):
         end_date: datetime.datetime | None = None,
         subledger_id: Sequence[str] | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> LoyaltyCardBalances:
         """A loyalty card's balances."""
         from .._generated.api.loyalty import get_loyalty_card_balances as op
@@ -128,7 +135,7 @@ class LoyaltyOperations(BaseClient):
             end_date=date_param(end_date, "end_date"),
             subledger_id=strings_param(subledger_id, "subledger_id"),
         )
-        return await self._send(operation, timeout=timeout)
+        return await self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
     def get_loyalty_card_points(
         self,
@@ -143,6 +150,7 @@ class LoyaltyOperations(BaseClient):
         skip: int | None = None,
         sort: LoyaltyPointsSort | str | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> AsyncPaginator[CardLedgerPointsEntryIntegrationAPI, LoyaltyCardPointsPage]:
         """A loyalty card's points: ``await`` for one page, ``async for`` for every entry."""
         from .._generated.api.loyalty import get_loyalty_card_points as op
@@ -168,7 +176,7 @@ class LoyaltyOperations(BaseClient):
                 skip=_size(offset),
                 **filters,
             )
-            return self._send(operation, timeout=timeout)
+            return self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
         return AsyncPaginator(fetch, _items_and_more, page_size=page_size, skip=skip)
 
@@ -187,6 +195,7 @@ class LoyaltyOperations(BaseClient):
         skip: int | None = None,
         awaits_activation: bool | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> AsyncPaginator[CardLedgerTransactionLogEntryIntegrationAPI, LoyaltyCardTransactionsPage]:
         """A loyalty card's ledger: ``await`` for one page, ``async for`` for every entry."""
         from .._generated.api.loyalty import get_loyalty_card_transactions as op
@@ -215,7 +224,7 @@ class LoyaltyOperations(BaseClient):
                 skip=_size(offset),
                 **filters,
             )
-            return self._send(operation, timeout=timeout)
+            return self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
         return AsyncPaginator(fetch, _items_and_more, page_size=page_size, skip=skip)
 
@@ -232,6 +241,7 @@ class LoyaltyOperations(BaseClient):
         skip: int | None = None,
         sort: LoyaltyPointsSort | str | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> AsyncPaginator[LedgerPointsEntryIntegrationAPI, ProfilePointsPage]:
         """A profile's points in a program: ``await`` for one page, ``async for`` for every entry."""
         from .._generated.api.loyalty import get_loyalty_program_profile_points as op
@@ -257,7 +267,7 @@ class LoyaltyOperations(BaseClient):
                 skip=_size(offset),
                 **filters,
             )
-            return self._send(operation, timeout=timeout)
+            return self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
         return AsyncPaginator(fetch, _items_and_more, page_size=page_size, skip=skip)
 
@@ -276,6 +286,7 @@ class LoyaltyOperations(BaseClient):
         skip: int | None = None,
         awaits_activation: bool | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> AsyncPaginator[LedgerTransactionLogEntryIntegrationAPI, ProfileTransactionsPage]:
         """A profile's ledger in a program: ``await`` for one page, ``async for`` for every entry."""
         from .._generated.api.loyalty import get_loyalty_program_profile_transactions as op
@@ -304,7 +315,7 @@ class LoyaltyOperations(BaseClient):
                 skip=_size(offset),
                 **filters,
             )
-            return self._send(operation, timeout=timeout)
+            return self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
         return AsyncPaginator(fetch, _items_and_more, page_size=page_size, skip=skip)
 
@@ -315,6 +326,7 @@ class LoyaltyOperations(BaseClient):
         *,
         body: LoyaltyCardRegistration | LoyaltyCardRegistrationDict,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> LoyaltyCard:
         """Link a loyalty card to a customer profile."""
         from .._generated.api.loyalty import link_loyalty_card_to_profile as op
@@ -323,7 +335,7 @@ class LoyaltyOperations(BaseClient):
         check_card_id(loyalty_card_id)
         request = as_model(LoyaltyCardRegistration, body, "body")
         operation = describe(op.describe, loyalty_program_id, loyalty_card_id, body=request)
-        return await self._send(operation, timeout=timeout)
+        return await self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
     async def unlink_loyalty_card_from_profile(
         self,
@@ -332,6 +344,7 @@ class LoyaltyOperations(BaseClient):
         *,
         body: LoyaltyCardRegistration | LoyaltyCardRegistrationDict,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> LoyaltyCard:
         """Unlink a loyalty card from a customer profile."""
         from .._generated.api.loyalty import unlink_loyalty_card_from_profile as op
@@ -340,7 +353,7 @@ class LoyaltyOperations(BaseClient):
         check_card_id(loyalty_card_id)
         request = as_model(LoyaltyCardRegistration, body, "body")
         operation = describe(op.describe, loyalty_program_id, loyalty_card_id, body=request)
-        return await self._send(operation, timeout=timeout)
+        return await self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
     # --- deprecated aliases: the get_* methods above iterate ----------------------------------------
 
@@ -352,12 +365,18 @@ class LoyaltyOperations(BaseClient):
         page_size: int = MAX_ITEMS,
         max_items: int | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
         **filters: Any,
     ) -> Paginator[CardLedgerPointsEntryIntegrationAPI]:
         """Deprecated: ``async for entry in get_loyalty_card_points(...)``."""
         _deprecated(self.get_loyalty_card_points)
         paginator = self.get_loyalty_card_points(
-            loyalty_program_id, loyalty_card_id, page_size=page_size, timeout=timeout, **filters
+            loyalty_program_id,
+            loyalty_card_id,
+            page_size=page_size,
+            timeout=timeout,
+            total_timeout=total_timeout,
+            **filters,
         )
         return paginator.limit(max_items)
 
@@ -369,12 +388,18 @@ class LoyaltyOperations(BaseClient):
         page_size: int = MAX_ITEMS,
         max_items: int | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
         **filters: Any,
     ) -> Paginator[CardLedgerTransactionLogEntryIntegrationAPI]:
         """Deprecated: ``async for entry in get_loyalty_card_transactions(...)``."""
         _deprecated(self.get_loyalty_card_transactions)
         paginator = self.get_loyalty_card_transactions(
-            loyalty_program_id, loyalty_card_id, page_size=page_size, timeout=timeout, **filters
+            loyalty_program_id,
+            loyalty_card_id,
+            page_size=page_size,
+            timeout=timeout,
+            total_timeout=total_timeout,
+            **filters,
         )
         return paginator.limit(max_items)
 
@@ -386,12 +411,18 @@ class LoyaltyOperations(BaseClient):
         page_size: int = MAX_ITEMS,
         max_items: int | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
         **filters: Any,
     ) -> Paginator[LedgerPointsEntryIntegrationAPI]:
         """Deprecated: ``async for entry in get_loyalty_program_profile_points(...)``."""
         _deprecated(self.get_loyalty_program_profile_points)
         paginator = self.get_loyalty_program_profile_points(
-            loyalty_program_id, integration_id, page_size=page_size, timeout=timeout, **filters
+            loyalty_program_id,
+            integration_id,
+            page_size=page_size,
+            timeout=timeout,
+            total_timeout=total_timeout,
+            **filters,
         )
         return paginator.limit(max_items)
 
@@ -403,11 +434,17 @@ class LoyaltyOperations(BaseClient):
         page_size: int = MAX_ITEMS,
         max_items: int | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
         **filters: Any,
     ) -> Paginator[LedgerTransactionLogEntryIntegrationAPI]:
         """Deprecated: ``async for entry in get_loyalty_program_profile_transactions(...)``."""
         _deprecated(self.get_loyalty_program_profile_transactions)
         paginator = self.get_loyalty_program_profile_transactions(
-            loyalty_program_id, integration_id, page_size=page_size, timeout=timeout, **filters
+            loyalty_program_id,
+            integration_id,
+            page_size=page_size,
+            timeout=timeout,
+            total_timeout=total_timeout,
+            **filters,
         )
         return paginator.limit(max_items)

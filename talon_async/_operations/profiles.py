@@ -39,6 +39,7 @@ class ProfileOperations(BaseClient):
         run_rule_engine: bool = False,
         dry: bool = False,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> CustomerProfileIntegrationResponseV2:
         """Create or update a customer profile (``PUT /v2/customer_profiles/{integrationId}``).
 
@@ -63,6 +64,7 @@ class ProfileOperations(BaseClient):
         return await self._send(
             operation,
             timeout=timeout,
+            total_timeout=total_timeout,
             # With the rule engine, an update can trigger effects (points, coupons) that a
             # replay would apply twice; without it, or dry, it only sets attributes.
             idempotent=dry or not run_rule_engine,
@@ -76,6 +78,7 @@ class ProfileOperations(BaseClient):
         body: MultipleCustomerProfileIntegrationRequest | MultipleCustomerProfileIntegrationRequestDict,
         silent: Literal[True] = ...,
         timeout: TimeoutTypes = ...,
+        total_timeout: float | None = ...,
     ) -> None: ...
     @overload
     async def update_customer_profiles(
@@ -84,6 +87,7 @@ class ProfileOperations(BaseClient):
         body: MultipleCustomerProfileIntegrationRequest | MultipleCustomerProfileIntegrationRequestDict,
         silent: Literal[False],
         timeout: TimeoutTypes = ...,
+        total_timeout: float | None = ...,
     ) -> MultipleCustomerProfileIntegrationResponseV2: ...
     @overload
     async def update_customer_profiles(
@@ -92,6 +96,7 @@ class ProfileOperations(BaseClient):
         body: MultipleCustomerProfileIntegrationRequest | MultipleCustomerProfileIntegrationRequestDict,
         silent: bool,
         timeout: TimeoutTypes = ...,
+        total_timeout: float | None = ...,
     ) -> MultipleCustomerProfileIntegrationResponseV2 | None: ...
     async def update_customer_profiles(
         self,
@@ -99,6 +104,7 @@ class ProfileOperations(BaseClient):
         body: MultipleCustomerProfileIntegrationRequest | MultipleCustomerProfileIntegrationRequestDict,
         silent: bool = True,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> MultipleCustomerProfileIntegrationResponseV2 | None:
         """Update up to 1000 profiles in one request (``PUT /v2/customer_profiles``).
 
@@ -113,7 +119,9 @@ class ProfileOperations(BaseClient):
         request = as_model(MultipleCustomerProfileIntegrationRequest, body, "body")
         check_max_items("body.customerProfiles", request.customer_profiles)
         operation = describe(op.describe, body=request, silent=silent_mode(silent))
-        result = await self._send(operation, timeout=timeout, require_body=not silent)
+        result = await self._send(
+            operation, timeout=timeout, total_timeout=total_timeout, require_body=not silent
+        )
         return None if silent else result
 
     @overload
@@ -125,6 +133,7 @@ class ProfileOperations(BaseClient):
         dry: bool = ...,
         force_complete_evaluation: bool = ...,
         timeout: TimeoutTypes = ...,
+        total_timeout: float | None = ...,
     ) -> None: ...
     @overload
     async def track_event(
@@ -135,6 +144,7 @@ class ProfileOperations(BaseClient):
         dry: bool = ...,
         force_complete_evaluation: bool = ...,
         timeout: TimeoutTypes = ...,
+        total_timeout: float | None = ...,
     ) -> TrackEventV2Response: ...
     @overload
     async def track_event(
@@ -145,6 +155,7 @@ class ProfileOperations(BaseClient):
         dry: bool = ...,
         force_complete_evaluation: bool = ...,
         timeout: TimeoutTypes = ...,
+        total_timeout: float | None = ...,
     ) -> TrackEventV2Response | None: ...
     async def track_event(
         self,
@@ -154,6 +165,7 @@ class ProfileOperations(BaseClient):
         dry: bool = False,
         force_complete_evaluation: bool = False,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> TrackEventV2Response | None:
         """Track an event (``POST /v2/events``); ``silent=False`` returns the evaluation result.
 
@@ -176,17 +188,20 @@ class ProfileOperations(BaseClient):
         result = await self._send(
             operation,
             timeout=timeout,
+            total_timeout=total_timeout,
             require_body=not silent,
             lock=("profile", profile_id) if isinstance(profile_id, str) and profile_id else None,
         )
         return None if silent else result
 
-    async def delete_customer_data(self, integration_id: str, *, timeout: TimeoutTypes = None) -> None:
+    async def delete_customer_data(
+        self, integration_id: str, *, timeout: TimeoutTypes = None, total_timeout: float | None = None
+    ) -> None:
         """Delete a customer's personal data (``DELETE /v1/customer_data/{integrationId}``)."""
         from .._generated.api.customer_data import delete_customer_data as op
 
         check_path("integration_id", integration_id)
-        await self._send(describe(op.describe, integration_id), timeout=timeout)
+        await self._send(describe(op.describe, integration_id), timeout=timeout, total_timeout=total_timeout)
 
     async def get_customer_inventory(
         self,
@@ -199,6 +214,7 @@ class ProfileOperations(BaseClient):
         giveaways: bool = False,
         achievements: bool = False,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> CustomerInventory:
         """What a customer holds: profile, referrals, coupons, loyalty, giveaways, achievements."""
         from .._generated.api.customer_data import get_customer_inventory as op
@@ -214,4 +230,4 @@ class ProfileOperations(BaseClient):
             giveaways=flag(giveaways),
             achievements=flag(achievements),
         )
-        return await self._send(operation, timeout=timeout)
+        return await self._send(operation, timeout=timeout, total_timeout=total_timeout)

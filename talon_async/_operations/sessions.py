@@ -27,13 +27,15 @@ class SessionOperations(BaseClient):
     """Strictly private. The customer session operations of ``TalonClient``."""
 
     async def get_customer_session(
-        self, customer_session_id: str, *, timeout: TimeoutTypes = None
+        self, customer_session_id: str, *, timeout: TimeoutTypes = None, total_timeout: float | None = None
     ) -> IntegrationCustomerSessionResponse:
         """Get a customer session (``GET /v2/customer_sessions/{id}``)."""
         from .._generated.api.sessions import get_customer_session as op
 
         check_path("customer_session_id", customer_session_id)
-        return await self._send(describe(op.describe, customer_session_id), timeout=timeout)
+        return await self._send(
+            describe(op.describe, customer_session_id), timeout=timeout, total_timeout=total_timeout
+        )
 
     async def update_customer_session(
         self,
@@ -43,6 +45,7 @@ class SessionOperations(BaseClient):
         dry: bool = False,
         now: datetime.datetime | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> IntegrationStateV2:
         """Create or update a customer session and evaluate the rules (``PUT /v2/customer_sessions/{id}``).
 
@@ -70,12 +73,13 @@ class SessionOperations(BaseClient):
         return await self._send(
             operation,
             timeout=timeout,
+            total_timeout=total_timeout,
             idempotent=not closes,
             lock=("session", customer_session_id),
         )
 
     async def reopen_customer_session(
-        self, customer_session_id: str, *, timeout: TimeoutTypes = None
+        self, customer_session_id: str, *, timeout: TimeoutTypes = None, total_timeout: float | None = None
     ) -> ReopenSessionResponse:
         """Reopen a closed customer session, rolling back its effects (``PUT .../reopen``)."""
         from .._generated.api.sessions import reopen_customer_session as op
@@ -84,6 +88,7 @@ class SessionOperations(BaseClient):
         return await self._send(
             describe(op.describe, customer_session_id),
             timeout=timeout,
+            total_timeout=total_timeout,
             lock=("session", customer_session_id),
         )
 
@@ -95,6 +100,7 @@ class SessionOperations(BaseClient):
         dry: bool = False,
         run_rule_engine: bool | None = None,
         timeout: TimeoutTypes = None,
+        total_timeout: float | None = None,
     ) -> IntegrationStateV2:
         """Return items of a closed session (``POST /v2/customer_sessions/{id}/returns``).
 
@@ -115,5 +121,6 @@ class SessionOperations(BaseClient):
                 run_rule_engine=UNSET if run_rule_engine is None else run_rule_engine,
             ),
             timeout=timeout,
+            total_timeout=total_timeout,
             lock=("session", customer_session_id),
         )

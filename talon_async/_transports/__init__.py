@@ -4,7 +4,12 @@ A transport takes a ``PreparedRequest`` (method, absolute encoded URL, the compl
 body bytes) and returns an ``Answer`` (status, headers, decoded body), within the phase timeouts
 and a size cap. It sends exactly the headers it is given, in that order, sends each request at
 most once (no library-level resend: the retry policy is the pipeline's alone), and reports every
-failure as one of httpx's exception classes with a message that does not depend on the library.
+failure as one of httpx's exception classes with a message that does not depend on the library,
+except an answer whose body cannot be accepted (over the size cap, or not valid in its encoding):
+that is an ``UnreadableAnswer``, which the pipeline reports as a response validation error.
+
+The ``Authorization`` value stays an ``ApiKey`` in the header list; ``revealed`` turns the list
+into plain strings as an argument of the library call itself, so no frame of ours holds it.
 """
 
 from __future__ import annotations
@@ -18,18 +23,23 @@ from typing import Any, Protocol
 
 import httpx
 
+from .._auth import ApiKey
+
 __all__ = [
-    "MAX_ANSWER_BYTES",
+    "DEFAULT_MAX_ANSWER_BYTES",
     "MAX_HEADER_BYTES",
     "MAX_URL_LENGTH",
     "Answer",
+    "BodyReader",
     "PreparedRequest",
+    "RequestHeaders",
     "Timeouts",
     "Transport",
+    "UnreadableAnswer",
     "check_header_size",
     "connection_failure",
-    "decoded",
     "environment_proxy",
+    "revealed",
     "too_large",
 ]
 
@@ -38,10 +48,21 @@ Timeouts = dict[str, Any]
 
 MAX_HEADER_BYTES = 16384
 """The most bytes an answer's headers may take, counted and enforced the same on every transport."""
-MAX_ANSWER_BYTES = 64 * 1024 * 1024
-"""The most body bytes one answer may carry; the largest page of 1000 ledger entries is well under 1 MB."""
+DEFAULT_MAX_ANSWER_BYTES = 32 * 1024 * 1024
+"""The most body bytes one answer may carry, after decompression, unless the client says otherwise.
+
+The largest page Talon.One serves (1000 ledger entries) is well under 1 MB."""
 MAX_URL_LENGTH = 65536
 """The longest URL sent; httpx refuses longer ones, so every transport does."""
+
+
+RequestHeaders = list[tuple[str, str | ApiKey]]
+"""A request's headers in wire order; the ``Authorization`` value is the ``ApiKey`` itself."""
+
+
+def revealed(headers: RequestHeaders) -> list[tuple[str, str]]:
+    """The header list as the HTTP library needs it: pass it straight into the library's call."""
+    return [(name, value if isinstance(value, str) else value.header_value()) for name, value in headers]
 
 
 class PreparedRequest:
@@ -49,7 +70,7 @@ class PreparedRequest:
 
     __slots__ = ("body", "headers", "method", "url")
 
-    def __init__(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes | None) -> None:
+    def __init__(self, method: str, url: str, headers: RequestHeaders, body: bytes | None) -> None:
         self.method = method
         self.url = url
         self.headers = headers
@@ -96,21 +117,125 @@ class Transport(Protocol):
     async def aclose(self) -> None: ...
 
 
-def decoded(content: bytes, encoding: str | None) -> bytes:
-    """The body with its ``Content-Encoding`` (gzip or deflate, the two every transport asks for) undone."""
-    if not encoding or encoding == "identity":
-        return content
-    try:
-        if encoding == "gzip":
-            return zlib.decompress(content, 16 + zlib.MAX_WBITS)
-        if encoding == "deflate":
+class UnreadableAnswer(Exception):
+    """Strictly private. An answer arrived, but its body is over the size cap or not valid in its encoding."""
+
+    def __init__(
+        self,
+        status: int,
+        reason: str,
+        raw_headers: Sequence[tuple[bytes, bytes]],
+        problem: str,
+        *,
+        too_large: bool,
+    ) -> None:
+        super().__init__(problem)
+        self.status = status
+        self.reason = reason
+        self.raw_headers = raw_headers
+        self.problem = problem
+        self.too_large = too_large
+
+
+_STEP = 1 << 20
+"""The most decompressed bytes one step produces: a bomb inflates in bounded steps, never past the cap."""
+
+
+class BodyReader:
+    """Strictly private. Collects an answer's body as it arrives, undoing its ``Content-Encoding``.
+
+    Both the bytes received and the bytes they decode to are counted against ``limit`` while
+    reading, so neither an endless body nor a small gzip that expands a thousandfold can take
+    more memory than about the limit: reading stops at the first byte over it.
+    """
+
+    __slots__ = ("_chunks", "_decoder", "_encoding", "_limit", "_received", "_size", "_start", "_status")
+
+    def __init__(
+        self,
+        status: int,
+        reason: str,
+        raw_headers: Sequence[tuple[bytes, bytes]],
+        encoding: str | None,
+        limit: int,
+    ) -> None:
+        self._status = (status, reason, raw_headers)
+        self._limit = limit
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self._received = 0
+        self._start = b""
+        self._decoder: Any = None
+        self._encoding = None if not encoding or encoding == "identity" else encoding
+        if self._encoding == "gzip":
+            self._decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif self._encoding is not None and self._encoding != "deflate":
+            raise self._refused(f"answer body has an encoding that was not asked for: {self._encoding}")
+
+    def _refused(self, problem: str, *, too_large: bool = False) -> UnreadableAnswer:
+        return UnreadableAnswer(*self._status, problem, too_large=too_large)
+
+    def too_large(self) -> UnreadableAnswer:
+        return self._refused(
+            f"answer body is over the {self._limit}-byte limit (max_response_size)", too_large=True
+        )
+
+    def feed(self, data: bytes) -> None:
+        """Add the next bytes as received; raises ``UnreadableAnswer`` once over the limit."""
+        if self._encoding is None:
+            self._size += len(data)
+            if self._size > self._limit:
+                raise self.too_large()
+            self._chunks.append(data)
+            return
+        self._received += len(data)
+        if self._received > self._limit:
+            raise self.too_large()
+        decoder = self._decoder
+        if decoder is None:
+            # deflate is sent both with and without the zlib wrapper; its first two bytes tell which.
+            data = self._start = self._start + data
+            if len(data) < 2:
+                return
+            wrapped = data[0] & 0x0F == 8 and ((data[0] << 8) | data[1]) % 31 == 0
+            decoder = self._decoder = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        self._decode(decoder, data)
+
+    def _decode(self, decoder: Any, data: bytes) -> None:
+        try:
+            # In steps: zlib builds each output in blocks joined at the end, so one step briefly
+            # takes twice its size; a step as large as the room left would double the peak.
+            self._add(decoder.decompress(data, min(_STEP, self._limit - self._size + 1)))
+            while decoder.unconsumed_tail:
+                self._add(
+                    decoder.decompress(decoder.unconsumed_tail, min(_STEP, self._limit - self._size + 1))
+                )
+        except zlib.error as exc:
+            raise self._refused(f"answer body is not valid {self._encoding}") from exc
+
+    def _add(self, decoded: bytes) -> None:
+        self._size += len(decoded)
+        if self._size > self._limit:
+            raise self.too_large()
+        if decoded:
+            self._chunks.append(decoded)
+
+    def content(self) -> bytes:
+        """The whole body, decoded; raises ``UnreadableAnswer`` when an encoded body ended early."""
+        if self._encoding is not None and self._received:
+            decoder = self._decoder
+            if decoder is None:
+                # A single byte arrived: too short for a zlib header, so it is raw deflate (or junk).
+                decoder = self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)
+                self._decode(decoder, self._start)
             try:
-                return zlib.decompress(content)
-            except zlib.error:
-                return zlib.decompress(content, -zlib.MAX_WBITS)
-    except zlib.error as exc:
-        raise httpx.DecodingError(f"answer body is not valid {encoding}") from exc
-    raise httpx.DecodingError(f"answer body has an encoding that was not asked for: {encoding}")
+                self._add(decoder.flush())
+            except zlib.error as exc:
+                raise self._refused(f"answer body is not valid {self._encoding}") from exc
+            if not decoder.eof:
+                raise self._refused(f"answer body is not valid {self._encoding}: it ends early")
+        chunks = self._chunks
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def check_header_size(raw_headers: Sequence[tuple[bytes, bytes]]) -> None:

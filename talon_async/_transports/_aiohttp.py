@@ -9,14 +9,16 @@ import httpx
 import yarl
 
 from . import (
-    MAX_ANSWER_BYTES,
+    DEFAULT_MAX_ANSWER_BYTES,
     MAX_HEADER_BYTES,
     Answer,
+    BodyReader,
     PreparedRequest,
     Timeouts,
+    UnreadableAnswer,
     check_header_size,
     connection_failure,
-    decoded,
+    revealed,
     too_large,
 )
 
@@ -27,6 +29,7 @@ __all__ = ["AiohttpTransport"]
 
 
 _NO_AUTO_HEADERS = frozenset({"Content-Type"})
+_READ_CHUNK = 256 * 1024
 
 
 class _LostAfterSending(Exception):
@@ -52,8 +55,11 @@ async def _never_resend(request: aiohttp.ClientRequest, handler: ClientHandlerTy
 class AiohttpTransport:
     """Strictly private. One ``aiohttp.ClientSession``, built on first use inside the running loop."""
 
-    def __init__(self, *, max_connections: int, proxy: str | None) -> None:
+    def __init__(
+        self, *, max_connections: int, proxy: str | None, max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+    ) -> None:
         self._max_connections = max_connections
+        self._max_answer_bytes = max_answer_bytes
         self._proxy = proxy
         self._session: aiohttp.ClientSession | None = None
         self._timeouts: tuple[Timeouts, aiohttp.ClientTimeout] | None = None
@@ -92,12 +98,14 @@ class AiohttpTransport:
 
     async def send(self, request: PreparedRequest, timeouts: Timeouts) -> Answer:
         session = self._session or self._open()
+        limit = self._max_answer_bytes
         try:
             async with session.request(
                 request.method,
                 # Already encoded: requoting would turn %2E%2E back into "..".
                 yarl.URL(request.url, encoded=True),
-                headers=request.headers,
+                # The key becomes text only here, inside the library's call (see ``revealed``).
+                headers=revealed(request.headers),
                 data=request.body,
                 allow_redirects=False,
                 compress=False,
@@ -106,24 +114,37 @@ class AiohttpTransport:
                 proxy=self._proxy,
                 timeout=self._client_timeout(timeouts),
             ) as response:
-                length = response.content_length
-                if length is not None and length > MAX_ANSWER_BYTES:
-                    raise too_large("body", MAX_ANSWER_BYTES)
-                content = await response.read()
                 raw_headers = response.raw_headers
                 status, reason = response.status, response.reason or ""
-        except httpx.TransportError:
+                check_header_size(raw_headers)
+                reader = BodyReader(
+                    status, reason, raw_headers, _header(raw_headers, b"content-encoding"), limit
+                )
+                length = response.content_length
+                if length is not None and length > limit:
+                    response.close()
+                    raise reader.too_large()
+                try:
+                    if length is not None:
+                        # The announced length is within the cap: one read, as cheap as aiohttp allows.
+                        reader.feed(await response.read())
+                    else:
+                        # No length (chunked, or until the connection closes): counted as it arrives.
+                        async for chunk in response.content.iter_chunked(_READ_CHUNK):
+                            reader.feed(chunk)
+                    content = reader.content()
+                except UnreadableAnswer:
+                    # The rest of the body is never read: this connection cannot be reused.
+                    response.close()
+                    raise
+        except (httpx.TransportError, UnreadableAnswer):
             raise
         except Exception as exc:
             mapped = _mapped(exc)
             if mapped is exc:
                 raise
             raise mapped from exc
-        if len(content) > MAX_ANSWER_BYTES:
-            raise too_large("body", MAX_ANSWER_BYTES)
-        check_header_size(raw_headers)
-        encoding = _header(raw_headers, b"content-encoding")
-        return Answer(status, reason, raw_headers, decoded(content, encoding))
+        return Answer(status, reason, raw_headers, content)
 
     async def aclose(self) -> None:
         if self._session is not None:

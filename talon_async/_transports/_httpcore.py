@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ssl
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable
 from typing import Any
 
 import anyio
@@ -13,13 +13,13 @@ import httpx
 import sniffio
 
 from . import (
-    MAX_ANSWER_BYTES,
+    DEFAULT_MAX_ANSWER_BYTES,
     Answer,
+    BodyReader,
     PreparedRequest,
     Timeouts,
     check_header_size,
     connection_failure,
-    decoded,
     too_large,
 )
 from . import MAX_HEADER_BYTES as _HEADER_LIMIT
@@ -102,8 +102,8 @@ class _CoalescingBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-_Exchanged = tuple[int, list[tuple[bytes, bytes]], MutableMapping[str, Any], bytes]
-"""Status, headers, extensions (the reason phrase) and the whole body of one answer."""
+_Exchanged = tuple[int, str, list[tuple[bytes, bytes]], bytes]
+"""Status, reason phrase, headers and the whole decoded body of one answer."""
 
 
 class _Pool:
@@ -125,7 +125,7 @@ class _Pool:
         self._all: set[httpcore.AsyncHTTPConnection] = set()
         self._backend: _CoalescingBackend | None = None
 
-    async def exchange(self, request: httpcore.Request, pool_timeout: float | None) -> _Exchanged:
+    async def exchange(self, request: httpcore.Request, pool_timeout: float | None, limit: int) -> _Exchanged:
         slots = self._slots
         try:
             slots.acquire_nowait()
@@ -142,10 +142,7 @@ class _Pool:
                 connection = await self._checkout(idle, origin)
                 try:
                     response = await connection.handle_async_request(request)
-                    try:
-                        content = await _body(response)
-                    finally:
-                        await response.aclose()
+                    exchanged = await _read(response, limit)
                 except httpcore.ConnectionNotAvailable:
                     # Taken for idle, found busy or closed before a byte was sent: try another.
                     await self._discard(connection)
@@ -157,7 +154,7 @@ class _Pool:
                     idle.append(connection)
                 else:
                     await self._discard(connection)
-                return response.status, response.headers, response.extensions, content
+                return exchanged
         finally:
             slots.release()
 
@@ -192,30 +189,37 @@ class _Pool:
                 await connection.aclose()
 
 
-async def _body(response: httpcore.Response) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_stream():
-        size += len(chunk)
-        if size > MAX_ANSWER_BYTES:
-            raise too_large("body", MAX_ANSWER_BYTES)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-async def _through(proxy: httpcore.AsyncHTTPProxy, request: httpcore.Request) -> _Exchanged:
-    response = await proxy.handle_async_request(request)
+async def _read(response: httpcore.Response, limit: int) -> _Exchanged:
+    """The answer's status, reason phrase, headers and decoded body; the body never over ``limit``."""
     try:
-        content = await _body(response)
+        raw_headers = response.headers
+        check_header_size(raw_headers)
+        reason = response.extensions.get("reason_phrase", b"")
+        reason = reason.decode("latin-1") if isinstance(reason, bytes) else ""
+        encoding = None
+        for name, value in raw_headers:
+            if name.lower() == b"content-encoding":
+                encoding = value.decode("latin-1").strip().lower()
+        reader = BodyReader(response.status, reason, raw_headers, encoding, limit)
+        async for chunk in response.aiter_stream():
+            reader.feed(chunk)
     finally:
+        # Unread (over the cap, or a failure): httpcore closes the connection instead of reusing it.
         await response.aclose()
-    return response.status, response.headers, response.extensions, content
+    return response.status, reason, raw_headers, reader.content()
+
+
+async def _through(proxy: httpcore.AsyncHTTPProxy, request: httpcore.Request, limit: int) -> _Exchanged:
+    return await _read(await proxy.handle_async_request(request), limit)
 
 
 class HttpcoreTransport:
     """Strictly private. httpcore connections in a pool of our own (or httpcore's proxy pool), no resend."""
 
-    def __init__(self, *, max_connections: int, proxy: str | None) -> None:
+    def __init__(
+        self, *, max_connections: int, proxy: str | None, max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+    ) -> None:
+        self._max_answer_bytes = max_answer_bytes
         self._pool: _Pool | httpcore.AsyncHTTPProxy
         if proxy is None:
             self._pool = _Pool(max_connections)
@@ -231,6 +235,7 @@ class HttpcoreTransport:
         core_request = httpcore.Request(
             request.method,
             request.url,
+            # ``ApiKey.encode`` gives the Authorization value: the key is never a str in these frames.
             headers=[(name.encode("latin-1"), value.encode("latin-1")) for name, value in request.headers],
             content=request.body,
             extensions={"timeout": timeouts},
@@ -238,28 +243,16 @@ class HttpcoreTransport:
         try:
             pool = self._pool
             if isinstance(pool, _Pool):
-                exchanged = await pool.exchange(core_request, timeouts.get("pool"))
+                exchanged = await pool.exchange(core_request, timeouts.get("pool"), self._max_answer_bytes)
             else:
-                exchanged = await _through(pool, core_request)
+                exchanged = await _through(pool, core_request, self._max_answer_bytes)
         except httpcore.TimeoutException as exc:
             raise mapped_httpcore_error(exc) from exc
         except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.ProxyError) as exc:
             raise mapped_httpcore_error(exc) from exc
         except httpcore.UnsupportedProtocol as exc:
             raise httpx.UnsupportedProtocol(str(exc)) from exc
-        status, headers, extensions, content = exchanged
-        check_header_size(headers)
-        reason = extensions.get("reason_phrase", b"")
-        encoding = None
-        for name, value in headers:
-            if name.lower() == b"content-encoding":
-                encoding = value.decode("latin-1").strip().lower()
-        return Answer(
-            status,
-            reason.decode("latin-1") if isinstance(reason, bytes) else "",
-            headers,
-            decoded(content, encoding),
-        )
+        return Answer(*exchanged)
 
     async def aclose(self) -> None:
         await self._pool.aclose()

@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import httpx
 
-from . import Answer, PreparedRequest, Timeouts
+from . import DEFAULT_MAX_ANSWER_BYTES, Answer, BodyReader, PreparedRequest, Timeouts, revealed
 
 __all__ = ["CallerClientTransport", "HttpxTransport", "refuse_resending_client", "refuse_resending_transport"]
 
 
-def _answer(response: httpx.Response) -> Answer:
-    return Answer(response.status_code, response.reason_phrase, response.headers.raw, response.content)
+def _answer(response: httpx.Response, limit: int) -> Answer:
+    raw_headers = response.headers.raw
+    content = response.content
+    if len(content) > limit:
+        # httpx has read and decoded it already; the cap still decides what the caller gets.
+        raise BodyReader(response.status_code, response.reason_phrase, raw_headers, None, limit).too_large()
+    return Answer(response.status_code, response.reason_phrase, raw_headers, content)
 
 
 class HttpxTransport:
     """Strictly private. Any ``httpx.AsyncBaseTransport`` (a mock, the embedded fake, a custom stack)."""
 
-    def __init__(self, transport: httpx.AsyncBaseTransport) -> None:
+    def __init__(
+        self, transport: httpx.AsyncBaseTransport, max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+    ) -> None:
         refuse_resending_transport(transport)
         self._transport = transport
+        self._max_answer_bytes = max_answer_bytes
 
     def __repr__(self) -> str:
         return f"HttpxTransport({type(self._transport).__name__})"
@@ -27,7 +35,7 @@ class HttpxTransport:
         http_request = httpx.Request(
             request.method,
             request.url,
-            headers=request.headers,
+            headers=revealed(request.headers),
             content=request.body,
             extensions={"timeout": timeouts},
         )
@@ -36,7 +44,7 @@ class HttpxTransport:
             await response.aread()
         finally:
             await response.aclose()
-        return _answer(response)
+        return _answer(response, self._max_answer_bytes)
 
     async def aclose(self) -> None:
         await self._transport.aclose()
@@ -50,9 +58,10 @@ class CallerClientTransport:
     only and never on the caller's own.
     """
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES) -> None:
         refuse_resending_client(client)
         self._client = client
+        self._max_answer_bytes = max_answer_bytes
 
     def __repr__(self) -> str:
         return "CallerClientTransport()"
@@ -61,13 +70,13 @@ class CallerClientTransport:
         http_request = self._client.build_request(
             request.method,
             request.url,
-            headers=request.headers,
+            headers=revealed(request.headers),
             content=request.body,
             timeout=httpx.Timeout(**timeouts),
         )
         # The client's own redirect setting applies; httpx drops Authorization when leaving the origin.
         response = await self._client.send(http_request)
-        return _answer(response)
+        return _answer(response, self._max_answer_bytes)
 
     async def aclose(self) -> None:
         """The caller's client stays open: it is theirs to close."""

@@ -253,7 +253,7 @@ def test_signature_follows_the_operation(name: str) -> None:
     keywords = {p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY}
     assert len(positional) + len(keywords) == len(parameters)
     assert positional == [_snake(p["name"]) for p in op.parameters if p["in"] == "path"]
-    expected = {_snake(p["name"]) for p in op.parameters if p["in"] == "query"} | {"timeout"}
+    expected = {_snake(p["name"]) for p in op.parameters if p["in"] == "query"} | {"timeout", "total_timeout"}
     if op.body is not None:
         expected.add("body")
     assert expected == keywords

@@ -109,7 +109,21 @@ class SlowBody:
     length: int = 1000
 
 
-Action = Respond | Reset | Close | ResetMidBody | Truncate | SlowHeaders | SlowBody
+@dataclass(frozen=True)
+class Flood:
+    """Send ``total`` body bytes (``chunk`` over and over) as fast as the client reads them.
+
+    Without ``length`` the body is chunked, so nothing announces its size; with it, the header
+    states ``length`` whatever is sent. The flood stops when the client hangs up.
+    """
+
+    total: int = 2 << 30
+    chunk: bytes = b" " * 65536
+    length: int | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+Action = Respond | Reset | Close | ResetMidBody | Truncate | SlowHeaders | SlowBody | Flood
 Handler = Callable[[Recorded], Action]
 
 
@@ -376,6 +390,20 @@ async def _perform(action: Action, request: Recorded, writer: asyncio.StreamWrit
             writer.write(b"Content-Length: 2\r\nContent-Type: application/json\r\n")
             writer.write(b"Connection: close\r\n\r\n{}")
             await writer.drain()
+        case Flood():
+            framing = (
+                ("Transfer-Encoding", "chunked")
+                if action.length is None
+                else ("Content-Length", str(action.length))
+            )
+            writer.write(_head(200, "OK", [framing, ("Content-Type", "application/json"), *action.headers]))
+            prefix = b"%x\r\n" % len(action.chunk) if action.length is None else b""
+            suffix = b"\r\n" if action.length is None else b""
+            piece = prefix + action.chunk + suffix
+            for _ in range(action.total // len(action.chunk)):
+                writer.write(piece)
+                await writer.drain()
+            writer.close()
         case SlowBody():
             writer.write(_head(200, "OK", [("Content-Length", str(action.length))]))
             await writer.drain()
@@ -412,6 +440,7 @@ __all__ = [
     "Action",
     "Close",
     "FaultyServer",
+    "Flood",
     "Recorded",
     "Reset",
     "ResetMidBody",

@@ -6,9 +6,11 @@ then all the text a user or an error tracker could see is searched for the key.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import anyio
@@ -24,6 +26,7 @@ from tests.reliability.faulty_server import (
     Reset,
     ResetMidBody,
     Respond,
+    SlowBody,
     SlowHeaders,
     Truncate,
     free_port,
@@ -157,3 +160,146 @@ async def test_default_client_does_not_follow_redirects(anyio_backend: str, serv
                 await talon.update_customer_session("s-1", body=UPDATE_BODY)
         assert elsewhere.request_count == 0
     assert SECRET_PART not in all_text_of(caught.value)
+
+
+# --- frame locals, the way an error tracker records them ------------------------------------------
+
+
+def _shown(value: object) -> list[str]:
+    """What an error tracker stores for one local: its repr, and a string's own text."""
+    texts = []
+    with contextlib.suppress(Exception):  # a tracker records a failing repr as a placeholder
+        texts.append(repr(value))
+    if isinstance(value, str | bytes | bytearray):
+        texts.append(str(bytes(value) if not isinstance(value, str) else str.__str__(value)))
+    return texts
+
+
+def _members(value: object) -> list[object]:
+    """A container's keys and values, as a tracker serializes any mapping, sequence or set."""
+    if isinstance(value, Mapping):
+        return [item for pair in value.items() for item in pair]
+    if isinstance(value, Sequence | AbstractSet) and not isinstance(value, str | bytes | bytearray):
+        return list(value)
+    return []
+
+
+def leaked_locals(exc: BaseException) -> list[str]:
+    """``name=kind`` of every frame local of ``exc``'s chain that shows the key (itself or one level in)."""
+    leaks = []
+    pending, seen = [exc], set()
+    while pending:
+        error = pending.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        pending.extend(e for e in (error.__cause__, error.__context__) if e is not None)
+        if isinstance(error, BaseExceptionGroup):
+            pending.extend(error.exceptions)
+        tb = error.__traceback__
+        while tb is not None:
+            frame = tb.tb_frame
+            for name, value in frame.f_locals.items():
+                for item in [value, *_members(value)]:
+                    if any(SECRET_PART in text for text in _shown(item)):
+                        leaks.append(f"{frame.f_code.co_qualname}:{name}={type(item).__name__}")
+            tb = tb.tb_next
+    return leaks
+
+
+BAD_BASE_URLS = ["htp://talon.example", "https://talon.example/v2", "http://talon.example", ""]
+
+
+@pytest.mark.parametrize("base_url", BAD_BASE_URLS)
+def test_constructor_errors_hold_no_key_in_frame_locals(
+    base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mistyped base URL with the key in TALON_API_KEY raises with no frame local showing the key."""
+    monkeypatch.setenv("TALON_API_KEY", API_KEY)
+    monkeypatch.setenv("TALON_BASE_URL", base_url)
+    with pytest.raises(talon_async.InvalidRequestError) as caught:
+        TalonClient()
+    assert leaked_locals(caught.value) == []
+    with pytest.raises(talon_async.InvalidRequestError) as caught:
+        TalonClient(base_url, API_KEY)
+    assert leaked_locals(caught.value) == []
+
+
+@pytest.mark.parametrize("padding", ["\n", "\r\n", "  ", "\t", " \n"])
+async def test_key_from_a_secret_file_is_stripped(
+    anyio_backend: str, server: FaultyServer, padding: str
+) -> None:
+    """A key with surrounding whitespace (a secret file's final newline) is sent without it."""
+    server.script(Respond(200, STATE))
+    async with TalonClient(server.url, padding + API_KEY + padding, max_retries=0) as talon:
+        await talon.update_customer_session("s-1", body=UPDATE_BODY)
+    assert server.requests[0].header("authorization") == f"ApiKey-v1 {API_KEY}"
+
+
+@pytest.mark.parametrize("inside", ["\n", "\r", "\x00", "\t", "\x7f", "\x1b", "\u200b", "\u2028"])
+def test_key_with_a_control_character_is_refused_without_showing_it(
+    inside: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A control character inside the key is refused at construction; neither message nor frames show it."""
+    key = API_KEY[:10] + inside + API_KEY[10:]
+    with pytest.raises(talon_async.InvalidRequestError) as caught:
+        TalonClient("https://talon.example", key)
+    errors = [caught.value]
+    if "\x00" not in key:  # the environment cannot hold a NUL
+        monkeypatch.setenv("TALON_API_KEY", key)
+        with pytest.raises(talon_async.InvalidRequestError) as from_env:
+            TalonClient("https://talon.example")
+        errors.append(from_env.value)
+    for error in errors:
+        assert "api_key" in str(error)
+        assert SECRET_PART not in all_text_of(error)
+        assert SECRET_PART[:6] not in str(error)
+        assert leaked_locals(error) == []
+
+
+async def test_send_and_retry_errors_hold_no_key_in_frame_locals(
+    anyio_backend: str, server: FaultyServer
+) -> None:
+    """Every error answer, retried or not, leaves no frame local that shows the key, one level in."""
+    async with client_for(server, max_retries=2) as talon:
+        errors = await collect_errors(talon, server)
+    assert len(errors) == len(ERROR_ANSWERS) + 4
+    for exc in errors:
+        assert leaked_locals(exc) == [], type(exc).__name__
+
+
+CANCEL_POINTS: dict[str, Action] = {
+    "waiting for headers": SlowHeaders(interval=5.0, max_seconds=5.0),
+    "reading the body": SlowBody(interval=0.05, max_seconds=5.0, length=10_000),
+}
+
+
+@pytest.mark.parametrize("point", sorted(CANCEL_POINTS))
+async def test_cancellation_holds_no_key_in_frame_locals(
+    anyio_backend: str, server: FaultyServer, point: str
+) -> None:
+    """A call cancelled mid-flight raises the cancellation with no frame local showing the key."""
+    caught: list[BaseException] = []
+    async with client_for(server, max_retries=2, timeout=30.0) as talon:
+        for _ in range(2):  # a fresh connection, then a reused one
+            server.script(CANCEL_POINTS[point])
+            with anyio.move_on_after(0.4):
+                try:
+                    await talon.get_customer_session("s-1")
+                except BaseException as exc:  # the cancellation itself, re-raised at once
+                    caught.append(exc)
+                    raise
+            server.disconnect_all()
+            server.reset()
+    assert len(caught) == 2
+    for exc in caught:
+        assert leaked_locals(exc) == [], type(exc).__name__
+
+
+async def test_timeout_holds_no_key_in_frame_locals(anyio_backend: str, server: FaultyServer) -> None:
+    """An attempt cut by the deadline, then retried, leaves no frame local showing the key."""
+    server.script(*[SlowHeaders(interval=5.0, max_seconds=5.0)] * 3)
+    async with client_for(server, max_retries=2, timeout=0.3) as talon:
+        with pytest.raises(talon_async.APITimeoutError) as caught:
+            await talon.get_customer_session("s-1")
+    assert leaked_locals(caught.value) == []

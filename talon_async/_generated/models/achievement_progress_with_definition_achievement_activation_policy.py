@@ -7,7 +7,6 @@ class AchievementProgressWithDefinitionAchievementActivationPolicy(StrEnum):
     FIXED_SCHEDULE = "fixed_schedule"
     USER_ACTION = "user_action"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

@@ -8,7 +8,6 @@ class AchievementProgressWithDefinitionAchievementRecurrencePolicy(StrEnum):
     ON_COMPLETION = "on_completion"
     ON_EXPIRATION = "on_expiration"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

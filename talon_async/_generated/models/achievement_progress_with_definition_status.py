@@ -9,7 +9,6 @@ class AchievementProgressWithDefinitionStatus(StrEnum):
     INPROGRESS = "inprogress"
     NOT_STARTED = "not_started"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

@@ -8,7 +8,6 @@ class CampaignEligibilityFailureFailureCode(StrEnum):
     AUDIENCE_NOT_MATCHED = "AUDIENCE_NOT_MATCHED"
     SKIPPED = "SKIPPED"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

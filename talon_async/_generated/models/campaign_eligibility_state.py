@@ -6,7 +6,6 @@ from enum import StrEnum
 class CampaignEligibilityState(StrEnum):
     ENABLED = "enabled"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

@@ -12,7 +12,6 @@ class CampaignFeaturesItem(StrEnum):
     REFERRALS = "referrals"
     STRIKETHROUGH = "strikethrough"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

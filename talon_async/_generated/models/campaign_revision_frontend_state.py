@@ -7,7 +7,6 @@ class CampaignRevisionFrontendState(StrEnum):
     PENDING = "pending"
     REVISED = "revised"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

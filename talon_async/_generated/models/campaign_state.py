@@ -8,7 +8,6 @@ class CampaignState(StrEnum):
     DISABLED = "disabled"
     ENABLED = "enabled"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

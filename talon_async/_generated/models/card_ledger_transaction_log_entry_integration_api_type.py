@@ -7,7 +7,6 @@ class CardLedgerTransactionLogEntryIntegrationAPIType(StrEnum):
     ADDITION = "addition"
     SUBTRACTION = "subtraction"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

@@ -11,7 +11,6 @@ class CatalogActionFilterOp(StrEnum):
     LE = "LE"
     LT = "LT"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

@@ -11,7 +11,6 @@ class CatalogActionType(StrEnum):
     REMOVE = "REMOVE"
     REMOVE_MANY = "REMOVE_MANY"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

@@ -17,7 +17,6 @@ class CouponRejectionReasonReason(StrEnum):
     PROFILELIMITREACHED = "ProfileLimitReached"
     PROFILEREQUIRED = "ProfileRequired"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

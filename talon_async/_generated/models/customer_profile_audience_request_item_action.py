@@ -7,7 +7,6 @@ class CustomerProfileAudienceRequestItemAction(StrEnum):
     ADD = "add"
     DELETE = "delete"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

@@ -12,7 +12,6 @@ class CustomerProfileIntegrationRequestV2ResponseContentItem(StrEnum):
     RULEFAILUREREASONS = "ruleFailureReasons"
     TRIGGEREDCAMPAIGNS = "triggeredCampaigns"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

@@ -7,7 +7,6 @@ class GenerateLoyaltyCardStatus(StrEnum):
     ACTIVE = "active"
     INACTIVE = "inactive"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

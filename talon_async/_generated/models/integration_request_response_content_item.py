@@ -16,7 +16,6 @@ class IntegrationRequestResponseContentItem(StrEnum):
     RULEFAILUREREASONS = "ruleFailureReasons"
     TRIGGEREDCAMPAIGNS = "triggeredCampaigns"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

@@ -9,7 +9,6 @@ class LimitConfigPeriod(StrEnum):
     WEEKLY = "weekly"
     YEARLY = "yearly"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

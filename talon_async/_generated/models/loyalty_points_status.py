@@ -8,7 +8,6 @@ class LoyaltyPointsStatus(StrEnum):
     EXPIRED = "expired"
     PENDING = "pending"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

@@ -8,7 +8,6 @@ class LoyaltyTransactionType(StrEnum):
     MANUAL = "manual"
     SESSION = "session"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

@@ -9,7 +9,6 @@ class NewCustomerSessionV2State(StrEnum):
     OPEN = "open"
     PARTIALLY_RETURNED = "partially_returned"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

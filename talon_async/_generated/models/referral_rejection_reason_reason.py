@@ -17,7 +17,6 @@ class ReferralRejectionReasonReason(StrEnum):
     REFERRALREJECTEDBYCONDITION = "ReferralRejectedByCondition"
     REFERRALSTARTDATEINFUTURE = "ReferralStartDateInFuture"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

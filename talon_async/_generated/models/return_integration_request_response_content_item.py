@@ -13,7 +13,6 @@ class ReturnIntegrationRequestResponseContentItem(StrEnum):
     REFERRAL = "referral"
     TRIGGEREDCAMPAIGNS = "triggeredCampaigns"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

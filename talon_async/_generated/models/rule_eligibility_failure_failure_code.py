@@ -7,7 +7,6 @@ class RuleEligibilityFailureFailureCode(StrEnum):
     CONDITION_NOT_MET = "CONDITION_NOT_MET"
     EFFECT_FAILED = "EFFECT_FAILED"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

@@ -7,7 +7,6 @@ class TierDowngradePolicy(StrEnum):
     BALANCE_BASED = "balance_based"
     ONE_DOWN = "one_down"
 
-    # Printed and pickled under its public home, like the models.
     __module__ = "talon_async.models"
 
     def __str__(self) -> str:

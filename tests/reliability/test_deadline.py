@@ -1,0 +1,126 @@
+"""``timeout`` bounds each attempt, ``total_timeout`` the whole call; timeout errors say what happened.
+
+A stalled answer is one that never completes (``SlowHeaders``); retry sleeping is off in these
+tests (the delays are still computed, and a delay that would end past the total deadline means
+no retry at all). Every case runs on asyncio (aiohttp) and trio (httpcore).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+
+import anyio
+import pytest
+
+import talon_async
+from talon_async import TalonClient
+from tests.reliability.conftest import API_KEY, client_for
+from tests.reliability.faulty_server import FaultyServer, Respond, SlowHeaders
+
+pytestmark = pytest.mark.anyio
+
+STALL = SlowHeaders(interval=5.0, max_seconds=5.0)
+UPDATE_BODY = {"customerSession": {"state": "open"}}
+
+
+def stated(message: str) -> tuple[int, float]:
+    """The number of attempts and the seconds a timeout error's message states."""
+    match = re.search(r"(\d+) attempts?, (\d+\.\d+) s in all", message)
+    assert match is not None, message
+    return int(match.group(1)), float(match.group(2))
+
+
+async def test_timeout_error_states_attempts_and_total_time(anyio_backend: str, server: FaultyServer) -> None:
+    """timeout=0.3 on a GET stalled three times says "3 attempts" and the real total, not "within 0.3 s"."""
+    server.script(STALL, STALL, STALL)
+    started = time.monotonic()
+    async with client_for(server, timeout=0.3, max_retries=2) as talon:
+        with pytest.raises(talon_async.APITimeoutError) as caught:
+            await talon.get_customer_session("s-1")
+    elapsed = time.monotonic() - started
+    attempts, seconds = stated(str(caught.value))
+    assert attempts == 3 == server.request_count
+    assert 0.9 <= seconds <= elapsed + 0.01  # the message rounds to 0.01 s
+    assert "0.3 s per attempt" in str(caught.value)
+
+
+@pytest.mark.parametrize("where", ["client", "call"])
+async def test_total_timeout_cuts_an_attempt(anyio_backend: str, server: FaultyServer, where: str) -> None:
+    """total_timeout=0.5 (on the client, or on the call) ends a stalled call after 0.5 s despite timeout=5."""
+    server.script(STALL)
+    client_total = 0.5 if where == "client" else None
+    call_total = 0.5 if where == "call" else None
+    started = time.monotonic()
+    async with client_for(server, timeout=5.0, max_retries=5, total_timeout=client_total) as talon:
+        assert talon.total_timeout == client_total
+        with pytest.raises(talon_async.APITimeoutError) as caught:
+            await talon.get_customer_session("s-1", total_timeout=call_total)
+    elapsed = time.monotonic() - started
+    assert elapsed < 0.5 + 0.5
+    assert "within total_timeout=0.5 s; 1 attempt," in str(caught.value)
+    assert 0.45 <= stated(str(caught.value))[1] <= elapsed + 0.01
+    assert server.request_count == 1
+
+
+async def test_total_timeout_bounds_the_call_across_retries(anyio_backend: str, server: FaultyServer) -> None:
+    """With 0.3 s attempts, 5 retries and total_timeout=1, the call ends within 1.5 s, attempts counted."""
+    server.script(*[STALL] * 6)
+    started = time.monotonic()
+    async with client_for(server, timeout=0.3, max_retries=5, total_timeout=1.0) as talon:
+        with pytest.raises(talon_async.APITimeoutError) as caught:
+            await talon.get_customer_session("s-1")
+    elapsed = time.monotonic() - started
+    attempts, seconds = stated(str(caught.value))
+    # A retry whose (jittered) delay would end past the deadline is not made: 2 to 4 attempts.
+    assert 2 <= attempts == server.request_count <= 4
+    assert seconds <= elapsed + 0.01
+    assert elapsed < 1.0 + 0.5
+
+
+async def test_call_total_timeout_overrides_the_client(anyio_backend: str, server: FaultyServer) -> None:
+    """A per-call total_timeout replaces the client's: a longer one waits for a 0.6 s answer to arrive."""
+    slow = SlowHeaders(interval=0.2, max_seconds=0.6)  # completes after 0.6 s, with a "{}" body
+    server.script(slow, slow)
+    async with client_for(server, timeout=5.0, max_retries=0, total_timeout=0.3) as talon:
+        with pytest.raises(talon_async.APITimeoutError):
+            await talon.get_customer_session("s-1")
+        session = await talon.get_customer_session("s-1", total_timeout=5.0)
+    assert session.to_dict() == {}
+
+
+async def test_no_retry_that_would_start_after_the_total_deadline(
+    anyio_backend: str, server: FaultyServer
+) -> None:
+    """A 503 asking to come back in 30 s, with total_timeout=2, is raised at once after one request."""
+    server.script(*[Respond(503, {"message": "busy"}, headers=(("Retry-After", "30"),))] * 3)
+    async with client_for(server, max_retries=2, total_timeout=2.0) as talon:
+        with pytest.raises(talon_async.InternalServerError):
+            await talon.get_customer_session("s-1")
+    assert server.request_count == 1
+
+
+async def test_total_timeout_covers_waiting_for_the_lock(anyio_backend: str, server: FaultyServer) -> None:
+    """A session update queued behind a stalled one for the same session times out after total_timeout."""
+    server.script(STALL)
+    async with client_for(server, timeout=3.0, max_retries=0) as talon, anyio.create_task_group() as tg:
+        tg.start_soon(lambda: talon.update_customer_session("s-1", body=UPDATE_BODY))
+        await anyio.sleep(0.2)
+        started = time.monotonic()
+        with pytest.raises(talon_async.APITimeoutError) as caught:
+            await talon.update_customer_session("s-1", body=UPDATE_BODY, total_timeout=0.3)
+        assert time.monotonic() - started < 0.3 + 0.5
+        tg.cancel_scope.cancel()
+    assert stated(str(caught.value))[0] == 0
+    assert server.request_count == 1
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, math.nan, math.inf, True, "5"])
+async def test_total_timeout_must_be_a_positive_number(anyio_backend: str, bad: object) -> None:
+    """A total_timeout that is not a positive, finite number is refused, on the client and per call."""
+    with pytest.raises(talon_async.InvalidRequestError, match="total_timeout"):
+        TalonClient("https://talon.example", API_KEY, total_timeout=bad)  # type: ignore[arg-type]
+    async with TalonClient("https://talon.example", API_KEY) as talon:
+        with pytest.raises(talon_async.InvalidRequestError, match="total_timeout"):
+            await talon.get_customer_session("s-1", total_timeout=bad)  # type: ignore[arg-type]
