@@ -303,3 +303,22 @@ async def test_timeout_holds_no_key_in_frame_locals(anyio_backend: str, server: 
         with pytest.raises(talon_async.APITimeoutError) as caught:
             await talon.get_customer_session("s-1")
     assert leaked_locals(caught.value) == []
+
+
+@pytest.mark.parametrize("way", ["http_client", "transport"])
+async def test_a_callers_httpx_stack_holds_no_key_in_frame_locals(
+    anyio_backend: str, server: FaultyServer, way: str
+) -> None:
+    """Through a caller's AsyncClient or transport, every error leaves no frame local or text with the key."""
+    async with contextlib.AsyncExitStack() as stack:
+        if way == "http_client":
+            shared = await stack.enter_async_context(httpx.AsyncClient())
+            talon = client_for(server, max_retries=2, http_client=shared)
+        else:
+            talon = client_for(server, max_retries=2, transport=httpx.AsyncHTTPTransport())
+        async with talon:
+            errors = await collect_errors(talon, server)
+    assert len(errors) == len(ERROR_ANSWERS) + 4
+    for exc in errors:
+        assert SECRET_PART not in all_text_of(exc), type(exc).__name__
+        assert leaked_locals(exc) == [], type(exc).__name__
