@@ -75,7 +75,8 @@ class CallerClientTransport:
             timeout=httpx.Timeout(**timeouts),
         )
         # The client's own redirect setting applies; httpx drops Authorization when leaving the origin.
-        response = await self._client.send(http_request)
+        # auth=None: an ``auth`` the caller set up for other services must not replace the API key.
+        response = await self._client.send(http_request, auth=None)
         return _answer(response, self._max_answer_bytes)
 
     async def aclose(self) -> None:

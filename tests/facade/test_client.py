@@ -217,6 +217,22 @@ async def test_user_http_client_is_used_and_left_open() -> None:
     await http_client.aclose()
 
 
+async def test_a_callers_client_auth_does_not_replace_the_api_key() -> None:
+    """A caller's client built with its own ``auth`` for other services still sends Talon the API key."""
+    captured: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        captured.append(request)
+        return httpx.Response(200, json=state_doc())
+
+    http_client = httpx.AsyncClient(transport=httpx.MockTransport(handler), auth=("someone", "else"))
+    async with http_client, TalonClient(BASE_URL, API_KEY, http_client=http_client) as talon:
+        await talon.update_customer_session("s1", body={"customerSession": {}})
+        await http_client.get("https://elsewhere.example/")
+    assert captured[0].headers["authorization"] == f"ApiKey-v1 {API_KEY}"
+    assert captured[1].headers["authorization"].startswith("Basic ")
+
+
 async def test_aclose_closes_own_pool() -> None:
     """Leaving ``async with`` closes the client's own transport (and with it the connection pool)."""
     closed: list[bool] = []
