@@ -625,7 +625,12 @@ class BaseClient:
                 pacer.observe(status)
             if status < 400:
                 # 6. Parse; 9. capture the raw answer for with_raw_response.
-                result = _parse(operation, answer, request, require_body, self._strict)
+                if len(answer.content) <= _PARSE_INLINE_BYTES:
+                    result = _parse(operation, answer, request, require_body, self._strict)
+                else:
+                    result = await self._parse_within(
+                        deadline, started, operation, answer, request, require_body, call
+                    )
                 _log(request, operation, answer, started, attempt)
                 capture = self._raw
                 if capture is not None:
@@ -645,6 +650,37 @@ class BaseClient:
                 raise _status_error(answer, request)
             await sleep(delay)
             attempt += 1
+
+    async def _parse_within(
+        self,
+        deadline: float | None,
+        started: float,
+        operation: Operation[T],
+        answer: Answer,
+        request: PreparedRequest,
+        require_body: bool,
+        call: _Call,
+    ) -> T:
+        """``_parse`` in a worker thread, so the attempt's deadline (and the call's) covers it too.
+
+        Parsing is CPU work that no deadline can interrupt on the event loop; a body of several
+        megabytes can take seconds to build into models. In a thread the wait can be cut: the
+        call ends with ``APITimeoutError`` on time, and the abandoned parse finishes in the
+        background, its size bounded by ``max_response_size``.
+        """
+        scope = anyio.CancelScope()
+        left = None if deadline is None else max(0.0, deadline - (time.perf_counter() - started))
+        timer = arm_deadline(scope, left)
+        try:
+            with scope:
+                return await anyio.to_thread.run_sync(
+                    _parse, operation, answer, request, require_body, self._strict, abandon_on_cancel=True
+                )
+        finally:
+            if timer is not None:
+                timer.cancel()
+        late = httpx.ReadTimeout(f"answer not read and parsed within {deadline:g} s per attempt")
+        raise _connection_error(late, RequestInfo(request.method, request.url), call)
 
 
 class _Call:
@@ -817,6 +853,9 @@ def _status_error(answer: Answer, request: PreparedRequest) -> APIResponseValida
 
 
 _TOO_DEEP = "the answer's JSON nests too deeply to parse"
+
+_PARSE_INLINE_BYTES = 1 << 20
+"""Answers up to this size are parsed on the event loop (about 10 ms at most); larger ones in a thread."""
 
 
 def _nests_too_deeply(content: bytes) -> bool:

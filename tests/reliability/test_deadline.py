@@ -7,11 +7,13 @@ no retry at all). Every case runs on asyncio (aiohttp) and trio (httpcore).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import time
 
 import anyio
+import httpx
 import pytest
 
 import talon_async
@@ -124,3 +126,52 @@ async def test_total_timeout_must_be_a_positive_number(anyio_backend: str, bad: 
     async with TalonClient("https://talon.example", API_KEY) as talon:
         with pytest.raises(talon_async.InvalidRequestError, match="total_timeout"):
             await talon.get_customer_session("s-1", total_timeout=bad)  # type: ignore[arg-type]
+
+
+def _page_of(items: int) -> bytes:
+    """A card-transactions page of ``items`` entries (about 370 bytes each), as Talon.One answers it."""
+    entry = {
+        "transactionUUID": "87b0b125-ec1d-4da0-a6eb-8c9ebd69fe29",
+        "created": "2026-01-01T00:00:07Z",
+        "programId": 48,
+        "cardIdentifier": "LC-7f3b9c21e4",
+        "customerSessionId": "session-00000000",
+        "type": "addition",
+        "name": "1 point per euro",
+        "startDate": "immediate",
+        "expiryDate": "2027-11-02T14:31:07Z",
+        "subledgerId": "coffee",
+        "amount": 15.0,
+        "id": 1000000,
+        "rulesetId": 1031,
+        "ruleName": "Coffee Club points",
+    }
+    return json.dumps({"hasMore": False, "data": [entry] * items}).encode()
+
+
+async def test_the_attempt_deadline_covers_parsing_a_large_answer(anyio_backend: str) -> None:
+    """An answer whose models take longer to build than an attempt lasts ends in APITimeoutError on time."""
+    body = _page_of(60_000)
+    assert 1 << 20 < len(body) < 32 << 20  # parsed off the event loop, and under the size cap
+
+    def transport() -> httpx.MockTransport:
+        return httpx.MockTransport(lambda request: httpx.Response(200, content=body))
+
+    async def fetch(seconds: float) -> tuple[float, object]:
+        async with TalonClient(
+            "https://talon.test", API_KEY, transport=transport(), timeout=seconds
+        ) as talon:
+            started = time.perf_counter()
+            try:
+                page = await talon.get_loyalty_card_transactions(1, "CARD-1", page_size=1000)
+            except talon_async.APITimeoutError as exc:
+                return time.perf_counter() - started, exc
+            return time.perf_counter() - started, page
+
+    parse_time, page = await fetch(60.0)
+    assert len(page.data) == 60_000  # type: ignore[attr-defined]
+    deadline = parse_time / 10
+    elapsed, outcome = await fetch(deadline)
+    assert isinstance(outcome, talon_async.APITimeoutError)
+    assert "not read and parsed within" in str(outcome)
+    assert elapsed < parse_time / 2, (elapsed, parse_time)
