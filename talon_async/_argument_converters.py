@@ -115,8 +115,6 @@ def check_model(cls: type[_FromDict], value: Any, field: str) -> None:
         raise problem
 
 
-def silent_mode(silent: bool) -> Any:
-    """``silent`` is a bool for callers and ``yes``/``no`` on the wire."""
-    from ._generated.models.silent_mode import SilentMode
-
-    return SilentMode.YES if silent else SilentMode.NO
+def silent_mode(silent: bool) -> str:
+    """``silent`` is a bool for callers and ``yes``/``no`` on the wire (Talon.One knows no other value)."""
+    return "yes" if silent else "no"

@@ -146,9 +146,9 @@ def test_every_reference_model_and_property_is_covered() -> None:
 
 def test_only_query_enums_are_schemas_beyond_the_reference() -> None:
     """Apart from renamed reference models and shapes only the official contract has (such as
-    CampaignEligibility), our extra components are exactly the four query enums."""
+    CampaignEligibility), our extra components are exactly the three query enums."""
     reference_names = {our_name(n) for n in reference_models()}
-    query_enums = {"SilentMode", "LoyaltyTransactionType", "LoyaltyPointsStatus", "LoyaltyPointsSort"}
+    query_enums = {"LoyaltyTransactionType", "LoyaltyPointsStatus", "LoyaltyPointsSort"}
     extra = set(schemas()) - reference_names
     assert {n for n in extra - query_enums if not official_declares(n)} == set()
     assert query_enums <= extra

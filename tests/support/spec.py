@@ -42,7 +42,7 @@ def resolve(schema: Schema, spec: Mapping[str, Any] | None = None) -> Schema:
     """Follow ``$ref`` and single-member ``allOf`` wrappers to the schema that carries the type.
 
     Keywords beside an ``allOf`` wrapper (``default``, ``description``, ``nullable``) are kept, so
-    ``{allOf: [$ref: SilentMode], default: 'yes'}`` resolves to the enum with that default.
+    ``{allOf: [$ref: LoyaltyTransactionType], default: ...}`` resolves to the enum with that default.
     """
     components = schemas(spec)
     while True:

@@ -231,7 +231,6 @@ if TYPE_CHECKING:
     from .set_loyalty_points_expiry_date_effect_props import SetLoyaltyPointsExpiryDateEffectProps
     from .show_bundle_metadata_effect_props import ShowBundleMetadataEffectProps
     from .show_notification_effect_props import ShowNotificationEffectProps
-    from .silent_mode import SilentMode
     from .strikethrough_set_discount_per_item_effect_props import StrikethroughSetDiscountPerItemEffectProps
     from .strikethrough_set_discount_per_item_member_effect_props import (
         StrikethroughSetDiscountPerItemMemberEffectProps,
@@ -449,7 +448,6 @@ _MODULE_OF: dict[str, str] = {
     "SetLoyaltyPointsExpiryDateEffectProps": ".set_loyalty_points_expiry_date_effect_props",
     "ShowBundleMetadataEffectProps": ".show_bundle_metadata_effect_props",
     "ShowNotificationEffectProps": ".show_notification_effect_props",
-    "SilentMode": ".silent_mode",
     "StrikethroughSetDiscountPerItemEffectProps": ".strikethrough_set_discount_per_item_effect_props",
     "StrikethroughSetDiscountPerItemMemberEffectProps": ".strikethrough_set_discount_per_item_member_effect_props",
     "Tier": ".tier",
@@ -680,7 +678,6 @@ __all__ = (
     "SetLoyaltyPointsExpiryDateEffectProps",
     "ShowBundleMetadataEffectProps",
     "ShowNotificationEffectProps",
-    "SilentMode",
     "StrikethroughSetDiscountPerItemEffectProps",
     "StrikethroughSetDiscountPerItemMemberEffectProps",
     "Tier",

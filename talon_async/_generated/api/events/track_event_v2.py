@@ -9,7 +9,6 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_response_with_status import ErrorResponseWithStatus
 from ...models.integration_event_v2_request import IntegrationEventV2Request
 from ...models.profile_conflict_response import ProfileConflictResponse
-from ...models.silent_mode import SilentMode
 from ...models.track_event_v2_response import TrackEventV2Response
 from ...types import UNSET, Operation, Parser, Response, Unset, encode_query
 
@@ -50,7 +49,7 @@ _PARSERS: dict[int, Parser | None] = {
 def describe(
     *,
     body: IntegrationEventV2Request,
-    silent: SilentMode | Unset = SilentMode.YES,
+    silent: str | Unset = "yes",
     dry: bool | Unset = UNSET,
     force_complete_evaluation: bool | Unset = False,
 ) -> Operation[TrackEventV2Response | None]:
@@ -59,11 +58,7 @@ def describe(
 
     params: dict[str, Any] = {}
 
-    json_silent: str | Unset = UNSET
-    if not isinstance(silent, Unset):
-        json_silent = silent.value
-
-    params["silent"] = json_silent
+    params["silent"] = silent
 
     params["dry"] = dry
 
@@ -117,7 +112,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: IntegrationEventV2Request,
-    silent: SilentMode | Unset = SilentMode.YES,
+    silent: str | Unset = "yes",
     dry: bool | Unset = UNSET,
     force_complete_evaluation: bool | Unset = False,
 ) -> Response[Any | ErrorResponseWithStatus | ProfileConflictResponse | TrackEventV2Response]:
@@ -127,8 +122,8 @@ async def asyncio_detailed(
     answers with the resulting effects. Give `profileId`: an unknown one creates the profile.
 
     Args:
-        silent (SilentMode | Unset): `yes` (the default) answers 204 with no body; `no` answers
-            200 with the effects and requested entities. Default: SilentMode.YES.
+        silent (str | Unset): `yes` (the default) answers 204 with no body; `no` answers 200 with
+            the effects and requested entities. Default: 'yes'.
         dry (bool | Unset): True to evaluate the event without saving anything.
         force_complete_evaluation (bool | Unset): True to evaluate every matching campaign
             whatever the Application's campaign evaluation mode; only with `dry=true`. Default: False.
@@ -156,7 +151,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: IntegrationEventV2Request,
-    silent: SilentMode | Unset = SilentMode.YES,
+    silent: str | Unset = "yes",
     dry: bool | Unset = UNSET,
     force_complete_evaluation: bool | Unset = False,
 ) -> Any | ErrorResponseWithStatus | ProfileConflictResponse | TrackEventV2Response | None:
@@ -166,8 +161,8 @@ async def asyncio(
     answers with the resulting effects. Give `profileId`: an unknown one creates the profile.
 
     Args:
-        silent (SilentMode | Unset): `yes` (the default) answers 204 with no body; `no` answers
-            200 with the effects and requested entities. Default: SilentMode.YES.
+        silent (str | Unset): `yes` (the default) answers 204 with no body; `no` answers 200 with
+            the effects and requested entities. Default: 'yes'.
         dry (bool | Unset): True to evaluate the event without saving anything.
         force_complete_evaluation (bool | Unset): True to evaluate every matching campaign
             whatever the Application's campaign evaluation mode; only with `dry=true`. Default: False.

@@ -11,7 +11,6 @@ from ...models.multiple_customer_profile_integration_request import MultipleCust
 from ...models.multiple_customer_profile_integration_response_v2 import (
     MultipleCustomerProfileIntegrationResponseV2,
 )
-from ...models.silent_mode import SilentMode
 from ...types import UNSET, Operation, Parser, Response, Unset, encode_query
 
 
@@ -44,18 +43,14 @@ _PARSERS: dict[int, Parser | None] = {
 def describe(
     *,
     body: MultipleCustomerProfileIntegrationRequest,
-    silent: SilentMode | Unset = SilentMode.YES,
+    silent: str | Unset = "yes",
 ) -> Operation[MultipleCustomerProfileIntegrationResponseV2 | None]:
     """The request these arguments make, described in full; nothing is sent."""
     headers: dict[str, Any] = {}
 
     params: dict[str, Any] = {}
 
-    json_silent: str | Unset = UNSET
-    if not isinstance(silent, Unset):
-        json_silent = silent.value
-
-    params["silent"] = json_silent
+    params["silent"] = silent
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -105,7 +100,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: MultipleCustomerProfileIntegrationRequest,
-    silent: SilentMode | Unset = SilentMode.YES,
+    silent: str | Unset = "yes",
 ) -> Response[Any | ErrorResponseWithStatus | MultipleCustomerProfileIntegrationResponseV2]:
     """Update multiple customer profiles
 
@@ -113,8 +108,8 @@ async def asyncio_detailed(
     IDs that never change for a customer, such as a database key.
 
     Args:
-        silent (SilentMode | Unset): `yes` (the default) answers 204 with no body; `no` answers
-            200 with the updated profiles. Default: SilentMode.YES.
+        silent (str | Unset): `yes` (the default) answers 204 with no body; `no` answers 200 with
+            the updated profiles. Default: 'yes'.
         body (MultipleCustomerProfileIntegrationRequest): The body of a bulk customer profile
             update.
 
@@ -138,7 +133,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: MultipleCustomerProfileIntegrationRequest,
-    silent: SilentMode | Unset = SilentMode.YES,
+    silent: str | Unset = "yes",
 ) -> Any | ErrorResponseWithStatus | MultipleCustomerProfileIntegrationResponseV2 | None:
     """Update multiple customer profiles
 
@@ -146,8 +141,8 @@ async def asyncio(
     IDs that never change for a customer, such as a database key.
 
     Args:
-        silent (SilentMode | Unset): `yes` (the default) answers 204 with no body; `no` answers
-            200 with the updated profiles. Default: SilentMode.YES.
+        silent (str | Unset): `yes` (the default) answers 204 with no body; `no` answers 200 with
+            the updated profiles. Default: 'yes'.
         body (MultipleCustomerProfileIntegrationRequest): The body of a bulk customer profile
             update.
 

@@ -9,7 +9,6 @@ from ...client import AuthenticatedClient, Client
 from ...models.advocate_referrals_page import AdvocateReferralsPage
 from ...models.error_response_with_status import ErrorResponseWithStatus
 from ...models.new_referrals_for_multiple_advocates import NewReferralsForMultipleAdvocates
-from ...models.silent_mode import SilentMode
 from ...types import UNSET, Operation, Parser, Response, Unset, encode_query
 
 
@@ -42,18 +41,14 @@ _PARSERS: dict[int, Parser | None] = {
 def describe(
     *,
     body: NewReferralsForMultipleAdvocates,
-    silent: SilentMode | Unset = SilentMode.YES,
+    silent: str | Unset = "yes",
 ) -> Operation[AdvocateReferralsPage | None]:
     """The request these arguments make, described in full; nothing is sent."""
     headers: dict[str, Any] = {}
 
     params: dict[str, Any] = {}
 
-    json_silent: str | Unset = UNSET
-    if not isinstance(silent, Unset):
-        json_silent = silent.value
-
-    params["silent"] = json_silent
+    params["silent"] = silent
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -103,7 +98,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: NewReferralsForMultipleAdvocates,
-    silent: SilentMode | Unset = SilentMode.YES,
+    silent: str | Unset = "yes",
 ) -> Response[AdvocateReferralsPage | Any | ErrorResponseWithStatus]:
     """Create referral codes for multiple advocates
 
@@ -111,8 +106,8 @@ async def asyncio_detailed(
     referral limits do not apply to codes created this way.
 
     Args:
-        silent (SilentMode | Unset): `yes` (the default) answers 204 with no body; `no` answers
-            201 with the created referrals. Default: SilentMode.YES.
+        silent (str | Unset): `yes` (the default) answers 204 with no body; `no` answers 201 with
+            the created referrals. Default: 'yes'.
         body (NewReferralsForMultipleAdvocates): The body for creating one referral code for each
             of several advocates.
 
@@ -136,7 +131,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: NewReferralsForMultipleAdvocates,
-    silent: SilentMode | Unset = SilentMode.YES,
+    silent: str | Unset = "yes",
 ) -> AdvocateReferralsPage | Any | ErrorResponseWithStatus | None:
     """Create referral codes for multiple advocates
 
@@ -144,8 +139,8 @@ async def asyncio(
     referral limits do not apply to codes created this way.
 
     Args:
-        silent (SilentMode | Unset): `yes` (the default) answers 204 with no body; `no` answers
-            201 with the created referrals. Default: SilentMode.YES.
+        silent (str | Unset): `yes` (the default) answers 204 with no body; `no` answers 201 with
+            the created referrals. Default: 'yes'.
         body (NewReferralsForMultipleAdvocates): The body for creating one referral code for each
             of several advocates.
 
