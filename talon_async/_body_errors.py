@@ -142,54 +142,106 @@ def refused_content(
 
 
 def _clean(cls: type[Any], data: Mapping[str, Any], undeclared_ok: bool) -> bool:
-    """``refused_content`` finds nothing: the same walk, without building a path per value."""
-    checks = _fast_checks(cls)
-    if checks is None:
+    """``refused_content`` finds nothing: the same judgement, without building a path per value.
+
+    Runs on every request body, so it visits only the keys that carry a rule or a nested model
+    (a body's other keys are matched against the declared ones in one set operation).
+    """
+    plan = _fast_plan(cls)
+    if plan is None:
         return True
-    for key, value in data.items():
-        check = checks.get(key, _UNDECLARED)
-        if check is None or value is None:
+    known, checks = plan
+    if not undeclared_ok and not known.issuperset(data):
+        return False
+    for key, passes, models, is_list in checks:
+        value = data.get(key)
+        if value is None:
             continue
-        if check is _UNDECLARED:
-            if undeclared_ok:
-                continue
-            return False
-        rule, models, is_list = check
-        if rule and _broken_rule(value, rule, "") is not None:
+        if passes is not None and not passes(value):
             return False
         if not models:
             continue
         items = (value if type(value) is list else ()) if is_list else (value,)
         for item in items:
-            if (type(item) is dict or isinstance(item, Mapping)) and not any(
-                _clean(model, item, undeclared_ok) for model in models
-            ):
-                return False
+            if type(item) is dict or isinstance(item, Mapping):
+                # Any one candidate (of a oneOf) accepting the item will do.
+                for model in models:
+                    if _clean(model, item, undeclared_ok):
+                        break
+                else:
+                    return False
     return True
 
 
-_UNDECLARED: Any = object()
-_FastCheck = tuple[Mapping[str, Any] | None, tuple[type[Any], ...], bool]
-_fast: dict[type[Any], dict[str, _FastCheck | None] | None] = {}
+_Passes = typing.Callable[[object], bool]
+_FastCheck = tuple[str, _Passes | None, tuple[type[Any], ...], bool]
+_FastPlan = tuple[frozenset[str], tuple[_FastCheck, ...]] | None
+_fast: dict[type[Any], _FastPlan] = {}
 
 
-def _fast_checks(cls: type[Any]) -> dict[str, _FastCheck | None] | None:
-    """Per declared key: its rule and nested models, or ``None`` when there is nothing to check."""
+def _fast_plan(cls: type[Any]) -> _FastPlan:
+    """The declared keys, and per key with something to check: its rule as a test and nested models.
+
+    ``None`` for a free-form object. A nested value that may be a free-form object is accepted
+    by it whatever it holds, so such a key needs no walk; a rule becomes one precompiled test.
+    """
     try:
         return _fast[cls]
     except KeyError:
         pass
     plan = _key_plan(cls)
-    checks: dict[str, _FastCheck | None] | None = None
+    fast: _FastPlan = None
     if plan is not None:
         known, nested, rules = plan
-        checks = {}
-        for key in known:
+        checks: list[_FastCheck] = []
+        for key in sorted(known):
             models, is_list = nested.get(key, ((), False))
+            if any(_key_plan(model) is None for model in models):
+                models = ()
             rule = rules.get(key)
-            checks[key] = (rule, models, is_list) if rule or models else None
-    _fast[cls] = checks
-    return checks
+            if rule or models:
+                checks.append((key, _rule_test(rule) if rule else None, models, is_list))
+        fast = (known, tuple(checks))
+    _fast[cls] = fast
+    return fast
+
+
+def _rule_test(rule: Mapping[str, Any]) -> _Passes:
+    """``rule`` as one test: true exactly when ``_broken_rule`` finds nothing wrong with the value."""
+    min_length, max_length = rule.get("minLength"), rule.get("maxLength")
+    pattern = rule.get("pattern")
+    regex = re.compile(pattern) if pattern is not None else None
+    minimum, maximum = rule.get("minimum"), rule.get("maximum")
+    above, below = rule.get("exclusiveMinimum"), rule.get("exclusiveMaximum")
+    min_items, max_items = rule.get("minItems"), rule.get("maxItems")
+    item_test = _rule_test(rule["items"]) if rule.get("items") else None
+
+    # Each comparison is written as _broken_rule's, negated: a NaN breaks no bound there, nor here.
+    def passes(value: object) -> bool:
+        if isinstance(value, str):
+            size = len(value)
+            return (
+                (min_length is None or not size < min_length)
+                and (max_length is None or not size > max_length)
+                and (regex is None or regex.search(value) is not None)
+            )
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return (
+                (minimum is None or not value < minimum)
+                and (maximum is None or not value > maximum)
+                and (above is None or not value <= above)
+                and (below is None or not value >= below)
+            )
+        if isinstance(value, list):
+            size = len(value)
+            return (
+                (min_items is None or not size < min_items)
+                and (max_items is None or not size > max_items)
+                and (item_test is None or all(item_test(item) for item in value))
+            )
+        return True
+
+    return passes
 
 
 def _broken_rule(value: object, rule: Mapping[str, Any], path: str) -> str | None:

@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from talon_async import InvalidRequestError, TalonClient
-from talon_async._body_errors import undecodable, unserializable
+from talon_async._body_errors import _broken_rule, _rule_test, undecodable, unserializable
+from talon_async._generated.request_rules import RULES
 from talon_async.models import (
     CartItem,
     IntegrationRequest,
@@ -172,3 +173,34 @@ def test_unlocatable_fault_keeps_the_original_message_without_repr_noise() -> No
     assert str(error) == "body: cannot be serialized: Object of type set is not JSON serializable"
     error = undecodable(NewReferral, {"campaignId": 1}, ValueError("odd"), "body")
     assert str(error) == "body: not a valid NewReferral: odd"
+
+
+def _rule_probes(rule: dict[str, object]) -> list[object]:
+    """Values at, just inside and just outside each bound of ``rule``, of every JSON kind."""
+    bounds = [value for key, value in rule.items() if isinstance(value, int) and key != "items"]
+    sizes = sorted({0, 1, 2, *bounds, *(b - 1 for b in bounds), *(b + 1 for b in bounds)} - {-1})
+    numbers: list[object] = [float("nan"), float("inf"), -float("inf"), 0.5, True, False]
+    for bound in bounds:
+        numbers += [bound - 1, bound, bound + 1, bound - 0.5, bound + 0.5]
+    return [
+        *("x" * size for size in sizes),
+        *("%" * size for size in sizes),
+        "A.b@c",
+        "has space",
+        *numbers,
+        *([("y" * size) for _ in range(items)] for size in (0, 1, 100, 101) for items in sizes),
+        None,
+        {"k": "v"},
+    ]
+
+
+def test_each_rule_test_passes_exactly_what_its_message_finder_accepts() -> None:
+    """Every spec value rule's precompiled test agrees with ``_broken_rule`` on values around its bounds."""
+    checked = 0
+    for properties in RULES.values():
+        for rule in properties.values():
+            passes = _rule_test(rule)
+            for value in _rule_probes(rule):
+                assert passes(value) is (_broken_rule(value, rule, "p") is None), (rule, value)
+                checked += 1
+    assert checked > 1000
