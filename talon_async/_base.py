@@ -89,6 +89,9 @@ USER_AGENT = (
     f"talon-async/{__version__} python/{platform.python_version_tuple()[0]}."
     f"{platform.python_version_tuple()[1]} httpx/{httpx.__version__}"
 )
+# What ``json.dumps(..., ensure_ascii=False, separators=(",", ":"), allow_nan=False)`` builds on
+# every call (non-default options make it construct an encoder each time): built once, the same bytes.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 # Every transport decodes these two (``_transports.decoded``); nothing else is asked for.
 ACCEPT_ENCODING = "gzip, deflate"
 
@@ -537,9 +540,7 @@ class BaseClient:
         body: bytes | None = None
         if operation.json is not None:
             try:
-                body = json.dumps(
-                    operation.json, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-                ).encode()
+                body = _ENCODER.encode(operation.json).encode()
             except (ValueError, TypeError, RecursionError) as exc:
                 raise unencodable(operation.json, exc) from exc
         if body is not None:
