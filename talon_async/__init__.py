@@ -38,39 +38,10 @@ from ._optional_fields import value as value
 from ._pacing import RateLimit as RateLimit
 from ._pagination import AsyncPaginator as AsyncPaginator
 from ._pagination import Paginator as Paginator
+from ._public import rehome as _rehome
 from ._raw_response import RawResponse as RawResponse
 from ._retry import set_testing as set_testing
 from ._version import __version__ as __version__
-
-# Errors and the client print under the name users import them by (``talon_async.NotFoundError``
-# in a traceback, not the private module that defines them); pickling finds them there too. Classes
-# whose annotations name private-module types are left alone: get_type_hints resolves them there.
-for _public in (
-    AsyncPaginator,
-    Checkpoint,
-    JsonlCheckpoint,
-    Paginator,
-    RateLimit,
-    RequestInfo,
-    TalonClient,
-    APIConnectionError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    DryRunUnsupportedError,
-    InternalServerError,
-    InvalidRequestError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ResponseTooLargeError,
-    TalonError,
-):
-    _public.__module__ = __name__
-del _public
 
 __all__ = [
     "UNSET",
@@ -115,3 +86,7 @@ __all__ = [
     "typed_props",
     "value",
 ]
+
+# Exported classes print, pickle and show in tracebacks under the name users import them by
+# (``talon_async.NotFoundError``, not the private module that defines them).
+_rehome(__name__, globals(), __all__)

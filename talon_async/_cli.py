@@ -48,9 +48,22 @@ OPERATIONS = {
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_STOPPED = 0, 1, 2, 130
 
 
-def _parser() -> argparse.ArgumentParser:
+def _program_name() -> str:
+    """How the user started the tool: ``python -m talon_async`` when run as a module, else ``talon-async``.
+
+    argparse (before Python 3.14) names the program after ``sys.argv[0]``, which under ``-m`` is
+    ``__main__.py``; the console script and in-process callers get the installed command's name.
+    """
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    package = __name__.rpartition(".")[0]
+    if spec is not None and spec.name == f"{package}.__main__":
+        return f"{Path(sys.executable).name or 'python'} -m {package}"
+    return "talon-async"
+
+
+def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m talon_async",
+        prog=prog,
         description="Talon.One bulk jobs. Reads TALON_BASE_URL and TALON_API_KEY like TalonClient.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
@@ -93,17 +106,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    prog = _program_name()
+    args = _parser(prog).parse_args(argv)
     problem = _usage_problem(args)
     if problem:
-        print(f"talon-async: {problem}", file=sys.stderr)
+        print(f"{prog}: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    job = _Job(args)
+    job = _Job(args, prog)
     previous = {sig: signal.signal(sig, job.on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         return anyio.run(job.run)
     except KeyboardInterrupt:
-        print("talon-async: interrupted; resume with --resume and the same --checkpoint", file=sys.stderr)
+        print(f"{prog}: interrupted; resume with --resume and the same --checkpoint", file=sys.stderr)
         return EXIT_STOPPED
     finally:
         for sig, handler in previous.items():
@@ -147,8 +161,9 @@ class _BadRecord:
 
 
 class _Job:
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: argparse.Namespace, prog: str) -> None:
         self.args = args
+        self.prog = prog
         self.op = OPERATIONS[args.operation]
         self.stopping = False
         self.read = 0
@@ -162,7 +177,7 @@ class _Job:
         # First signal: stop reading, let the requests in flight finish and be recorded.
         self.stopping = True
         print(
-            "\ntalon-async: stopping after the requests in flight (signal again to abort)",
+            f"\n{self.prog}: stopping after the requests in flight (signal again to abort)",
             file=sys.stderr,
             flush=True,
         )
@@ -198,12 +213,12 @@ class _Job:
             stopped = exc
         except TalonError as exc:
             progress.finish()
-            print(f"talon-async: {exc}", file=sys.stderr)
+            print(f"{self.prog}: {exc}", file=sys.stderr)
             return EXIT_USAGE
         progress.finish()
         if result is None:
             print(
-                f"talon-async: stopped after reading {self.read:,} records; {self.ok_items:,} applied in "
+                f"{self.prog}: stopped after reading {self.read:,} records; {self.ok_items:,} applied in "
                 "this run. Resume with --resume and the same --checkpoint.",
                 file=sys.stderr,
             )
@@ -443,7 +458,7 @@ class _Progress:
             self.stream.write(f"\r{bar}{text}\033[K")
             self.drawn = True
         else:
-            self.stream.write(f"talon-async: {text}\n")
+            self.stream.write(f"{job.prog}: {text}\n")
         self.stream.flush()
 
     def finish(self) -> None:

@@ -20,6 +20,7 @@ except ImportError as _missing:  # pragma: no cover - depends on the install
         'pip install "talon-async[testing]"'
     ) from _missing
 
+from .._public import rehome as _rehome
 from ._app import FakeTalonApp as FakeTalonApp
 from ._errors import RuleError as RuleError
 from ._errors import SpecViolation as SpecViolation
@@ -55,3 +56,7 @@ __all__ = [
     "SpecViolation",
     "example_rules",
 ]
+
+# Exported classes print and pickle as ``talon_async.testing.FakeTalon``, not the private module
+# that defines them.
+_rehome(__name__, globals(), __all__)

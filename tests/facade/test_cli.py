@@ -184,3 +184,37 @@ def test_csv_input_nests_dotted_columns_and_types_cells(tmp_path: Path) -> None:
     [report] = [json.loads(line) for line in failed.read_text().splitlines()]
     assert report["index"] == 1
     assert report["reason"] == "invalid"
+
+
+def invocation(how: str) -> tuple[list[str], str]:
+    """The command line that starts the tool ``how`` the user may, and the name usage should show."""
+    if how == "module":
+        return [sys.executable, "-m", "talon_async"], f"{Path(sys.executable).name} -m talon_async"
+    script = Path(sys.executable).parent / ("talon-async.exe" if os.name == "nt" else "talon-async")
+    assert script.is_file(), f"{script} missing: install the package (make install) for the console script"
+    return [str(script)], "talon-async"
+
+
+@pytest.mark.parametrize("how", ["console-script", "module"])
+def test_usage_and_messages_name_the_program_as_invoked(tmp_path: Path, how: str) -> None:
+    """--help, argparse errors and the tool's own messages name the command the user typed."""
+    command, prog = invocation(how)
+    env = {**os.environ, "TALON_BASE_URL": "http://127.0.0.1:9", "TALON_API_KEY": API_KEY}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*command, *args], env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+
+    shown = run("--help")
+    assert shown.returncode == 0
+    assert shown.stdout.startswith(f"usage: {prog} [-h]")
+    assert "__main__" not in shown.stdout
+    assert run("batch", "--help").stdout.startswith(f"usage: {prog} batch [-h]")
+    refused = run("batch")
+    assert refused.returncode == 2
+    assert f"{prog} batch: error: the following arguments are required" in refused.stderr
+    missing = tmp_path / "missing.jsonl"
+    not_found = run("batch", "profiles", str(missing))
+    assert not_found.returncode == 2
+    assert not_found.stderr == f"{prog}: {missing}: no such file\n"
