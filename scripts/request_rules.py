@@ -10,8 +10,9 @@ with ``items`` holding the rules of an array's items.
 from __future__ import annotations
 
 import pprint
-import re
 from typing import Any
+
+from spec_names import class_name, ref_name
 
 Schema = dict[str, Any]
 
@@ -36,15 +37,6 @@ from typing import Any
 '''
 
 
-def _ref_name(ref: str) -> str:
-    return ref.rsplit("/", 1)[-1]
-
-
-def _pascal(name: str) -> str:
-    words = re.split(r"[^0-9A-Za-z]+", name)
-    return "".join(word[:1].upper() + word[1:] for word in words if word)
-
-
 class _Collector:
     def __init__(self, spec: Schema) -> None:
         self.schemas: dict[str, Schema] = spec.get("components", {}).get("schemas", {})
@@ -61,7 +53,7 @@ class _Collector:
                 content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
                 schema = content.get("schema") or {}
                 if "$ref" in schema:
-                    found.append(_ref_name(schema["$ref"]))
+                    found.append(ref_name(schema["$ref"]))
         return sorted(set(found))
 
     def visit(self, name: str) -> None:
@@ -74,19 +66,19 @@ class _Collector:
             if rule := self._rule(prop):
                 own[key] = rule
         if own:
-            self.rules[_pascal(name)] = own
+            self.rules[class_name(name)] = own
 
     def _properties(self, schema: Schema) -> dict[str, Schema]:
         merged: dict[str, Schema] = dict(schema.get("properties", {}))
         for branch in schema.get("allOf", []):
-            resolved = self.schemas[_ref_name(branch["$ref"])] if "$ref" in branch else branch
+            resolved = self.schemas[ref_name(branch["$ref"])] if "$ref" in branch else branch
             merged.update(self._properties(resolved))
         return merged
 
     def _rule(self, prop: Schema) -> dict[str, Any]:
         """The keywords of ``prop`` (a ``$ref`` to an object is visited as its own model instead)."""
         if "$ref" in prop:
-            name = _ref_name(prop["$ref"])
+            name = ref_name(prop["$ref"])
             target = self.schemas[name]
             if target.get("properties") or target.get("allOf"):
                 self.visit(name)

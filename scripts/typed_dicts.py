@@ -12,9 +12,10 @@ used because JSON keys need not be Python identifiers.
 from __future__ import annotations
 
 import keyword
-import re
 from collections.abc import Iterator
 from typing import Any
+
+from spec_names import class_name, ref_name
 
 Schema = dict[str, Any]
 
@@ -25,15 +26,6 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, Required, TypedDict, Union
 
 '''
-
-
-def _ref_name(ref: str) -> str:
-    return ref.rsplit("/", 1)[-1]
-
-
-def _pascal(name: str) -> str:
-    words = re.split(r"[^0-9A-Za-z]+", name)
-    return "".join(word[:1].upper() + word[1:] for word in words if word)
 
 
 class _Emitter:
@@ -51,10 +43,10 @@ class _Emitter:
                 body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
                 schema = body.get("schema")
                 if schema and "$ref" in schema:
-                    yield _ref_name(schema["$ref"])
+                    yield ref_name(schema["$ref"])
 
     def typed_dict_name(self, schema_name: str) -> str:
-        name = f"{_pascal(schema_name)}Dict"
+        name = f"{class_name(schema_name)}Dict"
         if name not in self.emitted and all(pending != name for pending, _ in self.pending):
             self.pending.append((name, self.schemas[schema_name]))
         return name
@@ -62,10 +54,10 @@ class _Emitter:
     def annotation(self, schema: Schema, owner: str, prop: str) -> str:
         """The type of a value under ``schema``; inline objects become ``<owner><Prop>Dict``."""
         if "$ref" in schema:
-            target = self.schemas[_ref_name(schema["$ref"])]
+            target = self.schemas[ref_name(schema["$ref"])]
             if self._is_object(target):
-                return self.typed_dict_name(_ref_name(schema["$ref"]))
-            return self.annotation(target, _pascal(_ref_name(schema["$ref"])), "")
+                return self.typed_dict_name(ref_name(schema["$ref"]))
+            return self.annotation(target, class_name(ref_name(schema["$ref"])), "")
         nullable = bool(schema.get("nullable"))
         types = schema.get("type")
         if isinstance(types, list):
@@ -85,7 +77,7 @@ class _Emitter:
             if combinator == "allOf":
                 merged: Schema = {"type": "object", "properties": {}, "required": []}
                 for branch in branches:
-                    resolved = self.schemas[_ref_name(branch["$ref"])] if "$ref" in branch else branch
+                    resolved = self.schemas[ref_name(branch["$ref"])] if "$ref" in branch else branch
                     merged["properties"].update(resolved.get("properties", {}))
                     merged["required"] += resolved.get("required", [])
                 return self._inline_object(merged, owner, prop)
@@ -115,7 +107,7 @@ class _Emitter:
             if isinstance(values, dict) and values:
                 return f"dict[str, {self.annotation(values, owner, prop + 'Value')}]"
             return "dict[str, Any]"
-        name = f"{owner}{_pascal(prop)}Dict"
+        name = f"{owner}{class_name(prop)}Dict"
         if name not in self.emitted and all(pending != name for pending, _ in self.pending):
             self.pending.append((name, schema))
         return name
