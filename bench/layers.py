@@ -67,7 +67,7 @@ async def per_request_us(call: Callable[[], Awaitable[object]], requests: int = 
 class _AtOnce:
     """A transport that answers every request with a 204 at once: the pipeline's cost alone."""
 
-    async def send(self, request: PreparedRequest, timeouts: Timeouts) -> Answer:
+    async def send(self, request: PreparedRequest, timeouts: Timeouts, deadline: float | None) -> Answer:
         return Answer(204, "No Content", [], b"")
 
     async def aclose(self) -> None:
@@ -89,7 +89,7 @@ async def measure(base_url: str) -> dict[str, float]:
     request = PreparedRequest("POST", base_url + c.W2_PATH + "?silent=yes", headers, BODY)
     timeouts = {"connect": 10.0, "read": 10.0, "write": 10.0, "pool": 10.0}
     out["the facade's aiohttp transport, called directly"] = await per_request_us(
-        lambda: transport.send(request, timeouts)
+        lambda: transport.send(request, timeouts, 10.0)
     )
     await transport.aclose()
 

@@ -1,12 +1,13 @@
 """The one interface every HTTP library sits behind, and what is shared by its implementations.
 
 A transport takes a ``PreparedRequest`` (method, absolute encoded URL, the complete header list,
-body bytes) and returns an ``Answer`` (status, headers, decoded body), within the phase timeouts
-and a size cap. It sends exactly the headers it is given, in that order, sends each request at
-most once (no library-level resend: the retry policy is the pipeline's alone), and reports every
-failure as one of httpx's exception classes with a message that does not depend on the library,
-except an answer whose body cannot be accepted (over the size cap, or not valid in its encoding):
-that is an ``UnreadableAnswer``, which the pipeline reports as a response validation error.
+body bytes) and returns an ``Answer`` (status, headers, decoded body), within the phase timeouts,
+the attempt's deadline and a size cap. It sends exactly the headers it is given, in that order,
+sends each request at most once (no library-level resend: the retry policy is the pipeline's
+alone), and reports every failure as one of httpx's exception classes with a message that does
+not depend on the library, except an answer whose body cannot be accepted (over the size cap, or
+not valid in its encoding): that is an ``UnreadableAnswer``, which the pipeline reports as a
+response validation error.
 
 The ``Authorization`` value stays an ``ApiKey`` in the header list; ``revealed`` turns the list
 into plain strings as an argument of the library call itself, so no frame of ours holds it.
@@ -14,14 +15,17 @@ into plain strings as an argument of the library call itself, so no frame of our
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import urllib.request
 import zlib
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from typing import Any, Protocol
 
+import anyio
 import httpx
+import sniffio
 
 from .._auth import ApiKey
 
@@ -36,11 +40,14 @@ __all__ = [
     "Timeouts",
     "Transport",
     "UnreadableAnswer",
+    "arm_deadline",
+    "attempt_timed_out",
     "check_header_size",
     "connection_failure",
     "environment_proxy",
     "revealed",
     "too_large",
+    "within_deadline",
 ]
 
 Timeouts = dict[str, Any]
@@ -110,9 +117,14 @@ class Answer:
 
 
 class Transport(Protocol):
-    """Sends one prepared request and returns its answer; raises httpx's exception classes."""
+    """Sends one prepared request and returns its answer; raises httpx's exception classes.
 
-    async def send(self, request: PreparedRequest, timeouts: Timeouts) -> Answer: ...
+    ``deadline`` bounds the whole exchange, connecting to the last body byte (``None``: no bound),
+    since the phase timeouts time each read on its own and a server dripping a byte at a time
+    could hold an attempt forever. Running out of it raises ``attempt_timed_out(deadline)``.
+    """
+
+    async def send(self, request: PreparedRequest, timeouts: Timeouts, deadline: float | None) -> Answer: ...
 
     async def aclose(self) -> None: ...
 
@@ -314,3 +326,38 @@ def _exempt(url: httpx.URL, no_proxy: str) -> bool:
         if host == name or host.endswith("." + name):
             return True
     return False
+
+
+def attempt_timed_out(deadline: float) -> httpx.ReadTimeout:
+    """The error for an attempt that ran out of its deadline, worded the same by every transport."""
+    return httpx.ReadTimeout(f"no complete answer within {deadline:g} s per attempt")
+
+
+def arm_deadline(scope: anyio.CancelScope, seconds: float | None) -> asyncio.TimerHandle | None:
+    """Cancel ``scope`` after ``seconds``; under asyncio, return the timer to disarm on exit.
+
+    ``anyio.move_on_after`` costs about 35 µs per call on asyncio (its deadline is re-armed
+    through the backend on entry and exit); a plain loop timer that cancels the scope costs 3 µs
+    and ends the work the same way.
+    """
+    if seconds is None:
+        return None
+    if sniffio.current_async_library() != "asyncio":
+        scope.deadline = anyio.current_time() + seconds
+        return None
+    return asyncio.get_running_loop().call_later(seconds, scope.cancel)
+
+
+async def within_deadline(exchange: Coroutine[Any, Any, Answer], deadline: float | None) -> Answer:
+    """``exchange`` awaited under the attempt's deadline, for a library with no total timeout of its own."""
+    if deadline is None:
+        return await exchange
+    scope = anyio.CancelScope()
+    timer = arm_deadline(scope, deadline)
+    try:
+        with scope:
+            return await exchange
+    finally:
+        if timer is not None:
+            timer.cancel()
+    raise attempt_timed_out(deadline)

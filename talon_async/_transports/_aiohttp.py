@@ -17,6 +17,7 @@ from . import (
     RequestHeaders,
     Timeouts,
     UnreadableAnswer,
+    attempt_timed_out,
     check_header_size,
     connection_failure,
     revealed,
@@ -63,7 +64,7 @@ class AiohttpTransport:
         self._max_answer_bytes = max_answer_bytes
         self._proxy = proxy
         self._session: aiohttp.ClientSession | None = None
-        self._timeouts: tuple[Timeouts, aiohttp.ClientTimeout] | None = None
+        self._timeouts: tuple[Timeouts, float | None, aiohttp.ClientTimeout] | None = None
 
     def __repr__(self) -> str:
         return "AiohttpTransport()"
@@ -84,20 +85,29 @@ class AiohttpTransport:
         )
         return self._session
 
-    def _client_timeout(self, timeouts: Timeouts) -> aiohttp.ClientTimeout:
+    def _client_timeout(self, timeouts: Timeouts, deadline: float | None) -> aiohttp.ClientTimeout:
+        """The phase timeouts and the attempt's deadline as aiohttp's own timeouts.
+
+        The deadline is aiohttp's ``total``: one timer per request, where a timer of ours around
+        the call would be a second. A read timeout as long as the deadline can never fire first,
+        so it is left out: aiohttp re-arms that one on every chunk received.
+        """
         cached = self._timeouts
-        if cached is not None and cached[0] is timeouts:
-            return cached[1]
+        if cached is not None and cached[0] is timeouts and cached[1] == deadline:
+            return cached[2]
+        read = timeouts.get("read")
         timeout = aiohttp.ClientTimeout(
-            total=None,
+            total=deadline,
             connect=timeouts.get("pool"),
             sock_connect=timeouts.get("connect"),
-            sock_read=timeouts.get("read"),
+            sock_read=None if read is not None and deadline is not None and read >= deadline else read,
+            # aiohttp rounds timeouts over 5 s up to the next whole second; a deadline is kept to the letter.
+            ceil_threshold=float("inf"),
         )
-        self._timeouts = (timeouts, timeout)
+        self._timeouts = (timeouts, deadline, timeout)
         return timeout
 
-    async def send(self, request: PreparedRequest, timeouts: Timeouts) -> Answer:
+    async def send(self, request: PreparedRequest, timeouts: Timeouts, deadline: float | None) -> Answer:
         session = self._session or self._open()
         limit = self._max_answer_bytes
         try:
@@ -113,7 +123,7 @@ class AiohttpTransport:
                 # The request's headers are complete; an empty PUT must not gain a Content-Type.
                 skip_auto_headers=None if _has_content_type(request.headers) else _NO_AUTO_HEADERS,
                 proxy=self._proxy,
-                timeout=self._client_timeout(timeouts),
+                timeout=self._client_timeout(timeouts, deadline),
             ) as response:
                 raw_headers = response.raw_headers
                 status, reason = response.status, response.reason or ""
@@ -141,7 +151,7 @@ class AiohttpTransport:
         except (httpx.TransportError, UnreadableAnswer):
             raise
         except Exception as exc:
-            mapped = _mapped(exc)
+            mapped = _mapped(exc, deadline)
             if mapped is exc:
                 raise
             raise mapped from exc
@@ -173,8 +183,11 @@ def _header(raw_headers: Any, name: bytes) -> str | None:
     return None
 
 
-def _mapped(exc: Exception) -> Exception:
+def _mapped(exc: Exception, deadline: float | None) -> Exception:
     """aiohttp's failure as the library-independent error (see ``connection_failure``)."""
+    if type(exc) is TimeoutError and deadline is not None:
+        # Its phase timeouts raise subclasses; a bare TimeoutError is the ``total`` that holds the deadline.
+        return attempt_timed_out(deadline)
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return httpx.ConnectTimeout("timed out connecting")
     if isinstance(exc, aiohttp.SocketTimeoutError | aiohttp.ServerTimeoutError | TimeoutError):

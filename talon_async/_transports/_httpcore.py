@@ -21,6 +21,7 @@ from . import (
     check_header_size,
     connection_failure,
     too_large,
+    within_deadline,
 )
 from . import MAX_HEADER_BYTES as _HEADER_LIMIT
 
@@ -231,7 +232,10 @@ class HttpcoreTransport:
     def __repr__(self) -> str:
         return "HttpcoreTransport()"
 
-    async def send(self, request: PreparedRequest, timeouts: Timeouts) -> Answer:
+    async def send(self, request: PreparedRequest, timeouts: Timeouts, deadline: float | None) -> Answer:
+        return await within_deadline(self._exchange(request, timeouts), deadline)
+
+    async def _exchange(self, request: PreparedRequest, timeouts: Timeouts) -> Answer:
         core_request = httpcore.Request(
             request.method,
             request.url,

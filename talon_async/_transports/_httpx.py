@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import httpx
 
-from . import DEFAULT_MAX_ANSWER_BYTES, Answer, BodyReader, PreparedRequest, Timeouts, revealed
+from . import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    Answer,
+    BodyReader,
+    PreparedRequest,
+    Timeouts,
+    revealed,
+    within_deadline,
+)
 
 __all__ = ["CallerClientTransport", "HttpxTransport", "refuse_resending_client", "refuse_resending_transport"]
 
@@ -31,7 +39,10 @@ class HttpxTransport:
     def __repr__(self) -> str:
         return f"HttpxTransport({type(self._transport).__name__})"
 
-    async def send(self, request: PreparedRequest, timeouts: Timeouts) -> Answer:
+    async def send(self, request: PreparedRequest, timeouts: Timeouts, deadline: float | None) -> Answer:
+        return await within_deadline(self._exchange(request, timeouts), deadline)
+
+    async def _exchange(self, request: PreparedRequest, timeouts: Timeouts) -> Answer:
         http_request = httpx.Request(
             request.method,
             request.url,
@@ -66,7 +77,10 @@ class CallerClientTransport:
     def __repr__(self) -> str:
         return "CallerClientTransport()"
 
-    async def send(self, request: PreparedRequest, timeouts: Timeouts) -> Answer:
+    async def send(self, request: PreparedRequest, timeouts: Timeouts, deadline: float | None) -> Answer:
+        return await within_deadline(self._exchange(request, timeouts), deadline)
+
+    async def _exchange(self, request: PreparedRequest, timeouts: Timeouts) -> Answer:
         http_request = self._client.build_request(
             request.method,
             request.url,
