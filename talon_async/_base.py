@@ -44,7 +44,7 @@ from ._errors import (
     status_error,
 )
 from ._generated.types import Operation
-from ._json import decode_json
+from ._json import decode_json, encode_json
 from ._keyed_locks import KeyedLocks
 from ._logging import log_attempt, logger
 from ._pacing import RateLimit
@@ -89,9 +89,6 @@ USER_AGENT = (
     f"talon-async/{__version__} python/{platform.python_version_tuple()[0]}."
     f"{platform.python_version_tuple()[1]} httpx/{httpx.__version__}"
 )
-# What ``json.dumps(..., ensure_ascii=False, separators=(",", ":"), allow_nan=False)`` builds on
-# every call (non-default options make it construct an encoder each time): built once, the same bytes.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 # Every transport decodes these two (``_transports.decoded``); nothing else is asked for.
 ACCEPT_ENCODING = "gzip, deflate"
 
@@ -525,7 +522,7 @@ class BaseClient:
         body: bytes | None = None
         if operation.json is not None:
             try:
-                body = _ENCODER.encode(operation.json).encode()
+                body = encode_json(operation.json)
             except (ValueError, TypeError, RecursionError) as exc:
                 raise unencodable(operation.json, exc) from exc
         if body is not None:

@@ -22,6 +22,7 @@ import re
 import sys
 import types
 import typing
+import uuid
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -68,8 +69,10 @@ def unencodable(document: object, error: Exception, field: str = "body") -> Inva
 
 
 def _first_non_json(value: object, path: str) -> str | None:
-    if value is None or isinstance(value, str | bool | int):
+    if value is None or isinstance(value, str | bool | int | uuid.UUID):
         return None
+    if isinstance(value, enum.Enum):
+        return _first_non_json(value.value, path)
     if isinstance(value, float):
         return None if math.isfinite(value) else f"{path}: {value} is not a JSON number"
     if isinstance(value, list | tuple):

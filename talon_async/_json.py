@@ -1,8 +1,10 @@
-"""``decode_json``: answer bodies as Python values, with orjson when the ``orjson`` extra is installed."""
+"""JSON both ways, request bodies to bytes and answers to values; orjson when its extra is installed."""
 
 from __future__ import annotations
 
+import enum
 import json
+import uuid
 from typing import Any
 
 try:
@@ -10,7 +12,47 @@ try:
 except ImportError:  # the ``orjson`` extra is optional; the standard library decodes the same documents
     _orjson = None  # type: ignore[assignment]
 
-__all__ = ["decode_json"]
+__all__ = ["decode_json", "encode_json"]
+
+
+def _as_json_value(value: object) -> object:
+    """The JSON form of the two non-JSON types orjson writes on its own, so both encoders agree."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# Built once: ``json.dumps`` with options other than the defaults constructs an encoder per call.
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_as_json_value
+)
+# Datetimes and dataclasses have no JSON form here (json refuses them, so the caller hears which).
+_ORJSON_OPTIONS = (
+    0 if _orjson is None else _orjson.OPT_PASSTHROUGH_DATETIME | _orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
+def encode_json(document: Any) -> bytes:
+    """A request body as compact UTF-8 JSON; raises ``ValueError``/``TypeError`` for what has no JSON form.
+
+    With the ``orjson`` extra, orjson writes it (about 15x faster than ``json`` on the W1 request
+    in bench/micro.py). The two write the same document, except that a float with an exponent
+    reads ``1e16`` from orjson and ``1e+16`` from ``json`` (the same number). orjson writes NaN
+    and the infinities as ``null`` where ``json`` refuses them, so a body with a ``null`` in it is
+    written again by ``json``, which decides; so is everything orjson refuses (an integer beyond
+    64 bits, a key that is not a string, nesting deeper than 255), which ``json`` writes or refuses.
+    """
+    if _orjson is not None:
+        try:
+            encoded = _orjson.dumps(document, option=_ORJSON_OPTIONS)
+        except _orjson.JSONEncodeError:
+            pass
+        else:
+            if b"null" not in encoded:
+                return encoded
+    return _ENCODER.encode(document).encode()
 
 
 def decode_json(content: bytes) -> Any:

@@ -1,14 +1,26 @@
-"""``decode_json`` gives what ``json.loads`` gives, with or without orjson, but for numbers beyond 64 bits."""
+"""``decode_json`` and ``encode_json`` agree with the standard library, with or without orjson."""
 
 from __future__ import annotations
 
+import datetime
+import enum
 import json
 import math
+import uuid
 
 import pytest
 
 from talon_async import _json
-from talon_async._json import decode_json
+from talon_async._json import decode_json, encode_json
+
+
+class Kind(enum.Enum):
+    CLICK = "click"
+
+
+class Level(enum.IntEnum):
+    HIGH = 3
+
 
 # Documents orjson alone would refuse, and numbers at the edges of the 64-bit range.
 EDGES = [
@@ -76,3 +88,42 @@ def test_refuses_like_json_loads(parser: str, document: bytes) -> None:
         pytest.fail("json.loads accepted a document listed as refused")
     with pytest.raises(expected):
         decode_json(document)
+
+
+def _nested(depth: int) -> list[object]:
+    value: list[object] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+# Bodies where orjson alone would write something json refuses, or refuse what json writes.
+ENCODABLE = [
+    {"attributes": {"big": 2**70, "neg": -(2**64)}},
+    {1: "int key", None: "null key"},
+    {"deep": _nested(300)},
+    {"s": "é ✓ \u2028", "n": None, "f": 0.1, "e": 1e16, "small": 1.5e-7, "t": (1, 2)},
+    {"id": uuid.UUID("12345678-1234-5678-1234-567812345678"), "kind": Kind.CLICK, "num": Level.HIGH},
+]
+UNENCODABLE = [
+    {"x": float("nan")},
+    {"x": [float("inf")]},
+    {"when": datetime.datetime(2026, 1, 1)},
+    {"what": {1, 2}},
+    {"raw": b"bytes"},
+    {"lone": "\ud800"},
+]
+
+
+@pytest.mark.parametrize("document", ENCODABLE)
+def test_encodes_to_the_same_document_as_json(parser: str, document: object) -> None:
+    """Each body encodes to JSON that reads back as the standard library's own encoding of it."""
+    reference = json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=_json._as_json_value)
+    assert json.loads(encode_json(document)) == json.loads(reference)
+
+
+@pytest.mark.parametrize("document", UNENCODABLE)
+def test_refuses_what_json_refuses(parser: str, document: object) -> None:
+    """NaN, infinities, datetimes, sets, bytes and lone surrogates are refused with or without orjson."""
+    with pytest.raises((ValueError, TypeError)):
+        encode_json(document)
