@@ -45,7 +45,7 @@ from ._errors import (
 )
 from ._generated.types import Operation
 from ._json import decode_json, encode_json
-from ._keyed_locks import KeyedLocks
+from ._keyed_locks import ConcurrencyLimit, KeyedLocks
 from ._logging import log_attempt, logger
 from ._pacing import RateLimit
 from ._raw_response import RawCapture, RawResponse
@@ -311,7 +311,7 @@ class BaseClient:
         self._closes_wire = http_client is None
         # fast_acquire: an uncontended slot or lock costs no extra trip through the event loop,
         # which is most of a request's overhead here; the HTTP call itself is the checkpoint.
-        self._limiter = anyio.Semaphore(max_concurrency, fast_acquire=True)
+        self._limiter = ConcurrencyLimit(max_concurrency)
         self._locks = KeyedLocks()
         # Tolerant by default: a null, an enum value or a key the spec does not know must not fail a
         # call in production; strict_responses=True (the default of talon_async.testing) refuses them.

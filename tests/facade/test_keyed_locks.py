@@ -11,7 +11,7 @@ import anyio.lowlevel
 import httpx
 import pytest
 
-from talon_async._keyed_locks import KeyedLocks
+from talon_async._keyed_locks import ConcurrencyLimit, KeyedLocks
 from tests.facade.conftest import make_client, state_doc
 from tests.support.documents import DocumentFactory
 
@@ -195,3 +195,37 @@ async def test_keyed_locks_hand_over_when_a_waiter_is_cancelled() -> None:
         release_first.set()
     assert events == ["first+", "first-", "second+", "second-"]
     assert len(locks) == 0
+
+
+async def test_the_concurrency_limit_admits_waiters_in_arrival_order() -> None:
+    """With the one slot taken, waiters get it in the order they came."""
+    limit = ConcurrencyLimit(1)
+    order: list[str] = []
+    release = anyio.Event()
+
+    async def hold(name: str) -> None:
+        async with limit:
+            order.append(name)
+            await release.wait()
+
+    async with anyio.create_task_group() as group:
+        # One at a time: trio runs tasks started together in no fixed order.
+        for name in ("holder", "waiter-1", "waiter-2", "waiter-3"):
+            group.start_soon(hold, name)
+            await anyio.wait_all_tasks_blocked()
+        assert order == ["holder"]
+        release.set()
+    assert order == ["holder", "waiter-1", "waiter-2", "waiter-3"]
+
+
+async def test_a_waiter_cancelled_in_the_queue_takes_no_slot_with_it() -> None:
+    """A call cancelled while waiting for a slot leaves the limit with every slot it had."""
+    limit = ConcurrencyLimit(1)
+    async with limit:
+        with anyio.move_on_after(0.01) as waited:
+            async with limit:
+                pytest.fail("entered a full limit")
+        assert waited.cancelled_caught
+    with anyio.fail_after(1):
+        async with limit:
+            pass
