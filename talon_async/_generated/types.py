@@ -306,7 +306,7 @@ def lazy_additional_properties(cls: M) -> M:
     as ``getattr(self, "_additional_properties_if_any", None)`` (None when the slot is empty).
     """
     slot = vars(cls)["additional_properties"]
-    module_globals = cls.to_dict.__globals__
+    module_globals = vars(cls)["to_dict"].__globals__
 
     def store(self: Any, extras: Any) -> None:
         if not module_globals["_extras_ever_stored"]:

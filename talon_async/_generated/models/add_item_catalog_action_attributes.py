@@ -42,8 +42,7 @@ class AddItemCatalogActionAttributes:
         d = src_dict
         add_item_catalog_action_attributes = cls()
 
-        if d:
-            add_item_catalog_action_attributes.additional_properties = dict(d)
+        add_item_catalog_action_attributes.additional_properties = dict(d)
         return add_item_catalog_action_attributes
 
     @property

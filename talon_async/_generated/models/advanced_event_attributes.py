@@ -42,8 +42,7 @@ class AdvancedEventAttributes:
         d = src_dict
         advanced_event_attributes = cls()
 
-        if d:
-            advanced_event_attributes.additional_properties = dict(d)
+        advanced_event_attributes.additional_properties = dict(d)
         return advanced_event_attributes
 
     @property

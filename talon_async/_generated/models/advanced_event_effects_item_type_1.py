@@ -40,8 +40,7 @@ class AdvancedEventEffectsItemType1:
         d = src_dict
         advanced_event_effects_item_type_1 = cls()
 
-        if d:
-            advanced_event_effects_item_type_1.additional_properties = dict(d)
+        advanced_event_effects_item_type_1.additional_properties = dict(d)
         return advanced_event_effects_item_type_1
 
     @property

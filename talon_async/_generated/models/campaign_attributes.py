@@ -42,8 +42,7 @@ class CampaignAttributes:
         d = src_dict
         campaign_attributes = cls()
 
-        if d:
-            campaign_attributes.additional_properties = dict(d)
+        campaign_attributes.additional_properties = dict(d)
         return campaign_attributes
 
     @property

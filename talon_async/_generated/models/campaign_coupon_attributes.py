@@ -42,8 +42,7 @@ class CampaignCouponAttributes:
         d = src_dict
         campaign_coupon_attributes = cls()
 
-        if d:
-            campaign_coupon_attributes.additional_properties = dict(d)
+        campaign_coupon_attributes.additional_properties = dict(d)
         return campaign_coupon_attributes
 
     @property

@@ -42,8 +42,7 @@ class CampaignEligibilityAttributes:
         d = src_dict
         campaign_eligibility_attributes = cls()
 
-        if d:
-            campaign_eligibility_attributes.additional_properties = dict(d)
+        campaign_eligibility_attributes.additional_properties = dict(d)
         return campaign_eligibility_attributes
 
     @property

@@ -42,8 +42,7 @@ class CartItemAttributes:
         d = src_dict
         cart_item_attributes = cls()
 
-        if d:
-            cart_item_attributes.additional_properties = dict(d)
+        cart_item_attributes.additional_properties = dict(d)
         return cart_item_attributes
 
     @property

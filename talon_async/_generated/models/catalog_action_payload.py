@@ -42,8 +42,7 @@ class CatalogActionPayload:
         d = src_dict
         catalog_action_payload = cls()
 
-        if d:
-            catalog_action_payload.additional_properties = dict(d)
+        catalog_action_payload.additional_properties = dict(d)
         return catalog_action_payload
 
     @property

@@ -42,8 +42,7 @@ class CouponAttributes:
         d = src_dict
         coupon_attributes = cls()
 
-        if d:
-            coupon_attributes.additional_properties = dict(d)
+        coupon_attributes.additional_properties = dict(d)
         return coupon_attributes
 
     @property

@@ -42,8 +42,7 @@ class CustomEffectPropsPayload:
         d = src_dict
         custom_effect_props_payload = cls()
 
-        if d:
-            custom_effect_props_payload.additional_properties = dict(d)
+        custom_effect_props_payload.additional_properties = dict(d)
         return custom_effect_props_payload
 
     @property

@@ -42,8 +42,7 @@ class CustomerProfileAttributes:
         d = src_dict
         customer_profile_attributes = cls()
 
-        if d:
-            customer_profile_attributes.additional_properties = dict(d)
+        customer_profile_attributes.additional_properties = dict(d)
         return customer_profile_attributes
 
     @property

@@ -42,8 +42,7 @@ class CustomerProfileIntegrationRequestV2Attributes:
         d = src_dict
         customer_profile_integration_request_v2_attributes = cls()
 
-        if d:
-            customer_profile_integration_request_v2_attributes.additional_properties = dict(d)
+        customer_profile_integration_request_v2_attributes.additional_properties = dict(d)
         return customer_profile_integration_request_v2_attributes
 
     @property

@@ -42,8 +42,7 @@ class CustomerSessionV2Attributes:
         d = src_dict
         customer_session_v2_attributes = cls()
 
-        if d:
-            customer_session_v2_attributes.additional_properties = dict(d)
+        customer_session_v2_attributes.additional_properties = dict(d)
         return customer_session_v2_attributes
 
     @property

@@ -42,8 +42,7 @@ class EventAttributes:
         d = src_dict
         event_attributes = cls()
 
-        if d:
-            event_attributes.additional_properties = dict(d)
+        event_attributes.additional_properties = dict(d)
         return event_attributes
 
     @property

@@ -40,8 +40,7 @@ class EventEffectsItemType1:
         d = src_dict
         event_effects_item_type_1 = cls()
 
-        if d:
-            event_effects_item_type_1.additional_properties = dict(d)
+        event_effects_item_type_1.additional_properties = dict(d)
         return event_effects_item_type_1
 
     @property

@@ -42,8 +42,7 @@ class GiveawayAttributes:
         d = src_dict
         giveaway_attributes = cls()
 
-        if d:
-            giveaway_attributes.additional_properties = dict(d)
+        giveaway_attributes.additional_properties = dict(d)
         return giveaway_attributes
 
     @property

@@ -42,8 +42,7 @@ class IntegrationCouponAttributes:
         d = src_dict
         integration_coupon_attributes = cls()
 
-        if d:
-            integration_coupon_attributes.additional_properties = dict(d)
+        integration_coupon_attributes.additional_properties = dict(d)
         return integration_coupon_attributes
 
     @property

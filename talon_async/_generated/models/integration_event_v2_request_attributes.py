@@ -42,8 +42,7 @@ class IntegrationEventV2RequestAttributes:
         d = src_dict
         integration_event_v2_request_attributes = cls()
 
-        if d:
-            integration_event_v2_request_attributes.additional_properties = dict(d)
+        integration_event_v2_request_attributes.additional_properties = dict(d)
         return integration_event_v2_request_attributes
 
     @property

@@ -42,8 +42,7 @@ class InventoryCouponAttributes:
         d = src_dict
         inventory_coupon_attributes = cls()
 
-        if d:
-            inventory_coupon_attributes.additional_properties = dict(d)
+        inventory_coupon_attributes.additional_properties = dict(d)
         return inventory_coupon_attributes
 
     @property

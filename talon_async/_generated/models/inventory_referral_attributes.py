@@ -42,8 +42,7 @@ class InventoryReferralAttributes:
         d = src_dict
         inventory_referral_attributes = cls()
 
-        if d:
-            inventory_referral_attributes.additional_properties = dict(d)
+        inventory_referral_attributes.additional_properties = dict(d)
         return inventory_referral_attributes
 
     @property

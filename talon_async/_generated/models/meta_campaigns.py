@@ -42,8 +42,7 @@ class MetaCampaigns:
         d = src_dict
         meta_campaigns = cls()
 
-        if d:
-            meta_campaigns.additional_properties = dict(d)
+        meta_campaigns.additional_properties = dict(d)
         return meta_campaigns
 
     @property

@@ -42,8 +42,7 @@ class MetaCoupons:
         d = src_dict
         meta_coupons = cls()
 
-        if d:
-            meta_coupons.additional_properties = dict(d)
+        meta_coupons.additional_properties = dict(d)
         return meta_coupons
 
     @property

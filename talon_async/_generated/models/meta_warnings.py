@@ -42,8 +42,7 @@ class MetaWarnings:
         d = src_dict
         meta_warnings = cls()
 
-        if d:
-            meta_warnings.additional_properties = dict(d)
+        meta_warnings.additional_properties = dict(d)
         return meta_warnings
 
     @property

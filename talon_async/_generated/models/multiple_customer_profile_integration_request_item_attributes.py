@@ -42,8 +42,7 @@ class MultipleCustomerProfileIntegrationRequestItemAttributes:
         d = src_dict
         multiple_customer_profile_integration_request_item_attributes = cls()
 
-        if d:
-            multiple_customer_profile_integration_request_item_attributes.additional_properties = dict(d)
+        multiple_customer_profile_integration_request_item_attributes.additional_properties = dict(d)
         return multiple_customer_profile_integration_request_item_attributes
 
     @property

@@ -42,8 +42,7 @@ class NewCustomerSessionV2Attributes:
         d = src_dict
         new_customer_session_v2_attributes = cls()
 
-        if d:
-            new_customer_session_v2_attributes.additional_properties = dict(d)
+        new_customer_session_v2_attributes.additional_properties = dict(d)
         return new_customer_session_v2_attributes
 
     @property

@@ -42,8 +42,7 @@ class NewReferralAttributes:
         d = src_dict
         new_referral_attributes = cls()
 
-        if d:
-            new_referral_attributes.additional_properties = dict(d)
+        new_referral_attributes.additional_properties = dict(d)
         return new_referral_attributes
 
     @property

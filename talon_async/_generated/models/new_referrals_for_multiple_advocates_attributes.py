@@ -42,8 +42,7 @@ class NewReferralsForMultipleAdvocatesAttributes:
         d = src_dict
         new_referrals_for_multiple_advocates_attributes = cls()
 
-        if d:
-            new_referrals_for_multiple_advocates_attributes.additional_properties = dict(d)
+        new_referrals_for_multiple_advocates_attributes.additional_properties = dict(d)
         return new_referrals_for_multiple_advocates_attributes
 
     @property

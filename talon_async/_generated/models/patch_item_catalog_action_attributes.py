@@ -42,8 +42,7 @@ class PatchItemCatalogActionAttributes:
         d = src_dict
         patch_item_catalog_action_attributes = cls()
 
-        if d:
-            patch_item_catalog_action_attributes.additional_properties = dict(d)
+        patch_item_catalog_action_attributes.additional_properties = dict(d)
         return patch_item_catalog_action_attributes
 
     @property

@@ -42,8 +42,7 @@ class PatchManyItemsCatalogActionAttributes:
         d = src_dict
         patch_many_items_catalog_action_attributes = cls()
 
-        if d:
-            patch_many_items_catalog_action_attributes.additional_properties = dict(d)
+        patch_many_items_catalog_action_attributes.additional_properties = dict(d)
         return patch_many_items_catalog_action_attributes
 
     @property

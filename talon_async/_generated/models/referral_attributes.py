@@ -42,8 +42,7 @@ class ReferralAttributes:
         d = src_dict
         referral_attributes = cls()
 
-        if d:
-            referral_attributes.additional_properties = dict(d)
+        referral_attributes.additional_properties = dict(d)
         return referral_attributes
 
     @property

@@ -40,8 +40,7 @@ class UpdateAudienceCustomersAttributesBody:
         d = src_dict
         update_audience_customers_attributes_body = cls()
 
-        if d:
-            update_audience_customers_attributes_body.additional_properties = dict(d)
+        update_audience_customers_attributes_body.additional_properties = dict(d)
         return update_audience_customers_attributes_body
 
     @property
