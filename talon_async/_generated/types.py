@@ -289,6 +289,50 @@ class Response(Generic[T]):
     http_response: httpx.Response
 
 
+M = TypeVar("M", bound=type)
+
+
+def lazy_additional_properties(cls: M) -> M:
+    """Make ``cls.additional_properties`` a dict created on first read instead of one per instance.
+
+    Most decoded objects carry no unknown keys, and an empty dict for each of them doubled the
+    objects the garbage collector tracks while decoding a page. attrs keeps the field (same name,
+    order, repr, equality and pickling, as all of those read it through the attribute), but with
+    no default its slot stays empty until something is stored or read.
+
+    ``to_dict`` must not make the dict either, and reading an empty slot costs an exception, so
+    the model's module holds ``_extras_ever_stored``: False until an instance of the class first
+    stores or hands out a dict. Until then ``to_dict`` skips the slot; afterwards it reads it raw,
+    as ``getattr(self, "_additional_properties_if_any", None)`` (None when the slot is empty).
+    """
+    slot = vars(cls)["additional_properties"]
+    module_globals = vars(cls)["to_dict"].__globals__
+
+    def store(self: Any, extras: Any) -> None:
+        if not module_globals["_extras_ever_stored"]:
+            module_globals["_extras_ever_stored"] = True
+        slot.__set__(self, extras)
+
+    def read(self: Any) -> Any:
+        try:
+            return slot.__get__(self, cls)
+        except AttributeError:
+            # Stored, so that `model.additional_properties["key"] = value` is kept.
+            extras: dict[str, Any] = {}
+            store(self, extras)
+            return extras
+
+    def forget(self: Any) -> None:
+        # Deleting is emptying: the next read makes a fresh dict, as on a new instance.
+        if hasattr(self, "_additional_properties_if_any"):
+            slot.__delete__(self)
+
+    doc = "JSON keys this model does not declare, with their values, kept as they came and sent back."
+    setattr(cls, "additional_properties", property(read, store, forget, doc))
+    setattr(cls, "_additional_properties_if_any", slot)
+    return cls
+
+
 def pydantic_core_schema(cls: Any, handler: Any) -> Any:
     """A pydantic core schema for a generated model: from_dict in, to_dict out, a JSON object in docs.
 
@@ -335,6 +379,7 @@ __all__ = [
     "enum_member",
     "in_field",
     "in_item",
+    "lazy_additional_properties",
     "null_field",
     "parse_datetime",
     "parse_uuid",

@@ -21,6 +21,7 @@ from ..types import (
     Unset,
     absent,
     enum_member,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -49,9 +50,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="AchievementProgressWithDefinition")
 
 
+@lazy_additional_properties
 @_attrs_define
 class AchievementProgressWithDefinition:
     """A customer's progress in one achievement, together with the achievement's settings."""
@@ -91,7 +96,7 @@ class AchievementProgressWithDefinition:
     """ Date after which customers can no longer take part in the achievement; absent when open-ended. """
     achievement_allow_rollback_after_completion: bool | Unset = UNSET
     """ Whether progress can still be rolled back after the customer completed the achievement. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         status = self.status.value
@@ -138,21 +143,23 @@ class AchievementProgressWithDefinition:
 
         achievement_allow_rollback_after_completion = self.achievement_allow_rollback_after_completion
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-                "progress": progress,
-                "achievementId": achievement_id,
-                "name": name,
-                "title": title,
-                "description": description,
-                "campaignId": campaign_id,
-                "achievementRecurrencePolicy": achievement_recurrence_policy,
-                "achievementActivationPolicy": achievement_activation_policy,
-            }
+        field_dict: dict[str, Any] = {
+            "status": status,
+            "progress": progress,
+            "achievementId": achievement_id,
+            "name": name,
+            "title": title,
+            "description": description,
+            "campaignId": campaign_id,
+            "achievementRecurrencePolicy": achievement_recurrence_policy,
+            "achievementActivationPolicy": achievement_activation_policy,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if start_date is not UNSET:
             field_dict["startDate"] = start_date
         if completion_date is not UNSET:

@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -24,9 +25,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="AddFreeItemEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class AddFreeItemEffectProps:
     """Payload of the `addFreeItem` effect: the rule grants an item for free, so your integration should add that SKU to
@@ -40,7 +45,7 @@ class AddFreeItemEffectProps:
     """ The name given to the effect in the rule. """
     desired_quantity: int | Unset = UNSET
     """ With partial rewards, the quantity the rule wanted to give before a budget cut it down. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         sku = self.sku
@@ -49,14 +54,16 @@ class AddFreeItemEffectProps:
 
         desired_quantity = self.desired_quantity
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "sku": sku,
-                "name": name,
-            }
+        field_dict: dict[str, Any] = {
+            "sku": sku,
+            "name": name,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if desired_quantity is not UNSET:
             field_dict["desiredQuantity"] = desired_quantity
 

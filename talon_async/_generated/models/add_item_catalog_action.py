@@ -13,6 +13,7 @@ from ..types import (
     Unset,
     absent,
     in_field,
+    lazy_additional_properties,
     null_field,
     wrong_type,
 )
@@ -50,9 +51,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="AddItemCatalogAction")
 
 
+@lazy_additional_properties
 @_attrs_define
 class AddItemCatalogAction:
     """Payload of the `ADD` catalog sync action, which adds one item to the catalog."""
@@ -69,7 +74,7 @@ class AddItemCatalogAction:
     """ When true and the SKU already exists, its attributes are replaced (a price or product left out keeps its
     current value); when false such an item is an error. Talon.One assumes false when omitted, and the SDK leaves it
     unset unless you set it. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -88,13 +93,15 @@ class AddItemCatalogAction:
 
         replace_if_exists = self.replace_if_exists
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "sku": sku,
-            }
+        field_dict: dict[str, Any] = {
+            "sku": sku,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if price is not UNSET:
             field_dict["price"] = price
         if attributes is not UNSET:

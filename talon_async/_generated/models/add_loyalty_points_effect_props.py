@@ -13,6 +13,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -41,9 +42,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="AddLoyaltyPointsEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class AddLoyaltyPointsEffectProps:
     """Payload of the `addLoyaltyPoints` effect: points were added to a customer profile's ledger or to a loyalty card."""
@@ -80,7 +85,7 @@ class AddLoyaltyPointsEffectProps:
     """ True when the points start on a customer action rather than a date; present only then. """
     validity_duration: str | Unset = UNSET
     """ How long the points stay active once activated, such as `30D`. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -119,18 +124,20 @@ class AddLoyaltyPointsEffectProps:
 
         validity_duration = self.validity_duration
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "programId": program_id,
-                "subLedgerId": sub_ledger_id,
-                "value": value,
-                "recipientIntegrationId": recipient_integration_id,
-                "transactionUUID": transaction_uuid,
-            }
+        field_dict: dict[str, Any] = {
+            "name": name,
+            "programId": program_id,
+            "subLedgerId": sub_ledger_id,
+            "value": value,
+            "recipientIntegrationId": recipient_integration_id,
+            "transactionUUID": transaction_uuid,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if desired_value is not UNSET:
             field_dict["desiredValue"] = desired_value
         if start_date is not UNSET:

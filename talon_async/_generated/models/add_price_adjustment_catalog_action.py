@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     in_item,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -40,9 +41,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="AddPriceAdjustmentCatalogAction")
 
 
+@lazy_additional_properties
 @_attrs_define
 class AddPriceAdjustmentCatalogAction:
     """Payload of the `ADD_PRICE_ADJUSTMENT` catalog sync action, which sets price adjustments on an item (requires the
@@ -54,7 +59,7 @@ class AddPriceAdjustmentCatalogAction:
     """ SKU of the catalog item whose prices are adjusted. """
     adjustments: list[NewPriceAdjustment]
     """ The price adjustments to add to the item. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -66,14 +71,15 @@ class AddPriceAdjustmentCatalogAction:
             adjustments_item = adjustments_item_data.to_dict()
             adjustments.append(adjustments_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "sku": sku,
-                "adjustments": adjustments,
-            }
+        field_dict: dict[str, Any] = {
+            "sku": sku,
+            "adjustments": adjustments,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

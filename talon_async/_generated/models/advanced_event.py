@@ -14,6 +14,7 @@ from ..types import (
     Unset,
     absent,
     in_field,
+    lazy_additional_properties,
     parse_datetime,
     rfc3339,
     wrong_type,
@@ -57,9 +58,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="AdvancedEvent")
 
 
+@lazy_additional_properties
 @_attrs_define
 class AdvancedEvent:
     """An event processed by a session request, in the extended form that can refer to another, closed session
@@ -87,7 +92,7 @@ class AdvancedEvent:
     """ Integration ID of the store where the event happened, if any. """
     integration_id: str | Unset = UNSET
     """ Your unique ID for the event, if you gave one. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -121,18 +126,20 @@ class AdvancedEvent:
 
         integration_id = self.integration_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "created": created,
-                "applicationId": application_id,
-                "type": type_,
-                "attributes": attributes,
-                "effects": effects,
-            }
+        field_dict: dict[str, Any] = {
+            "id": id,
+            "created": created,
+            "applicationId": application_id,
+            "type": type_,
+            "attributes": attributes,
+            "effects": effects,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if connected_session_id is not UNSET:
             field_dict["connectedSessionId"] = connected_session_id
         if profile_id is not UNSET:

@@ -13,6 +13,7 @@ from ..types import (
     Unset,
     absent,
     in_field,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -44,9 +45,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="APIError")
 
 
+@lazy_additional_properties
 @_attrs_define
 class APIError:
     """One problem found in a request, as listed in an error answer."""
@@ -57,7 +62,7 @@ class APIError:
     """ Where in the request the problem lies (a JSON pointer, a query parameter or a file line). """
     details: str | Unset = UNSET
     """ A longer explanation of what went wrong in this request. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -68,14 +73,16 @@ class APIError:
 
         details = self.details
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "title": title,
-                "source": source,
-            }
+        field_dict: dict[str, Any] = {
+            "title": title,
+            "source": source,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if details is not UNSET:
             field_dict["details"] = details
 

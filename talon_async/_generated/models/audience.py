@@ -13,6 +13,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -36,9 +37,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="Audience")
 
 
+@lazy_additional_properties
 @_attrs_define
 class Audience:
     """A named group of customer profiles, created in Talon.One or synced from a third-party platform."""
@@ -66,7 +71,7 @@ class Audience:
     """ When the audience's membership last changed. """
     subscribed_applications_ids: list[int] | Unset = UNSET
     """ IDs of the Applications connected to this audience. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         account_id = self.account_id
@@ -95,16 +100,18 @@ class Audience:
         if not isinstance(self.subscribed_applications_ids, Unset):
             subscribed_applications_ids = self.subscribed_applications_ids
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "accountId": account_id,
-                "id": id,
-                "created": created,
-                "name": name,
-            }
+        field_dict: dict[str, Any] = {
+            "accountId": account_id,
+            "id": id,
+            "created": created,
+            "name": name,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if sandbox is not UNSET:
             field_dict["sandbox"] = sandbox
         if description is not UNSET:

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -23,9 +24,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="AwardGiveawayEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class AwardGiveawayEffectProps:
     """Payload of the `awardGiveaway` effect, sent when a giveaway code from a pool was given to a customer."""
@@ -40,7 +45,7 @@ class AwardGiveawayEffectProps:
     """ Internal ID of the awarded giveaway. """
     code: str
     """ The giveaway code to hand to the customer. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         pool_id = self.pool_id
@@ -53,17 +58,18 @@ class AwardGiveawayEffectProps:
 
         code = self.code
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "poolId": pool_id,
-                "poolName": pool_name,
-                "recipientIntegrationId": recipient_integration_id,
-                "giveawayId": giveaway_id,
-                "code": code,
-            }
+        field_dict: dict[str, Any] = {
+            "poolId": pool_id,
+            "poolName": pool_name,
+            "recipientIntegrationId": recipient_integration_id,
+            "giveawayId": giveaway_id,
+            "code": code,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

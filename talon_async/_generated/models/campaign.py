@@ -21,6 +21,7 @@ from ..types import (
     enum_member,
     in_field,
     in_item,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -117,9 +118,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="Campaign")
 
 
+@lazy_additional_properties
 @_attrs_define
 class Campaign:
     """A campaign as the Rule Engine ran it, listed among the campaigns a request triggered."""
@@ -236,7 +241,7 @@ class Campaign:
     """ Values of custom attributes applied to the coupons of this campaign, by attribute name. """
     experiment_id: int | Unset = UNSET
     """ ID of the experiment the campaign takes part in; absent when it is in none. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -382,26 +387,28 @@ class Campaign:
 
         experiment_id = self.experiment_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "created": created,
-                "applicationId": application_id,
-                "userId": user_id,
-                "name": name,
-                "description": description,
-                "state": state,
-                "tags": tags,
-                "features": features,
-                "limits": limits,
-                "type": type_,
-                "frontendState": frontend_state,
-                "storesImported": stores_imported,
-                "reevaluateOnReturn": reevaluate_on_return,
-            }
+        field_dict: dict[str, Any] = {
+            "id": id,
+            "created": created,
+            "applicationId": application_id,
+            "userId": user_id,
+            "name": name,
+            "description": description,
+            "state": state,
+            "tags": tags,
+            "features": features,
+            "limits": limits,
+            "type": type_,
+            "frontendState": frontend_state,
+            "storesImported": stores_imported,
+            "reevaluateOnReturn": reevaluate_on_return,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if start_time is not UNSET:
             field_dict["startTime"] = start_time
         if end_time is not UNSET:

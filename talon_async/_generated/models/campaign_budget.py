@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -21,9 +22,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CampaignBudget")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CampaignBudget:
     """One budget of a campaign and how much of it has been used."""
@@ -34,7 +39,7 @@ class CampaignBudget:
     """ The budget's cap for that action. """
     counter: float
     """ How much of the budget the campaign has used so far. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         action = self.action
@@ -43,15 +48,16 @@ class CampaignBudget:
 
         counter = self.counter
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "action": action,
-                "limit": limit,
-                "counter": counter,
-            }
+        field_dict: dict[str, Any] = {
+            "action": action,
+            "limit": limit,
+            "counter": counter,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

@@ -18,6 +18,7 @@ from ..types import (
     enum_member,
     in_field,
     in_item,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -71,9 +72,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CampaignEligibility")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CampaignEligibility:
     """A campaign and whether the session qualifies for it, with customer-facing details of its rules; returned only for
@@ -107,7 +112,7 @@ class CampaignEligibility:
     """ Values of the campaign's custom attributes, by attribute name. """
     experiment: CampaignExperiment | Unset = UNSET
     """ The experiment and variant the customer profile was assigned to; present only then. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -155,20 +160,22 @@ class CampaignEligibility:
         if not isinstance(self.experiment, Unset):
             experiment = self.experiment.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "applicationId": application_id,
-                "id": id,
-                "name": name,
-                "state": state,
-                "tags": tags,
-                "features": features,
-                "eligibility": eligibility,
-                "rules": rules,
-            }
+        field_dict: dict[str, Any] = {
+            "applicationId": application_id,
+            "id": id,
+            "name": name,
+            "state": state,
+            "tags": tags,
+            "features": features,
+            "eligibility": eligibility,
+            "rules": rules,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if description is not UNSET:
             field_dict["description"] = description
         if start_time is not UNSET:

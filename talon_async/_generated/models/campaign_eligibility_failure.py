@@ -11,14 +11,19 @@ from attrs import field as _attrs_field
 from ..models.campaign_eligibility_failure_failure_code import CampaignEligibilityFailureFailureCode
 from ..types import (
     enum_member,
+    lazy_additional_properties,
 )
 
 _JSON_KEYS = frozenset(("failureCode",))
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CampaignEligibilityFailure")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CampaignEligibilityFailure:
     """Why a session does not qualify for a campaign."""
@@ -26,18 +31,19 @@ class CampaignEligibilityFailure:
     failure_code: CampaignEligibilityFailureFailureCode
     """ `ALL_RULES_FAILED` (no rule's conditions were met), `SKIPPED` (campaign evaluation left the campaign out) or
     `AUDIENCE_NOT_MATCHED` (the customer is not in the campaign's audience). """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         failure_code = self.failure_code.value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "failureCode": failure_code,
-            }
+        field_dict: dict[str, Any] = {
+            "failureCode": failure_code,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

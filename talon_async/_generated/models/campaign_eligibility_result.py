@@ -13,6 +13,7 @@ from ..types import (
     Unset,
     absent,
     in_field,
+    lazy_additional_properties,
     null_field,
     wrong_type,
 )
@@ -45,9 +46,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CampaignEligibilityResult")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CampaignEligibilityResult:
     """Whether a session qualifies for a campaign, for one coupon code or none."""
@@ -58,7 +63,7 @@ class CampaignEligibilityResult:
     """ The coupon code the check was made with, if any. """
     details: CampaignEligibilityFailure | Unset = UNSET
     """ Why the session does not qualify; present only when `passed` is false. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -71,13 +76,15 @@ class CampaignEligibilityResult:
         if not isinstance(self.details, Unset):
             details = self.details.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "passed": passed,
-            }
+        field_dict: dict[str, Any] = {
+            "passed": passed,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if coupon_code is not UNSET:
             field_dict["couponCode"] = coupon_code
         if details is not UNSET:

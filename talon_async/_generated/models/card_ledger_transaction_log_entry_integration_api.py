@@ -17,6 +17,7 @@ from ..types import (
     Unset,
     absent,
     enum_member,
+    lazy_additional_properties,
     parse_datetime,
     rfc3339,
     wrong_type,
@@ -43,9 +44,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CardLedgerTransactionLogEntryIntegrationAPI")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CardLedgerTransactionLogEntryIntegrationAPI:
     """One transaction in a loyalty card's ledger."""
@@ -81,7 +86,7 @@ class CardLedgerTransactionLogEntryIntegrationAPI:
     validity_duration: str | Unset = UNSET
     """ How long the points stay active once activated, such as `30D`; only for points that wait for a customer
     action and have no expiry date. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         transaction_uuid = self.transaction_uuid
@@ -114,23 +119,25 @@ class CardLedgerTransactionLogEntryIntegrationAPI:
 
         validity_duration = self.validity_duration
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "transactionUUID": transaction_uuid,
-                "created": created,
-                "programId": program_id,
-                "cardIdentifier": card_identifier,
-                "type": type_,
-                "name": name,
-                "startDate": start_date,
-                "expiryDate": expiry_date,
-                "subledgerId": subledger_id,
-                "amount": amount,
-                "id": id,
-            }
+        field_dict: dict[str, Any] = {
+            "transactionUUID": transaction_uuid,
+            "created": created,
+            "programId": program_id,
+            "cardIdentifier": card_identifier,
+            "type": type_,
+            "name": name,
+            "startDate": start_date,
+            "expiryDate": expiry_date,
+            "subledgerId": subledger_id,
+            "amount": amount,
+            "id": id,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if customer_session_id is not UNSET:
             field_dict["customerSessionId"] = customer_session_id
         if ruleset_id is not UNSET:

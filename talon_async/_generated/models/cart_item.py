@@ -15,6 +15,7 @@ from ..types import (
     Unset,
     absent,
     in_field,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     parse_uuid,
@@ -77,9 +78,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CartItem")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CartItem:
     """One line of a session's cart."""
@@ -130,7 +135,7 @@ class CartItem:
     """ End of the price adjustment's validity; present only if that adjustment has one. """
     prices: CartItemPrices | Unset = UNSET
     """ The item's price for each price type, keyed by price type name. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -191,14 +196,16 @@ class CartItem:
         if not isinstance(self.prices, Unset):
             prices = self.prices.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "sku": sku,
-                "quantity": quantity,
-            }
+        field_dict: dict[str, Any] = {
+            "sku": sku,
+            "quantity": quantity,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if name is not UNSET:
             field_dict["name"] = name
         if returned_quantity is not UNSET:

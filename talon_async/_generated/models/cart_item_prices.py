@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     in_field,
+    lazy_additional_properties,
 )
 
 if TYPE_CHECKING:
@@ -31,22 +32,32 @@ def _bind_models() -> None:
     _models_bound = True
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CartItemPrices")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CartItemPrices:
     """The item's price for each price type, keyed by price type name."""
 
-    additional_properties: dict[str, PriceDetail] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, PriceDetail] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
             _bind_models()
 
         field_dict: dict[str, Any] = {}
-        for prop_name, prop in self.additional_properties.items():
-            field_dict[prop_name] = prop.to_dict()
+        stored_extras: dict[str, PriceDetail] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            extra_fields: dict[str, Any] = {}
+            for prop_name, prop in stored_extras.items():
+                extra_fields[prop_name] = prop.to_dict()
+            field_dict = extra_fields
 
         return field_dict
 
@@ -68,7 +79,8 @@ class CartItemPrices:
 
             additional_properties[prop_name] = additional_property
 
-        cart_item_prices.additional_properties = additional_properties
+        if additional_properties:
+            cart_item_prices.additional_properties = additional_properties
         return cart_item_prices
 
     @property

@@ -13,6 +13,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     parse_datetime,
     rfc3339,
     wrong_type,
@@ -33,9 +34,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="Catalog")
 
 
+@lazy_additional_properties
 @_attrs_define
 class Catalog:
     """A cart item catalog, which holds the items (by SKU) an Application can reference."""
@@ -58,7 +63,7 @@ class Catalog:
     """ ID of the user who created the catalog. """
     subscribed_applications_ids: list[int] | Unset = UNSET
     """ IDs of the Applications that use the catalog. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -81,20 +86,22 @@ class Catalog:
         if not isinstance(self.subscribed_applications_ids, Unset):
             subscribed_applications_ids = self.subscribed_applications_ids
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "created": created,
-                "accountId": account_id,
-                "modified": modified,
-                "name": name,
-                "description": description,
-                "version": version,
-                "createdBy": created_by,
-            }
+        field_dict: dict[str, Any] = {
+            "id": id,
+            "created": created,
+            "accountId": account_id,
+            "modified": modified,
+            "name": name,
+            "description": description,
+            "version": version,
+            "createdBy": created_by,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if subscribed_applications_ids is not UNSET:
             field_dict["subscribedApplicationsIds"] = subscribed_applications_ids
 

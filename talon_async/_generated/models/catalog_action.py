@@ -12,6 +12,7 @@ from ..models.catalog_action_type import CatalogActionType
 from ..types import (
     enum_member,
     in_field,
+    lazy_additional_properties,
 )
 
 if TYPE_CHECKING:
@@ -41,9 +42,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CatalogAction")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CatalogAction:
     """One catalog sync action; `payload` has the shape of the model named for `type` (for example AddItemCatalogAction for
@@ -55,7 +60,7 @@ class CatalogAction:
     """ What the action does: `ADD`, `PATCH`, `PATCH_MANY`, `REMOVE`, `REMOVE_MANY` or `ADD_PRICE_ADJUSTMENT`. """
     payload: CatalogActionPayload
     """ The action's details, as a JSON object shaped by `type`. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -64,14 +69,15 @@ class CatalogAction:
 
         payload = self.payload.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "payload": payload,
-            }
+        field_dict: dict[str, Any] = {
+            "type": type_,
+            "payload": payload,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

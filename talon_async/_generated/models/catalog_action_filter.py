@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..models.catalog_action_filter_op import CatalogActionFilterOp
 from ..types import (
     enum_member,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -23,9 +24,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CatalogActionFilter")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CatalogActionFilter:
     """One condition selecting catalog items by attribute, used by the `PATCH_MANY` and `REMOVE_MANY` actions."""
@@ -36,7 +41,7 @@ class CatalogActionFilter:
     """ The comparison: `EQ`, `LT`, `LE`, `GT`, `GE`, or `IN` (value is a list). """
     value: Any
     """ The value to compare the attribute with; a list for `IN`. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         attr = self.attr
@@ -45,15 +50,16 @@ class CatalogActionFilter:
 
         value = self.value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "attr": attr,
-                "op": op,
-                "value": value,
-            }
+        field_dict: dict[str, Any] = {
+            "attr": attr,
+            "op": op,
+            "value": value,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

@@ -13,6 +13,7 @@ from ..types import (
     Unset,
     absent,
     in_item,
+    lazy_additional_properties,
 )
 
 if TYPE_CHECKING:
@@ -42,9 +43,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CatalogSyncRequest")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CatalogSyncRequest:
     """The body of a catalog sync; all actions in one request must be of the same type."""
@@ -54,7 +59,7 @@ class CatalogSyncRequest:
     version: int | Unset = UNSET
     """ The catalog version the actions are meant for; when given and the catalog has moved on, the request is
     refused. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -66,13 +71,15 @@ class CatalogSyncRequest:
 
         version = self.version
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "actions": actions,
-            }
+        field_dict: dict[str, Any] = {
+            "actions": actions,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if version is not UNSET:
             field_dict["version"] = version
 

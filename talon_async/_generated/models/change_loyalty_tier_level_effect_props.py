@@ -13,6 +13,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -31,9 +32,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="ChangeLoyaltyTierLevelEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class ChangeLoyaltyTierLevelEffectProps:
     """Payload of the `changeLoyaltyTierLevel` effect, sent when added points moved the customer up to a higher tier."""
@@ -50,7 +55,7 @@ class ChangeLoyaltyTierLevelEffectProps:
     """ Name of the tier the customer had before; absent if they had none. """
     expiry_date: datetime.datetime | Unset = UNSET
     """ When the new tier expires; absent if it does not. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         rule_title = self.rule_title
@@ -67,16 +72,18 @@ class ChangeLoyaltyTierLevelEffectProps:
         if not isinstance(self.expiry_date, Unset):
             expiry_date = rfc3339(self.expiry_date, "expiryDate")
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "ruleTitle": rule_title,
-                "programId": program_id,
-                "subLedgerId": sub_ledger_id,
-                "newTierName": new_tier_name,
-            }
+        field_dict: dict[str, Any] = {
+            "ruleTitle": rule_title,
+            "programId": program_id,
+            "subLedgerId": sub_ledger_id,
+            "newTierName": new_tier_name,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if previous_tier_name is not UNSET:
             field_dict["previousTierName"] = previous_tier_name
         if expiry_date is not UNSET:

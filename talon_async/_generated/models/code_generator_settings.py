@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -20,9 +21,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CodeGeneratorSettings")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CodeGeneratorSettings:
     """How random codes (coupon or referral codes) are generated."""
@@ -31,21 +36,22 @@ class CodeGeneratorSettings:
     """ The characters random parts of a code are drawn from. """
     coupon_pattern: str
     """ The code pattern; each `#` is replaced by a random character from `validCharacters`. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         valid_characters = self.valid_characters
 
         coupon_pattern = self.coupon_pattern
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "validCharacters": valid_characters,
-                "couponPattern": coupon_pattern,
-            }
+        field_dict: dict[str, Any] = {
+            "validCharacters": valid_characters,
+            "couponPattern": coupon_pattern,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

@@ -15,6 +15,7 @@ from ..types import (
     absent,
     in_field,
     in_item,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -71,9 +72,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="Coupon")
 
 
+@lazy_additional_properties
 @_attrs_define
 class Coupon:
     """A coupon code and its limits, usage and reservation settings."""
@@ -124,7 +129,7 @@ class Coupon:
     omitted, and the SDK leaves it unset unless you set it. """
     implicitly_reserved: bool | Unset = UNSET
     """ Whether the coupon counts as reserved for every customer. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -184,18 +189,20 @@ class Coupon:
 
         implicitly_reserved = self.implicitly_reserved
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "created": created,
-                "campaignId": campaign_id,
-                "value": value,
-                "usageLimit": usage_limit,
-                "usageCounter": usage_counter,
-            }
+        field_dict: dict[str, Any] = {
+            "id": id,
+            "created": created,
+            "campaignId": campaign_id,
+            "value": value,
+            "usageLimit": usage_limit,
+            "usageCounter": usage_counter,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if discount_limit is not UNSET:
             field_dict["discountLimit"] = discount_limit
         if reservation_limit is not UNSET:

@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..models.coupon_rejection_reason_reason import CouponRejectionReasonReason
 from ..types import (
     enum_member,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -23,9 +24,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CouponRejectionReason")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CouponRejectionReason:
     """Why a coupon was rejected; present only alongside a `rejectCoupon` effect."""
@@ -36,7 +41,7 @@ class CouponRejectionReason:
     """ Internal ID of the rejected coupon. """
     reason: CouponRejectionReasonReason
     """ The rejection cause, such as `CouponNotFound`, `CouponExpired` or `ProfileLimitReached`. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         campaign_id = self.campaign_id
@@ -45,15 +50,16 @@ class CouponRejectionReason:
 
         reason = self.reason.value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "campaignId": campaign_id,
-                "couponId": coupon_id,
-                "reason": reason,
-            }
+        field_dict: dict[str, Any] = {
+            "campaignId": campaign_id,
+            "couponId": coupon_id,
+            "reason": reason,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

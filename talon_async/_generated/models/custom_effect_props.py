@@ -13,6 +13,7 @@ from ..types import (
     Unset,
     absent,
     in_field,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -48,9 +49,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CustomEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CustomEffectProps:
     """Payload of a custom effect, one defined in the Campaign Manager for needs no built-in effect covers; its `payload`
@@ -72,7 +77,7 @@ class CustomEffectProps:
     """ For bundle rules, which of the bundles built from the same definition it applies to. """
     bundle_name: str | Unset = UNSET
     """ For bundle rules, the name of the bundle definition. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -91,15 +96,17 @@ class CustomEffectProps:
 
         bundle_name = self.bundle_name
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "effectId": effect_id,
-                "name": name,
-                "payload": payload,
-            }
+        field_dict: dict[str, Any] = {
+            "effectId": effect_id,
+            "name": name,
+            "payload": payload,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if cart_item_position is not UNSET:
             field_dict["cartItemPosition"] = cart_item_position
         if cart_item_sub_position is not UNSET:

@@ -13,6 +13,7 @@ from ..types import (
     Unset,
     in_field,
     in_item,
+    lazy_additional_properties,
     null_field,
 )
 
@@ -62,9 +63,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CustomerInventory")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CustomerInventory:
     """What is linked to a customer profile; each part is present only if requested with its query flag."""
@@ -81,7 +86,7 @@ class CustomerInventory:
     """ Giveaways awarded to the profile. """
     achievements: list[AchievementProgressWithDefinition] | Unset = UNSET
     """ The profile's progress in achievements. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -123,8 +128,12 @@ class CustomerInventory:
                 achievements.append(achievements_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if profile is not UNSET:
             field_dict["profile"] = profile
         if loyalty is not UNSET:

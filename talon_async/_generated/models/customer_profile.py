@@ -15,6 +15,7 @@ from ..types import (
     absent,
     in_field,
     in_item,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -63,9 +64,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CustomerProfile")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CustomerProfile:
     """A customer as Talon.One knows them, identified by the integration ID you chose."""
@@ -93,7 +98,7 @@ class CustomerProfile:
     """ The audiences the customer belongs to. """
     sandbox: bool | Unset = UNSET
     """ True if the profile belongs to sandbox Applications, false for live ones. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -135,20 +140,22 @@ class CustomerProfile:
 
         sandbox = self.sandbox
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "created": created,
-                "integrationId": integration_id,
-                "attributes": attributes,
-                "accountId": account_id,
-                "closedSessions": closed_sessions,
-                "totalSales": total_sales,
-                "lastActivity": last_activity,
-            }
+        field_dict: dict[str, Any] = {
+            "id": id,
+            "created": created,
+            "integrationId": integration_id,
+            "attributes": attributes,
+            "accountId": account_id,
+            "closedSessions": closed_sessions,
+            "totalSales": total_sales,
+            "lastActivity": last_activity,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if loyalty_memberships is not UNSET:
             field_dict["loyaltyMemberships"] = loyalty_memberships
         if audience_memberships is not UNSET:

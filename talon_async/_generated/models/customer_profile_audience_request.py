@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     in_item,
+    lazy_additional_properties,
     null_field,
 )
 
@@ -37,16 +38,20 @@ def _bind_models() -> None:
 _JSON_KEYS = frozenset(("data",))
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CustomerProfileAudienceRequest")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CustomerProfileAudienceRequest:
     """Audience membership changes for several customer profiles."""
 
     data: list[CustomerProfileAudienceRequestItem] | Unset = UNSET
     """ The changes, at most 1000 per request. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -59,8 +64,12 @@ class CustomerProfileAudienceRequest:
                 data.append(data_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if data is not UNSET:
             field_dict["data"] = data
 

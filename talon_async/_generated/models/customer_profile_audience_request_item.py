@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..models.customer_profile_audience_request_item_action import CustomerProfileAudienceRequestItemAction
 from ..types import (
     enum_member,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -23,9 +24,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CustomerProfileAudienceRequestItem")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CustomerProfileAudienceRequestItem:
     """Adds one customer profile to an audience or removes it."""
@@ -36,7 +41,7 @@ class CustomerProfileAudienceRequestItem:
     """ Integration ID of the customer profile. """
     audience_id: int
     """ ID of the audience, as returned when it was created. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         action = self.action.value
@@ -45,15 +50,16 @@ class CustomerProfileAudienceRequestItem:
 
         audience_id = self.audience_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "action": action,
-                "profileIntegrationId": profile_integration_id,
-                "audienceId": audience_id,
-            }
+        field_dict: dict[str, Any] = {
+            "action": action,
+            "profileIntegrationId": profile_integration_id,
+            "audienceId": audience_id,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

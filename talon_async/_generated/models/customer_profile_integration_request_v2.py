@@ -17,6 +17,7 @@ from ..types import (
     absent,
     enum_member,
     in_field,
+    lazy_additional_properties,
     null_field,
     wrong_type,
 )
@@ -57,9 +58,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CustomerProfileIntegrationRequestV2")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CustomerProfileIntegrationRequestV2:
     """The body of a customer profile update, with optional extra data to return."""
@@ -73,7 +78,7 @@ class CustomerProfileIntegrationRequestV2:
     response_content: list[CustomerProfileIntegrationRequestV2ResponseContentItem] | Unset = UNSET
     """ Extra parts to include in the answer, such as `customerProfile`, `triggeredCampaigns`, `loyalty`, `event`,
     `awardedGiveaways` or `ruleFailureReasons`. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -98,8 +103,12 @@ class CustomerProfileIntegrationRequestV2:
                 response_content.append(response_content_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if attributes is not UNSET:
             field_dict["attributes"] = attributes
         if evaluable_campaign_ids is not UNSET:

@@ -13,6 +13,7 @@ from ..types import (
     Unset,
     in_field,
     in_item,
+    lazy_additional_properties,
     null_field,
 )
 
@@ -78,9 +79,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CustomerProfileIntegrationResponseV2")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CustomerProfileIntegrationResponseV2:
     """The answer to a customer profile update."""
@@ -105,7 +110,7 @@ class CustomerProfileIntegrationResponseV2:
     """ Giveaways awarded by this update; present if requested in `responseContent`. """
     campaign_eligibility: list[CampaignEligibility] | Unset = UNSET
     """ Which campaigns the customer could qualify for; present if requested in `responseContent`. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -165,15 +170,17 @@ class CustomerProfileIntegrationResponseV2:
                 campaign_eligibility_item = campaign_eligibility_item_data.to_dict()
                 campaign_eligibility.append(campaign_eligibility_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "effects": effects,
-                "createdCoupons": created_coupons,
-                "createdReferrals": created_referrals,
-            }
+        field_dict: dict[str, Any] = {
+            "effects": effects,
+            "createdCoupons": created_coupons,
+            "createdReferrals": created_referrals,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if customer_profile is not UNSET:
             field_dict["customerProfile"] = customer_profile
         if event is not UNSET:

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     in_field,
+    lazy_additional_properties,
 )
 
 if TYPE_CHECKING:
@@ -34,29 +35,34 @@ def _bind_models() -> None:
 _JSON_KEYS = frozenset(("customerProfile",))
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CustomerProfileUpdateV2Response")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CustomerProfileUpdateV2Response:
     """One profile in the answer to a bulk customer profile update."""
 
     customer_profile: CustomerProfile
     """ The updated or created profile. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
             _bind_models()
         customer_profile = self.customer_profile.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customerProfile": customer_profile,
-            }
+        field_dict: dict[str, Any] = {
+            "customerProfile": customer_profile,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

@@ -17,6 +17,7 @@ from ..types import (
     enum_member,
     in_field,
     in_item,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -80,9 +81,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="CustomerSessionV2")
 
 
+@lazy_additional_properties
 @_attrs_define
 class CustomerSessionV2:
     """A customer session (typically a cart and checkout) as Talon.One stores it."""
@@ -138,7 +143,7 @@ class CustomerSessionV2:
     abuse. """
     experiment_variant_allocations: list[ExperimentVariantAllocation] | Unset = UNSET
     """ The experiment variants the session was assigned to. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -207,27 +212,29 @@ class CustomerSessionV2:
                 experiment_variant_allocations_item = experiment_variant_allocations_item_data.to_dict()
                 experiment_variant_allocations.append(experiment_variant_allocations_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "created": created,
-                "integrationId": integration_id,
-                "applicationId": application_id,
-                "profileId": profile_id,
-                "state": state,
-                "cartItems": cart_items,
-                "attributes": attributes,
-                "firstSession": first_session,
-                "updateCount": update_count,
-                "total": total,
-                "cartItemTotal": cart_item_total,
-                "additionalCostTotal": additional_cost_total,
-                "updated": updated,
-                "cartItemAdditionalCostTotal": cart_item_additional_cost_total,
-            }
+        field_dict: dict[str, Any] = {
+            "id": id,
+            "created": created,
+            "integrationId": integration_id,
+            "applicationId": application_id,
+            "profileId": profile_id,
+            "state": state,
+            "cartItems": cart_items,
+            "attributes": attributes,
+            "firstSession": first_session,
+            "updateCount": update_count,
+            "total": total,
+            "cartItemTotal": cart_item_total,
+            "additionalCostTotal": additional_cost_total,
+            "updated": updated,
+            "cartItemAdditionalCostTotal": cart_item_additional_cost_total,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if store_integration_id is not UNSET:
             field_dict["storeIntegrationId"] = store_integration_id
         if evaluable_campaign_ids is not UNSET:

@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -28,9 +29,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="DeductLoyaltyPointsEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class DeductLoyaltyPointsEffectProps:
     """Payload of the `deductLoyaltyPoints` effect, sent when points were spent from a customer's active balance or from a
@@ -52,7 +57,7 @@ class DeductLoyaltyPointsEffectProps:
     """ The reason recorded for deducting the points. """
     card_identifier: str | Unset = UNSET
     """ Identifier of the loyalty card the points came from, in a card-based program. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         rule_title = self.rule_title
@@ -69,18 +74,20 @@ class DeductLoyaltyPointsEffectProps:
 
         card_identifier = self.card_identifier
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "ruleTitle": rule_title,
-                "programId": program_id,
-                "subLedgerId": sub_ledger_id,
-                "value": value,
-                "transactionUUID": transaction_uuid,
-                "name": name,
-            }
+        field_dict: dict[str, Any] = {
+            "ruleTitle": rule_title,
+            "programId": program_id,
+            "subLedgerId": sub_ledger_id,
+            "value": value,
+            "transactionUUID": transaction_uuid,
+            "name": name,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if card_identifier is not UNSET:
             field_dict["cardIdentifier"] = card_identifier
 

@@ -13,6 +13,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     null_field,
     parse_uuid,
     wrong_type,
@@ -41,9 +42,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="Effect")
 
 
+@lazy_additional_properties
 @_attrs_define
 class Effect:
     """Something a rule decided, for your integration to carry out; `effectType` names the kind and `props` holds its kind-
@@ -85,7 +90,7 @@ class Effect:
     """ Reference of the price adjustment the selected price came from; present only then. """
     experiment_id: int | Unset = UNSET
     """ ID of the experiment the campaign belongs to, if any. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         campaign_id = self.campaign_id
@@ -124,18 +129,20 @@ class Effect:
 
         experiment_id = self.experiment_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "campaignId": campaign_id,
-                "rulesetId": ruleset_id,
-                "ruleIndex": rule_index,
-                "ruleName": rule_name,
-                "effectType": effect_type,
-                "props": props,
-            }
+        field_dict: dict[str, Any] = {
+            "campaignId": campaign_id,
+            "rulesetId": ruleset_id,
+            "ruleIndex": rule_index,
+            "ruleName": rule_name,
+            "effectType": effect_type,
+            "props": props,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if triggered_by_coupon is not UNSET:
             field_dict["triggeredByCoupon"] = triggered_by_coupon
         if triggered_for_catalog_item is not UNSET:

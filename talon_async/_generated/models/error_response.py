@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     in_item,
+    lazy_additional_properties,
     null_field,
     wrong_type,
 )
@@ -43,9 +44,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="ErrorResponse")
 
 
+@lazy_additional_properties
 @_attrs_define
 class ErrorResponse:
     """The body of an error answer that lists the problems found."""
@@ -54,7 +59,7 @@ class ErrorResponse:
     """ A summary of the error. """
     errors: list[APIError] | Unset = UNSET
     """ The individual problems found in the request. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -68,13 +73,15 @@ class ErrorResponse:
                 errors_item = errors_item_data.to_dict()
                 errors.append(errors_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "message": message,
-            }
+        field_dict: dict[str, Any] = {
+            "message": message,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if errors is not UNSET:
             field_dict["errors"] = errors
 

@@ -13,6 +13,7 @@ from ..types import (
     Unset,
     absent,
     in_item,
+    lazy_additional_properties,
     null_field,
 )
 
@@ -44,9 +45,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="ErrorResponseWithStatus")
 
 
+@lazy_additional_properties
 @_attrs_define
 class ErrorResponseWithStatus:
     """The body of an error answer that also carries the HTTP status code."""
@@ -57,7 +62,7 @@ class ErrorResponseWithStatus:
     """ The individual problems found in the request. """
     status_code: int | Unset = UNSET
     """ The HTTP status code of the answer. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -74,8 +79,12 @@ class ErrorResponseWithStatus:
         status_code = self.status_code
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if message is not UNSET:
             field_dict["message"] = message
         if errors is not UNSET:

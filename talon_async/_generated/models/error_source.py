@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
 )
 
 _JSON_KEYS = frozenset(
@@ -24,9 +25,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="ErrorSource")
 
 
+@lazy_additional_properties
 @_attrs_define
 class ErrorSource:
     """Where a problem lies; exactly one of `pointer`, `parameter` and `line` is set."""
@@ -39,7 +44,7 @@ class ErrorSource:
     """ Line of an uploaded file that caused the problem, or `N/A` if unknown. """
     resource: str | Unset = UNSET
     """ Pointer to the resource that caused the problem. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         pointer = self.pointer
@@ -51,8 +56,12 @@ class ErrorSource:
         resource = self.resource
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if pointer is not UNSET:
             field_dict["pointer"] = pointer
         if parameter is not UNSET:

@@ -15,6 +15,7 @@ from ..types import (
     absent,
     in_field,
     in_item,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -67,9 +68,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="Event")
 
 
+@lazy_additional_properties
 @_attrs_define
 class Event:
     """An event recorded by Talon.One, such as a session update or a custom event you sent."""
@@ -98,7 +103,7 @@ class Event:
     """ Details about how the event's coupon and referral code were handled. """
     integration_id: str | Unset = UNSET
     """ Your unique ID for the event; an event with an ID already used is not recorded again. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -143,18 +148,20 @@ class Event:
 
         integration_id = self.integration_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "created": created,
-                "applicationId": application_id,
-                "type": type_,
-                "attributes": attributes,
-                "effects": effects,
-            }
+        field_dict: dict[str, Any] = {
+            "id": id,
+            "created": created,
+            "applicationId": application_id,
+            "type": type_,
+            "attributes": attributes,
+            "effects": effects,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if profile_id is not UNSET:
             field_dict["profileId"] = profile_id
         if store_integration_id is not UNSET:

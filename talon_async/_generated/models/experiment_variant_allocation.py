@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -20,9 +21,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="ExperimentVariantAllocation")
 
 
+@lazy_additional_properties
 @_attrs_define
 class ExperimentVariantAllocation:
     """Assigns a session to one variant of an experiment."""
@@ -31,21 +36,22 @@ class ExperimentVariantAllocation:
     """ ID of the experiment. """
     variant_id: int
     """ ID of the variant to assign. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         experiment_id = self.experiment_id
 
         variant_id = self.variant_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "experimentID": experiment_id,
-                "variantID": variant_id,
-            }
+        field_dict: dict[str, Any] = {
+            "experimentID": experiment_id,
+            "variantID": variant_id,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

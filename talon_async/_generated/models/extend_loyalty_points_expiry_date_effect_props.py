@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     in_item,
+    lazy_additional_properties,
     null_field,
     wrong_type,
 )
@@ -45,9 +46,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="ExtendLoyaltyPointsExpiryDateEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class ExtendLoyaltyPointsExpiryDateEffectProps:
     """Payload of the `extendLoyaltyPointsExpiryDate` effect: the expiry of all active and pending points with an expiry
@@ -63,7 +68,7 @@ class ExtendLoyaltyPointsExpiryDateEffectProps:
     """ By how long the expiry moved, as a number and unit such as `30D` or `2h`. """
     affected_transactions: list[LoyaltyLedgerEntryExpiryDateChange] | Unset = UNSET
     """ The point transactions whose expiry changed. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -81,15 +86,17 @@ class ExtendLoyaltyPointsExpiryDateEffectProps:
                 affected_transactions_item = affected_transactions_item_data.to_dict()
                 affected_transactions.append(affected_transactions_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "programId": program_id,
-                "subLedgerId": sub_ledger_id,
-                "extensionDuration": extension_duration,
-            }
+        field_dict: dict[str, Any] = {
+            "programId": program_id,
+            "subLedgerId": sub_ledger_id,
+            "extensionDuration": extension_duration,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if affected_transactions is not UNSET:
             field_dict["affectedTransactions"] = affected_transactions
 

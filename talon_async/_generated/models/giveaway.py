@@ -14,6 +14,7 @@ from ..types import (
     Unset,
     absent,
     in_field,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -56,9 +57,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="Giveaway")
 
 
+@lazy_additional_properties
 @_attrs_define
 class Giveaway:
     """A giveaway code from a giveaway pool."""
@@ -85,7 +90,7 @@ class Giveaway:
     """ Integration ID of the customer profile the giveaway was awarded to, if awarded. """
     profile_id: int | Unset = UNSET
     """ Internal ID of the customer profile the giveaway was awarded to, if awarded. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -118,16 +123,18 @@ class Giveaway:
 
         profile_id = self.profile_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "created": created,
-                "code": code,
-                "poolId": pool_id,
-            }
+        field_dict: dict[str, Any] = {
+            "id": id,
+            "created": created,
+            "code": code,
+            "poolId": pool_id,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if start_date is not UNSET:
             field_dict["startDate"] = start_date
         if end_date is not UNSET:

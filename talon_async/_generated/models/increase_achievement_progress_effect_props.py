@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -28,9 +29,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="IncreaseAchievementProgressEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class IncreaseAchievementProgressEffectProps:
     """Payload of the `increaseAchievementProgress` effect, sent when the session moved the customer forward in an
@@ -52,7 +57,7 @@ class IncreaseAchievementProgressEffectProps:
     """ Whether the customer completed the achievement in this session. """
     progress_tracker_id: int | Unset = UNSET
     """ Internal ID of the customer's progress tracker for this achievement. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         achievement_id = self.achievement_id
@@ -69,18 +74,20 @@ class IncreaseAchievementProgressEffectProps:
 
         progress_tracker_id = self.progress_tracker_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "achievementId": achievement_id,
-                "achievementName": achievement_name,
-                "delta": delta,
-                "value": value,
-                "target": target,
-                "isJustCompleted": is_just_completed,
-            }
+        field_dict: dict[str, Any] = {
+            "achievementId": achievement_id,
+            "achievementName": achievement_name,
+            "delta": delta,
+            "value": value,
+            "target": target,
+            "isJustCompleted": is_just_completed,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if progress_tracker_id is not UNSET:
             field_dict["progressTrackerId"] = progress_tracker_id
 

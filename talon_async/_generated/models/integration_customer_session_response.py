@@ -13,6 +13,7 @@ from ..types import (
     Unset,
     in_field,
     in_item,
+    lazy_additional_properties,
     null_field,
 )
 
@@ -46,9 +47,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="IntegrationCustomerSessionResponse")
 
 
+@lazy_additional_properties
 @_attrs_define
 class IntegrationCustomerSessionResponse:
     """A stored customer session together with the effects currently in force for it."""
@@ -58,7 +63,7 @@ class IntegrationCustomerSessionResponse:
     effects: list[Effect] | Unset = UNSET
     """ The session's effects, leaving out any effect that was rolled back together with the rollback effect that
     cancelled it. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -75,8 +80,12 @@ class IntegrationCustomerSessionResponse:
                 effects.append(effects_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if customer_session is not UNSET:
             field_dict["customerSession"] = customer_session
         if effects is not UNSET:

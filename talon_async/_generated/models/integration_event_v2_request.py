@@ -17,6 +17,7 @@ from ..types import (
     absent,
     enum_member,
     in_field,
+    lazy_additional_properties,
     null_field,
     wrong_type,
 )
@@ -53,9 +54,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="IntegrationEventV2Request")
 
 
+@lazy_additional_properties
 @_attrs_define
 class IntegrationEventV2Request:
     """The body of a custom event sent to Talon.One."""
@@ -76,7 +81,7 @@ class IntegrationEventV2Request:
     response_content: list[IntegrationEventV2RequestResponseContentItem] | Unset = UNSET
     """ Extra parts to include in the answer, such as `customerProfile`, `triggeredCampaigns`, `loyalty`, `event`,
     `awardedGiveaways` or `ruleFailureReasons`. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -106,13 +111,15 @@ class IntegrationEventV2Request:
                 response_content_item = response_content_item_data.value
                 response_content.append(response_content_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
+        field_dict: dict[str, Any] = {
+            "type": type_,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if profile_id is not UNSET:
             field_dict["profileId"] = profile_id
         if store_integration_id is not UNSET:

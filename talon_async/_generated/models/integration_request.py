@@ -14,6 +14,7 @@ from ..types import (
     Unset,
     enum_member,
     in_field,
+    lazy_additional_properties,
     null_field,
     wrong_type,
 )
@@ -45,9 +46,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="IntegrationRequest")
 
 
+@lazy_additional_properties
 @_attrs_define
 class IntegrationRequest:
     """The body of a customer session update, with optional extra data to return."""
@@ -58,7 +63,7 @@ class IntegrationRequest:
     """ Extra parts to include in the answer, such as `customerSession`, `customerProfile`, `coupons`,
     `triggeredCampaigns`, `referral`, `loyalty`, `event`, `awardedGiveaways`, `ruleFailureReasons` or
     `previousReturns`, which saves separate requests. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -72,13 +77,15 @@ class IntegrationRequest:
                 response_content_item = response_content_item_data.value
                 response_content.append(response_content_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "customerSession": customer_session,
-            }
+        field_dict: dict[str, Any] = {
+            "customerSession": customer_session,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if response_content is not UNSET:
             field_dict["responseContent"] = response_content
 

@@ -13,6 +13,7 @@ from ..types import (
     Unset,
     in_field,
     in_item,
+    lazy_additional_properties,
     null_field,
 )
 
@@ -99,9 +100,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="IntegrationStateV2")
 
 
+@lazy_additional_properties
 @_attrs_define
 class IntegrationStateV2:
     """The outcome of a session update, return or reopen: the effects, what they created, and the extra entities requested
@@ -142,7 +147,7 @@ class IntegrationStateV2:
     campaign_eligibility: list[CampaignEligibility] | Unset = UNSET
     """ For each campaign, whether the session qualifies for it; only with a dry run, and best not combined with
     `triggeredCampaigns` or `ruleFailureReasons`. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -232,15 +237,17 @@ class IntegrationStateV2:
                 campaign_eligibility_item = campaign_eligibility_item_data.to_dict()
                 campaign_eligibility.append(campaign_eligibility_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "effects": effects,
-                "createdCoupons": created_coupons,
-                "createdReferrals": created_referrals,
-            }
+        field_dict: dict[str, Any] = {
+            "effects": effects,
+            "createdCoupons": created_coupons,
+            "createdReferrals": created_referrals,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if customer_session is not UNSET:
             field_dict["customerSession"] = customer_session
         if customer_profile is not UNSET:

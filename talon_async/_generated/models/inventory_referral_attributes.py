@@ -8,19 +8,31 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import (
+    lazy_additional_properties,
+)
+
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="InventoryReferralAttributes")
 
 
+@lazy_additional_properties
 @_attrs_define
 class InventoryReferralAttributes:
     """Values of the referral's custom attributes, by attribute name."""
 
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = dict(stored_extras)
 
         return field_dict
 

@@ -13,6 +13,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     parse_datetime,
     rfc3339,
     wrong_type,
@@ -34,9 +35,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="LedgerEntry")
 
 
+@lazy_additional_properties
 @_attrs_define
 class LedgerEntry:
     """An entry in a profile's loyalty point ledger, as attached to an event."""
@@ -61,7 +66,7 @@ class LedgerEntry:
     """ When the points expire. """
     reference_id: int | Unset = UNSET
     """ ID of the entry this one balances, if any. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -84,21 +89,23 @@ class LedgerEntry:
 
         reference_id = self.reference_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "created": created,
-                "profileId": profile_id,
-                "accountId": account_id,
-                "loyaltyProgramId": loyalty_program_id,
-                "eventId": event_id,
-                "amount": amount,
-                "reason": reason,
-                "expiryDate": expiry_date,
-            }
+        field_dict: dict[str, Any] = {
+            "id": id,
+            "created": created,
+            "profileId": profile_id,
+            "accountId": account_id,
+            "loyaltyProgramId": loyalty_program_id,
+            "eventId": event_id,
+            "amount": amount,
+            "reason": reason,
+            "expiryDate": expiry_date,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if reference_id is not UNSET:
             field_dict["referenceId"] = reference_id
 

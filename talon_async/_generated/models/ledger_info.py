@@ -13,6 +13,7 @@ from ..types import (
     Unset,
     absent,
     in_field,
+    lazy_additional_properties,
     null_field,
     wrong_type,
 )
@@ -53,9 +54,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="LedgerInfo")
 
 
+@lazy_additional_properties
 @_attrs_define
 class LedgerInfo:
     """Point balances of a ledger (a card's or a profile's) in one loyalty program."""
@@ -86,7 +91,7 @@ class LedgerInfo:
     next_tier_name: str | Unset = UNSET
     """ Name of the next tier up; null at the highest tier, and the lowest tier's name when the customer is in no
     tier yet. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -115,17 +120,19 @@ class LedgerInfo:
 
         next_tier_name = self.next_tier_name
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "currentBalance": current_balance,
-                "pendingBalance": pending_balance,
-                "expiredBalance": expired_balance,
-                "spentBalance": spent_balance,
-                "tentativeCurrentBalance": tentative_current_balance,
-            }
+        field_dict: dict[str, Any] = {
+            "currentBalance": current_balance,
+            "pendingBalance": pending_balance,
+            "expiredBalance": expired_balance,
+            "spentBalance": spent_balance,
+            "tentativeCurrentBalance": tentative_current_balance,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if negative_balance is not UNSET:
             field_dict["negativeBalance"] = negative_balance
         if tentative_pending_balance is not UNSET:

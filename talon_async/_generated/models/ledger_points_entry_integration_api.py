@@ -13,6 +13,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     parse_datetime,
     rfc3339,
     wrong_type,
@@ -35,9 +36,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="LedgerPointsEntryIntegrationAPI")
 
 
+@lazy_additional_properties
 @_attrs_define
 class LedgerPointsEntryIntegrationAPI:
     """A batch of unused points in a customer profile's ledger, with when it starts and expires."""
@@ -65,7 +70,7 @@ class LedgerPointsEntryIntegrationAPI:
     validity_duration: str | Unset = UNSET
     """ How long the points stay active once activated, such as `30D`; only for points that wait for a customer
     action and have no expiry date. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -90,21 +95,23 @@ class LedgerPointsEntryIntegrationAPI:
 
         validity_duration = self.validity_duration
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "transactionUUID": transaction_uuid,
-                "created": created,
-                "programId": program_id,
-                "name": name,
-                "startDate": start_date,
-                "expiryDate": expiry_date,
-                "subledgerId": subledger_id,
-                "amount": amount,
-            }
+        field_dict: dict[str, Any] = {
+            "id": id,
+            "transactionUUID": transaction_uuid,
+            "created": created,
+            "programId": program_id,
+            "name": name,
+            "startDate": start_date,
+            "expiryDate": expiry_date,
+            "subledgerId": subledger_id,
+            "amount": amount,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if customer_session_id is not UNSET:
             field_dict["customerSessionId"] = customer_session_id
         if validity_duration is not UNSET:

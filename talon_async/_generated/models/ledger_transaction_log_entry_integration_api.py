@@ -18,6 +18,7 @@ from ..types import (
     absent,
     enum_member,
     in_field,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -64,9 +65,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="LedgerTransactionLogEntryIntegrationAPI")
 
 
+@lazy_additional_properties
 @_attrs_define
 class LedgerTransactionLogEntryIntegrationAPI:
     """One transaction in a customer profile's loyalty ledger."""
@@ -102,7 +107,7 @@ class LedgerTransactionLogEntryIntegrationAPI:
     validity_duration: str | Unset = UNSET
     """ How long the points stay active once activated, such as `30D`; only for points that wait for a customer
     action and have no expiry date. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -139,22 +144,24 @@ class LedgerTransactionLogEntryIntegrationAPI:
 
         validity_duration = self.validity_duration
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "transactionUUID": transaction_uuid,
-                "created": created,
-                "programId": program_id,
-                "type": type_,
-                "name": name,
-                "startDate": start_date,
-                "expiryDate": expiry_date,
-                "subledgerId": subledger_id,
-                "amount": amount,
-                "id": id,
-            }
+        field_dict: dict[str, Any] = {
+            "transactionUUID": transaction_uuid,
+            "created": created,
+            "programId": program_id,
+            "type": type_,
+            "name": name,
+            "startDate": start_date,
+            "expiryDate": expiry_date,
+            "subledgerId": subledger_id,
+            "amount": amount,
+            "id": id,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if customer_session_id is not UNSET:
             field_dict["customerSessionId"] = customer_session_id
         if ruleset_id is not UNSET:

@@ -14,6 +14,7 @@ from ..types import (
     UNSET,
     Unset,
     enum_member,
+    lazy_additional_properties,
     null_field,
     wrong_type,
 )
@@ -28,9 +29,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="LimitConfig")
 
 
+@lazy_additional_properties
 @_attrs_define
 class LimitConfig:
     """A budget limit on an action, for a campaign or a single coupon."""
@@ -43,7 +48,7 @@ class LimitConfig:
     """ What the limit is counted per: `Coupon`, `Referral`, `Profile`, `Identifier`, `Store` or `Session`. """
     period: LimitConfigPeriod | Unset = UNSET
     """ How often the limit resets, `daily`, `weekly`, `monthly` or `yearly`; absent if it never resets. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         action = self.action
@@ -59,15 +64,17 @@ class LimitConfig:
         if not isinstance(self.period, Unset):
             period = self.period.value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "action": action,
-                "limit": limit,
-                "entities": entities,
-            }
+        field_dict: dict[str, Any] = {
+            "action": action,
+            "limit": limit,
+            "entities": entities,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if period is not UNSET:
             field_dict["period"] = period
 

@@ -13,6 +13,7 @@ from ..types import (
     Unset,
     in_field,
     in_item,
+    lazy_additional_properties,
     null_field,
 )
 
@@ -46,9 +47,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="Loyalty")
 
 
+@lazy_additional_properties
 @_attrs_define
 class Loyalty:
     """A customer's loyalty standing across programs."""
@@ -57,7 +62,7 @@ class Loyalty:
     """ The customer's ledgers in profile-based programs, keyed by loyalty program ID. """
     cards: list[LoyaltyCard] | Unset = UNSET
     """ The loyalty cards linked to the customer, with their balances. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -71,13 +76,15 @@ class Loyalty:
                 cards_item = cards_item_data.to_dict()
                 cards.append(cards_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "programs": programs,
-            }
+        field_dict: dict[str, Any] = {
+            "programs": programs,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if cards is not UNSET:
             field_dict["cards"] = cards
 

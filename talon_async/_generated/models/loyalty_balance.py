@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
 )
 
 _JSON_KEYS = frozenset(
@@ -25,9 +26,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="LoyaltyBalance")
 
 
+@lazy_additional_properties
 @_attrs_define
 class LoyaltyBalance:
     """The point balances of one ledger or subledger."""
@@ -42,7 +47,7 @@ class LoyaltyBalance:
     """ Points that expired unspent and can no longer be used. """
     negative_points: float | Unset = UNSET
     """ Size of the negative balance; when it is not 0, `activePoints` is 0. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         active_points = self.active_points
@@ -56,8 +61,12 @@ class LoyaltyBalance:
         negative_points = self.negative_points
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if active_points is not UNSET:
             field_dict["activePoints"] = active_points
         if pending_points is not UNSET:

@@ -13,6 +13,7 @@ from ..types import (
     Unset,
     absent,
     in_field,
+    lazy_additional_properties,
     null_field,
 )
 
@@ -53,9 +54,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="LoyaltyBalanceWithTier")
 
 
+@lazy_additional_properties
 @_attrs_define
 class LoyaltyBalanceWithTier:
     """The point balances of one ledger or subledger, with tier details when requested."""
@@ -79,7 +84,7 @@ class LoyaltyBalanceWithTier:
     next_tier_name: str | Unset = UNSET
     """ Name of the next tier up; null at the highest tier, and the lowest tier's name when the customer is in no
     tier yet. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -107,8 +112,12 @@ class LoyaltyBalanceWithTier:
         next_tier_name = self.next_tier_name
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if active_points is not UNSET:
             field_dict["activePoints"] = active_points
         if pending_points is not UNSET:

@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     in_field,
+    lazy_additional_properties,
     null_field,
 )
 
@@ -49,9 +50,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="LoyaltyBalancesWithTiers")
 
 
+@lazy_additional_properties
 @_attrs_define
 class LoyaltyBalancesWithTiers:
     """The balances of a loyalty ledger and each of its subledgers, with tier details when requested."""
@@ -60,7 +65,7 @@ class LoyaltyBalancesWithTiers:
     """ Balances of the main ledger. """
     subledger_balances: LoyaltyBalancesWithTiersSubledgerBalances | Unset = UNSET
     """ Balances of each subledger, keyed by subledger ID. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -74,8 +79,12 @@ class LoyaltyBalancesWithTiers:
             subledger_balances = self.subledger_balances.to_dict()
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if balance is not UNSET:
             field_dict["balance"] = balance
         if subledger_balances is not UNSET:

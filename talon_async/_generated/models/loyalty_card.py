@@ -15,6 +15,7 @@ from ..types import (
     absent,
     in_field,
     in_item,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -68,9 +69,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="LoyaltyCard")
 
 
+@lazy_additional_properties
 @_attrs_define
 class LoyaltyCard:
     """A loyalty card in a card-based program, with its linked customers and balances."""
@@ -107,7 +112,7 @@ class LoyaltyCard:
     """ Identifier of the card this card's points were moved to, if any. """
     batch_id: str | Unset = UNSET
     """ ID of the batch the card was created in, if any. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -155,18 +160,20 @@ class LoyaltyCard:
 
         batch_id = self.batch_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "created": created,
-                "programID": program_id,
-                "status": status,
-                "identifier": identifier,
-                "usersPerCardLimit": users_per_card_limit,
-            }
+        field_dict: dict[str, Any] = {
+            "id": id,
+            "created": created,
+            "programID": program_id,
+            "status": status,
+            "identifier": identifier,
+            "usersPerCardLimit": users_per_card_limit,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if program_name is not UNSET:
             field_dict["programName"] = program_name
         if program_title is not UNSET:

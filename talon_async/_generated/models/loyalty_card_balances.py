@@ -13,6 +13,7 @@ from ..types import (
     Unset,
     in_field,
     in_item,
+    lazy_additional_properties,
     null_field,
 )
 
@@ -50,9 +51,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="LoyaltyCardBalances")
 
 
+@lazy_additional_properties
 @_attrs_define
 class LoyaltyCardBalances:
     """The balances of a loyalty card's ledger and subledgers, and the profiles linked to the card."""
@@ -63,7 +68,7 @@ class LoyaltyCardBalances:
     """ Balances of each subledger, keyed by subledger ID. """
     profiles: list[LoyaltyCardProfileRegistration] | Unset = UNSET
     """ The customer profiles linked to the card. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -84,8 +89,12 @@ class LoyaltyCardBalances:
                 profiles.append(profiles_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if balance is not UNSET:
             field_dict["balance"] = balance
         if subledger_balances is not UNSET:

@@ -10,6 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    lazy_additional_properties,
     parse_datetime,
     rfc3339,
     wrong_type,
@@ -23,9 +24,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="LoyaltyCardProfileRegistration")
 
 
+@lazy_additional_properties
 @_attrs_define
 class LoyaltyCardProfileRegistration:
     """A customer profile linked to a loyalty card."""
@@ -34,21 +39,22 @@ class LoyaltyCardProfileRegistration:
     """ Integration ID of the linked customer profile. """
     timestamp: datetime.datetime
     """ When the profile was linked to the card. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         integration_id = self.integration_id
 
         timestamp = rfc3339(self.timestamp, "timestamp")
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "integrationId": integration_id,
-                "timestamp": timestamp,
-            }
+        field_dict: dict[str, Any] = {
+            "integrationId": integration_id,
+            "timestamp": timestamp,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

@@ -9,33 +9,39 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    lazy_additional_properties,
     wrong_type,
 )
 
 _JSON_KEYS = frozenset(("integrationId",))
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="LoyaltyCardRegistration")
 
 
+@lazy_additional_properties
 @_attrs_define
 class LoyaltyCardRegistration:
     """The customer profile to link to a loyalty card, or to unlink from it."""
 
     integration_id: str
     """ Integration ID of the customer profile. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         integration_id = self.integration_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "integrationId": integration_id,
-            }
+        field_dict: dict[str, Any] = {
+            "integrationId": integration_id,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

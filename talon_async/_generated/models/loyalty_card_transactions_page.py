@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     in_item,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -44,9 +45,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="LoyaltyCardTransactionsPage")
 
 
+@lazy_additional_properties
 @_attrs_define
 class LoyaltyCardTransactionsPage:
     """One page of a loyalty card's transactions."""
@@ -55,7 +60,7 @@ class LoyaltyCardTransactionsPage:
     """ True if there are more entries after this page. """
     data: list[CardLedgerTransactionLogEntryIntegrationAPI]
     """ The transactions on this page. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -67,14 +72,15 @@ class LoyaltyCardTransactionsPage:
             data_item = data_item_data.to_dict()
             data.append(data_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "hasMore": has_more,
-                "data": data,
-            }
+        field_dict: dict[str, Any] = {
+            "hasMore": has_more,
+            "data": data,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

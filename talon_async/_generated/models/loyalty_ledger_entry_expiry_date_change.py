@@ -13,6 +13,7 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     Unset,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     parse_uuid,
@@ -28,9 +29,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="LoyaltyLedgerEntryExpiryDateChange")
 
 
+@lazy_additional_properties
 @_attrs_define
 class LoyaltyLedgerEntryExpiryDateChange:
     """How the expiry date of one point transaction changed."""
@@ -41,7 +46,7 @@ class LoyaltyLedgerEntryExpiryDateChange:
     """ The expiry date after the change. """
     previous_expiry_date: datetime.datetime | Unset = UNSET
     """ The expiry date before the change. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         transaction_uuid = str(self.transaction_uuid)
@@ -52,14 +57,16 @@ class LoyaltyLedgerEntryExpiryDateChange:
         if not isinstance(self.previous_expiry_date, Unset):
             previous_expiry_date = rfc3339(self.previous_expiry_date, "previousExpiryDate")
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "transactionUUID": transaction_uuid,
-                "newExpiryDate": new_expiry_date,
-            }
+        field_dict: dict[str, Any] = {
+            "transactionUUID": transaction_uuid,
+            "newExpiryDate": new_expiry_date,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if previous_expiry_date is not UNSET:
             field_dict["previousExpiryDate"] = previous_expiry_date
 

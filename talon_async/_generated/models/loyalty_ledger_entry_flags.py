@@ -12,28 +12,37 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
 )
 
 _JSON_KEYS = frozenset(("createsNegativeBalance",))
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="LoyaltyLedgerEntryFlags")
 
 
+@lazy_additional_properties
 @_attrs_define
 class LoyaltyLedgerEntryFlags:
     """Extra facts about a loyalty ledger transaction."""
 
     creates_negative_balance: bool | Unset = UNSET
     """ True if the transaction left the balance below zero. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         creates_negative_balance = self.creates_negative_balance
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if creates_negative_balance is not UNSET:
             field_dict["createsNegativeBalance"] = creates_negative_balance
 

@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     Unset,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -26,9 +27,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="LoyaltyMembership")
 
 
+@lazy_additional_properties
 @_attrs_define
 class LoyaltyMembership:
     """Deprecated; a loyalty program a customer joined (Talon.One now always sends null for these)."""
@@ -37,7 +42,7 @@ class LoyaltyMembership:
     """ ID of the loyalty program. """
     joined: datetime.datetime | Unset = UNSET
     """ When the customer joined the program. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         loyalty_program_id = self.loyalty_program_id
@@ -46,13 +51,15 @@ class LoyaltyMembership:
         if not isinstance(self.joined, Unset):
             joined = rfc3339(self.joined, "joined")
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "loyaltyProgramId": loyalty_program_id,
-            }
+        field_dict: dict[str, Any] = {
+            "loyaltyProgramId": loyalty_program_id,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if joined is not UNSET:
             field_dict["joined"] = joined
 

@@ -13,6 +13,7 @@ from ..types import (
     UNSET,
     Unset,
     in_field,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -53,9 +54,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="LoyaltyProgramLedgers")
 
 
+@lazy_additional_properties
 @_attrs_define
 class LoyaltyProgramLedgers:
     """A customer's ledgers in one profile-based loyalty program."""
@@ -72,7 +77,7 @@ class LoyaltyProgramLedgers:
     """ When the customer joined the program, in the program's time zone. """
     sub_ledgers: LoyaltyProgramLedgersSubLedgers | Unset = UNSET
     """ Balances of each subledger, keyed by subledger ID. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -93,16 +98,18 @@ class LoyaltyProgramLedgers:
         if not isinstance(self.sub_ledgers, Unset):
             sub_ledgers = self.sub_ledgers.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "title": title,
-                "name": name,
-                "ledger": ledger,
-            }
+        field_dict: dict[str, Any] = {
+            "id": id,
+            "title": title,
+            "name": name,
+            "ledger": ledger,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if join_date is not UNSET:
             field_dict["joinDate"] = join_date
         if sub_ledgers is not UNSET:

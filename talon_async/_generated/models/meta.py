@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     in_field,
+    lazy_additional_properties,
     null_field,
 )
 
@@ -57,9 +58,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="Meta")
 
 
+@lazy_additional_properties
 @_attrs_define
 class Meta:
     """Details about how an event's coupon and referral code were handled."""
@@ -74,7 +79,7 @@ class Meta:
     """ Why the referral code was rejected; present only with a `rejectReferral` effect. """
     warnings: MetaWarnings | Unset = UNSET
     """ Warnings about possible misuse of the API. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -100,8 +105,12 @@ class Meta:
             warnings = self.warnings.to_dict()
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if campaigns is not UNSET:
             field_dict["campaigns"] = campaigns
         if coupons is not UNSET:

@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     in_item,
+    lazy_additional_properties,
     null_field,
 )
 
@@ -41,16 +42,20 @@ def _bind_models() -> None:
 _JSON_KEYS = frozenset(("customerProfiles",))
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="MultipleCustomerProfileIntegrationRequest")
 
 
+@lazy_additional_properties
 @_attrs_define
 class MultipleCustomerProfileIntegrationRequest:
     """The body of a bulk customer profile update."""
 
     customer_profiles: list[MultipleCustomerProfileIntegrationRequestItem] | Unset = UNSET
     """ The profiles to create or update, at most 1000 per request. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -63,8 +68,12 @@ class MultipleCustomerProfileIntegrationRequest:
                 customer_profiles.append(customer_profiles_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if customer_profiles is not UNSET:
             field_dict["customerProfiles"] = customer_profiles
 

@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     in_field,
+    lazy_additional_properties,
     null_field,
     wrong_type,
 )
@@ -47,9 +48,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="MultipleCustomerProfileIntegrationRequestItem")
 
 
+@lazy_additional_properties
 @_attrs_define
 class MultipleCustomerProfileIntegrationRequestItem:
     """One profile in a bulk customer profile update."""
@@ -59,7 +64,7 @@ class MultipleCustomerProfileIntegrationRequestItem:
     """
     attributes: MultipleCustomerProfileIntegrationRequestItemAttributes | Unset = UNSET
     """ Values of customer profile attributes to set, by attribute name. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -70,13 +75,15 @@ class MultipleCustomerProfileIntegrationRequestItem:
         if not isinstance(self.attributes, Unset):
             attributes = self.attributes.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "integrationId": integration_id,
-            }
+        field_dict: dict[str, Any] = {
+            "integrationId": integration_id,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if attributes is not UNSET:
             field_dict["attributes"] = attributes
 

@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     in_item,
+    lazy_additional_properties,
     null_field,
 )
 
@@ -37,16 +38,20 @@ def _bind_models() -> None:
 _JSON_KEYS = frozenset(("integrationStates",))
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="MultipleCustomerProfileIntegrationResponseV2")
 
 
+@lazy_additional_properties
 @_attrs_define
 class MultipleCustomerProfileIntegrationResponseV2:
     """The answer to a bulk customer profile update."""
 
     integration_states: list[CustomerProfileUpdateV2Response] | Unset = UNSET
     """ The resulting profile for each profile in the request. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -59,8 +64,12 @@ class MultipleCustomerProfileIntegrationResponseV2:
                 integration_states.append(integration_states_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if integration_states is not UNSET:
             field_dict["integrationStates"] = integration_states
 

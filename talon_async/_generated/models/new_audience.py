@@ -13,6 +13,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -33,9 +34,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="NewAudience")
 
 
+@lazy_additional_properties
 @_attrs_define
 class NewAudience:
     """The body for creating an audience."""
@@ -57,7 +62,7 @@ class NewAudience:
     """ When the audience's membership last changed. """
     subscribed_applications_ids: list[int] | Unset = UNSET
     """ IDs of the Applications to connect to the audience. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -80,13 +85,15 @@ class NewAudience:
         if not isinstance(self.subscribed_applications_ids, Unset):
             subscribed_applications_ids = self.subscribed_applications_ids
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-            }
+        field_dict: dict[str, Any] = {
+            "name": name,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if sandbox is not UNSET:
             field_dict["sandbox"] = sandbox
         if description is not UNSET:

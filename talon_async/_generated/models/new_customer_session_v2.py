@@ -16,6 +16,7 @@ from ..types import (
     enum_member,
     in_field,
     in_item,
+    lazy_additional_properties,
     null_field,
 )
 
@@ -65,9 +66,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="NewCustomerSessionV2")
 
 
+@lazy_additional_properties
 @_attrs_define
 class NewCustomerSessionV2:
     """The content of a customer session to create or update."""
@@ -103,7 +108,7 @@ class NewCustomerSessionV2:
     """ Values of session attributes, by attribute name. """
     experiment_variant_allocations: list[ExperimentVariantAllocation] | Unset = UNSET
     """ Experiment variants to assign the session to. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -157,8 +162,12 @@ class NewCustomerSessionV2:
                 experiment_variant_allocations.append(experiment_variant_allocations_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if profile_id is not UNSET:
             field_dict["profileId"] = profile_id
         if store_integration_id is not UNSET:

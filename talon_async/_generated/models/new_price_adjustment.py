@@ -13,6 +13,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -32,9 +33,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="NewPriceAdjustment")
 
 
+@lazy_additional_properties
 @_attrs_define
 class NewPriceAdjustment:
     """A price for an item under one price type, set through a catalog sync."""
@@ -54,7 +59,7 @@ class NewPriceAdjustment:
     """ When the adjusted price stops applying. """
     context_id: str | Unset = UNSET
     """ Identifier of the context of the adjustment, such as a sale event. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         price_type = self.price_type
@@ -81,14 +86,16 @@ class NewPriceAdjustment:
 
         context_id = self.context_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "priceType": price_type,
-                "referenceId": reference_id,
-            }
+        field_dict: dict[str, Any] = {
+            "priceType": price_type,
+            "referenceId": reference_id,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if price is not UNSET:
             field_dict["price"] = price
         if calculated_at is not UNSET:

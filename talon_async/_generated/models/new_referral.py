@@ -14,6 +14,7 @@ from ..types import (
     Unset,
     absent,
     in_field,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -52,9 +53,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="NewReferral")
 
 
+@lazy_additional_properties
 @_attrs_define
 class NewReferral:
     """The body for creating a referral code for one advocate."""
@@ -73,7 +78,7 @@ class NewReferral:
     """ Integration ID of the friend the code is meant for; any customer may use it when left out. """
     attributes: NewReferralAttributes | Unset = UNSET
     """ Values of the referral's custom attributes, by attribute name. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -98,14 +103,16 @@ class NewReferral:
         if not isinstance(self.attributes, Unset):
             attributes = self.attributes.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "campaignId": campaign_id,
-                "advocateProfileIntegrationId": advocate_profile_integration_id,
-            }
+        field_dict: dict[str, Any] = {
+            "campaignId": campaign_id,
+            "advocateProfileIntegrationId": advocate_profile_integration_id,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if start_date is not UNSET:
             field_dict["startDate"] = start_date
         if expiry_date is not UNSET:

@@ -14,6 +14,7 @@ from ..types import (
     Unset,
     absent,
     in_field,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -57,9 +58,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="NewReferralsForMultipleAdvocates")
 
 
+@lazy_additional_properties
 @_attrs_define
 class NewReferralsForMultipleAdvocates:
     """The body for creating one referral code for each of several advocates."""
@@ -80,7 +85,7 @@ class NewReferralsForMultipleAdvocates:
     """ Characters the random parts of the codes are drawn from; letters A-Z and digits by default. """
     referral_pattern: str | Unset = UNSET
     """ The code pattern; each `#` is replaced by a random character from `validCharacters`. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -109,15 +114,17 @@ class NewReferralsForMultipleAdvocates:
 
         referral_pattern = self.referral_pattern
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "usageLimit": usage_limit,
-                "campaignId": campaign_id,
-                "advocateProfileIntegrationIds": advocate_profile_integration_ids,
-            }
+        field_dict: dict[str, Any] = {
+            "usageLimit": usage_limit,
+            "campaignId": campaign_id,
+            "advocateProfileIntegrationIds": advocate_profile_integration_ids,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if start_date is not UNSET:
             field_dict["startDate"] = start_date
         if expiry_date is not UNSET:

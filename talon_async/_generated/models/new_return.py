@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     in_item,
+    lazy_additional_properties,
 )
 
 if TYPE_CHECKING:
@@ -34,16 +35,20 @@ def _bind_models() -> None:
 _JSON_KEYS = frozenset(("returnedCartItems",))
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="NewReturn")
 
 
+@lazy_additional_properties
 @_attrs_define
 class NewReturn:
     """The cart items to return."""
 
     returned_cart_items: list[ReturnedCartItem]
     """ The items, each by position in the cart and quantity. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -53,13 +58,14 @@ class NewReturn:
             returned_cart_items_item = returned_cart_items_item_data.to_dict()
             returned_cart_items.append(returned_cart_items_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "returnedCartItems": returned_cart_items,
-            }
+        field_dict: dict[str, Any] = {
+            "returnedCartItems": returned_cart_items,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

@@ -14,6 +14,7 @@ from ..types import (
     absent,
     in_field,
     in_item,
+    lazy_additional_properties,
     null_field,
 )
 
@@ -48,9 +49,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="PatchManyItemsCatalogAction")
 
 
+@lazy_additional_properties
 @_attrs_define
 class PatchManyItemsCatalogAction:
     """Payload of the `PATCH_MANY` catalog sync action, which changes every item the filters select."""
@@ -61,7 +66,7 @@ class PatchManyItemsCatalogAction:
     """ Conditions that all must hold for an item to change; with no filters, every item changes. """
     attributes: PatchManyItemsCatalogActionAttributes | Unset = UNSET
     """ Attribute values to set on the selected items, by attribute name. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -80,8 +85,12 @@ class PatchManyItemsCatalogAction:
             attributes = self.attributes.to_dict()
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if price is not UNSET:
             field_dict["price"] = price
         if filters is not UNSET:

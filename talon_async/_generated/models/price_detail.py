@@ -14,6 +14,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     parse_uuid,
@@ -31,9 +32,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="PriceDetail")
 
 
+@lazy_additional_properties
 @_attrs_define
 class PriceDetail:
     """A cart item's price under one price type, and the adjustment it came from."""
@@ -48,7 +53,7 @@ class PriceDetail:
     """ When that price adjustment starts to apply. """
     adjustment_effective_until: datetime.datetime | Unset = UNSET
     """ When that price adjustment stops applying. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         price = self.price
@@ -68,8 +73,12 @@ class PriceDetail:
             adjustment_effective_until = rfc3339(self.adjustment_effective_until, "adjustmentEffectiveUntil")
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if price is not UNSET:
             field_dict["price"] = price
         if adjustment_context_id is not UNSET:

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -20,9 +21,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="ProfileAudiencesChanges")
 
 
+@lazy_additional_properties
 @_attrs_define
 class ProfileAudiencesChanges:
     """Audiences a customer profile joins or leaves."""
@@ -31,21 +36,22 @@ class ProfileAudiencesChanges:
     """ IDs of the audiences the profile joins. """
     deletes: list[int]
     """ IDs of the audiences the profile leaves. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         adds = self.adds
 
         deletes = self.deletes
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "adds": adds,
-                "deletes": deletes,
-            }
+        field_dict: dict[str, Any] = {
+            "adds": adds,
+            "deletes": deletes,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     in_item,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -40,9 +41,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="ProfilePointsPage")
 
 
+@lazy_additional_properties
 @_attrs_define
 class ProfilePointsPage:
     """One page of a customer profile's unused points."""
@@ -51,7 +56,7 @@ class ProfilePointsPage:
     """ True if there are more entries after this page. """
     data: list[LedgerPointsEntryIntegrationAPI]
     """ The point batches on this page. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -63,14 +68,15 @@ class ProfilePointsPage:
             data_item = data_item_data.to_dict()
             data.append(data_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "hasMore": has_more,
-                "data": data,
-            }
+        field_dict: dict[str, Any] = {
+            "hasMore": has_more,
+            "data": data,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

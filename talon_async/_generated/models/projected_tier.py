@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -24,9 +25,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="ProjectedTier")
 
 
+@lazy_additional_properties
 @_attrs_define
 class ProjectedTier:
     """The tier a customer is expected to have once the current tier expires."""
@@ -37,7 +42,7 @@ class ProjectedTier:
     """ Points still needed to keep the current tier; present only if a downgrade is projected. """
     projected_tier_name: str | Unset = UNSET
     """ Name of the tier the customer will have after the current one expires. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         projected_active_points = self.projected_active_points
@@ -46,13 +51,15 @@ class ProjectedTier:
 
         projected_tier_name = self.projected_tier_name
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "projectedActivePoints": projected_active_points,
-            }
+        field_dict: dict[str, Any] = {
+            "projectedActivePoints": projected_active_points,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if stay_in_tier_points is not UNSET:
             field_dict["stayInTierPoints"] = stay_in_tier_points
         if projected_tier_name is not UNSET:

@@ -14,6 +14,7 @@ from ..types import (
     Unset,
     absent,
     in_field,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -58,9 +59,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="Referral")
 
 
+@lazy_additional_properties
 @_attrs_define
 class Referral:
     """A referral code that an advocate shares with friends."""
@@ -91,7 +96,7 @@ class Referral:
     """ ID of the import that created the referral, if any. """
     batch_id: str | Unset = UNSET
     """ ID of the batch the referral was created in, if any. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -128,19 +133,21 @@ class Referral:
 
         batch_id = self.batch_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "created": created,
-                "usageLimit": usage_limit,
-                "campaignId": campaign_id,
-                "advocateProfileIntegrationId": advocate_profile_integration_id,
-                "code": code,
-                "usageCounter": usage_counter,
-            }
+        field_dict: dict[str, Any] = {
+            "id": id,
+            "created": created,
+            "usageLimit": usage_limit,
+            "campaignId": campaign_id,
+            "advocateProfileIntegrationId": advocate_profile_integration_id,
+            "code": code,
+            "usageCounter": usage_counter,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if start_date is not UNSET:
             field_dict["startDate"] = start_date
         if expiry_date is not UNSET:

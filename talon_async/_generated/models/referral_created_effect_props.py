@@ -9,33 +9,39 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    lazy_additional_properties,
     wrong_type,
 )
 
 _JSON_KEYS = frozenset(("value",))
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="ReferralCreatedEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class ReferralCreatedEffectProps:
     """Payload of the `referralCreated` effect, sent when a rule created a referral code."""
 
     value: str
     """ The new referral code. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "value": value,
-            }
+        field_dict: dict[str, Any] = {
+            "value": value,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

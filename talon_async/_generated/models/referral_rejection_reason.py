@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..models.referral_rejection_reason_reason import ReferralRejectionReasonReason
 from ..types import (
     enum_member,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -23,9 +24,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="ReferralRejectionReason")
 
 
+@lazy_additional_properties
 @_attrs_define
 class ReferralRejectionReason:
     """Why a referral code was rejected; present only alongside a `rejectReferral` effect."""
@@ -37,7 +42,7 @@ class ReferralRejectionReason:
     reason: ReferralRejectionReasonReason
     """ The rejection cause, such as `ReferralNotFound`, `ReferralExpired` or `ReferralRecipientIdSameAsAdvocate`.
     """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         campaign_id = self.campaign_id
@@ -46,15 +51,16 @@ class ReferralRejectionReason:
 
         reason = self.reason.value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "campaignId": campaign_id,
-                "referralId": referral_id,
-                "reason": reason,
-            }
+        field_dict: dict[str, Any] = {
+            "campaignId": campaign_id,
+            "referralId": referral_id,
+            "reason": reason,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -27,9 +28,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="RejectReferralEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class RejectReferralEffectProps:
     """Payload of the `rejectReferral` effect, sent when the referral code in the session cannot be used; tell the customer
@@ -50,7 +55,7 @@ class RejectReferralEffectProps:
     campaign_exclusion_reason: str | Unset = UNSET
     """ When the reason is `ReferralPartOfNotTriggeredCampaign`, why campaign evaluation left the code's campaign
     out. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value
@@ -65,14 +70,16 @@ class RejectReferralEffectProps:
 
         campaign_exclusion_reason = self.campaign_exclusion_reason
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "value": value,
-                "rejectionReason": rejection_reason,
-            }
+        field_dict: dict[str, Any] = {
+            "value": value,
+            "rejectionReason": rejection_reason,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if condition_index is not UNSET:
             field_dict["conditionIndex"] = condition_index
         if effect_index is not UNSET:

@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
 )
 
 _JSON_KEYS = frozenset(
@@ -24,9 +25,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="RemoveFromAudienceEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class RemoveFromAudienceEffectProps:
     """Payload of the `removeFromAudience` effect, sent when a rule removed the customer from an audience."""
@@ -39,7 +44,7 @@ class RemoveFromAudienceEffectProps:
     """ Integration ID of the customer profile that left the audience. """
     profile_id: int | Unset = UNSET
     """ Internal ID of the customer profile that left the audience. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         audience_id = self.audience_id
@@ -51,8 +56,12 @@ class RemoveFromAudienceEffectProps:
         profile_id = self.profile_id
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if audience_id is not UNSET:
             field_dict["audienceId"] = audience_id
         if audience_name is not UNSET:

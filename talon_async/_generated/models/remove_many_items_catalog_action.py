@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     in_item,
+    lazy_additional_properties,
     null_field,
 )
 
@@ -37,16 +38,20 @@ def _bind_models() -> None:
 _JSON_KEYS = frozenset(("filters",))
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="RemoveManyItemsCatalogAction")
 
 
+@lazy_additional_properties
 @_attrs_define
 class RemoveManyItemsCatalogAction:
     """Payload of the `REMOVE_MANY` catalog sync action, which deletes every item the filters select."""
 
     filters: list[CatalogActionFilter] | Unset = UNSET
     """ Conditions that all must hold for an item to be deleted; with no filters, every item is deleted. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -59,8 +64,12 @@ class RemoveManyItemsCatalogAction:
                 filters.append(filters_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if filters is not UNSET:
             field_dict["filters"] = filters
 

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     in_item,
+    lazy_additional_properties,
 )
 
 if TYPE_CHECKING:
@@ -34,16 +35,20 @@ def _bind_models() -> None:
 _JSON_KEYS = frozenset(("effects",))
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="ReopenSessionResponse")
 
 
+@lazy_additional_properties
 @_attrs_define
 class ReopenSessionResponse:
     """The answer to reopening a session, listing the effects rolled back by doing so."""
 
     effects: list[Effect]
     """ The rollback effects, one for each effect of the closed session that was undone. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -53,13 +58,14 @@ class ReopenSessionResponse:
             effects_item = effects_item_data.to_dict()
             effects.append(effects_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "effects": effects,
-            }
+        field_dict: dict[str, Any] = {
+            "effects": effects,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

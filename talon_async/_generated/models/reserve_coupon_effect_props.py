@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -21,9 +22,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="ReserveCouponEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class ReserveCouponEffectProps:
     """Payload of the `reserveCoupon` effect, sent when a rule reserved a coupon code for a customer (a soft or hard
@@ -37,7 +42,7 @@ class ReserveCouponEffectProps:
     """ Integration ID of the customer profile the code was reserved for. """
     is_new_reservation: bool
     """ False if the customer already held this reservation. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         coupon_value = self.coupon_value
@@ -46,15 +51,16 @@ class ReserveCouponEffectProps:
 
         is_new_reservation = self.is_new_reservation
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "couponValue": coupon_value,
-                "profileIntegrationId": profile_integration_id,
-                "isNewReservation": is_new_reservation,
-            }
+        field_dict: dict[str, Any] = {
+            "couponValue": coupon_value,
+            "profileIntegrationId": profile_integration_id,
+            "isNewReservation": is_new_reservation,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

@@ -14,6 +14,7 @@ from ..types import (
     Unset,
     absent,
     in_item,
+    lazy_additional_properties,
     parse_datetime,
     rfc3339,
     wrong_type,
@@ -55,9 +56,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="Return")
 
 
+@lazy_additional_properties
 @_attrs_define
 class Return:
     """A recorded return of items from a closed session."""
@@ -84,7 +89,7 @@ class Return:
     """ Integration ID of the session's customer profile, if any. """
     created_by: int | Unset = UNSET
     """ ID of the user who requested the return. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -114,20 +119,22 @@ class Return:
 
         created_by = self.created_by
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "created": created,
-                "applicationId": application_id,
-                "accountId": account_id,
-                "returnedCartItems": returned_cart_items,
-                "eventId": event_id,
-                "sessionId": session_id,
-                "sessionIntegrationId": session_integration_id,
-            }
+        field_dict: dict[str, Any] = {
+            "id": id,
+            "created": created,
+            "applicationId": application_id,
+            "accountId": account_id,
+            "returnedCartItems": returned_cart_items,
+            "eventId": event_id,
+            "sessionId": session_id,
+            "sessionIntegrationId": session_integration_id,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if profile_id is not UNSET:
             field_dict["profileId"] = profile_id
         if profile_integration_id is not UNSET:

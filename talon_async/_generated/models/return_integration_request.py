@@ -16,6 +16,7 @@ from ..types import (
     Unset,
     enum_member,
     in_field,
+    lazy_additional_properties,
     null_field,
     wrong_type,
 )
@@ -47,9 +48,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="ReturnIntegrationRequest")
 
 
+@lazy_additional_properties
 @_attrs_define
 class ReturnIntegrationRequest:
     """The body of a return of cart items, with optional extra data to return."""
@@ -59,7 +64,7 @@ class ReturnIntegrationRequest:
     response_content: list[ReturnIntegrationRequestResponseContentItem] | Unset = UNSET
     """ Extra parts to include in the answer, such as `customerSession`, `customerProfile`, `triggeredCampaigns` or
     `loyalty`, which saves separate requests. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -73,13 +78,15 @@ class ReturnIntegrationRequest:
                 response_content_item = response_content_item_data.value
                 response_content.append(response_content_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "return": return_,
-            }
+        field_dict: dict[str, Any] = {
+            "return": return_,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if response_content is not UNSET:
             field_dict["responseContent"] = response_content
 

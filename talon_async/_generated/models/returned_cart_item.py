@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
 )
 
 _JSON_KEYS = frozenset(
@@ -23,9 +24,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="ReturnedCartItem")
 
 
+@lazy_additional_properties
 @_attrs_define
 class ReturnedCartItem:
     """A quantity of one cart line being (or having been) returned."""
@@ -36,7 +41,7 @@ class ReturnedCartItem:
     """ Number of units to return; all units not yet returned when left out. """
     sku: str | Unset = UNSET
     """ SKU of the line; picks the line when `position` is left out, and must match it otherwise. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         position = self.position
@@ -46,8 +51,12 @@ class ReturnedCartItem:
         sku = self.sku
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if position is not UNSET:
             field_dict["position"] = position
         if quantity is not UNSET:

@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -29,9 +30,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="RollbackAddedLoyaltyPointsEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class RollbackAddedLoyaltyPointsEffectProps:
     """Payload of the `rollbackAddedLoyaltyPoints` effect: points added by a session were taken back because the session
@@ -55,7 +60,7 @@ class RollbackAddedLoyaltyPointsEffectProps:
     """ For per-item rules, the index of the unit within a cart item whose quantity exceeds 1. """
     card_identifier: str | Unset = UNSET
     """ Identifier of the loyalty card the points had been added to, in a card-based program. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         program_id = self.program_id
@@ -74,17 +79,19 @@ class RollbackAddedLoyaltyPointsEffectProps:
 
         card_identifier = self.card_identifier
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "programId": program_id,
-                "subLedgerId": sub_ledger_id,
-                "value": value,
-                "recipientIntegrationId": recipient_integration_id,
-                "transactionUUID": transaction_uuid,
-            }
+        field_dict: dict[str, Any] = {
+            "programId": program_id,
+            "subLedgerId": sub_ledger_id,
+            "value": value,
+            "recipientIntegrationId": recipient_integration_id,
+            "transactionUUID": transaction_uuid,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if cart_item_position is not UNSET:
             field_dict["cartItemPosition"] = cart_item_position
         if cart_item_sub_position is not UNSET:

@@ -13,6 +13,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -33,9 +34,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="RollbackDeductedLoyaltyPointsEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class RollbackDeductedLoyaltyPointsEffectProps:
     """Payload of the `rollbackDeductedLoyaltyPoints` effect: points spent in a session were given back because the session
@@ -59,7 +64,7 @@ class RollbackDeductedLoyaltyPointsEffectProps:
     """ When the returned points expire. """
     card_identifier: str | Unset = UNSET
     """ Identifier of the loyalty card the points had been spent from, in a card-based program. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         program_id = self.program_id
@@ -82,17 +87,19 @@ class RollbackDeductedLoyaltyPointsEffectProps:
 
         card_identifier = self.card_identifier
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "programId": program_id,
-                "subLedgerId": sub_ledger_id,
-                "value": value,
-                "recipientIntegrationId": recipient_integration_id,
-                "transactionUUID": transaction_uuid,
-            }
+        field_dict: dict[str, Any] = {
+            "programId": program_id,
+            "subLedgerId": sub_ledger_id,
+            "value": value,
+            "recipientIntegrationId": recipient_integration_id,
+            "transactionUUID": transaction_uuid,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if start_date is not UNSET:
             field_dict["startDate"] = start_date
         if expiry_date is not UNSET:

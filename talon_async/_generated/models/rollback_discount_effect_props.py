@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -28,9 +29,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="RollbackDiscountEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class RollbackDiscountEffectProps:
     """Payload of the `rollbackDiscount` effect: a discount given earlier no longer applies because the session was
@@ -53,7 +58,7 @@ class RollbackDiscountEffectProps:
     scope: str | Unset = UNSET
     """ What the undone discount applied to: `cartItems`, `additionalCosts` or `sessionTotal` for a session
     discount; `price`, `additionalCosts` or `itemTotal` for an item discount. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -70,14 +75,16 @@ class RollbackDiscountEffectProps:
 
         scope = self.scope
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "value": value,
-            }
+        field_dict: dict[str, Any] = {
+            "name": name,
+            "value": value,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if cart_item_position is not UNSET:
             field_dict["cartItemPosition"] = cart_item_position
         if cart_item_sub_position is not UNSET:

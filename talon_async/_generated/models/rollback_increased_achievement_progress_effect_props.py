@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -24,9 +25,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="RollbackIncreasedAchievementProgressEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class RollbackIncreasedAchievementProgressEffectProps:
     """Payload of the `rollbackIncreasedAchievementProgress` effect: progress earned in a session was taken back because
@@ -46,7 +51,7 @@ class RollbackIncreasedAchievementProgressEffectProps:
     """ The customer's progress after the rollback. """
     target: float
     """ The progress needed to complete the achievement. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         achievement_id = self.achievement_id
@@ -61,18 +66,19 @@ class RollbackIncreasedAchievementProgressEffectProps:
 
         target = self.target
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "achievementId": achievement_id,
-                "achievementName": achievement_name,
-                "progressTrackerId": progress_tracker_id,
-                "decreaseProgressBy": decrease_progress_by,
-                "currentProgress": current_progress,
-                "target": target,
-            }
+        field_dict: dict[str, Any] = {
+            "achievementId": achievement_id,
+            "achievementName": achievement_name,
+            "progressTrackerId": progress_tracker_id,
+            "decreaseProgressBy": decrease_progress_by,
+            "currentProgress": current_progress,
+            "target": target,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

@@ -13,6 +13,7 @@ from ..types import (
     Unset,
     absent,
     in_item,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -46,9 +47,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="RuleEligibility")
 
 
+@lazy_additional_properties
 @_attrs_define
 class RuleEligibility:
     """One rule of a campaign, with its customer-facing details and whether the session meets it."""
@@ -63,7 +68,7 @@ class RuleEligibility:
     """ A text for customers explaining the rule, such as its requirements or terms. """
     related_data: str | Unset = UNSET
     """ Any extra data attached to the rule, such as an image URL or a content ID. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -81,14 +86,16 @@ class RuleEligibility:
 
         related_data = self.related_data
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "title": title,
-                "eligibility": eligibility,
-            }
+        field_dict: dict[str, Any] = {
+            "title": title,
+            "eligibility": eligibility,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if display_name is not UNSET:
             field_dict["displayName"] = display_name
         if display_description is not UNSET:

@@ -14,6 +14,7 @@ from ..types import (
     Unset,
     absent,
     enum_member,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -31,9 +32,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="RuleEligibilityFailure")
 
 
+@lazy_additional_properties
 @_attrs_define
 class RuleEligibilityFailure:
     """Why a session does not meet a rule."""
@@ -54,7 +59,7 @@ class RuleEligibilityFailure:
     """ Index of the condition that failed, if a condition did. """
     effect_index: int | Unset = UNSET
     """ Index of the effect that failed, if an effect did. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         failure_code = self.failure_code.value
@@ -73,14 +78,16 @@ class RuleEligibilityFailure:
 
         effect_index = self.effect_index
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "failureCode": failure_code,
-                "details": details,
-            }
+        field_dict: dict[str, Any] = {
+            "failureCode": failure_code,
+            "details": details,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if coupon_id is not UNSET:
             field_dict["couponID"] = coupon_id
         if coupon_value is not UNSET:

@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -35,9 +36,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="RuleFailureReason")
 
 
+@lazy_additional_properties
 @_attrs_define
 class RuleFailureReason:
     """Why one rule of a campaign did not apply."""
@@ -70,7 +75,7 @@ class RuleFailureReason:
     """ ID of the campaign evaluation group the campaign belongs to. """
     evaluation_group_mode: str | Unset = UNSET
     """ The evaluation mode of that evaluation group, such as `stackable`. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         campaign_id = self.campaign_id
@@ -101,17 +106,19 @@ class RuleFailureReason:
 
         evaluation_group_mode = self.evaluation_group_mode
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "campaignID": campaign_id,
-                "campaignName": campaign_name,
-                "rulesetID": ruleset_id,
-                "ruleIndex": rule_index,
-                "ruleName": rule_name,
-            }
+        field_dict: dict[str, Any] = {
+            "campaignID": campaign_id,
+            "campaignName": campaign_name,
+            "rulesetID": ruleset_id,
+            "ruleIndex": rule_index,
+            "ruleName": rule_name,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if coupon_id is not UNSET:
             field_dict["couponID"] = coupon_id
         if coupon_value is not UNSET:

@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
 )
 
 _JSON_KEYS = frozenset(
@@ -23,9 +24,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="SessionConflictResponse")
 
 
+@lazy_additional_properties
 @_attrs_define
 class SessionConflictResponse:
     """The body of a 409 answer to a session update that clashed with a concurrent one."""
@@ -36,7 +41,7 @@ class SessionConflictResponse:
     """ The individual problems found. """
     status_code: int | Unset = UNSET
     """ The HTTP status code, 409. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         message = self.message
@@ -48,8 +53,12 @@ class SessionConflictResponse:
         status_code = self.status_code
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
+        )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if message is not UNSET:
             field_dict["message"] = message
         if errors is not UNSET:

@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -25,9 +26,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="SetDiscountEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class SetDiscountEffectProps:
     """Payload of the `setDiscount` effect: a discount on the session under the given name. A newer effect with the same
@@ -43,7 +48,7 @@ class SetDiscountEffectProps:
     """ What the discount applies to, `cartItems`, `additionalCosts` or `sessionTotal`. """
     desired_value: float | Unset = UNSET
     """ With partial discounts, the amount the rule wanted to give before budget limits applied. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -54,14 +59,16 @@ class SetDiscountEffectProps:
 
         desired_value = self.desired_value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "value": value,
-            }
+        field_dict: dict[str, Any] = {
+            "name": name,
+            "value": value,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if scope is not UNSET:
             field_dict["scope"] = scope
         if desired_value is not UNSET:

@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -26,9 +27,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="SetDiscountPerAdditionalCostEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class SetDiscountPerAdditionalCostEffectProps:
     """Payload of the `setDiscountPerAdditionalCost` effect, a discount on one session-level additional cost."""
@@ -43,7 +48,7 @@ class SetDiscountPerAdditionalCostEffectProps:
     """ Amount of the discount to apply, in the Application's currency. """
     desired_value: float | Unset = UNSET
     """ With partial discounts, the amount the rule wanted to give before budget limits applied. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -56,16 +61,18 @@ class SetDiscountPerAdditionalCostEffectProps:
 
         desired_value = self.desired_value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "additionalCostId": additional_cost_id,
-                "additionalCost": additional_cost,
-                "value": value,
-            }
+        field_dict: dict[str, Any] = {
+            "name": name,
+            "additionalCostId": additional_cost_id,
+            "additionalCost": additional_cost,
+            "value": value,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if desired_value is not UNSET:
             field_dict["desiredValue"] = desired_value
 

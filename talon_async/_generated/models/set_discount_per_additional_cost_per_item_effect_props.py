@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -28,9 +29,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="SetDiscountPerAdditionalCostPerItemEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class SetDiscountPerAdditionalCostPerItemEffectProps:
     """Payload of the `setDiscountPerAdditionalCostPerItem` effect, a discount on an additional cost of one cart item."""
@@ -49,7 +54,7 @@ class SetDiscountPerAdditionalCostPerItemEffectProps:
     """ Index of the unit within a cart item whose quantity exceeds 1. """
     desired_value: float | Unset = UNSET
     """ With partial discounts, the amount the rule wanted to give before budget limits applied. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -66,17 +71,19 @@ class SetDiscountPerAdditionalCostPerItemEffectProps:
 
         desired_value = self.desired_value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "additionalCostId": additional_cost_id,
-                "value": value,
-                "position": position,
-                "additionalCost": additional_cost,
-            }
+        field_dict: dict[str, Any] = {
+            "name": name,
+            "additionalCostId": additional_cost_id,
+            "value": value,
+            "position": position,
+            "additionalCost": additional_cost,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if sub_position is not UNSET:
             field_dict["subPosition"] = sub_position
         if desired_value is not UNSET:

@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -34,9 +35,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="SetDiscountPerItemEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class SetDiscountPerItemEffectProps:
     """Payload of the `setDiscountPerItem` effect, a discount on one cart item (also used for pro rata and bundle item
@@ -70,7 +75,7 @@ class SetDiscountPerItemEffectProps:
     """ For bundle item discounts, the unit index of the bundle item the discount is computed from. """
     excluded_from_price_history: bool | Unset = UNSET
     """ Whether this discount is left out of the item's price history. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -99,15 +104,17 @@ class SetDiscountPerItemEffectProps:
 
         excluded_from_price_history = self.excluded_from_price_history
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "value": value,
-                "position": position,
-            }
+        field_dict: dict[str, Any] = {
+            "name": name,
+            "value": value,
+            "position": position,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if sub_position is not UNSET:
             field_dict["subPosition"] = sub_position
         if desired_value is not UNSET:

@@ -13,6 +13,7 @@ from ..types import (
     UNSET,
     Unset,
     in_item,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -48,9 +49,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="SetLoyaltyPointsExpiryDateEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class SetLoyaltyPointsExpiryDateEffectProps:
     """Payload of the `setLoyaltyPointsExpiryDate` effect: the expiry of all active and pending points (including those
@@ -66,7 +71,7 @@ class SetLoyaltyPointsExpiryDateEffectProps:
     """ The expiry date now set on those points. """
     affected_transactions: list[LoyaltyLedgerEntryExpiryDateChange] | Unset = UNSET
     """ The point transactions whose expiry changed. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -84,15 +89,17 @@ class SetLoyaltyPointsExpiryDateEffectProps:
                 affected_transactions_item = affected_transactions_item_data.to_dict()
                 affected_transactions.append(affected_transactions_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "programId": program_id,
-                "subLedgerId": sub_ledger_id,
-                "newExpiryDate": new_expiry_date,
-            }
+        field_dict: dict[str, Any] = {
+            "programId": program_id,
+            "subLedgerId": sub_ledger_id,
+            "newExpiryDate": new_expiry_date,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if affected_transactions is not UNSET:
             field_dict["affectedTransactions"] = affected_transactions
 

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -21,9 +22,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="ShowBundleMetadataEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class ShowBundleMetadataEffectProps:
     """Payload of the deprecated `showBundleMetadata` effect, which tells which cart items a bundle rule grouped, so its
@@ -37,7 +42,7 @@ class ShowBundleMetadataEffectProps:
     """ The cart item attributes that decided which items were bundled. """
     items_indices: list[float]
     """ Indices of the bundled items in the session's `cartItems`. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         description = self.description
@@ -46,15 +51,16 @@ class ShowBundleMetadataEffectProps:
 
         items_indices = self.items_indices
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "description": description,
-                "bundleAttributes": bundle_attributes,
-                "itemsIndices": items_indices,
-            }
+        field_dict: dict[str, Any] = {
+            "description": description,
+            "bundleAttributes": bundle_attributes,
+            "itemsIndices": items_indices,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -21,9 +22,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="ShowNotificationEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class ShowNotificationEffectProps:
     """Payload of the `showNotification` effect, a message a rule wants shown to the customer."""
@@ -34,7 +39,7 @@ class ShowNotificationEffectProps:
     """ The message's title. """
     body: str
     """ The message's text. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         notification_type = self.notification_type
@@ -43,15 +48,16 @@ class ShowNotificationEffectProps:
 
         body = self.body
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "notificationType": notification_type,
-                "title": title,
-                "body": body,
-            }
+        field_dict: dict[str, Any] = {
+            "notificationType": notification_type,
+            "title": title,
+            "body": body,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -20,9 +21,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="StrikethroughSetDiscountPerItemMemberEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class StrikethroughSetDiscountPerItemMemberEffectProps:
     """The same fields as StrikethroughSetDiscountPerItemEffectProps (a discount's name and amount); Talon.One documents no
@@ -34,21 +39,22 @@ class StrikethroughSetDiscountPerItemMemberEffectProps:
     """ Name of the discount. """
     value: Any
     """ Amount of the discount, in the Application's currency; may be null. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
         value = self.value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "value": value,
-            }
+        field_dict: dict[str, Any] = {
+            "name": name,
+            "value": value,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

@@ -14,6 +14,7 @@ from ..types import (
     UNSET,
     Unset,
     enum_member,
+    lazy_additional_properties,
     null_field,
     parse_datetime,
     rfc3339,
@@ -31,9 +32,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="Tier")
 
 
+@lazy_additional_properties
 @_attrs_define
 class Tier:
     """A tier of a loyalty program that a customer holds."""
@@ -49,7 +54,7 @@ class Tier:
     downgrade_policy: TierDowngradePolicy | Unset = UNSET
     """ What happens when the tier is re-evaluated: `one_down` drops the customer one tier if they lack the points
     to stay, `balance_based` sets the tier from their current balance. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -68,14 +73,16 @@ class Tier:
         if not isinstance(self.downgrade_policy, Unset):
             downgrade_policy = self.downgrade_policy.value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "name": name,
-            }
+        field_dict: dict[str, Any] = {
+            "id": id,
+            "name": name,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if start_date is not UNSET:
             field_dict["startDate"] = start_date
         if expiry_date is not UNSET:

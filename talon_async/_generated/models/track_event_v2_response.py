@@ -13,6 +13,7 @@ from ..types import (
     Unset,
     in_field,
     in_item,
+    lazy_additional_properties,
     null_field,
 )
 
@@ -78,9 +79,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="TrackEventV2Response")
 
 
+@lazy_additional_properties
 @_attrs_define
 class TrackEventV2Response:
     """The answer to a custom event, with the effects and any extra entities requested."""
@@ -105,7 +110,7 @@ class TrackEventV2Response:
     """ Giveaways awarded by the event; present if requested in `responseContent`. """
     campaign_eligibility: list[CampaignEligibility] | Unset = UNSET
     """ For each campaign, whether the customer qualifies for it; present if requested in `responseContent`. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         if not _models_bound:
@@ -165,15 +170,17 @@ class TrackEventV2Response:
                 campaign_eligibility_item = campaign_eligibility_item_data.to_dict()
                 campaign_eligibility.append(campaign_eligibility_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "effects": effects,
-                "createdCoupons": created_coupons,
-                "createdReferrals": created_referrals,
-            }
+        field_dict: dict[str, Any] = {
+            "effects": effects,
+            "createdCoupons": created_coupons,
+            "createdReferrals": created_referrals,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if customer_profile is not UNSET:
             field_dict["customerProfile"] = customer_profile
         if event is not UNSET:

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -20,9 +21,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="TriggerWebhookEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class TriggerWebhookEffectProps:
     """Payload of the `triggerWebhook` effect, telling you a rule called a webhook; usually nothing to do."""
@@ -31,21 +36,22 @@ class TriggerWebhookEffectProps:
     """ Internal ID of the webhook. """
     webhook_name: str
     """ Name of the webhook. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         webhook_id = self.webhook_id
 
         webhook_name = self.webhook_name
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "webhookId": webhook_id,
-                "webhookName": webhook_name,
-            }
+        field_dict: dict[str, Any] = {
+            "webhookId": webhook_id,
+            "webhookName": webhook_name,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 

@@ -12,6 +12,7 @@ from ..types import (
     UNSET,
     Unset,
     absent,
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -23,9 +24,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="UpdateAudience")
 
 
+@lazy_additional_properties
 @_attrs_define
 class UpdateAudience:
     """The body for renaming an audience."""
@@ -34,7 +39,7 @@ class UpdateAudience:
     """ The audience's new name. """
     subscribed_applications_ids: list[int] | Unset = UNSET
     """ IDs of the Applications to connect the audience to. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -43,13 +48,15 @@ class UpdateAudience:
         if not isinstance(self.subscribed_applications_ids, Unset):
             subscribed_applications_ids = self.subscribed_applications_ids
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-            }
+        field_dict: dict[str, Any] = {
+            "name": name,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
+
         if subscribed_applications_ids is not UNSET:
             field_dict["subscribedApplicationsIds"] = subscribed_applications_ids
 

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    lazy_additional_properties,
     wrong_type,
 )
 
@@ -21,9 +22,13 @@ _JSON_KEYS = frozenset(
 )
 
 
+_extras_ever_stored = False
+
+
 T = TypeVar("T", bound="WillAwardGiveawayEffectProps")
 
 
+@lazy_additional_properties
 @_attrs_define
 class WillAwardGiveawayEffectProps:
     """Payload of the `willAwardGiveaway` effect, which announces a giveaway while the session is not closed yet; the code
@@ -37,7 +42,7 @@ class WillAwardGiveawayEffectProps:
     """ Name of the giveaway pool. """
     recipient_integration_id: str
     """ Integration ID of the customer profile that will get the giveaway. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         pool_id = self.pool_id
@@ -46,15 +51,16 @@ class WillAwardGiveawayEffectProps:
 
         recipient_integration_id = self.recipient_integration_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "poolId": pool_id,
-                "poolName": pool_name,
-                "recipientIntegrationId": recipient_integration_id,
-            }
+        field_dict: dict[str, Any] = {
+            "poolId": pool_id,
+            "poolName": pool_name,
+            "recipientIntegrationId": recipient_integration_id,
+        }
+        stored_extras: dict[str, Any] | None = (
+            getattr(self, "_additional_properties_if_any", None) if _extras_ever_stored else None
         )
+        if stored_extras:
+            field_dict = {**stored_extras, **field_dict}
 
         return field_dict
 
