@@ -221,6 +221,8 @@ class HttpcoreTransport:
         self, *, max_connections: int, proxy: str | None, max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
     ) -> None:
         self._max_answer_bytes = max_answer_bytes
+        self._origins: dict[str, tuple[bytes, bytes, int | None]] = {}
+        self._timeouts: tuple[Timeouts, float | None, Timeouts] | None = None
         self._pool: _Pool | httpcore.AsyncHTTPProxy
         if proxy is None:
             self._pool = _Pool(max_connections)
@@ -233,12 +235,32 @@ class HttpcoreTransport:
         return "HttpcoreTransport()"
 
     async def send(self, request: PreparedRequest, timeouts: Timeouts, deadline: float | None) -> Answer:
-        return await within_deadline(self._exchange(request, timeouts), deadline)
+        return await within_deadline(
+            self._exchange(request, self._phase_timeouts(timeouts, deadline)), deadline
+        )
+
+    def _phase_timeouts(self, timeouts: Timeouts, deadline: float | None) -> Timeouts:
+        """The phase timeouts httpcore enforces: a read or write timeout as long as the deadline is left out.
+
+        It could never fire before the deadline, and httpcore arms it (a cancel scope) around every
+        single read and write. The deadline then ends such a stall, as aiohttp's ``total`` does.
+        """
+        cached = self._timeouts
+        if cached is not None and cached[0] is timeouts and cached[1] == deadline:
+            return cached[2]
+        phases = dict(timeouts)
+        if deadline is not None:
+            for phase in ("read", "write"):
+                value = phases.get(phase)
+                if value is not None and value >= deadline:
+                    phases[phase] = None
+        self._timeouts = (timeouts, deadline, phases)
+        return phases
 
     async def _exchange(self, request: PreparedRequest, timeouts: Timeouts) -> Answer:
         core_request = httpcore.Request(
             request.method,
-            request.url,
+            self._core_url(request.url),
             # ``ApiKey.encode`` gives the Authorization value: the key is never a str in these frames.
             headers=[(name.encode("latin-1"), value.encode("latin-1")) for name, value in request.headers],
             content=request.body,
@@ -257,6 +279,24 @@ class HttpcoreTransport:
         except httpcore.UnsupportedProtocol as exc:
             raise httpx.UnsupportedProtocol(str(exc)) from exc
         return Answer(*exchanged)
+
+    def _core_url(self, url: str) -> httpcore.URL:
+        """``url`` as httpcore's URL, its origin parsed once per client instead of on every request.
+
+        Every URL starts with the client's base URL, and parsing it whole cost about 4 µs a request;
+        built from parts it is under 1 µs. The parts are the ones httpcore's own parser gives.
+        """
+        split = url.find("/", url.find("//") + 2)
+        origin, target = (url, "/") if split < 0 else (url[:split], url[split:])
+        parts = self._origins.get(origin)
+        if parts is None:
+            parsed = httpcore.URL(origin)
+            parts = (parsed.scheme, parsed.host, parsed.port)
+            if "@" in origin or len(self._origins) >= 16:
+                # Credentials in the URL, or many origins: parsed whole, as httpcore would.
+                return httpcore.URL(url)
+            self._origins[origin] = parts
+        return httpcore.URL(scheme=parts[0], host=parts[1], port=parts[2], target=target.encode("ascii"))
 
     async def aclose(self) -> None:
         await self._pool.aclose()

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import anyio
 import anyio.abc
+import httpcore
 import httpx
 import pytest
 
@@ -668,3 +669,35 @@ def test_connection_failure_reads_the_cause_not_the_library() -> None:
     assert (type(tls), str(tls)) == (httpx.ConnectError, "TLS handshake failed (SSLError)")
     assert (type(reset), str(reset)) == (httpx.ReadError, "connection lost before the answer was complete")
     assert str(grouped) == "connection refused"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/v2/events?silent=yes",
+        "https://acme.europe-west1.talon.one/v1/x/%2E%2E/y?a=b%20c",
+        "https://host/prefix/v2/customer_sessions/s1",
+        "http://[::1]:9000/v1/a",
+        "https://user:secret@host/v1/a",
+        "http://HOST:80/a",
+    ],
+)
+def test_httpcore_urls_built_from_parts_equal_httpcores_own_parse(url: str) -> None:
+    """The httpcore transport's URL from a cached origin is the URL httpcore parses from the whole string."""
+    transport = HttpcoreTransport(max_connections=1, proxy=None)
+    for _ in range(2):  # the first builds the cache, the second uses it
+        assert transport._core_url(url) == httpcore.URL(url)
+
+
+def test_a_phase_timeout_the_deadline_covers_is_left_to_the_deadline() -> None:
+    """A read or write timeout as long as the attempt's deadline is not armed per read; shorter ones are."""
+    equal = {"connect": 10.0, "read": 10.0, "write": 10.0, "pool": 10.0}
+    shorter = {"connect": 10.0, "read": 2.0, "write": 10.0, "pool": 10.0}
+    httpcore_transport = HttpcoreTransport(max_connections=1, proxy=None)
+    assert httpcore_transport._phase_timeouts(equal, 10.0) == {**equal, "read": None, "write": None}
+    assert httpcore_transport._phase_timeouts(shorter, 10.0) == {**shorter, "write": None}
+    assert httpcore_transport._phase_timeouts(equal, None) == equal
+    aiohttp_transport = AiohttpTransport(max_connections=1, proxy=None)
+    assert aiohttp_transport._client_timeout(equal, 10.0).sock_read is None
+    assert aiohttp_transport._client_timeout(shorter, 10.0).sock_read == 2.0
+    assert aiohttp_transport._client_timeout(shorter, 10.0).total == 10.0
