@@ -31,6 +31,8 @@ __all__ = ["AiohttpTransport"]
 
 
 _NO_AUTO_HEADERS = frozenset({"Content-Type"})
+# The methods aiohttp sends again on its own after a kept-alive connection drops; never POST or PATCH.
+_RESENT_BY_AIOHTTP = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _READ_CHUNK = 256 * 1024
 
 
@@ -54,6 +56,11 @@ async def _never_resend(request: aiohttp.ClientRequest, handler: ClientHandlerTy
         raise _LostAfterSending(str(exc)) from exc
 
 
+# Passed per request, and only with the methods aiohttp resends: a middleware costs each request
+# two more coroutines, and a POST (an event, an audience change) has nothing to guard against.
+_NEVER_RESEND = (_never_resend,)
+
+
 class AiohttpTransport:
     """Strictly private. One ``aiohttp.ClientSession``, built on first use inside the running loop."""
 
@@ -73,7 +80,6 @@ class AiohttpTransport:
         connector = aiohttp.TCPConnector(limit=self._max_connections, limit_per_host=0)
         self._session = aiohttp.ClientSession(
             connector=connector,
-            middlewares=(_never_resend,),
             # Decoding is shared with the other transports (``decoded``), so both accept the same encodings.
             auto_decompress=False,
             # One header may take the whole budget; the total is checked after reading, as h11 does.
@@ -124,6 +130,7 @@ class AiohttpTransport:
                 skip_auto_headers=None if _has_content_type(request.headers) else _NO_AUTO_HEADERS,
                 proxy=self._proxy,
                 timeout=self._client_timeout(timeouts, deadline),
+                middlewares=_NEVER_RESEND if request.method in _RESENT_BY_AIOHTTP else None,
             ) as response:
                 raw_headers = response.raw_headers
                 status, reason = response.status, response.reason or ""
