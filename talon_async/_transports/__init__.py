@@ -352,6 +352,13 @@ async def within_deadline(exchange: Coroutine[Any, Any, Answer], deadline: float
     """``exchange`` awaited under the attempt's deadline, for a library with no total timeout of its own."""
     if deadline is None:
         return await exchange
+    if sniffio.current_async_library() == "trio":
+        # trio's own scope: anyio's wraps it and costs about 10 µs per call against 6.
+        import trio
+
+        with trio.CancelScope(deadline=trio.current_time() + deadline):
+            return await exchange
+        raise attempt_timed_out(deadline)
     scope = anyio.CancelScope()
     timer = arm_deadline(scope, deadline)
     try:
