@@ -176,4 +176,7 @@ async def test_the_attempt_deadline_covers_parsing_a_large_answer(anyio_backend:
     elapsed, outcome = await fetch(deadline)
     assert isinstance(outcome, talon_async.APITimeoutError)
     assert "not read and parsed within" in str(outcome)
-    assert elapsed < parse_time / 2, (elapsed, parse_time)
+    # Not a tenth: orjson parses the whole body in one call that holds the interpreter lock, so the
+    # loop notices the deadline only once that call returns (about half the parse time here). The
+    # models are built after it, and waiting for them would take the whole parse time.
+    assert elapsed < parse_time * 0.8, (elapsed, parse_time)
