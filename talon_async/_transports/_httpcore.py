@@ -122,7 +122,10 @@ class _Pool:
 
     def __init__(self, max_connections: int) -> None:
         self._slots = anyio.Semaphore(max_connections, fast_acquire=True)
-        self._idle: dict[tuple[bytes, bytes, int], list[httpcore.AsyncHTTPConnection]] = {}
+        # Per origin as the URL states it: httpcore's Origin (built once) and its idle connections.
+        self._idle: dict[
+            tuple[bytes, bytes, int | None], tuple[httpcore.Origin, list[httpcore.AsyncHTTPConnection]]
+        ] = {}
         self._all: set[httpcore.AsyncHTTPConnection] = set()
         self._backend: _CoalescingBackend | None = None
 
@@ -137,8 +140,12 @@ class _Pool:
             except TimeoutError:
                 raise httpcore.PoolTimeout("no connection became free in time") from None
         try:
-            origin = request.url.origin
-            idle = self._idle.setdefault((origin.scheme, origin.host, origin.port), [])
+            url = request.url
+            key = (url.scheme, url.host, url.port)
+            known = self._idle.get(key)
+            if known is None:
+                known = self._idle[key] = (url.origin, [])
+            origin, idle = known
             while True:
                 connection = await self._checkout(idle, origin)
                 try:
