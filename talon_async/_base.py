@@ -59,7 +59,7 @@ from ._transports import (
     Timeouts,
     Transport,
     UnreadableAnswer,
-    arm_deadline,
+    cancel_after,
     environment_proxy,
 )
 from ._version import __version__
@@ -309,8 +309,8 @@ class BaseClient:
         )
         # A caller's http_client stays open, and a dry_run() view closes nothing.
         self._closes_wire = http_client is None
-        # fast_acquire: an uncontended slot or lock costs no extra trip through the event loop,
-        # which is most of a request's overhead here; the HTTP call itself is the checkpoint.
+        # A free slot or lock is taken without a trip through the event loop (see _keyed_locks);
+        # the HTTP call itself is the checkpoint.
         self._limiter = ConcurrencyLimit(max_concurrency)
         self._locks = KeyedLocks()
         # Tolerant by default: a null, an enum value or a key the spec does not know must not fail a
@@ -480,21 +480,15 @@ class BaseClient:
         lock: tuple[str, str] | None,
     ) -> T:
         """``_attempts`` (and the lock's wait) cut off ``total_timeout`` seconds after the call began."""
-        scope = anyio.CancelScope()
-        timer = arm_deadline(scope, max(0.0, call.begun + total_timeout - time.perf_counter()))
-        try:
-            with scope:
-                if lock is None:
-                    return await self._attempts(
-                        operation, request, timeouts, deadline, idempotent, require_body, call
-                    )
-                async with self._locks.hold(lock):
-                    return await self._attempts(
-                        operation, request, timeouts, deadline, idempotent, require_body, call
-                    )
-        finally:
-            if timer is not None:
-                timer.cancel()
+        with cancel_after(max(0.0, call.begun + total_timeout - time.perf_counter())):
+            if lock is None:
+                return await self._attempts(
+                    operation, request, timeouts, deadline, idempotent, require_body, call
+                )
+            async with self._locks.hold(lock):
+                return await self._attempts(
+                    operation, request, timeouts, deadline, idempotent, require_body, call
+                )
         within = f"no complete answer within total_timeout={total_timeout:g} s"
         raise APITimeoutError(
             f"Request timed out: {within}; {call.summary()}", request=RequestInfo(request.method, request.url)
@@ -643,17 +637,11 @@ class BaseClient:
         call ends with ``APITimeoutError`` on time, and the abandoned parse finishes in the
         background, its size bounded by ``max_response_size``.
         """
-        scope = anyio.CancelScope()
         left = None if deadline is None else max(0.0, deadline - (time.perf_counter() - started))
-        timer = arm_deadline(scope, left)
-        try:
-            with scope:
-                return await anyio.to_thread.run_sync(
-                    _parse, operation, answer, request, require_body, self._strict, abandon_on_cancel=True
-                )
-        finally:
-            if timer is not None:
-                timer.cancel()
+        with cancel_after(left):
+            return await anyio.to_thread.run_sync(
+                _parse, operation, answer, request, require_body, self._strict, abandon_on_cancel=True
+            )
         late = httpx.ReadTimeout(f"answer not read and parsed within {deadline:g} s per attempt")
         raise _connection_error(late, RequestInfo(request.method, request.url), call)
 

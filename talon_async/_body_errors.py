@@ -22,7 +22,6 @@ import re
 import sys
 import types
 import typing
-import uuid
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -31,6 +30,7 @@ import attrs
 from ._errors import InvalidRequestError
 from ._generated.request_rules import RULES
 from ._generated.types import Unset
+from ._json import as_json_value
 
 __all__ = ["refused_content", "undecodable", "unencodable", "unserializable"]
 
@@ -69,10 +69,8 @@ def unencodable(document: object, error: Exception, field: str = "body") -> Inva
 
 
 def _first_non_json(value: object, path: str) -> str | None:
-    if value is None or isinstance(value, str | bool | int | uuid.UUID):
+    if value is None or isinstance(value, str | bool | int):
         return None
-    if isinstance(value, enum.Enum):
-        return _first_non_json(value.value, path)
     if isinstance(value, float):
         return None if math.isfinite(value) else f"{path}: {value} is not a JSON number"
     if isinstance(value, list | tuple):
@@ -87,7 +85,12 @@ def _first_non_json(value: object, path: str) -> str | None:
             if found := _first_non_json(item, f"{path}.{key}"):
                 return found
         return None
-    return f"{path}: a {type(value).__name__} has no JSON form"
+    try:
+        # The few other types both encoders write (a UUID, an enum member) are judged by that form.
+        written_as = as_json_value(value)
+    except TypeError:
+        return f"{path}: a {type(value).__name__} has no JSON form"
+    return _first_non_json(written_as, path)
 
 
 # The generated layer's wrong-type message: "<jsonKey>: expected integer, got str".

@@ -12,10 +12,10 @@ try:
 except ImportError:  # the ``orjson`` extra is optional; the standard library decodes the same documents
     _orjson = None  # type: ignore[assignment]
 
-__all__ = ["decode_json", "encode_json"]
+__all__ = ["as_json_value", "decode_json", "encode_json"]
 
 
-def _as_json_value(value: object) -> object:
+def as_json_value(value: object) -> object:
     """The JSON form of the two non-JSON types orjson writes on its own, so both encoders agree."""
     if isinstance(value, uuid.UUID):
         return str(value)
@@ -25,9 +25,7 @@ def _as_json_value(value: object) -> object:
 
 
 # Built once: ``json.dumps`` with options other than the defaults constructs an encoder per call.
-_ENCODER = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_as_json_value
-)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=as_json_value)
 # Datetimes and dataclasses have no JSON form here (json refuses them, so the caller hears which).
 _ORJSON_OPTIONS = (
     0 if _orjson is None else _orjson.OPT_PASSTHROUGH_DATETIME | _orjson.OPT_PASSTHROUGH_DATACLASS

@@ -16,12 +16,13 @@ into plain strings as an argument of the library call itself, so no frame of our
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import ssl
 import sys
 import urllib.request
 import zlib
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Iterator, Sequence
 from typing import Any, Protocol
 
 import anyio
@@ -41,10 +42,11 @@ __all__ = [
     "Timeouts",
     "Transport",
     "UnreadableAnswer",
-    "arm_deadline",
     "attempt_timed_out",
+    "cancel_after",
     "check_header_size",
     "connection_failure",
+    "covered_by_deadline",
     "environment_proxy",
     "revealed",
     "too_large",
@@ -334,38 +336,46 @@ def attempt_timed_out(deadline: float) -> httpx.ReadTimeout:
     return httpx.ReadTimeout(f"no complete answer within {deadline:g} s per attempt")
 
 
-def arm_deadline(scope: anyio.CancelScope, seconds: float | None) -> asyncio.TimerHandle | None:
-    """Cancel ``scope`` after ``seconds``; under asyncio, return the timer to disarm on exit.
+@contextlib.contextmanager
+def cancel_after(seconds: float | None) -> Iterator[None]:
+    """Run the block for at most ``seconds`` (``None``: no limit); running out ends it quietly.
 
-    ``anyio.move_on_after`` costs about 35 µs per call on asyncio (its deadline is re-armed
-    through the backend on entry and exit); a plain loop timer that cancels the scope costs 3 µs
-    and ends the work the same way.
+    Whoever uses it raises its own timeout error after the block when it did not return. Under
+    asyncio a plain loop timer cancels an anyio scope (``anyio.move_on_after`` re-arms its deadline
+    through the backend on entry and exit, about 35 µs a call against 3); under trio it is trio's
+    own scope (anyio's wraps it, about 10 µs a call against 6). trio is running then, so it is
+    loaded: it is not a dependency, so it is never imported here.
     """
     if seconds is None:
+        yield
+    elif sniffio.current_async_library() == "trio":
+        trio = sys.modules["trio"]
+        with trio.CancelScope(deadline=trio.current_time() + seconds):
+            yield
+    else:
+        scope = anyio.CancelScope()
+        timer = asyncio.get_running_loop().call_later(seconds, scope.cancel)
+        try:
+            with scope:
+                yield
+        finally:
+            timer.cancel()
+
+
+def covered_by_deadline(phase_timeout: float | None, deadline: float | None) -> float | None:
+    """A read or write timeout, or ``None`` where it is as long as the deadline and so never fires first.
+
+    Both HTTP libraries re-arm such a timeout around every read (or write); leaving it to the
+    deadline saves that, and a stall then reads the same on every transport.
+    """
+    if phase_timeout is not None and deadline is not None and phase_timeout >= deadline:
         return None
-    if sniffio.current_async_library() != "asyncio":
-        scope.deadline = anyio.current_time() + seconds
-        return None
-    return asyncio.get_running_loop().call_later(seconds, scope.cancel)
+    return phase_timeout
 
 
 async def within_deadline(exchange: Coroutine[Any, Any, Answer], deadline: float | None) -> Answer:
     """``exchange`` awaited under the attempt's deadline, for a library with no total timeout of its own."""
-    if deadline is None:
+    with cancel_after(deadline):
         return await exchange
-    if sniffio.current_async_library() == "trio":
-        # trio's own scope: anyio's wraps it and costs about 10 µs per call against 6. trio is
-        # running, so it is loaded; it is not a dependency, so it is never imported here.
-        trio = sys.modules["trio"]
-        with trio.CancelScope(deadline=trio.current_time() + deadline):
-            return await exchange
-        raise attempt_timed_out(deadline)
-    scope = anyio.CancelScope()
-    timer = arm_deadline(scope, deadline)
-    try:
-        with scope:
-            return await exchange
-    finally:
-        if timer is not None:
-            timer.cancel()
+    # Reached only when the deadline ran out: with none, the block returns or raises.
     raise attempt_timed_out(deadline)

@@ -20,6 +20,7 @@ from . import (
     attempt_timed_out,
     check_header_size,
     connection_failure,
+    covered_by_deadline,
     revealed,
     too_large,
 )
@@ -95,18 +96,17 @@ class AiohttpTransport:
         """The phase timeouts and the attempt's deadline as aiohttp's own timeouts.
 
         The deadline is aiohttp's ``total``: one timer per request, where a timer of ours around
-        the call would be a second. A read timeout as long as the deadline can never fire first,
-        so it is left out: aiohttp re-arms that one on every chunk received.
+        the call would be a second. A read timeout the deadline covers is left out
+        (``covered_by_deadline``): aiohttp re-arms that one on every chunk received.
         """
         cached = self._timeouts
         if cached is not None and cached[0] is timeouts and cached[1] == deadline:
             return cached[2]
-        read = timeouts.get("read")
         timeout = aiohttp.ClientTimeout(
             total=deadline,
             connect=timeouts.get("pool"),
             sock_connect=timeouts.get("connect"),
-            sock_read=None if read is not None and deadline is not None and read >= deadline else read,
+            sock_read=covered_by_deadline(timeouts.get("read"), deadline),
             # aiohttp rounds timeouts over 5 s up to the next whole second; a deadline is kept to the letter.
             ceil_threshold=float("inf"),
         )

@@ -20,6 +20,7 @@ from . import (
     Timeouts,
     check_header_size,
     connection_failure,
+    covered_by_deadline,
     too_large,
     within_deadline,
 )
@@ -247,20 +248,18 @@ class HttpcoreTransport:
         )
 
     def _phase_timeouts(self, timeouts: Timeouts, deadline: float | None) -> Timeouts:
-        """The phase timeouts httpcore enforces: a read or write timeout as long as the deadline is left out.
+        """The phase timeouts httpcore enforces, less those the deadline covers (``covered_by_deadline``).
 
-        It could never fire before the deadline, and httpcore arms it (a cancel scope) around every
-        single read and write. The deadline then ends such a stall, as aiohttp's ``total`` does.
+        httpcore arms each (a cancel scope) around every single read and write.
         """
         cached = self._timeouts
         if cached is not None and cached[0] is timeouts and cached[1] == deadline:
             return cached[2]
-        phases = dict(timeouts)
-        if deadline is not None:
-            for phase in ("read", "write"):
-                value = phases.get(phase)
-                if value is not None and value >= deadline:
-                    phases[phase] = None
+        phases = {
+            **timeouts,
+            "read": covered_by_deadline(timeouts.get("read"), deadline),
+            "write": covered_by_deadline(timeouts.get("write"), deadline),
+        }
         self._timeouts = (timeouts, deadline, phases)
         return phases
 

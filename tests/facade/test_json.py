@@ -118,7 +118,7 @@ UNENCODABLE = [
 @pytest.mark.parametrize("document", ENCODABLE)
 def test_encodes_to_the_same_document_as_json(parser: str, document: object) -> None:
     """Each body encodes to JSON that reads back as the standard library's own encoding of it."""
-    reference = json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=_json._as_json_value)
+    reference = json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=_json.as_json_value)
     assert json.loads(encode_json(document)) == json.loads(reference)
 
 
