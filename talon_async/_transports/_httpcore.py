@@ -72,14 +72,20 @@ class _CoalescedStream(httpcore.AsyncNetworkStream):
 
 
 class _CoalescingBackend(httpcore.AsyncNetworkBackend):
-    """Strictly private. httpcore's backend for the running library, its streams ``_CoalescedStream``."""
+    """Strictly private. A network backend for the running library, its streams ``_CoalescedStream``.
+
+    Under asyncio it is httpcore's anyio backend; under trio, ours on trio's public API (``_trio``),
+    which enters no cancel scope around a read or write that has no timeout of its own.
+    """
 
     def __init__(self) -> None:
-        # What httpcore's own default does: trio's backend under trio, anyio's under asyncio.
-        trio = sniffio.current_async_library() == "trio"
-        self._inner: httpcore.AsyncNetworkBackend = (
-            httpcore.TrioBackend() if trio else httpcore.AnyIOBackend()
-        )
+        self._inner: httpcore.AsyncNetworkBackend
+        if sniffio.current_async_library() == "trio":
+            from ._trio import TrioBackend
+
+            self._inner = TrioBackend()
+        else:
+            self._inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
         self,

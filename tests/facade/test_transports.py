@@ -701,3 +701,45 @@ def test_a_phase_timeout_the_deadline_covers_is_left_to_the_deadline() -> None:
     assert aiohttp_transport._client_timeout(equal, 10.0).sock_read is None
     assert aiohttp_transport._client_timeout(shorter, 10.0).sock_read == 2.0
     assert aiohttp_transport._client_timeout(shorter, 10.0).total == 10.0
+
+
+@pytest.mark.parametrize("kind", ["httpcore"])
+async def test_an_exchange_over_tls_reads_and_writes_through_the_trio_backend(kind: str) -> None:
+    """Under trio, httpcore's connections run on the SDK's own trio backend: TLS included, kept alive."""
+    import ssl
+
+    import trustme
+    from anyio.streams.tls import TLSListener
+
+    from talon_async._transports._httpcore import _CoalescingBackend
+
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("localhost").configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    authority.configure_trust(client_context)
+    server = Loopback(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+
+    async def handle(stream: anyio.abc.ByteStream) -> None:
+        async with stream:
+            while await server.read_request(stream) is not None:  # type: ignore[arg-type]
+                await stream.send(server.answer)
+
+    tcp = await anyio.create_tcp_listener(local_host="127.0.0.1")
+    port = tcp.extra(anyio.abc.SocketAttribute.local_port)
+    listener = TLSListener(tcp, server_context)
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(listener.serve, handle)
+        origin = httpcore.Origin(b"https", b"localhost", port)
+        async with httpcore.AsyncHTTPConnection(
+            origin, ssl_context=client_context, network_backend=_CoalescingBackend()
+        ) as connection:
+            for _ in range(2):
+                response = await connection.request("GET", f"https://localhost:{port}/v1/x", content=b"")
+                assert (response.status, response.content) == (200, b"{}")
+            stream = response.extensions["network_stream"]
+            assert stream.get_extra_info("ssl_object").version().startswith("TLS")
+            assert stream.get_extra_info("server_addr")[1] == port
+        tg.cancel_scope.cancel()
+    assert len(server.requests) == 2
+    assert server.requests[1].startswith(b"GET /v1/x HTTP/1.1\r\nHost: localhost:")
