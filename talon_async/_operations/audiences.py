@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from .._argument_converters import Body, as_model
 from .._base import BaseClient, TimeoutTypes, describe
+from .._generated import models
+from .._generated.api import audiences as audiences_api
 from .._request_checks import check_max_items
 
 if TYPE_CHECKING:
@@ -36,12 +38,11 @@ class AudienceOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> Audience:
         """Create an audience (``POST /v2/audiences``)."""
-        from .._generated.api.audiences import create_audience_v2 as op
-        from .._generated.models.new_audience import NewAudience
-
-        request = as_model(NewAudience, body, "body")
+        request = as_model(models.NewAudience, body, "body")
         return await self._send(
-            describe(op.describe, body=request), timeout=timeout, total_timeout=total_timeout
+            describe(audiences_api.create_audience_v2.describe, body=request),
+            timeout=timeout,
+            total_timeout=total_timeout,
         )
 
     async def update_audience(
@@ -53,29 +54,32 @@ class AudienceOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> Audience:
         """Rename an audience (``PUT /v2/audiences/{audienceId}``)."""
-        from .._generated.api.audiences import update_audience_v2 as op
-        from .._generated.models.update_audience import UpdateAudience
-
-        request = as_model(UpdateAudience, body, "body")
+        request = as_model(models.UpdateAudience, body, "body")
         return await self._send(
-            describe(op.describe, audience_id, body=request), timeout=timeout, total_timeout=total_timeout
+            describe(audiences_api.update_audience_v2.describe, audience_id, body=request),
+            timeout=timeout,
+            total_timeout=total_timeout,
         )
 
     async def delete_audience(
         self, audience_id: int, *, timeout: TimeoutTypes = None, total_timeout: float | None = None
     ) -> None:
         """Delete an audience (``DELETE /v2/audiences/{audienceId}``)."""
-        from .._generated.api.audiences import delete_audience_v2 as op
-
-        await self._send(describe(op.describe, audience_id), timeout=timeout, total_timeout=total_timeout)
+        await self._send(
+            describe(audiences_api.delete_audience_v2.describe, audience_id),
+            timeout=timeout,
+            total_timeout=total_timeout,
+        )
 
     async def delete_audience_memberships(
         self, audience_id: int, *, timeout: TimeoutTypes = None, total_timeout: float | None = None
     ) -> None:
         """Remove every member of an audience (``DELETE /v2/audiences/{audienceId}/memberships``)."""
-        from .._generated.api.audiences import delete_audience_memberships_v2 as op
-
-        await self._send(describe(op.describe, audience_id), timeout=timeout, total_timeout=total_timeout)
+        await self._send(
+            describe(audiences_api.delete_audience_memberships_v2.describe, audience_id),
+            timeout=timeout,
+            total_timeout=total_timeout,
+        )
 
     async def update_audience_customers_attributes(
         self,
@@ -86,14 +90,11 @@ class AudienceOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> None:
         """Set attributes on every member of an audience (``PUT /v2/audience_customers/{id}/attributes``)."""
-        from .._generated.api.audiences import update_audience_customers_attributes as op
-        from .._generated.models.update_audience_customers_attributes_body import (
-            UpdateAudienceCustomersAttributesBody,
-        )
-
-        request = as_model(UpdateAudienceCustomersAttributesBody, body, "body")
+        request = as_model(models.UpdateAudienceCustomersAttributesBody, body, "body")
         await self._send(
-            describe(op.describe, audience_id, body=request), timeout=timeout, total_timeout=total_timeout
+            describe(audiences_api.update_audience_customers_attributes.describe, audience_id, body=request),
+            timeout=timeout,
+            total_timeout=total_timeout,
         )
 
     async def update_customer_profile_audiences(
@@ -104,9 +105,10 @@ class AudienceOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> None:
         """Add profiles to or remove them from audiences, up to 1000 changes per request."""
-        from .._generated.api.audiences import update_customer_profile_audiences as op
-        from .._generated.models.customer_profile_audience_request import CustomerProfileAudienceRequest
-
-        request = as_model(CustomerProfileAudienceRequest, body, "body")
+        request = as_model(models.CustomerProfileAudienceRequest, body, "body")
         check_max_items("body.data", request.data)
-        await self._send(describe(op.describe, body=request), timeout=timeout, total_timeout=total_timeout)
+        await self._send(
+            describe(audiences_api.update_customer_profile_audiences.describe, body=request),
+            timeout=timeout,
+            total_timeout=total_timeout,
+        )

@@ -14,6 +14,7 @@ from .._batch_runner import BatchResult, Boundary, ChunkResult, Operation, run_b
 from .._body_errors import unserializable
 from .._checkpoint import Checkpoint, JsonlCheckpoint
 from .._errors import InvalidRequestError
+from .._generated import models
 
 if TYPE_CHECKING:
     from .._catalog_actions import CatalogPayload
@@ -115,12 +116,9 @@ class BatchOperations(BaseClient):
         ``integrationId`` hashes to ``i``; ``keep_ok_chunks=False`` keeps memory flat on huge
         inputs by listing only failed chunks. See docs/bulk-jobs.md.
         """
-        from .._generated.models.multiple_customer_profile_integration_request import (
-            MultipleCustomerProfileIntegrationRequest,
-        )
 
         async def send(chunk: list[MultipleCustomerProfileIntegrationRequestItem]) -> None:
-            body = MultipleCustomerProfileIntegrationRequest(customer_profiles=chunk)
+            body = models.MultipleCustomerProfileIntegrationRequest(customer_profiles=chunk)
             await self._chunk_senders.update_customer_profiles(body=body, silent=True, timeout=timeout)
 
         return await _run(
@@ -145,11 +143,10 @@ class BatchOperations(BaseClient):
         ``checkpoint``, ``shard`` (by ``profileIntegrationId``) and ``keep_ok_chunks`` work as for
         ``batch_update_customer_profiles``.
         """
-        from .._generated.models.customer_profile_audience_request import CustomerProfileAudienceRequest
 
         async def send(chunk: list[CustomerProfileAudienceRequestItem]) -> None:
             await self._chunk_senders.update_customer_profile_audiences(
-                body=CustomerProfileAudienceRequest(data=chunk), timeout=timeout
+                body=models.CustomerProfileAudienceRequest(data=chunk), timeout=timeout
             )
 
         return await _run(
@@ -180,11 +177,10 @@ class BatchOperations(BaseClient):
         (an item is added before it is patched); raise it only for independent actions.
         Shards split by SKU, so each SKU's actions stay in order within one shard.
         """
-        from .._generated.models.catalog_sync_request import CatalogSyncRequest
 
         async def send(chunk: list[CatalogAction]) -> Catalog:
             return await self._chunk_senders.sync_catalog(
-                catalog_id, body=CatalogSyncRequest(actions=chunk), timeout=timeout
+                catalog_id, body=models.CatalogSyncRequest(actions=chunk), timeout=timeout
             )
 
         return await _run(
@@ -223,13 +219,12 @@ class BatchOperations(BaseClient):
         chunk whose outcome the checkpoint left unknown is not re-sent but listed in
         ``BatchResult.uncertain`` for you to reconcile.
         """
-        from .._generated.models.new_referrals_for_multiple_advocates import NewReferralsForMultipleAdvocates
 
         start = date_param(start_date, "start_date")
         expiry = date_param(expiry_date, "expiry_date")
 
         async def send(chunk: list[str]) -> AdvocateReferralsPage | None:
-            body = NewReferralsForMultipleAdvocates(
+            body = models.NewReferralsForMultipleAdvocates(
                 campaign_id=campaign_id,
                 advocate_profile_integration_ids=chunk,
                 start_date=start,

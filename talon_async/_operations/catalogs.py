@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from .._argument_converters import as_model
 from .._base import BaseClient, TimeoutTypes, describe
 from .._catalog_actions import check_catalog_actions
+from .._generated import models
+from .._generated.api import catalogs as catalogs_api
 from .._request_checks import check_max_items
 
 if TYPE_CHECKING:
@@ -31,12 +33,11 @@ class CatalogOperations(BaseClient):
 
         Not safe to repeat (the spec says so): an ADD replayed after it landed fails as a duplicate.
         """
-        from .._generated.api.catalogs import sync_catalog as op
-        from .._generated.models.catalog_sync_request import CatalogSyncRequest
-
-        request = as_model(CatalogSyncRequest, body, "body")
+        request = as_model(models.CatalogSyncRequest, body, "body")
         check_max_items("body.actions", request.actions)
         check_catalog_actions(request.actions)
         return await self._send(
-            describe(op.describe, catalog_id, body=request), timeout=timeout, total_timeout=total_timeout
+            describe(catalogs_api.sync_catalog.describe, catalog_id, body=request),
+            timeout=timeout,
+            total_timeout=total_timeout,
         )

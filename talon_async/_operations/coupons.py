@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING, Literal, overload
 
 from .._argument_converters import as_model, silent_mode
 from .._base import BaseClient, TimeoutTypes, describe
+from .._generated import models
+from .._generated.api import coupons as coupons_api
+from .._generated.api import referrals as referrals_api
 from .._pagination import Paginator
 from .._request_checks import check_max_items, check_path
 
@@ -41,14 +44,13 @@ class CouponOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> Coupon:
         """Reserve a coupon for up to 1000 profiles (``POST /v1/coupon_reservations/{couponValue}``)."""
-        from .._generated.api.coupons import create_coupon_reservation as op
-        from .._generated.models.coupon_reservations import CouponReservations
-
         check_path("coupon_value", coupon_value)
-        request = as_model(CouponReservations, body, "body")
+        request = as_model(models.CouponReservations, body, "body")
         check_max_items("body.integrationIDs", request.integration_ids)
         return await self._send(
-            describe(op.describe, coupon_value, body=request), timeout=timeout, total_timeout=total_timeout
+            describe(coupons_api.create_coupon_reservation.describe, coupon_value, body=request),
+            timeout=timeout,
+            total_timeout=total_timeout,
         )
 
     async def delete_coupon_reservation(
@@ -60,25 +62,24 @@ class CouponOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> None:
         """Remove coupon reservations for up to 1000 profiles (``DELETE /v1/coupon_reservations/{value}``)."""
-        from .._generated.api.coupons import delete_coupon_reservation as op
-        from .._generated.models.coupon_reservations import CouponReservations
-
         check_path("coupon_value", coupon_value)
-        request = as_model(CouponReservations, body, "body")
+        request = as_model(models.CouponReservations, body, "body")
         check_max_items("body.integrationIDs", request.integration_ids)
         await self._send(
-            describe(op.describe, coupon_value, body=request), timeout=timeout, total_timeout=total_timeout
+            describe(coupons_api.delete_coupon_reservation.describe, coupon_value, body=request),
+            timeout=timeout,
+            total_timeout=total_timeout,
         )
 
     async def get_reserved_customers(
         self, coupon_value: str, *, timeout: TimeoutTypes = None, total_timeout: float | None = None
     ) -> ReservedCustomersPage:
         """The profiles that reserved a coupon (``GET /v1/coupon_reservations/customerprofiles/{value}``)."""
-        from .._generated.api.coupons import get_reserved_customers as op
-
         check_path("coupon_value", coupon_value)
         return await self._send(
-            describe(op.describe, coupon_value), timeout=timeout, total_timeout=total_timeout
+            describe(coupons_api.get_reserved_customers.describe, coupon_value),
+            timeout=timeout,
+            total_timeout=total_timeout,
         )
 
     async def create_referral(
@@ -89,12 +90,11 @@ class CouponOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> Referral:
         """Create a referral code for an advocate (``POST /v1/referrals``)."""
-        from .._generated.api.referrals import create_referral as op
-        from .._generated.models.new_referral import NewReferral
-
-        request = as_model(NewReferral, body, "body")
+        request = as_model(models.NewReferral, body, "body")
         return await self._send(
-            describe(op.describe, body=request), timeout=timeout, total_timeout=total_timeout
+            describe(referrals_api.create_referral.describe, body=request),
+            timeout=timeout,
+            total_timeout=total_timeout,
         )
 
     @overload
@@ -133,12 +133,13 @@ class CouponOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> AdvocateReferralsPage | None:
         """Create referral codes for up to 1000 advocates (``POST /v1/referrals_for_multiple_advocates``)."""
-        from .._generated.api.referrals import create_referrals_for_multiple_advocates as op
-        from .._generated.models.new_referrals_for_multiple_advocates import NewReferralsForMultipleAdvocates
-
-        request = as_model(NewReferralsForMultipleAdvocates, body, "body")
+        request = as_model(models.NewReferralsForMultipleAdvocates, body, "body")
         check_max_items("body.advocateProfileIntegrationIds", request.advocate_profile_integration_ids)
-        operation = describe(op.describe, body=request, silent=silent_mode(silent))
+        operation = describe(
+            referrals_api.create_referrals_for_multiple_advocates.describe,
+            body=request,
+            silent=silent_mode(silent),
+        )
         result = await self._send(
             operation, timeout=timeout, total_timeout=total_timeout, require_body=not silent
         )

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .._argument_converters import as_model, date_param, enum_param, flag, page_params, strings_param
 from .._base import BaseClient, TimeoutTypes, describe
+from .._generated import models
+from .._generated.api import loyalty as loyalty_api
 from .._generated.types import UNSET, Unset
 from .._pagination import AsyncPaginator, Paginator
 from .._request_checks import MAX_ITEMS, check_card_id, check_path
@@ -77,12 +79,9 @@ class LoyaltyOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> LoyaltyCard:
         """Create a loyalty card (``POST /v1/loyalty_programs/{id}/cards``)."""
-        from .._generated.api.loyalty import generate_loyalty_card as op
-        from .._generated.models.generate_loyalty_card import GenerateLoyaltyCard
-
-        request = as_model(GenerateLoyaltyCard, body, "body")
+        request = as_model(models.GenerateLoyaltyCard, body, "body")
         return await self._send(
-            describe(op.describe, loyalty_program_id, body=request),
+            describe(loyalty_api.generate_loyalty_card.describe, loyalty_program_id, body=request),
             timeout=timeout,
             total_timeout=total_timeout,
         )
@@ -100,11 +99,9 @@ class LoyaltyOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> LoyaltyBalancesWithTiers:
         """A profile's balances in a loyalty program."""
-        from .._generated.api.loyalty import get_loyalty_balances as op
-
         check_path("integration_id", integration_id)
         operation = describe(
-            op.describe,
+            loyalty_api.get_loyalty_balances.describe,
             loyalty_program_id,
             integration_id,
             end_date=date_param(end_date, "end_date"),
@@ -125,11 +122,9 @@ class LoyaltyOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> LoyaltyCardBalances:
         """A loyalty card's balances."""
-        from .._generated.api.loyalty import get_loyalty_card_balances as op
-
         check_card_id(loyalty_card_id)
         operation = describe(
-            op.describe,
+            loyalty_api.get_loyalty_card_balances.describe,
             loyalty_program_id,
             loyalty_card_id,
             end_date=date_param(end_date, "end_date"),
@@ -153,15 +148,11 @@ class LoyaltyOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> AsyncPaginator[CardLedgerPointsEntryIntegrationAPI, LoyaltyCardPointsPage]:
         """A loyalty card's points: ``await`` for one page, ``async for`` for every entry."""
-        from .._generated.api.loyalty import get_loyalty_card_points as op
-        from .._generated.models.loyalty_points_sort import LoyaltyPointsSort
-        from .._generated.models.loyalty_points_status import LoyaltyPointsStatus
-
         check_card_id(loyalty_card_id)
         page_params(page_size, skip)
         filters: dict[str, Any] = {
-            "status": enum_param(LoyaltyPointsStatus, status, "status"),
-            "sort": enum_param(LoyaltyPointsSort, sort, "sort"),
+            "status": enum_param(models.LoyaltyPointsStatus, status, "status"),
+            "sort": enum_param(models.LoyaltyPointsSort, sort, "sort"),
             "subledger_id": strings_param(subledger_id, "subledger_id"),
             "customer_session_ids": strings_param(customer_session_ids, "customer_session_ids"),
             "transaction_uuids": strings_param(transaction_uuids, "transaction_uuids"),
@@ -169,7 +160,7 @@ class LoyaltyOperations(BaseClient):
 
         def fetch(offset: int | None, size: int | None) -> Awaitable[LoyaltyCardPointsPage]:
             operation = describe(
-                op.describe,
+                loyalty_api.get_loyalty_card_points.describe,
                 loyalty_program_id,
                 loyalty_card_id,
                 page_size=_size(size),
@@ -198,15 +189,12 @@ class LoyaltyOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> AsyncPaginator[CardLedgerTransactionLogEntryIntegrationAPI, LoyaltyCardTransactionsPage]:
         """A loyalty card's ledger: ``await`` for one page, ``async for`` for every entry."""
-        from .._generated.api.loyalty import get_loyalty_card_transactions as op
-        from .._generated.models.loyalty_transaction_type import LoyaltyTransactionType
-
         check_card_id(loyalty_card_id)
         page_params(page_size, skip)
         filters: dict[str, Any] = {
             "subledger_id": strings_param(subledger_id, "subledger_id"),
             "loyalty_transaction_type": enum_param(
-                LoyaltyTransactionType, loyalty_transaction_type, "loyalty_transaction_type"
+                models.LoyaltyTransactionType, loyalty_transaction_type, "loyalty_transaction_type"
             ),
             "start_date": date_param(start_date, "start_date"),
             "end_date": date_param(end_date, "end_date"),
@@ -217,7 +205,7 @@ class LoyaltyOperations(BaseClient):
 
         def fetch(offset: int | None, size: int | None) -> Awaitable[LoyaltyCardTransactionsPage]:
             operation = describe(
-                op.describe,
+                loyalty_api.get_loyalty_card_transactions.describe,
                 loyalty_program_id,
                 loyalty_card_id,
                 page_size=_size(size),
@@ -244,15 +232,11 @@ class LoyaltyOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> AsyncPaginator[LedgerPointsEntryIntegrationAPI, ProfilePointsPage]:
         """A profile's points in a program: ``await`` for one page, ``async for`` for every entry."""
-        from .._generated.api.loyalty import get_loyalty_program_profile_points as op
-        from .._generated.models.loyalty_points_sort import LoyaltyPointsSort
-        from .._generated.models.loyalty_points_status import LoyaltyPointsStatus
-
         check_path("integration_id", integration_id)
         page_params(page_size, skip)
         filters: dict[str, Any] = {
-            "status": enum_param(LoyaltyPointsStatus, status, "status"),
-            "sort": enum_param(LoyaltyPointsSort, sort, "sort"),
+            "status": enum_param(models.LoyaltyPointsStatus, status, "status"),
+            "sort": enum_param(models.LoyaltyPointsSort, sort, "sort"),
             "subledger_id": strings_param(subledger_id, "subledger_id"),
             "customer_session_ids": strings_param(customer_session_ids, "customer_session_ids"),
             "transaction_uuids": strings_param(transaction_uuids, "transaction_uuids"),
@@ -260,7 +244,7 @@ class LoyaltyOperations(BaseClient):
 
         def fetch(offset: int | None, size: int | None) -> Awaitable[ProfilePointsPage]:
             operation = describe(
-                op.describe,
+                loyalty_api.get_loyalty_program_profile_points.describe,
                 loyalty_program_id,
                 integration_id,
                 page_size=_size(size),
@@ -289,9 +273,6 @@ class LoyaltyOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> AsyncPaginator[LedgerTransactionLogEntryIntegrationAPI, ProfileTransactionsPage]:
         """A profile's ledger in a program: ``await`` for one page, ``async for`` for every entry."""
-        from .._generated.api.loyalty import get_loyalty_program_profile_transactions as op
-        from .._generated.models.loyalty_transaction_type import LoyaltyTransactionType
-
         check_path("integration_id", integration_id)
         page_params(page_size, skip)
         filters: dict[str, Any] = {
@@ -299,7 +280,7 @@ class LoyaltyOperations(BaseClient):
             "transaction_uuids": strings_param(transaction_uuids, "transaction_uuids"),
             "subledger_id": UNSET if subledger_id is None else subledger_id,
             "loyalty_transaction_type": enum_param(
-                LoyaltyTransactionType, loyalty_transaction_type, "loyalty_transaction_type"
+                models.LoyaltyTransactionType, loyalty_transaction_type, "loyalty_transaction_type"
             ),
             "start_date": date_param(start_date, "start_date"),
             "end_date": date_param(end_date, "end_date"),
@@ -308,7 +289,7 @@ class LoyaltyOperations(BaseClient):
 
         def fetch(offset: int | None, size: int | None) -> Awaitable[ProfileTransactionsPage]:
             operation = describe(
-                op.describe,
+                loyalty_api.get_loyalty_program_profile_transactions.describe,
                 loyalty_program_id,
                 integration_id,
                 page_size=_size(size),
@@ -329,12 +310,14 @@ class LoyaltyOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> LoyaltyCard:
         """Link a loyalty card to a customer profile."""
-        from .._generated.api.loyalty import link_loyalty_card_to_profile as op
-        from .._generated.models.loyalty_card_registration import LoyaltyCardRegistration
-
         check_card_id(loyalty_card_id)
-        request = as_model(LoyaltyCardRegistration, body, "body")
-        operation = describe(op.describe, loyalty_program_id, loyalty_card_id, body=request)
+        request = as_model(models.LoyaltyCardRegistration, body, "body")
+        operation = describe(
+            loyalty_api.link_loyalty_card_to_profile.describe,
+            loyalty_program_id,
+            loyalty_card_id,
+            body=request,
+        )
         return await self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
     async def unlink_loyalty_card_from_profile(
@@ -347,12 +330,14 @@ class LoyaltyOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> LoyaltyCard:
         """Unlink a loyalty card from a customer profile."""
-        from .._generated.api.loyalty import unlink_loyalty_card_from_profile as op
-        from .._generated.models.loyalty_card_registration import LoyaltyCardRegistration
-
         check_card_id(loyalty_card_id)
-        request = as_model(LoyaltyCardRegistration, body, "body")
-        operation = describe(op.describe, loyalty_program_id, loyalty_card_id, body=request)
+        request = as_model(models.LoyaltyCardRegistration, body, "body")
+        operation = describe(
+            loyalty_api.unlink_loyalty_card_from_profile.describe,
+            loyalty_program_id,
+            loyalty_card_id,
+            body=request,
+        )
         return await self._send(operation, timeout=timeout, total_timeout=total_timeout)
 
     # --- deprecated aliases: the get_* methods above iterate ----------------------------------------

@@ -6,6 +6,10 @@ from typing import TYPE_CHECKING, Literal, overload
 
 from .._argument_converters import as_model, flag, silent_mode
 from .._base import BaseClient, TimeoutTypes, describe
+from .._generated import models
+from .._generated.api import customer_data as customer_data_api
+from .._generated.api import events as events_api
+from .._generated.api import profiles as profiles_api
 from .._generated.types import UNSET
 from .._request_checks import check_dry_preconditions, check_max_items, check_path
 
@@ -45,17 +49,12 @@ class ProfileOperations(BaseClient):
 
         ``dry`` needs ``run_rule_engine=True``. Calls for the same profile are serialized.
         """
-        from .._generated.api.profiles import update_customer_profile_v2 as op
-        from .._generated.models.customer_profile_integration_request_v2 import (
-            CustomerProfileIntegrationRequestV2,
-        )
-
         check_path("integration_id", integration_id)
-        request = as_model(CustomerProfileIntegrationRequestV2, body, "body")
+        request = as_model(models.CustomerProfileIntegrationRequestV2, body, "body")
         dry = dry or self._dry
         check_dry_preconditions(dry=dry, run_rule_engine=run_rule_engine)
         operation = describe(
-            op.describe,
+            profiles_api.update_customer_profile_v2.describe,
             integration_id,
             body=request,
             run_rule_engine=True if run_rule_engine else UNSET,
@@ -111,14 +110,11 @@ class ProfileOperations(BaseClient):
         ``silent=True`` (the API's default) returns ``None``; ``batch_update_customer_profiles``
         takes any number of profiles.
         """
-        from .._generated.api.profiles import update_customer_profiles_v2 as op
-        from .._generated.models.multiple_customer_profile_integration_request import (
-            MultipleCustomerProfileIntegrationRequest,
-        )
-
-        request = as_model(MultipleCustomerProfileIntegrationRequest, body, "body")
+        request = as_model(models.MultipleCustomerProfileIntegrationRequest, body, "body")
         check_max_items("body.customerProfiles", request.customer_profiles)
-        operation = describe(op.describe, body=request, silent=silent_mode(silent))
+        operation = describe(
+            profiles_api.update_customer_profiles_v2.describe, body=request, silent=silent_mode(silent)
+        )
         result = await self._send(
             operation, timeout=timeout, total_timeout=total_timeout, require_body=not silent
         )
@@ -171,14 +167,11 @@ class ProfileOperations(BaseClient):
 
         Events for the same profile are serialized. ``force_complete_evaluation`` needs ``dry``.
         """
-        from .._generated.api.events import track_event_v2 as op
-        from .._generated.models.integration_event_v2_request import IntegrationEventV2Request
-
-        request = as_model(IntegrationEventV2Request, body, "body")
+        request = as_model(models.IntegrationEventV2Request, body, "body")
         dry = dry or self._dry
         check_dry_preconditions(dry=dry, force_complete_evaluation=force_complete_evaluation)
         operation = describe(
-            op.describe,
+            events_api.track_event_v2.describe,
             body=request,
             silent=silent_mode(silent),
             dry=True if dry else UNSET,
@@ -198,10 +191,12 @@ class ProfileOperations(BaseClient):
         self, integration_id: str, *, timeout: TimeoutTypes = None, total_timeout: float | None = None
     ) -> None:
         """Delete a customer's personal data (``DELETE /v1/customer_data/{integrationId}``)."""
-        from .._generated.api.customer_data import delete_customer_data as op
-
         check_path("integration_id", integration_id)
-        await self._send(describe(op.describe, integration_id), timeout=timeout, total_timeout=total_timeout)
+        await self._send(
+            describe(customer_data_api.delete_customer_data.describe, integration_id),
+            timeout=timeout,
+            total_timeout=total_timeout,
+        )
 
     async def get_customer_inventory(
         self,
@@ -217,11 +212,9 @@ class ProfileOperations(BaseClient):
         total_timeout: float | None = None,
     ) -> CustomerInventory:
         """What a customer holds: profile, referrals, coupons, loyalty, giveaways, achievements."""
-        from .._generated.api.customer_data import get_customer_inventory as op
-
         check_path("integration_id", integration_id)
         operation = describe(
-            op.describe,
+            customer_data_api.get_customer_inventory.describe,
             integration_id,
             profile=flag(profile),
             referrals=flag(referrals),

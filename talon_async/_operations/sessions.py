@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from .._argument_converters import CLOSING_STATES, as_model
 from .._base import BaseClient, TimeoutTypes, describe
+from .._generated import models
+from .._generated.api import sessions as sessions_api
 from .._generated.types import UNSET
 from .._request_checks import check_dry_preconditions, check_max_items, check_path
 
@@ -30,11 +32,11 @@ class SessionOperations(BaseClient):
         self, customer_session_id: str, *, timeout: TimeoutTypes = None, total_timeout: float | None = None
     ) -> IntegrationCustomerSessionResponse:
         """Get a customer session (``GET /v2/customer_sessions/{id}``)."""
-        from .._generated.api.sessions import get_customer_session as op
-
         check_path("customer_session_id", customer_session_id)
         return await self._send(
-            describe(op.describe, customer_session_id), timeout=timeout, total_timeout=total_timeout
+            describe(sessions_api.get_customer_session.describe, customer_session_id),
+            timeout=timeout,
+            total_timeout=total_timeout,
         )
 
     async def update_customer_session(
@@ -52,16 +54,13 @@ class SessionOperations(BaseClient):
         Calls for the same session are serialized within this client. ``now`` (dry only, in the
         future) evaluates the session as of that moment.
         """
-        from .._generated.api.sessions import update_customer_session_v2 as op
-        from .._generated.models.integration_request import IntegrationRequest
-
         check_path("customer_session_id", customer_session_id)
-        request = as_model(IntegrationRequest, body, "body")
+        request = as_model(models.IntegrationRequest, body, "body")
         check_max_items("body.customerSession.cartItems", request.customer_session.cart_items)
         dry = dry or self._dry
         check_dry_preconditions(dry=dry, now=now)
         operation = describe(
-            op.describe,
+            sessions_api.update_customer_session_v2.describe,
             customer_session_id,
             body=request,
             dry=True if dry else UNSET,
@@ -82,11 +81,9 @@ class SessionOperations(BaseClient):
         self, customer_session_id: str, *, timeout: TimeoutTypes = None, total_timeout: float | None = None
     ) -> ReopenSessionResponse:
         """Reopen a closed customer session, rolling back its effects (``PUT .../reopen``)."""
-        from .._generated.api.sessions import reopen_customer_session as op
-
         check_path("customer_session_id", customer_session_id)
         return await self._send(
-            describe(op.describe, customer_session_id),
+            describe(sessions_api.reopen_customer_session.describe, customer_session_id),
             timeout=timeout,
             total_timeout=total_timeout,
             lock=("session", customer_session_id),
@@ -106,15 +103,12 @@ class SessionOperations(BaseClient):
 
         ``run_rule_engine`` is sent only when given; without it Talon.One applies its own default.
         """
-        from .._generated.api.sessions import return_cart_items as op
-        from .._generated.models.return_integration_request import ReturnIntegrationRequest
-
         check_path("customer_session_id", customer_session_id)
-        request = as_model(ReturnIntegrationRequest, body, "body")
+        request = as_model(models.ReturnIntegrationRequest, body, "body")
         dry = dry or self._dry
         return await self._send(
             describe(
-                op.describe,
+                sessions_api.return_cart_items.describe,
                 customer_session_id,
                 body=request,
                 dry=True if dry else UNSET,
