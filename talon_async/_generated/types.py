@@ -197,8 +197,28 @@ def in_item(
     return in_field(error, f"{field}[]")
 
 
+# The query strings of parameters that are all text (``silent=yes``), the same few on most calls.
+# Only all-text sets are stored: a stored key then only matches parameters equal to text, so
+# ``1`` can never be served the string made for ``True`` (the two are equal as dictionary keys).
+_TEXT_QUERIES: dict[tuple[tuple[str, Any], ...], str] = {}
+
+
 def encode_query(params: Mapping[str, Any]) -> str:
     """The query string for ``params``, as httpx writes it: booleans as ``true``/``false``, lists as repeated keys."""
+    try:
+        key = tuple(params.items())
+        known = _TEXT_QUERIES.get(key)
+    except TypeError:  # a list among the values
+        key, known = (), None
+    if known is not None:
+        return known
+    query = _encoded_query(params)
+    if key and len(_TEXT_QUERIES) < 256 and all(type(value) is str for _, value in key):
+        _TEXT_QUERIES[key] = query
+    return query
+
+
+def _encoded_query(params: Mapping[str, Any]) -> str:
     pairs: list[tuple[str, str]] = []
     plain = True
     for name, value in params.items():
