@@ -135,10 +135,12 @@ class AiohttpTransport:
                 raw_headers = response.raw_headers
                 status, reason = response.status, response.reason or ""
                 check_header_size(raw_headers)
-                reader = BodyReader(
-                    status, reason, raw_headers, _header(raw_headers, b"content-encoding"), limit
-                )
+                encoding = _header(raw_headers, b"content-encoding")
                 length = response.content_length
+                if length == 0 and encoding is None:
+                    # Announced empty (a 204, a silent call): nothing to read, count or decode.
+                    return Answer(status, reason, raw_headers, b"")
+                reader = BodyReader(status, reason, raw_headers, encoding, limit)
                 if length is not None and length > limit:
                     response.close()
                     raise reader.too_large()
