@@ -13,6 +13,7 @@ trio is not a dependency: this module is only used while trio runs, so it finds 
 from __future__ import annotations
 
 import contextlib
+import errno
 import math
 import ssl
 import sys
@@ -29,23 +30,27 @@ def _trio() -> Any:
 
 
 class TrioStream(httpcore.AsyncNetworkStream):
-    """Strictly private. One trio stream (a socket, or TLS over one) as httpcore reads and writes it."""
+    """Strictly private. One trio stream (a socket, or TLS over one) as httpcore reads and writes it.
 
-    __slots__ = ("_stream", "_trio")
+    A plain TCP connection is read and written through its trio socket: ``SocketStream`` wraps
+    each call in a conflict detector and an error-translating generator context manager, which
+    cost more than the system call. Its errors are translated here exactly as it would.
+    """
+
+    __slots__ = ("_socket", "_stream", "_trio")
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
         self._trio = _trio()
+        self._socket = stream.socket if isinstance(stream, self._trio.SocketStream) else None
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         trio = self._trio
         try:
             if timeout is None:
-                data: bytes = await self._stream.receive_some(max_bytes)
-                return data
+                return await self._receive(max_bytes)
             with trio.fail_after(timeout):
-                timed: bytes = await self._stream.receive_some(max_bytes)
-                return timed
+                return await self._receive(max_bytes)
         except trio.TooSlowError as exc:
             raise httpcore.ReadTimeout(exc) from exc
         except (trio.BrokenResourceError, trio.ClosedResourceError) as exc:
@@ -57,14 +62,51 @@ class TrioStream(httpcore.AsyncNetworkStream):
         trio = self._trio
         try:
             if timeout is None:
-                await self._stream.send_all(buffer)
+                await self._send(buffer)
                 return
             with trio.fail_after(timeout):
-                await self._stream.send_all(buffer)
+                await self._send(buffer)
         except trio.TooSlowError as exc:
             raise httpcore.WriteTimeout(exc) from exc
         except (trio.BrokenResourceError, trio.ClosedResourceError) as exc:
             raise httpcore.WriteError(exc) from exc
+
+    async def _receive(self, max_bytes: int) -> bytes:
+        sock = self._socket
+        if sock is None:
+            data: bytes = await self._stream.receive_some(max_bytes)
+            return data
+        try:
+            received: bytes = await sock.recv(max_bytes)
+        except OSError as exc:
+            raise self._stream_error(exc)  # noqa: B904 (chained inside, as trio chains it)
+        return received
+
+    async def _send(self, buffer: bytes) -> None:
+        sock = self._socket
+        if sock is None:
+            await self._stream.send_all(buffer)
+            return
+        try:
+            with memoryview(buffer) as data:
+                sent = await sock.send(data)
+                while sent < len(data):
+                    with data[sent:] as rest:
+                        sent += await sock.send(rest)
+        except OSError as exc:
+            raise self._stream_error(exc)  # noqa: B904 (chained inside, as trio chains it)
+
+    def _stream_error(self, exc: OSError) -> Exception:
+        """The error trio's ``SocketStream`` raises for a socket's ``OSError``, chained as it chains it."""
+        error: Exception
+        if exc.errno in (errno.EBADF, errno.ENOTSOCK):
+            error = self._trio.ClosedResourceError("this socket was already closed")
+            error.__cause__ = None
+        else:
+            error = self._trio.BrokenResourceError(f"socket connection broken: {exc}")
+            error.__cause__ = exc
+        error.__suppress_context__ = True
+        return error
 
     async def aclose(self) -> None:
         await self._stream.aclose()
@@ -98,16 +140,18 @@ class TrioStream(httpcore.AsyncNetworkStream):
             # ``getpeercert``...), which is what httpcore asks this for.
             return self._stream if isinstance(self._stream, self._trio.SSLStream) else None
         if info == "client_addr":
-            return self._socket().getsockname()
+            return self._socket_below().getsockname()
         if info == "server_addr":
-            return self._socket().getpeername()
+            return self._socket_below().getpeername()
         if info == "socket":
-            return self._socket()
+            return self._socket_below()
         if info == "is_readable":
-            return self._socket().is_readable()
+            return self._socket_below().is_readable()
         return None
 
-    def _socket(self) -> Any:
+    def _socket_below(self) -> Any:
+        if self._socket is not None:
+            return self._socket
         stream = self._stream
         while isinstance(stream, self._trio.SSLStream):
             stream = stream.transport_stream

@@ -743,3 +743,42 @@ async def test_an_exchange_over_tls_reads_and_writes_through_the_trio_backend(ki
         tg.cancel_scope.cancel()
     assert len(server.requests) == 2
     assert server.requests[1].startswith(b"GET /v1/x HTTP/1.1\r\nHost: localhost:")
+
+
+@pytest.mark.parametrize("kind", ["httpcore"])
+async def test_the_trio_backend_fails_as_httpcores_own_trio_backend(kind: str) -> None:
+    """A reset connection, and a read after closing, raise what httpcore's own trio backend raises:
+    the same exception types, messages and causes, all the way down."""
+    from talon_async._transports._trio import TrioBackend
+
+    def chain(exc: BaseException | None) -> list[tuple[str, str]]:
+        links = []
+        while exc is not None:
+            links.append((type(exc).__name__, str(exc)))
+            exc = exc.__cause__
+        return links
+
+    async def failures(backend: httpcore.AsyncNetworkBackend, port: int) -> list[list[tuple[str, str]]]:
+        seen = []
+        stream = await backend.connect_tcp("127.0.0.1", port)
+        await stream.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        with pytest.raises(httpcore.ReadError) as reset:
+            while await stream.read(65536):
+                pass
+        seen.append(chain(reset.value))
+        await stream.aclose()
+        with pytest.raises(httpcore.ReadError) as closed:
+            await stream.read(65536)
+        seen.append(chain(closed.value))
+        return seen
+
+    async with Fault("reset").serving() as url:
+        port = int(url.rsplit(":", 1)[1])
+        ours = await failures(TrioBackend(), port)
+        theirs = await failures(httpcore.TrioBackend(), port)
+    assert ours == theirs
+    assert ours[0][-1][0] == "ConnectionResetError", ours
+    assert ours[1] == [
+        ("ReadError", "this socket was already closed"),
+        ("ClosedResourceError", "this socket was already closed"),
+    ], ours
