@@ -758,13 +758,16 @@ async def test_the_trio_backend_fails_as_httpcores_own_trio_backend(kind: str) -
             exc = exc.__cause__
         return links
 
+    async def read_to_the_end(stream: httpcore.AsyncNetworkStream) -> None:
+        while await stream.read(65536):
+            pass
+
     async def failures(backend: httpcore.AsyncNetworkBackend, port: int) -> list[list[tuple[str, str]]]:
         seen = []
         stream = await backend.connect_tcp("127.0.0.1", port)
         await stream.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         with pytest.raises(httpcore.ReadError) as reset:
-            while await stream.read(65536):
-                pass
+            await read_to_the_end(stream)
         seen.append(chain(reset.value))
         await stream.aclose()
         with pytest.raises(httpcore.ReadError) as closed:
