@@ -9,6 +9,9 @@ CPU per request of: raw aiohttp (the floor); the facade's aiohttp transport call
 prepared request (what the transport adds); ``TalonClient.track_event`` over a transport that
 answers at once, no network (what the pipeline adds: body validation, the description, headers,
 JSON encoding, locks, limits, the deadline, parsing); and ``TalonClient.track_event`` in full.
+Last, the pipeline again, one call at a time with the loop idle for 100 µs after each (as at
+concurrency 1, where the loop waits for every answer), less what the idle wait costs alone: the
+same code run "cold", after the CPU has been idle.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from talon_async._transports._aiohttp import AiohttpTransport
 
 BODY = json.dumps(c.W2_REQUEST).encode()
 HEADERS = {**c.AUTH, "Content-Type": "application/json"}
+IDLE_S = 0.0001
 
 
 def _cpu() -> float:
@@ -43,7 +47,9 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def per_request_us(call: Callable[[], Awaitable[object]], requests: int = 3000) -> float:
+async def per_request_us(
+    call: Callable[[], Awaitable[object]], requests: int = 3000, concurrency: int = 32
+) -> float:
     async def burst(count: int) -> None:
         remaining = iter(range(count))
 
@@ -52,7 +58,7 @@ async def per_request_us(call: Callable[[], Awaitable[object]], requests: int = 
                 await call()
 
         async with asyncio.TaskGroup() as group:
-            for _ in range(32):
+            for _ in range(concurrency):
                 group.create_task(worker())
 
     await burst(300)
@@ -99,6 +105,17 @@ async def measure(base_url: str) -> dict[str, float]:
     out["TalonClient.track_event over a transport answering at once (no network)"] = await per_request_us(
         lambda: talon.track_event(body=event())
     )
+
+    async def idle() -> None:
+        await asyncio.sleep(IDLE_S)
+
+    async def call_then_idle() -> None:
+        await talon.track_event(body=event())
+        await asyncio.sleep(IDLE_S)
+
+    idle_alone = await per_request_us(idle, 2000, concurrency=1)
+    cold = await per_request_us(call_then_idle, 2000, concurrency=1) - idle_alone
+    out["the same, one at a time, 100 µs of idle loop after each (less the idle wait's own cost)"] = cold
     async with TalonClient(base_url, c.API_KEY) as talon:
         out["TalonClient.track_event"] = await per_request_us(lambda: talon.track_event(body=event()))
     return out
@@ -115,7 +132,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print("| layer (W2, concurrency 32, best of 3) | client CPU µs/request |\n|---|---:|")
+    print("| layer (W2, concurrency 32 unless stated, best of 3) | client CPU µs/request |\n|---|---:|")
     for label, value in results.items():
         print(f"| {label} | {value:,.0f} |")
 
