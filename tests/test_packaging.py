@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
 import sys
 import tomllib
 from importlib.metadata import packages_distributions, requires
@@ -93,14 +94,46 @@ def test_the_testing_extra_covers_every_import_of_the_fake() -> None:
     assert missing == {}
 
 
+# Modules imported only while the library they name is running the event loop: that library is
+# the caller's, installed by definition, and never a dependency of the SDK.
+RUNS_UNDER = {"talon_async/_transports/_trio.py": "trio"}
+
+
 def test_the_sdk_imports_only_its_dependencies_and_the_aiohttp_extra() -> None:
     """Outside talon_async.testing, an unguarded third-party import is a runtime dependency or comes
-    with the 'aiohttp' extra (imported only when aiohttp is installed)."""
+    with the 'aiohttp' extra (imported only when aiohttp is installed), or is the event loop library
+    of a module only that loop imports."""
     paths = [p for p in sorted(PACKAGE.rglob("*.py")) if "testing" not in p.relative_to(PACKAGE).parts]
     imported = _third_party_imports(paths)
     allowed = BASE | _with_their_requirements(EXTRAS["aiohttp"])
     assert set(imported) >= {"httpx", "attrs"}
-    assert {name: files for name, files in imported.items() if name not in allowed} == {}
+    unexplained = {
+        name: files - {path for path, library in RUNS_UNDER.items() if library == name}
+        for name, files in imported.items()
+        if name not in allowed
+    }
+    assert {name: files for name, files in unexplained.items() if files} == {}
+
+
+def test_a_module_for_one_event_loop_is_imported_only_under_it() -> None:
+    """A request through the httpcore transport under asyncio never loads its trio backend."""
+    probe = (
+        "import asyncio, sys\n"
+        "from talon_async._transports import PreparedRequest\n"
+        "from talon_async._transports._httpcore import HttpcoreTransport\n"
+        "async def main():\n"
+        "    transport = HttpcoreTransport(max_connections=1, proxy=None)\n"
+        "    request = PreparedRequest('GET', 'http://127.0.0.1:9/', [('Host', '127.0.0.1:9')], None)\n"
+        "    try:\n"
+        "        await transport.send(request, {'connect': 1.0}, 2.0)\n"
+        "    except Exception:\n"
+        "        pass\n"
+        "    await transport.aclose()\n"
+        "asyncio.run(main())\n"
+        "assert 'talon_async._transports._trio' not in sys.modules\n"
+        "assert 'talon_async._transports._httpcore' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True, cwd=ROOT)
 
 
 def test_every_extra_the_readme_names_exists() -> None:

@@ -197,25 +197,27 @@ def in_item(
     return in_field(error, f"{field}[]")
 
 
-# The query strings of parameters that are all text (``silent=yes``), the same few on most calls.
-# Only all-text sets are stored: a stored key then only matches parameters equal to text, so
-# ``1`` can never be served the string made for ``True`` (the two are equal as dictionary keys).
-_TEXT_QUERIES: dict[tuple[tuple[str, Any], ...], str] = {}
+# The query strings of parameter sets that are all text (``silent=yes``): the same few on most
+# calls. Only values of type ``str`` are looked up or stored, so ``True`` never meets the entry
+# made for ``1`` (equal as keys) and a text enum member never meets its plain value (they print
+# differently). Emptied when full, so parameters that never repeat (timestamps) cannot take it
+# over for good.
+_TEXT_QUERIES: dict[tuple[tuple[str, str], ...], str] = {}
 
 
 def encode_query(params: Mapping[str, Any]) -> str:
     """The query string for ``params``, as httpx writes it: booleans as ``true``/``false``, lists as repeated keys."""
-    try:
-        key = tuple(params.items())
-        known = _TEXT_QUERIES.get(key)
-    except TypeError:  # a list among the values
-        key, known = (), None
-    if known is not None:
-        return known
-    query = _encoded_query(params)
-    if key and len(_TEXT_QUERIES) < 256 and all(type(value) is str for _, value in key):
-        _TEXT_QUERIES[key] = query
-    return query
+    for value in params.values():
+        if type(value) is not str:
+            return _encoded_query(params)
+    key = tuple(params.items())
+    known = _TEXT_QUERIES.get(key)
+    if known is None:
+        known = _encoded_query(params)
+        if len(_TEXT_QUERIES) >= 256:
+            _TEXT_QUERIES.clear()
+        _TEXT_QUERIES[key] = known
+    return known
 
 
 def _encoded_query(params: Mapping[str, Any]) -> str:

@@ -35,6 +35,8 @@ _NO_AUTO_HEADERS = frozenset({"Content-Type"})
 # The methods aiohttp sends again on its own after a kept-alive connection drops; never POST or PATCH.
 _RESENT_BY_AIOHTTP = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _READ_CHUNK = 256 * 1024
+# Answers that never have a body, whatever their headers say (RFC 9110 §15.3.5, §15.4.5).
+_NO_BODY = frozenset({204, 304})
 
 
 class _LostAfterSending(Exception):
@@ -137,8 +139,8 @@ class AiohttpTransport:
                 check_header_size(raw_headers)
                 encoding = _header(raw_headers, b"content-encoding")
                 length = response.content_length
-                if length == 0 and encoding is None:
-                    # Announced empty (a 204, a silent call): nothing to read, count or decode.
+                if encoding is None and (length == 0 or status in _NO_BODY):
+                    # Empty by its status or its Content-Length: nothing to read, count or decode.
                     return Answer(status, reason, raw_headers, b"")
                 reader = BodyReader(status, reason, raw_headers, encoding, limit)
                 if length is not None and length > limit:

@@ -7,7 +7,7 @@ deadline already surrounds the whole exchange), and failures are mapped in an ``
 nothing until something fails. The exceptions raised are httpcore's, with the same causes, so the
 transport maps them exactly as it maps httpcore's own backend's.
 
-trio is not a dependency: this module is only used while trio runs, so it finds trio loaded.
+trio is not a dependency of the SDK; this module is imported only while trio runs, so trio is there.
 """
 
 from __future__ import annotations
@@ -16,17 +16,16 @@ import contextlib
 import errno
 import math
 import ssl
-import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import httpcore
+import trio
 
 __all__ = ["TrioBackend"]
 
-
-def _trio() -> Any:
-    return sys.modules["trio"]
+# The errors for which trio's SocketStream calls the socket closed rather than broken.
+_CLOSED_ERRNOS = frozenset({errno.EBADF, errno.ENOTSOCK})
 
 
 class TrioStream(httpcore.AsyncNetworkStream):
@@ -37,15 +36,13 @@ class TrioStream(httpcore.AsyncNetworkStream):
     cost more than the system call. Its errors are translated here exactly as it would.
     """
 
-    __slots__ = ("_socket", "_stream", "_trio")
+    __slots__ = ("_socket", "_stream")
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: trio.SocketStream | trio.SSLStream[Any]) -> None:
         self._stream = stream
-        self._trio = _trio()
-        self._socket = stream.socket if isinstance(stream, self._trio.SocketStream) else None
+        self._socket = stream.socket if isinstance(stream, trio.SocketStream) else None
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        trio = self._trio
         try:
             if timeout is None:
                 return await self._receive(max_bytes)
@@ -59,7 +56,6 @@ class TrioStream(httpcore.AsyncNetworkStream):
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         if not buffer:
             return
-        trio = self._trio
         try:
             if timeout is None:
                 await self._send(buffer)
@@ -74,13 +70,15 @@ class TrioStream(httpcore.AsyncNetworkStream):
     async def _receive(self, max_bytes: int) -> bytes:
         sock = self._socket
         if sock is None:
-            data: bytes = await self._stream.receive_some(max_bytes)
-            return data
+            data = await self._stream.receive_some(max_bytes)
+            # Typed as bytes-like by trio's stream interface; its TLS stream gives bytes.
+            return data if isinstance(data, bytes) else bytes(data)
         try:
-            received: bytes = await sock.recv(max_bytes)
+            return await sock.recv(max_bytes)
         except OSError as exc:
-            raise self._stream_error(exc)  # noqa: B904 (chained inside, as trio chains it)
-        return received
+            if exc.errno in _CLOSED_ERRNOS:
+                raise trio.ClosedResourceError("this socket was already closed") from None
+            raise trio.BrokenResourceError(f"socket connection broken: {exc}") from exc
 
     async def _send(self, buffer: bytes) -> None:
         sock = self._socket
@@ -94,19 +92,9 @@ class TrioStream(httpcore.AsyncNetworkStream):
                     with data[sent:] as rest:
                         sent += await sock.send(rest)
         except OSError as exc:
-            raise self._stream_error(exc)  # noqa: B904 (chained inside, as trio chains it)
-
-    def _stream_error(self, exc: OSError) -> Exception:
-        """The error trio's ``SocketStream`` raises for a socket's ``OSError``, chained as it chains it."""
-        error: Exception
-        if exc.errno in (errno.EBADF, errno.ENOTSOCK):
-            error = self._trio.ClosedResourceError("this socket was already closed")
-            error.__cause__ = None
-        else:
-            error = self._trio.BrokenResourceError(f"socket connection broken: {exc}")
-            error.__cause__ = exc
-        error.__suppress_context__ = True
-        return error
+            if exc.errno in _CLOSED_ERRNOS:
+                raise trio.ClosedResourceError("this socket was already closed") from None
+            raise trio.BrokenResourceError(f"socket connection broken: {exc}") from exc
 
     async def aclose(self) -> None:
         await self._stream.aclose()
@@ -114,7 +102,6 @@ class TrioStream(httpcore.AsyncNetworkStream):
     async def start_tls(
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.AsyncNetworkStream:
-        trio = self._trio
         tls = trio.SSLStream(
             self._stream,
             ssl_context=ssl_context,
@@ -136,9 +123,10 @@ class TrioStream(httpcore.AsyncNetworkStream):
 
     def get_extra_info(self, info: str) -> Any:
         if info == "ssl_object":
-            # trio's SSLStream re-exports its SSLObject's methods (``selected_alpn_protocol``,
-            # ``getpeercert``...), which is what httpcore asks this for.
-            return self._stream if isinstance(self._stream, self._trio.SSLStream) else None
+            # The TLS stream itself, not its SSLObject: trio keeps that private, and re-exports its
+            # methods (``selected_alpn_protocol``, ``version``, ``getpeercert``), which is what
+            # httpcore asks this for.
+            return self._stream if isinstance(self._stream, trio.SSLStream) else None
         if info == "client_addr":
             return self._socket_below().getsockname()
         if info == "server_addr":
@@ -149,12 +137,13 @@ class TrioStream(httpcore.AsyncNetworkStream):
             return self._socket_below().is_readable()
         return None
 
-    def _socket_below(self) -> Any:
+    def _socket_below(self) -> trio.socket.SocketType:
         if self._socket is not None:
             return self._socket
-        stream = self._stream
-        while isinstance(stream, self._trio.SSLStream):
+        stream: trio.abc.Stream = self._stream
+        while isinstance(stream, trio.SSLStream):
             stream = stream.transport_stream
+        assert isinstance(stream, trio.SocketStream)
         return stream.socket
 
 
@@ -171,7 +160,7 @@ class TrioBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         with _connecting(timeout):
             # trio's socket streams set TCP_NODELAY themselves.
-            stream = await _trio().open_tcp_stream(host=host, port=port, local_address=local_address)
+            stream = await trio.open_tcp_stream(host=host, port=port, local_address=local_address)
             for option in socket_options or ():
                 stream.setsockopt(*option)
         return TrioStream(stream)
@@ -183,19 +172,18 @@ class TrioBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         with _connecting(timeout):
-            stream = await _trio().open_unix_socket(path)
+            stream = await trio.open_unix_socket(path)
             for option in socket_options or ():
                 stream.setsockopt(*option)
         return TrioStream(stream)
 
     async def sleep(self, seconds: float) -> None:
-        await _trio().sleep(seconds)
+        await trio.sleep(seconds)
 
 
 @contextlib.contextmanager
 def _connecting(timeout: float | None) -> Iterator[None]:
     """Opening a connection within ``timeout``, its failures as httpcore's connect errors."""
-    trio = _trio()
     try:
         with trio.fail_after(math.inf if timeout is None else timeout):
             yield

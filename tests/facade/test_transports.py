@@ -712,7 +712,9 @@ async def test_an_exchange_over_tls_reads_and_writes_through_the_trio_backend(ki
     from anyio.streams.tls import TLSListener
 
     from talon_async._transports._httpcore import _CoalescingBackend
+    from talon_async._transports._trio import TrioBackend
 
+    assert isinstance(_CoalescingBackend()._inner, TrioBackend)
     authority = trustme.CA()
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("localhost").configure_cert(server_context)
@@ -751,10 +753,12 @@ async def test_the_trio_backend_fails_as_httpcores_own_trio_backend(kind: str) -
     the same exception types, messages and causes, all the way down."""
     from talon_async._transports._trio import TrioBackend
 
-    def chain(exc: BaseException | None) -> list[tuple[str, str]]:
+    def chain(exc: BaseException | None) -> list[tuple[str, str, str, bool]]:
+        """Each error down the ``__cause__`` chain: type, message, its context's type, whether it shows."""
         links = []
         while exc is not None:
-            links.append((type(exc).__name__, str(exc)))
+            context = type(exc.__context__).__name__
+            links.append((type(exc).__name__, str(exc), context, exc.__suppress_context__))
             exc = exc.__cause__
         return links
 
@@ -762,17 +766,23 @@ async def test_the_trio_backend_fails_as_httpcores_own_trio_backend(kind: str) -
         while await stream.read(65536):
             pass
 
-    async def failures(backend: httpcore.AsyncNetworkBackend, port: int) -> list[list[tuple[str, str]]]:
+    async def failures(backend: httpcore.AsyncNetworkBackend, port: int) -> list[Any]:
         seen = []
         stream = await backend.connect_tcp("127.0.0.1", port)
         await stream.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         with pytest.raises(httpcore.ReadError) as reset:
             await read_to_the_end(stream)
         seen.append(chain(reset.value))
+        with pytest.raises(httpcore.WriteError) as broken:
+            await stream.write(b"x" * 65536)
+        seen.append(chain(broken.value))
         await stream.aclose()
         with pytest.raises(httpcore.ReadError) as closed:
             await stream.read(65536)
         seen.append(chain(closed.value))
+        with pytest.raises(httpcore.WriteError) as closed_write:
+            await stream.write(b"x")
+        seen.append(chain(closed_write.value))
         return seen
 
     async with Fault("reset").serving() as url:
@@ -780,8 +790,71 @@ async def test_the_trio_backend_fails_as_httpcores_own_trio_backend(kind: str) -
         ours = await failures(TrioBackend(), port)
         theirs = await failures(httpcore.TrioBackend(), port)
     assert ours == theirs
-    assert ours[0][-1][0] == "ConnectionResetError", ours
-    assert ours[1] == [
+    reset_read, broken_write, closed_read, closed_write = ours
+    assert reset_read[-1][0] == "ConnectionResetError", ours
+    assert broken_write[1][0] == "BrokenResourceError", ours
+    assert [link[:2] for link in closed_read] == [
         ("ReadError", "this socket was already closed"),
         ("ClosedResourceError", "this socket was already closed"),
     ], ours
+    assert closed_write[0][0] == "WriteError", ours
+
+
+class KeptAlive(Counting):
+    """Answers every request on a connection in turn, keeping the connection open."""
+
+    async def handle(self, stream: anyio.abc.SocketStream) -> None:
+        self.connections += 1
+        async with stream:
+            while await self.read_request(stream) is not None:
+                await stream.send(self.answer)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [b"HTTP/1.1 204 No Content\r\n\r\n", b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n"],
+    ids=["204-as-the-rfc-has-it", "204-with-length-0"],
+)
+def test_an_empty_answer_leaves_its_connection_reusable(answer: bytes) -> None:
+    """Silent calls answered 204, with or without ``Content-Length: 0``, share one kept-alive connection."""
+
+    async def run(kind: str) -> tuple[int, int]:
+        server = KeptAlive(answer)
+        async with server.serving() as url, client(kind, url, max_retries=0) as talon:
+            for number in range(3):
+                await talon.track_event(body={"type": "click", "profileId": f"p{number}"})
+        return server.connections, len(server.requests)
+
+    assert on_each_transport(run) == dict.fromkeys(KINDS, (1, 3))
+
+
+@pytest.mark.parametrize("kind", ["httpcore"])
+async def test_the_trio_backend_sends_a_write_larger_than_the_socket_buffer_whole(kind: str) -> None:
+    """One write of 8 MB, far more than a socket accepts at once, arrives complete and in order."""
+    from talon_async._transports._trio import TrioBackend
+
+    payload = bytes(range(256)) * (8 * 4096)
+    received = bytearray()
+    ended = anyio.Event()
+
+    async def drain(stream: anyio.abc.SocketStream) -> None:
+        async with stream:
+            try:
+                while True:
+                    received.extend(await stream.receive())
+                    await anyio.sleep(0.001)  # a slow reader: the sender meets a full buffer
+            except (anyio.EndOfStream, anyio.BrokenResourceError):
+                ended.set()
+
+    listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
+    port = listener.extra(anyio.abc.SocketAttribute.local_port)
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(listener.serve, drain)
+        stream = await TrioBackend().connect_tcp("127.0.0.1", port)
+        with anyio.fail_after(10):
+            await stream.write(payload)
+        await stream.aclose()
+        with anyio.fail_after(10):
+            await ended.wait()
+        tg.cancel_scope.cancel()
+    assert bytes(received) == payload
