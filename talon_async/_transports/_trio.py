@@ -143,7 +143,8 @@ class TrioStream(httpcore.AsyncNetworkStream):
         stream: trio.abc.Stream = self._stream
         while isinstance(stream, trio.SSLStream):
             stream = stream.transport_stream
-        assert isinstance(stream, trio.SocketStream)
+        if not isinstance(stream, trio.SocketStream):
+            raise TypeError(f"no socket under a {type(stream).__name__}")
         return stream.socket
 
 
