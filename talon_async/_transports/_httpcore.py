@@ -75,17 +75,26 @@ class _CoalescingBackend(httpcore.AsyncNetworkBackend):
     """Strictly private. A network backend for the running library, its streams ``_CoalescedStream``.
 
     Under asyncio it is httpcore's anyio backend; under trio, ours on trio's public API (``_trio``),
-    which enters no cancel scope around a read or write that has no timeout of its own.
+    which enters no cancel scope around a read or write that has no timeout of its own. The
+    library is the one running at the first connection (as httpcore's own default decides), so
+    the backend can be made before any loop runs, as the proxy pool's is.
     """
 
     def __init__(self) -> None:
-        self._inner: httpcore.AsyncNetworkBackend
-        if sniffio.current_async_library() == "trio":
-            from ._trio import TrioBackend
+        self._chosen: httpcore.AsyncNetworkBackend | None = None
 
-            self._inner = TrioBackend()
-        else:
-            self._inner = httpcore.AnyIOBackend()
+    @property
+    def _inner(self) -> httpcore.AsyncNetworkBackend:
+        chosen = self._chosen
+        if chosen is None:
+            if sniffio.current_async_library() == "trio":
+                from ._trio import TrioBackend
+
+                chosen = TrioBackend()
+            else:
+                chosen = httpcore.AnyIOBackend()
+            self._chosen = chosen
+        return chosen
 
     async def connect_tcp(
         self,
@@ -134,7 +143,7 @@ class _Pool:
             tuple[bytes, bytes, int | None], tuple[httpcore.Origin, list[httpcore.AsyncHTTPConnection]]
         ] = {}
         self._all: set[httpcore.AsyncHTTPConnection] = set()
-        self._backend: _CoalescingBackend | None = None
+        self._backend = _CoalescingBackend()
 
     async def exchange(self, request: httpcore.Request, pool_timeout: float | None, limit: int) -> _Exchanged:
         slots = self._slots
@@ -182,14 +191,9 @@ class _Pool:
             if connection.is_available() and not connection.has_expired():
                 return connection
             await self._discard(connection)
-        backend = self._backend or self._new_backend()
-        connection = httpcore.AsyncHTTPConnection(origin, retries=0, network_backend=backend)
+        connection = httpcore.AsyncHTTPConnection(origin, retries=0, network_backend=self._backend)
         self._all.add(connection)
         return connection
-
-    def _new_backend(self) -> _CoalescingBackend:
-        self._backend = _CoalescingBackend()
-        return self._backend
 
     async def _discard(self, connection: httpcore.AsyncHTTPConnection) -> None:
         self._all.discard(connection)
@@ -242,7 +246,10 @@ class HttpcoreTransport:
             self._pool = _Pool(max_connections)
         else:
             self._pool = httpcore.AsyncHTTPProxy(
-                proxy_url=proxy, max_connections=max_connections, max_keepalive_connections=max_connections
+                proxy_url=proxy,
+                max_connections=max_connections,
+                max_keepalive_connections=max_connections,
+                network_backend=_CoalescingBackend(),
             )
 
     def __repr__(self) -> str:

@@ -714,7 +714,7 @@ async def test_an_exchange_over_tls_reads_and_writes_through_the_trio_backend(ki
     from talon_async._transports._httpcore import _CoalescingBackend
     from talon_async._transports._trio import TrioBackend
 
-    assert isinstance(_CoalescingBackend()._inner, TrioBackend)
+    assert isinstance(_CoalescingBackend()._inner, TrioBackend)  # chosen here, under trio
     authority = trustme.CA()
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("localhost").configure_cert(server_context)
