@@ -310,12 +310,11 @@ class HttpcoreTransport:
         origin, target = (url, "/") if split < 0 else (url[:split], url[split:])
         parts = self._origins.get(origin)
         if parts is None:
-            parsed = httpcore.URL(origin)
-            parts = (parsed.scheme, parsed.host, parsed.port)
             if "@" in origin or len(self._origins) >= 16:
                 # Credentials in the URL, or many origins: parsed whole, as httpcore would.
                 return httpcore.URL(url)
-            self._origins[origin] = parts
+            parsed = httpcore.URL(origin)
+            parts = self._origins[origin] = (parsed.scheme, parsed.host, parsed.port)
         return httpcore.URL(scheme=parts[0], host=parts[1], port=parts[2], target=target.encode("ascii"))
 
     async def aclose(self) -> None:

@@ -17,7 +17,7 @@ import errno
 import math
 import ssl
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 import httpcore
 import trio
@@ -76,9 +76,7 @@ class TrioStream(httpcore.AsyncNetworkStream):
         try:
             return await sock.recv(max_bytes)
         except OSError as exc:
-            if exc.errno in _CLOSED_ERRNOS:
-                raise trio.ClosedResourceError("this socket was already closed") from None
-            raise trio.BrokenResourceError(f"socket connection broken: {exc}") from exc
+            _raise_stream_error(exc)
 
     async def _send(self, buffer: bytes) -> None:
         sock = self._socket
@@ -92,9 +90,7 @@ class TrioStream(httpcore.AsyncNetworkStream):
                     with data[sent:] as rest:
                         sent += await sock.send(rest)
         except OSError as exc:
-            if exc.errno in _CLOSED_ERRNOS:
-                raise trio.ClosedResourceError("this socket was already closed") from None
-            raise trio.BrokenResourceError(f"socket connection broken: {exc}") from exc
+            _raise_stream_error(exc)
 
     async def aclose(self) -> None:
         await self._stream.aclose()
@@ -180,6 +176,13 @@ class TrioBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await trio.sleep(seconds)
+
+
+def _raise_stream_error(exc: OSError) -> NoReturn:
+    """Raise what trio's ``SocketStream`` raises for a socket's ``OSError``, chained as it chains it."""
+    if exc.errno in _CLOSED_ERRNOS:
+        raise trio.ClosedResourceError("this socket was already closed") from None
+    raise trio.BrokenResourceError(f"socket connection broken: {exc}") from exc
 
 
 @contextlib.contextmanager

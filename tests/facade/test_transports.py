@@ -720,18 +720,12 @@ async def test_an_exchange_over_tls_reads_and_writes_through_the_trio_backend(ki
     authority.issue_cert("localhost").configure_cert(server_context)
     client_context = ssl.create_default_context()
     authority.configure_trust(client_context)
-    server = Loopback(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
-
-    async def handle(stream: anyio.abc.ByteStream) -> None:
-        async with stream:
-            while await server.read_request(stream) is not None:  # type: ignore[arg-type]
-                await stream.send(server.answer)
-
+    server = KeptAlive(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
     tcp = await anyio.create_tcp_listener(local_host="127.0.0.1")
     port = tcp.extra(anyio.abc.SocketAttribute.local_port)
     listener = TLSListener(tcp, server_context)
     async with anyio.create_task_group() as tg:
-        tg.start_soon(listener.serve, handle)
+        tg.start_soon(listener.serve, server.handle)
         origin = httpcore.Origin(b"https", b"localhost", port)
         async with httpcore.AsyncHTTPConnection(
             origin, ssl_context=client_context, network_backend=_CoalescingBackend()
@@ -743,7 +737,7 @@ async def test_an_exchange_over_tls_reads_and_writes_through_the_trio_backend(ki
             assert stream.get_extra_info("ssl_object").version().startswith("TLS")
             assert stream.get_extra_info("server_addr")[1] == port
         tg.cancel_scope.cancel()
-    assert len(server.requests) == 2
+    assert (server.connections, len(server.requests)) == (1, 2)
     assert server.requests[1].startswith(b"GET /v1/x HTTP/1.1\r\nHost: localhost:")
 
 
