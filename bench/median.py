@@ -5,7 +5,8 @@
 
 For each cell it prints the median CPU per request over the runs and the median of each run's own
 ratios (a ratio compares clients measured in the same run, so a quiet or busy run moves both), with
-the range over the runs, then every target with its median verdict.
+the range over the runs; then, where the runs measured ``facade_described``, what the facade's
+methods spend before the pipeline; then every target with its median verdict.
 """
 
 from __future__ import annotations
@@ -70,6 +71,34 @@ def main(paths: list[Path]) -> None:
                 f"{show(values(workload, concurrency, 'facade', 'raw_aiohttp'))} | {show(over, 'µs')} | "
                 f"{show(values(workload, concurrency, 'facade_trio'), 'µs')} | "
                 f"{show(values(workload, concurrency, 'facade_trio', 'facade'))} |"
+            )
+
+    described_cells = [
+        (workload, concurrency)
+        for workload in ("w1", "w2")
+        for concurrency in CONCURRENCY
+        if values(workload, concurrency, "facade_described")
+    ]
+    if described_cells:
+        # The same calls, replayed straight into the pipeline: what is left once a method's own
+        # work (argument and body checks, the request's description) is taken away.
+        print(
+            "\n| workload | conc. | TalonClient µs | calls described in advance µs "
+            "| checks and description µs | described / official SDK |"
+        )
+        print("|---|---:|---:|---:|---:|---:|")
+        for workload, concurrency in described_cells:
+            pair = {(workload, concurrency, "facade"), (workload, concurrency, "facade_described")}
+            before = [
+                cells[workload, concurrency, "facade"] - cells[workload, concurrency, "facade_described"]
+                for cells, _ in runs
+                if pair <= cells.keys()
+            ]
+            print(
+                f"| {WORKLOADS[workload]} | {concurrency} "
+                f"| {show(values(workload, concurrency, 'facade'), 'µs')} "
+                f"| {show(values(workload, concurrency, 'facade_described'), 'µs')} | {show(before, 'µs')} "
+                f"| {show(values(workload, concurrency, 'facade_described', 'official'))} |"
             )
 
     def verdict(numbers: list[float], ceiling: float) -> str:

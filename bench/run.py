@@ -34,6 +34,7 @@ CLIENTS: list[tuple[str, str, list[str]]] = [
     ("generated", "generated layer", ["generated.py"]),
     ("facade", "facade (TalonClient)", ["facade.py"]),
     ("facade_trio", "facade under trio (httpcore)", ["facade.py", "--trio"]),
+    ("facade_described", "facade, calls described in advance", ["facade.py", "--described"]),
     ("official", "official talon-one-sdk", ["official.py"]),
 ]
 WORKLOADS = {
@@ -47,8 +48,8 @@ UNITS = {("w1", 1): 200, ("w1", 32): 400, ("w2", 1): 400, ("w2", 32): 1000,
          ("w3", 1): 15, ("w3", 32): 25, ("w4", 1): 1, ("w4", 32): 1}  # fmt: skip
 WARMUP = {"w1": 30, "w2": 50, "w3": 3, "w4": 1}
 CONCURRENCY = (1, 32)
-# Workloads a client runs; any other is skipped (trio's column is for the small calls).
-ONLY = {"facade_trio": {"w1", "w2"}}
+# Workloads a client runs; any other is skipped (these columns are about the small calls).
+ONLY = {"facade_trio": {"w1", "w2"}, "facade_described": {"w1", "w2"}}
 TRANSACTIONS = 100_000
 
 
