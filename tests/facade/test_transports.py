@@ -37,6 +37,8 @@ pytestmark = pytest.mark.anyio
 KINDS = ["aiohttp", "httpcore"]
 BACKEND = {"aiohttp": "asyncio", "httpcore": "trio"}
 """The loop each transport serves: aiohttp exists only under asyncio, httpcore is trio's only path."""
+# For tests of the trio backend itself: ``kind=httpcore`` is what makes ``anyio_backend`` pick trio.
+UNDER_TRIO = pytest.mark.parametrize("kind", ["httpcore"])
 
 T = TypeVar("T")
 
@@ -703,7 +705,7 @@ def test_a_phase_timeout_the_deadline_covers_is_left_to_the_deadline() -> None:
     assert aiohttp_transport._client_timeout(shorter, 10.0).total == 10.0
 
 
-@pytest.mark.parametrize("kind", ["httpcore"])
+@UNDER_TRIO
 async def test_an_exchange_over_tls_reads_and_writes_through_the_trio_backend(kind: str) -> None:
     """Under trio, httpcore's connections run on the SDK's own trio backend: TLS included, kept alive."""
     import ssl
@@ -741,10 +743,10 @@ async def test_an_exchange_over_tls_reads_and_writes_through_the_trio_backend(ki
     assert server.requests[1].startswith(b"GET /v1/x HTTP/1.1\r\nHost: localhost:")
 
 
-@pytest.mark.parametrize("kind", ["httpcore"])
+@UNDER_TRIO
 async def test_the_trio_backend_fails_as_httpcores_own_trio_backend(kind: str) -> None:
-    """A reset connection, and a read after closing, raise what httpcore's own trio backend raises:
-    the same exception types, messages and causes, all the way down."""
+    """A read from a reset connection, a write to it, and a read and a write after closing raise what
+    httpcore's own trio backend raises: the same exception types, messages and causes, all the way down."""
     from talon_async._transports._trio import TrioBackend
 
     def chain(exc: BaseException | None) -> list[tuple[str, str, str, bool]]:
@@ -822,7 +824,7 @@ def test_an_empty_answer_leaves_its_connection_reusable(answer: bytes) -> None:
     assert on_each_transport(run) == dict.fromkeys(KINDS, (1, 3))
 
 
-@pytest.mark.parametrize("kind", ["httpcore"])
+@UNDER_TRIO
 async def test_the_trio_backend_sends_a_write_larger_than_the_socket_buffer_whole(kind: str) -> None:
     """One write of 8 MB, far more than a socket accepts at once, arrives complete and in order."""
     from talon_async._transports._trio import TrioBackend
